@@ -1,0 +1,25 @@
+#!/bin/bash
+# Build (once) the Debian bookworm tree that becomes dom0's root file system and the
+# guests' disk content: a real userland with Xen's toolstack. Cached under
+# $SATORI_CACHE keyed by the package list, since it changes rarely and costs minutes.
+# Prints the path of the tree.
+set -euo pipefail
+mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+include=xen-utils-4.17,busybox-static,kmod,procps,e2fsprogs,python3-minimal,tmux
+key=$(echo "bookworm minbase $include" | sha256sum | cut -c1-12)
+tree=${SATORI_CACHE:?}/rootfs-$key
+
+if [ ! -f "$tree/.satori-complete" ]; then
+	echo "rootfs: debootstrap bookworm ($include) into $tree" >&2
+	rm -rf "$tree"
+	mkdir -p "$SATORI_CACHE/debootstrap-debs"
+	if ! debootstrap --variant=minbase --include="$include" \
+		--cache-dir="$SATORI_CACHE/debootstrap-debs" \
+		bookworm "$tree" "$mirror" >"$tree.log" 2>&1; then
+		tail -20 "$tree.log" >&2
+		echo "rootfs: debootstrap failed (log: $tree.log)" >&2
+		exit 1
+	fi
+	touch "$tree/.satori-complete"
+fi
+echo "$tree"

@@ -1,0 +1,106 @@
+# Helpers for the lab's dom0 scenarios (sourced by /host/run.sh in dom0).
+#
+# A scenario is a sequence of steps. "step NAME" starts one; "fail MSG" ends
+# the scenario with the step's name, so the runner can say which step
+# failed. Deadlines use /proc/uptime, not loop counts: everything is slow
+# and uneven under TCG.
+
+OUT=/host/out
+STEPS=$OUT/steps
+CURRENT_STEP=start
+
+uptime_s() { cut -d' ' -f1 /proc/uptime; }
+since() { awk -v a="$(uptime_s)" -v b="$1" 'BEGIN { printf "%.1f", a - b }'; }
+deadline() { awk -v a="$(uptime_s)" -v t="$1" 'BEGIN { print a + t }'; }
+past() { awk -v a="$(uptime_s)" -v b="$1" 'BEGIN { exit !(a > b) }'; }
+
+step() {
+	CURRENT_STEP=$1
+	echo "STEP $1" >>"$STEPS"
+	echo "LAB-STEP $1 uptime=$(uptime_s)"
+}
+
+fail() {
+	echo "FAIL $CURRENT_STEP: $*" >>"$STEPS"
+	echo "LAB-FAIL $CURRENT_STEP: $*"
+	exit 1
+}
+
+# result KEY VALUE: a figure for the host side (out/results, KEY=VALUE lines).
+result() { echo "$1=$2" >>"$OUT/results"; }
+
+console_log() { echo "/var/log/xen/console/guest-$1.log"; }
+
+# wait_console DOMAIN PATTERN SECONDS: until the guest's console shows PATTERN.
+# Returns 2 at once if the domain disappeared (crashed and was destroyed).
+wait_console() {
+	local dl
+	dl=$(deadline "$3")
+	while ! grep -q "$2" "$(console_log "$1")" 2>/dev/null; do
+		xl domid "$1" >/dev/null 2>&1 || {
+			grep -q "$2" "$(console_log "$1")" 2>/dev/null && return 0
+			return 2
+		}
+		past "$dl" && return 1
+		sleep 0.5
+	done
+	return 0
+}
+
+# wait_gone DOMAIN SECONDS: until the domain no longer exists.
+wait_gone() {
+	local dl
+	dl=$(deadline "$2")
+	while xl domid "$1" >/dev/null 2>&1; do
+		past "$dl" && return 1
+		sleep 0.5
+	done
+	return 0
+}
+
+# create_guest NAME DISK WORKLOAD_DEV [KEY=VALUE...]: a PVH guest running the
+# project's kernel from the share, its own disk as xvda and the workload tar
+# as xvdb. PVH guests sometimes triple-fault during early boot under TCG
+# (LAB-NOTES.md); such a creation is retried twice and reported.
+create_guest() {
+	local name=$1 disk=$2 wl=$3 try t0 rc
+	shift 3
+	for try in 1 2 3; do
+		rm -f "$(console_log "$name")"
+		t0=$(uptime_s)
+		cat >"/tmp/$name.cfg" <<-CFG
+			name = "$name"
+			type = "pvh"
+			kernel = "/host/img/vmlinux"
+			ramdisk = "/host/img/guest-initrd.cpio.gz"
+			extra = "console=hvc0 quiet"
+			memory = 256
+			vcpus = 1
+			tsc_mode = "native"
+			on_poweroff = "destroy"
+			on_reboot = "destroy"
+			on_crash = "destroy"
+			disk = [ "phy:$disk,xvda,w", "phy:$wl,xvdb,r" ]
+		CFG
+		timeout 120 xl create "/tmp/$name.cfg" "$@" ||
+			fail "xl create $name failed"
+		wait_console "$name" "SATORI-GUEST up" 180
+		rc=$?
+		if [ $rc -eq 0 ]; then
+			echo "LAB guest $name up after $(since "$t0") s (try $try)"
+			result "guest_${name}_boot_s" "$(since "$t0")"
+			result "guest_${name}_tries" "$try"
+			return 0
+		fi
+		echo "LAB-RETRY guest $name did not come up (rc=$rc, try $try):"
+		tail -5 "$(console_log "$name")" 2>/dev/null
+		xl destroy "$name" 2>/dev/null
+		wait_gone "$name" 30
+	done
+	fail "guest $name did not come up in 3 tries"
+}
+
+# workload_device TARFILE: a read-only loop device over the workload tar.
+workload_device() {
+	losetup -r -f --show "$1" || fail "losetup $1"
+}

@@ -1,0 +1,9 @@
+# Scenario: the host only. Records how dom0 sees Xen and Satori.
+step dom0-view
+xl info >"$OUT/xl-info.log" 2>&1 || fail "xl info failed"
+result dom0_satori_status "$(cat /sys/kernel/mm/satori/status 2>&1)"
+result dom0_satori_version "$(cat /sys/kernel/mm/satori/interface_version 2>&1)"
+result xen_commandline "$(sed -n 's/^xen_commandline *: *//p' "$OUT/xl-info.log")"
+xl dmesg | grep -i satori >"$OUT/satori-dmesg.log"
+echo "LAB Satori in dom0: $(cat /sys/kernel/mm/satori/status)"
+cat "$OUT/satori-dmesg.log"

@@ -1,0 +1,16 @@
+# Guest workload: read the same real binaries and libraries from the guest's
+# own disk, and report what was read and what memory looks like.
+say() { echo "SATORI-GUEST $*"; }
+mem() { awk '/^(MemFree|Cached):/ { printf "%s=%skB ", $1, $2 }' /proc/meminfo | tr -d ':'; }
+
+mount -t ext4 -o ro /dev/xvda /mnt || { say "read error=mount"; exit 1; }
+say "mem-before $(mem)"
+t0=$(cut -d' ' -f1 /proc/uptime)
+set -- /mnt/usr/bin /mnt/usr/sbin /mnt/usr/lib/x86_64-linux-gnu
+files=$(find "$@" -type f | wc -l)
+bytes=$(find "$@" -type f -exec cat {} + | wc -c)
+t1=$(cut -d' ' -f1 /proc/uptime)
+say "read files=$files bytes=$bytes seconds=$(awk -v a="$t1" -v b="$t0" 'BEGIN { printf "%.1f", a - b }')"
+say "mem-after $(mem)"
+say "satori status=$(cat /sys/kernel/mm/satori/status)"
+umount /mnt
