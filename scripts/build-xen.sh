@@ -17,6 +17,7 @@ fi
 "$top/scripts/apply-series.sh" "$src" "$hv/patches"
 rsync -rc "$hv/src/" "$src/xen/"
 rsync -c "$hv/include/public/satori.h" "$src/xen/include/public/satori.h"
+[ "${1:-}" = --sources-only ] && exit 0
 
 # Config: Debian's fragment, then ours; regenerate only when either changed.
 frag=$src/xen/.satori-config-fragment

@@ -47,7 +47,7 @@ static int __init cf_check satori_init(void)
     if ( satori_bad_param )
         printk(XENLOG_ERR "Satori: invalid satori=%s (expected on or off); Satori is off\n",
                satori_bad_value);
-    printk(XENLOG_INFO "Satori: %s, interface version %u.%u\n",
+    printk("Satori: %s, interface version %u.%u\n",
            opt_satori ? "on" : "off",
            SATORI_INTERFACE_MAJOR, SATORI_INTERFACE_MINOR);
     return 0;

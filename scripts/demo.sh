@@ -1,0 +1,35 @@
+#!/bin/bash
+# The demo: boot the lab with 3 guests on Satori's hypervisor and kernel,
+# each reading the same files from its own disk, and show what the host and
+# each guest saw.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+: "${BUILD:=$top/build}"
+out=$BUILD/lab/runs/demo/out
+
+echo "demo: booting Xen (satori=on) under QEMU TCG with dom0 and 3 PVH guests; this takes a few minutes"
+"$top/tests/lab/lab-run" --name demo --xen-args "satori=on" --guests 3 "$@"
+rc=$?
+
+r() { sed -n "s/^$1=//p" "$out/results" 2>/dev/null | tail -1; }
+glog() { tr -d '\r' <"$out/console/guest-$1.log" 2>/dev/null; }
+gline() { glog "$1" | grep "^SATORI-GUEST $2 " | tail -1 | sed "s/^SATORI-GUEST $2 //"; }
+
+echo
+echo "== hypervisor"
+sed 's/^/  /' "$out/satori-dmesg.log" 2>/dev/null
+echo "  xen command line: $(r xen_commandline)"
+echo "  dom0 /sys/kernel/mm/satori/status: $(r dom0_satori_status) (interface $(r dom0_satori_version))"
+echo "== guests"
+for g in g1 g2 g3; do
+	[ -f "$out/console/guest-$g.log" ] || { echo "  $g: no console log"; continue; }
+	echo "  $g: booted in $(r guest_${g}_boot_s) s (try $(r guest_${g}_tries)); Satori $(gline $g satori)"
+	echo "      read $(gline $g read)"
+	echo "      memory before: $(gline $g mem-before)"
+	echo "      memory after:  $(gline $g mem-after)"
+done
+echo "== timing"
+echo "  3 guests up $(r guests_up_s) s after the first xl create; workloads done at $(r guests_done_s) s"
+echo "  QEMU start to power-off: $(r boot_to_poweroff_s) s"
+echo "  (logs: $out)"
+exit $rc

@@ -1,0 +1,52 @@
+# Host-side helpers for the lab tests (sourced by tests/run-all.sh, which
+# defines ok and ko). A lab test boots the lab once with lab_boot and then
+# makes checks on what that boot left in $BUILD/lab/runs/NAME/out.
+
+LAB_RUNNER=$top/tests/lab/lab-run
+
+# lab_boot NAME LAB-RUN-ARGS...: boot; the boot itself counts as a check.
+lab_boot() {
+	local name=$1
+	shift
+	LAB_OUT=$BUILD/lab/runs/$name/out
+	echo "-- lab boot $name: $*"
+	if "$LAB_RUNNER" --name "$name" "$@" >"$log/lab-$name.log" 2>&1; then
+		ok "lab $name: boot and scenario ($(tail -1 "$log/lab-$name.log" | sed 's/.*completed in/completed in/'))"
+		return 0
+	fi
+	ko "lab $name: $(tail -1 "$log/lab-$name.log")"
+	return 1
+}
+
+# result KEY: a KEY=VALUE figure the scenario recorded.
+result() { sed -n "s/^$1=//p" "$LAB_OUT/results" 2>/dev/null | tail -1; }
+
+# check NAME COMMAND...: COMMAND's status decides.
+check() {
+	local name=$1
+	shift
+	if "$@" >/dev/null 2>&1; then ok "lab $LAB_NAME: $name"; else ko "lab $LAB_NAME: $name"; fi
+}
+
+# guest_log G: guest G's console, without carriage returns.
+guest_log() { tr -d '\r' <"$LAB_OUT/console/guest-$1.log" 2>/dev/null; }
+
+# guest_field G KEY SUBKEY: value of SUBKEY= on guest G's "SATORI-GUEST KEY" line.
+guest_field() {
+	guest_log "$1" | grep "^SATORI-GUEST $2 " | tail -1 | tr ' ' '\n' | sed -n "s/^$3=//p"
+}
+
+# check_guest_kunit G: every KUnit case the guest kernel ran at boot passed;
+# each case counts as a test.
+check_guest_kunit() {
+	local g=$1 n=0 line
+	while read -r line; do
+		n=$((n + 1))
+		case "$line" in
+		"not ok "*) ko "lab $LAB_NAME: kunit in guest $g: ${line#not ok * }" ;;
+		*) ok "lab $LAB_NAME: kunit in guest $g: ${line#ok * }" ;;
+		esac
+	done < <(guest_log "$g" | sed -n '/^SATORI-GUEST ktap-begin/,/^SATORI-GUEST ktap-end/p' |
+		grep -E '^[[:space:]]+(not )?ok [0-9]+ ' | sed 's/^[[:space:]]*//; s/ - / /')
+	[ $n -gt 0 ] || ko "lab $LAB_NAME: kunit in guest $g: no KTAP results on its console"
+}

@@ -1,0 +1,18 @@
+# Lab test: Xen booted with satori=on, dom0 and 3 PVH guests on the project's
+# kernel; every guest mounts its own disk and reads the same files.
+LAB_NAME=satori-on
+if lab_boot $LAB_NAME --xen-args "satori=on" --guests 3; then
+	check "xen command line has satori=on" grep -q 'satori=on' <<<"$(result xen_commandline)"
+	check "xl dmesg reports Satori on" grep -q 'Satori: on, interface version 1.0' "$LAB_OUT/satori-dmesg.log"
+	check "dom0 sees status on" test "$(result dom0_satori_status)" = on
+	check "dom0 sees interface 1.0" test "$(result dom0_satori_version)" = 1.0
+	files1=$(guest_field g1 read files)
+	for g in g1 g2 g3; do
+		check "guest $g came up" grep -q 'SATORI-GUEST up' <<<"$(guest_log $g)"
+		check "guest $g sees Satori on" test "$(guest_field $g satori status)" = on
+		check "guest $g read its disk (>= 20 MB)" test "$(guest_field $g read bytes)" -ge 20000000
+		check "guest $g read the same $files1 files as g1" test "$(guest_field $g read files)" = "$files1"
+		check "guest $g workload exited 0" test "$(guest_field $g workload rc)" = 0
+		check_guest_kunit $g
+	done
+fi
