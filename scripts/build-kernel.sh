@@ -15,7 +15,7 @@ frag=$top/guest/linux-satori/kernel.config
 "$top/scripts/prepare-linux.sh"
 
 mkdir -p "$obj" "$out"
-export CCACHE_DIR=$SATORI_CACHE/ccache
+export CCACHE_DIR=$SATORI_CACHE/ccache CCACHE_BASEDIR=$BUILD CCACHE_NOHASHDIR=1
 mk=(make -C "$src" O="$obj" CC="ccache gcc" -j"$(nproc)")
 
 if ! cmp -s "$frag" "$obj/.satori-fragment" || [ ! -f "$obj/.config" ]; then

@@ -35,7 +35,7 @@ grep -E '^CONFIG_[A-Z0-9_]+=y' "$hv/xen.config" | while read -r opt; do
 	}
 done
 
-export CCACHE_DIR=$SATORI_CACHE/ccache
+export CCACHE_DIR=$SATORI_CACHE/ccache CCACHE_BASEDIR=$BUILD CCACHE_NOHASHDIR=1
 make -C "$src/xen" XEN_TARGET_ARCH=x86_64 CC="ccache gcc" -j"$(nproc)" >"$BUILD/xen-build.log" 2>&1 || {
 	tail -30 "$BUILD/xen-build.log" >&2
 	echo "build-xen: hypervisor build failed (log: $BUILD/xen-build.log)" >&2

@@ -6,7 +6,7 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 : "${BUILD:?}" "${SATORI_CACHE:?}"
 "$top/scripts/prepare-linux.sh"
-export CCACHE_DIR=$SATORI_CACHE/ccache
+export CCACHE_DIR=$SATORI_CACHE/ccache CCACHE_BASEDIR=$BUILD CCACHE_NOHASHDIR=1
 cd "$BUILD/linux-src"
 exec python3 ./tools/testing/kunit/kunit.py run \
 	--build_dir="$BUILD/kunit-uml" \

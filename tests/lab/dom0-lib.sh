@@ -76,16 +76,24 @@ create_guest() {
 			extra = "console=hvc0 quiet"
 			memory = 256
 			vcpus = 1
+			cpus = "1"
 			tsc_mode = "native"
 			on_poweroff = "destroy"
 			on_reboot = "destroy"
 			on_crash = "destroy"
 			disk = [ "phy:$disk,xvda,w", "phy:$wl,xvdb,r" ]
 		CFG
-		timeout 120 xl create "/tmp/$name.cfg" "$@" ||
-			fail "xl create $name failed"
-		wait_console "$name" "SATORI-GUEST up" 180
-		rc=$?
+		if timeout 120 xl create "/tmp/$name.cfg" "$@"; then
+			wait_console "$name" "SATORI-GUEST up" 180
+			rc=$?
+		else
+			rc=3
+			{
+				echo "== xl create $name failed (try $try) at $(uptime_s)"
+				xl list
+				xenstore-ls -f /local/domain/0/backend
+			} >>"$OUT/create-failures.log" 2>&1
+		fi
 		if [ $rc -eq 0 ]; then
 			echo "LAB guest $name up after $(since "$t0") s (try $try)"
 			result "guest_${name}_boot_s" "$(since "$t0")"

@@ -9,13 +9,16 @@ wl=$(workload_device /host/workload.tar)
 
 disks=(/dev/vda /dev/vdb /dev/vdc /dev/vdd /dev/vde /dev/vdf /dev/vdg /dev/vdh)
 step guests-create
-t0=$(uptime_s)
+t_create=$(uptime_s)
 for i in $(seq 1 "$LAB_GUESTS"); do
 	[ -b "${disks[$((i - 1))]}" ] || fail "no disk ${disks[$((i - 1))]} for guest g$i"
 	create_guest "g$i" "${disks[$((i - 1))]}" "$wl"
 done
-result guests_up_s "$(since "$t0")"
+result guests_up_s "$(since "$t_create")"
 xl list
+
+# dom0 must stay sane while guests run: fork and check answers meanwhile.
+LAB_FORKS=100 . /host/scenarios/forkstress.sh
 
 step guests-run
 for i in $(seq 1 "$LAB_GUESTS"); do
@@ -23,10 +26,14 @@ for i in $(seq 1 "$LAB_GUESTS"); do
 		fail "guest g$i did not finish its workload in $LAB_GUEST_TIMEOUT s"
 	echo "LAB guest g$i finished"
 done
-result guests_done_s "$(since "$t0")"
+result guests_done_s "$(since "$t_create")"
 
-step guests-gone
+step guests-shutdown
 for i in $(seq 1 "$LAB_GUESTS"); do
-	wait_gone "g$i" 60 || { xl destroy "g$i"; fail "guest g$i did not power off"; }
+	xl shutdown "g$i" || fail "xl shutdown g$i failed"
+done
+for i in $(seq 1 "$LAB_GUESTS"); do
+	wait_gone "g$i" 60 || { xl destroy "g$i"; fail "guest g$i did not shut down in 60 s"; }
+	grep -q 'SATORI-GUEST shutdown' "$(console_log "g$i")" || fail "guest g$i went away without a clean shutdown"
 done
 losetup -d "$wl"
