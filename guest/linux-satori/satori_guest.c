@@ -15,7 +15,9 @@
 #include <asm/xen/hypercall.h>
 #include <xen/interface/satori.h>
 
-static int HYPERVISOR_satori_op(unsigned int cmd, void *arg)
+#include "satori_guest.h"
+
+int satori_hypercall(unsigned int cmd, void *arg)
 {
 	return _hypercall2(int, satori_op, cmd, arg);
 }
@@ -23,11 +25,12 @@ static int HYPERVISOR_satori_op(unsigned int cmd, void *arg)
 static int satori_query(struct satori_query *q)
 {
 	memset(q, 0, sizeof(*q));
-	return HYPERVISOR_satori_op(SATORI_OP_query, q);
+	return satori_hypercall(SATORI_OP_query, q);
 }
 
 static const char *satori_status(const struct satori_query *q, int rc)
 {
+	/* Xen answers an unknown hypercall number with -ENOSYS. */
 	if (rc == -ENOSYS)
 		return "absent";
 	if (rc)

@@ -36,17 +36,28 @@ guest_field() {
 	guest_log "$1" | grep "^SATORI-GUEST $2 " | tail -1 | tr ' ' '\n' | sed -n "s/^$3=//p"
 }
 
-# check_guest_kunit G: every KUnit case the guest kernel ran at boot passed;
-# each case counts as a test.
-check_guest_kunit() {
-	local g=$1 n=0 line
+# check_ktap WHERE: reads KTAP results on stdin; every KUnit case counts as
+# a test, and no case at all is a failure.
+check_ktap() {
+	local where=$1 n=0 line
 	while read -r line; do
 		n=$((n + 1))
 		case "$line" in
-		"not ok "*) ko "lab $LAB_NAME: kunit in guest $g: ${line#not ok * }" ;;
-		*) ok "lab $LAB_NAME: kunit in guest $g: ${line#ok * }" ;;
+		"not ok "*) ko "lab $LAB_NAME: kunit in $where: ${line#not ok * }" ;;
+		*"# SKIP"*) ko "lab $LAB_NAME: kunit in $where: skipped: ${line#ok * }" ;;
+		*) ok "lab $LAB_NAME: kunit in $where: ${line#ok * }" ;;
 		esac
-	done < <(guest_log "$g" | sed -n '/^SATORI-GUEST ktap-begin/,/^SATORI-GUEST ktap-end/p' |
-		grep -E '^[[:space:]]+(not )?ok [0-9]+ ' | sed 's/^[[:space:]]*//; s/ - / /')
-	[ $n -gt 0 ] || ko "lab $LAB_NAME: kunit in guest $g: no KTAP results on its console"
+	done < <(grep -E '^[[:space:]]+(not )?ok [0-9]+ ' | sed 's/^[[:space:]]*//; s/ - / /')
+	[ $n -gt 0 ] || ko "lab $LAB_NAME: kunit in $where: no KTAP results"
+}
+
+# check_guest_kunit G: the KUnit suites guest G's kernel ran at boot.
+check_guest_kunit() {
+	guest_log "$1" | sed -n '/^SATORI-GUEST ktap-begin/,/^SATORI-GUEST ktap-end/p' |
+		check_ktap "guest $1"
+}
+
+# check_dom0_kunit: the KUnit suites dom0's kernel ran at boot.
+check_dom0_kunit() {
+	cat "$LAB_OUT"/dom0-kunit/* 2>/dev/null | check_ktap dom0
 }

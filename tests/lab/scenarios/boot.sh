@@ -7,3 +7,7 @@ result xen_commandline "$(sed -n 's/^xen_commandline *: *//p' "$OUT/xl-info.log"
 xl dmesg | grep -i satori >"$OUT/satori-dmesg.log"
 echo "LAB Satori in dom0: $(cat /sys/kernel/mm/satori/status)"
 cat "$OUT/satori-dmesg.log"
+mkdir -p "$OUT/dom0-kunit"
+for r in /sys/kernel/debug/kunit/*/results; do
+	[ -f "$r" ] && cp "$r" "$OUT/dom0-kunit/$(basename "$(dirname "$r")")"
+done

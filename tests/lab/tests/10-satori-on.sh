@@ -8,6 +8,7 @@ if lab_boot $LAB_NAME --xen-args "satori=on" --guests 3; then
 	check "dom0 sees interface 1.0" test "$(result dom0_satori_version)" = 1.0
 	check "dom0 forked 400 processes with guests running: no wrong answer" test "$(result forkstress_bad)" = 0
 	check "dom0 forked 400 processes with guests running: no segfault" test "$(result forkstress_segfaults)" = 0
+	check_dom0_kunit
 	files1=$(guest_field g1 read files)
 	for g in g1 g2 g3; do
 		check "guest $g came up" grep -q 'SATORI-GUEST up' <<<"$(guest_log $g)"
