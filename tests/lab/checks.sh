@@ -37,7 +37,8 @@ guest_field() {
 }
 
 # check_ktap WHERE: reads KTAP results on stdin; every KUnit case counts as
-# a test, and no case at all is a failure.
+# a test, and no case at all is a failure. Feed it with a redirection, not a
+# pipe: in a pipeline it would run in a subshell and its counts be lost.
 check_ktap() {
 	local where=$1 n=0 line
 	while read -r line; do
@@ -53,11 +54,11 @@ check_ktap() {
 
 # check_guest_kunit G: the KUnit suites guest G's kernel ran at boot.
 check_guest_kunit() {
-	guest_log "$1" | sed -n '/^SATORI-GUEST ktap-begin/,/^SATORI-GUEST ktap-end/p' |
-		check_ktap "guest $1"
+	check_ktap "guest $1" < <(guest_log "$1" |
+		sed -n '/^SATORI-GUEST ktap-begin/,/^SATORI-GUEST ktap-end/p')
 }
 
 # check_dom0_kunit: the KUnit suites dom0's kernel ran at boot.
 check_dom0_kunit() {
-	cat "$LAB_OUT"/dom0-kunit/* 2>/dev/null | check_ktap dom0
+	check_ktap dom0 < <(cat "$LAB_OUT"/dom0-kunit/* 2>/dev/null)
 }
