@@ -18,7 +18,6 @@ gline() { glog "$1" | grep "^SATORI-GUEST $2 " | tail -1 | sed "s/^SATORI-GUEST 
 echo
 echo "== hypervisor"
 sed 's/^/  /' "$out/satori-dmesg.log" 2>/dev/null
-echo "  xen command line: $(r xen_commandline)"
 echo "  dom0 /sys/kernel/mm/satori/status: $(r dom0_satori_status) (interface $(r dom0_satori_version))"
 echo "== guests"
 for g in g1 g2 g3; do
