@@ -5,6 +5,7 @@ set -euo pipefail
 dest=$1
 tarball=/usr/src/linux-source-6.1.tar.xz
 [ -f "$tarball" ] || { echo "fetch-linux: $tarball missing; run 'make deps'" >&2; exit 1; }
+mkdir -p "$(dirname "$dest")"
 rm -rf "$dest" "$dest.tmp"
 mkdir -p "$dest.tmp"
 tar -xf "$tarball" -C "$dest.tmp" --strip-components=1

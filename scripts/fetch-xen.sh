@@ -24,6 +24,7 @@ if [ ! -f "$dsc" ]; then
 		exit 1
 	}
 fi
+mkdir -p "$(dirname "$dest")"
 rm -rf "$dest.tmp"
 dpkg-source --no-check -x "$dsc" "$dest.tmp" >/dev/null
 got=$(dpkg-parsechangelog -l "$dest.tmp/debian/changelog" -S Version)
