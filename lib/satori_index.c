@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: MIT
+/*
+ * satori_index.c: see satori_index.h.
+ *
+ * Slot of a hash: the top bits of (hash ^ seed) * golden ratio. Guests
+ * choose the hashes they register, so the position must not be something
+ * they can aim at; the per-boot seed, unknown to guests, makes it so, and
+ * the per-owner limit bounds what one guest can hold anyway.
+ */
+#include "satori_index.h"
+
+#define GOLDEN 0x9e3779b97f4a7c15ull
+
+static uint32_t home_of(const struct satori_index *idx, uint64_t hash)
+{
+	return (uint32_t)(((hash ^ idx->seed) * GOLDEN) >> idx->shift);
+}
+
+bool satori_index_init(struct satori_index *idx,
+		       struct satori_index_slot *slots, uint32_t nr_slots,
+		       uint32_t *owner_count, uint32_t nr_owners,
+		       uint32_t owner_limit, uint64_t seed)
+{
+	uint32_t i, bits = 0;
+
+	idx->slots = NULL;
+	if (nr_slots < 2 || (nr_slots & (nr_slots - 1)))
+		return false;
+	while ((1u << bits) < nr_slots)
+		bits++;
+
+	for (i = 0; i < nr_slots; i++)
+		slots[i].in_use = 0;
+	for (i = 0; i < nr_owners; i++)
+		owner_count[i] = 0;
+
+	idx->slots = slots;
+	idx->mask = nr_slots - 1;
+	idx->shift = 64 - bits;
+	idx->seed = seed;
+	idx->used = 0;
+	idx->max_used = nr_slots - nr_slots / 4;
+	idx->owner_limit = owner_limit;
+	idx->owner_count = owner_count;
+	idx->nr_owners = nr_owners;
+	return true;
+}
+
+/* The slot holding hash, or the empty slot that ends its probe sequence. */
+static uint32_t probe(const struct satori_index *idx, uint64_t hash)
+{
+	uint32_t i = home_of(idx, hash);
+
+	while (idx->slots[i].in_use && idx->slots[i].hash != hash)
+		i = (i + 1) & idx->mask;
+	return i;
+}
+
+const struct satori_index_slot *satori_index_lookup(
+	const struct satori_index *idx, uint64_t hash)
+{
+	const struct satori_index_slot *s = &idx->slots[probe(idx, hash)];
+
+	return s->in_use ? s : NULL;
+}
+
+enum satori_index_result satori_index_insert(
+	struct satori_index *idx, uint64_t hash, uint16_t owner, uint64_t gfn,
+	const struct satori_index_slot **hit)
+{
+	struct satori_index_slot *s;
+
+	if (owner >= idx->nr_owners)
+		return SATORI_INDEX_BAD_OWNER;
+
+	s = &idx->slots[probe(idx, hash)];
+	if (s->in_use) {
+		if (hit)
+			*hit = s;
+		return SATORI_INDEX_FOUND;
+	}
+	if (idx->used >= idx->max_used)
+		return SATORI_INDEX_FULL;
+	if (idx->owner_count[owner] >= idx->owner_limit)
+		return SATORI_INDEX_OWNER_LIMIT;
+
+	s->hash = hash;
+	s->gfn = gfn;
+	s->owner = owner;
+	s->in_use = 1;
+	idx->used++;
+	idx->owner_count[owner]++;
+	return SATORI_INDEX_INSERTED;
+}
+
+/*
+ * Empties slot i and shifts the rest of its cluster back, so that every
+ * entry stays reachable from its home slot without tombstones. An entry at
+ * j may fill the hole at i unless its home lies cyclically in (i, j].
+ */
+static void delete_at(struct satori_index *idx, uint32_t i)
+{
+	uint32_t j = i;
+
+	idx->owner_count[idx->slots[i].owner]--;
+	idx->used--;
+	for (;;) {
+		uint32_t home;
+
+		j = (j + 1) & idx->mask;
+		if (!idx->slots[j].in_use)
+			break;
+		home = home_of(idx, idx->slots[j].hash);
+		if (((j - home) & idx->mask) >= ((j - i) & idx->mask)) {
+			idx->slots[i] = idx->slots[j];
+			i = j;
+		}
+	}
+	idx->slots[i].in_use = 0;
+}
+
+bool satori_index_remove(struct satori_index *idx, uint64_t hash,
+			 uint16_t owner, uint64_t gfn)
+{
+	uint32_t i = probe(idx, hash);
+	const struct satori_index_slot *s = &idx->slots[i];
+
+	if (!s->in_use || s->owner != owner || s->gfn != gfn)
+		return false;
+	delete_at(idx, i);
+	return true;
+}
+
+uint32_t satori_index_remove_owner(struct satori_index *idx, uint16_t owner)
+{
+	uint32_t i = 0, removed = 0;
+
+	if (owner >= idx->nr_owners)
+		return 0;
+	/*
+	 * A deletion may shift another entry into slot i, so i advances only
+	 * past a slot that stays. Entries only move back to the hole, never
+	 * ahead of the scan, except across the wrap, where an already
+	 * checked entry may be checked again.
+	 */
+	while (i <= idx->mask && idx->owner_count[owner]) {
+		if (idx->slots[i].in_use && idx->slots[i].owner == owner) {
+			delete_at(idx, i);
+			removed++;
+		} else {
+			i++;
+		}
+	}
+	return removed;
+}

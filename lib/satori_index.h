@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * satori_index.h: the hypervisor's content index, hash -> canonical page.
+ *
+ * When a guest registers a page with its content hash, the hypervisor looks
+ * the hash up here. A hit names the page that first registered that content
+ * (its owner domain and gfn): the caller compares the two pages byte for
+ * byte and, only if they are equal, shares them. A miss makes the new page
+ * the canonical one for its hash. The index never decides that pages are
+ * equal; a hash is only a hint (a guest can lie about it).
+ *
+ * Memory is bounded: the caller supplies a fixed table of slots (a power of
+ * two) and the index never allocates. Each owner is limited to a number of
+ * entries, so no guest can fill the index and starve the others.
+ *
+ * The table uses linear probing with backward-shift deletion: no
+ * tombstones, so lookups stay short however many removals happen. The
+ * caller serialises all calls (one lock around the index).
+ */
+#ifndef SATORI_INDEX_H
+#define SATORI_INDEX_H
+
+#include "satori_types.h"
+
+struct satori_index_slot {
+	uint64_t hash;
+	uint64_t gfn;
+	uint16_t owner;  /* domain id */
+	uint16_t in_use;
+	uint32_t pad;
+};
+
+struct satori_index {
+	struct satori_index_slot *slots; /* caller's storage */
+	uint64_t seed;                   /* secret: guests cannot aim at slots */
+	uint32_t mask;                   /* number of slots - 1 */
+	uint32_t shift;                  /* 64 - log2(number of slots) */
+	uint32_t used;
+	uint32_t max_used;               /* load limit: keeps probes short */
+	uint32_t owner_limit;            /* entries one owner may hold */
+	uint32_t *owner_count;           /* caller's array, owner_count[owner] */
+	uint32_t nr_owners;              /* owners are 0 .. nr_owners-1 */
+};
+
+enum satori_index_result {
+	SATORI_INDEX_INSERTED,    /* new canonical page for this hash */
+	SATORI_INDEX_FOUND,       /* *hit is the canonical page; nothing added */
+	SATORI_INDEX_FULL,        /* the table is at its load limit */
+	SATORI_INDEX_OWNER_LIMIT, /* this owner holds owner_limit entries */
+	SATORI_INDEX_BAD_OWNER,   /* owner >= nr_owners */
+};
+
+/*
+ * Prepares an empty index over nr_slots slots (a power of two, at least 2)
+ * and owner_count[0..nr_owners) (zeroed here). At most 3/4 of the slots
+ * are ever used. seed should be random and secret (chosen at boot).
+ * Returns false, with the index unusable, on a bad size.
+ */
+bool satori_index_init(struct satori_index *idx,
+		       struct satori_index_slot *slots, uint32_t nr_slots,
+		       uint32_t *owner_count, uint32_t nr_owners,
+		       uint32_t owner_limit, uint64_t seed);
+
+/* The canonical page for hash, or NULL. */
+const struct satori_index_slot *satori_index_lookup(
+	const struct satori_index *idx, uint64_t hash);
+
+/*
+ * Looks hash up; on a miss records (owner, gfn) as its canonical page.
+ * On SATORI_INDEX_FOUND, *hit (if hit is not NULL) is the canonical page.
+ * Every result other than SATORI_INDEX_INSERTED leaves the index unchanged.
+ */
+enum satori_index_result satori_index_insert(
+	struct satori_index *idx, uint64_t hash, uint16_t owner, uint64_t gfn,
+	const struct satori_index_slot **hit);
+
+/*
+ * Removes hash's entry if (owner, gfn) is its canonical page, for instance
+ * when that page is released or written. Returns true if removed.
+ */
+bool satori_index_remove(struct satori_index *idx, uint64_t hash,
+			 uint16_t owner, uint64_t gfn);
+
+/*
+ * Removes every entry of owner (the domain died). Returns how many. Costs
+ * one pass over the table.
+ */
+uint32_t satori_index_remove_owner(struct satori_index *idx, uint16_t owner);
+
+#endif /* SATORI_INDEX_H */

@@ -1,0 +1,225 @@
+// Unit tests of the content index (lib/satori_index.c) on the host,
+// including a randomised comparison against a reference map.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <map>
+#include <random>
+#include <utility>
+#include <vector>
+
+extern "C" {
+#include "satori_index.h"
+}
+
+namespace {
+
+class IndexTest : public ::testing::Test {
+protected:
+  void Make(uint32_t nr_slots, uint32_t nr_owners, uint32_t owner_limit,
+            uint64_t seed = 0x5a7051ull) {
+    slots_.assign(nr_slots, satori_index_slot{});
+    counts_.assign(nr_owners, 0xffffffffu);
+    ASSERT_TRUE(satori_index_init(&idx_, slots_.data(), nr_slots,
+                                  counts_.data(), nr_owners, owner_limit,
+                                  seed));
+  }
+  void SetUp() override { Make(64, 4, 1000); }
+
+  std::vector<satori_index_slot> slots_;
+  std::vector<uint32_t> counts_;
+  satori_index idx_{};
+};
+
+TEST(IndexInit, RejectsSizesThatAreNotPowersOfTwo) {
+  std::vector<satori_index_slot> slots(12);
+  uint32_t counts[2];
+  satori_index idx{};
+  EXPECT_FALSE(satori_index_init(&idx, slots.data(), 12, counts, 2, 10, 1));
+  EXPECT_FALSE(satori_index_init(&idx, slots.data(), 1, counts, 2, 10, 1));
+  EXPECT_FALSE(satori_index_init(&idx, slots.data(), 0, counts, 2, 10, 1));
+  EXPECT_TRUE(satori_index_init(&idx, slots.data(), 8, counts, 2, 10, 1));
+}
+
+TEST_F(IndexTest, InitZeroesOwnerCounts) {
+  for (uint32_t c : counts_)
+    EXPECT_EQ(c, 0u);
+  EXPECT_EQ(satori_index_lookup(&idx_, 42), nullptr);
+}
+
+TEST_F(IndexTest, FirstPageOfAContentIsCanonical) {
+  EXPECT_EQ(satori_index_insert(&idx_, 0xabc, 1, 100, nullptr),
+            SATORI_INDEX_INSERTED);
+  const satori_index_slot *hit = nullptr;
+  EXPECT_EQ(satori_index_insert(&idx_, 0xabc, 2, 200, &hit),
+            SATORI_INDEX_FOUND);
+  ASSERT_NE(hit, nullptr);
+  EXPECT_EQ(hit->owner, 1);
+  EXPECT_EQ(hit->gfn, 100u);
+  EXPECT_EQ(idx_.used, 1u);
+  EXPECT_EQ(counts_[1], 1u);
+  EXPECT_EQ(counts_[2], 0u);
+}
+
+TEST_F(IndexTest, RemoveNeedsTheCanonicalPage) {
+  satori_index_insert(&idx_, 7, 1, 100, nullptr);
+  EXPECT_FALSE(satori_index_remove(&idx_, 7, 2, 100)); // other owner
+  EXPECT_FALSE(satori_index_remove(&idx_, 7, 1, 101)); // other gfn
+  EXPECT_FALSE(satori_index_remove(&idx_, 8, 1, 100)); // other hash
+  EXPECT_NE(satori_index_lookup(&idx_, 7), nullptr);
+  EXPECT_TRUE(satori_index_remove(&idx_, 7, 1, 100));
+  EXPECT_EQ(satori_index_lookup(&idx_, 7), nullptr);
+  EXPECT_EQ(counts_[1], 0u);
+  EXPECT_EQ(idx_.used, 0u);
+}
+
+TEST_F(IndexTest, OwnerLimitProtectsOthers) {
+  Make(64, 4, 3);
+  for (uint64_t h = 1; h <= 3; ++h)
+    EXPECT_EQ(satori_index_insert(&idx_, h, 1, h, nullptr),
+              SATORI_INDEX_INSERTED);
+  EXPECT_EQ(satori_index_insert(&idx_, 4, 1, 4, nullptr),
+            SATORI_INDEX_OWNER_LIMIT);
+  EXPECT_EQ(satori_index_lookup(&idx_, 4), nullptr);
+  // A full owner still finds existing content (it may share into it).
+  EXPECT_EQ(satori_index_insert(&idx_, 2, 1, 99, nullptr), SATORI_INDEX_FOUND);
+  EXPECT_EQ(satori_index_insert(&idx_, 4, 2, 4, nullptr),
+            SATORI_INDEX_INSERTED);
+}
+
+TEST_F(IndexTest, TableStopsAtThreeQuarters) {
+  Make(16, 2, 1000);
+  for (uint64_t h = 0; h < 12; ++h)
+    ASSERT_EQ(satori_index_insert(&idx_, h * 977, 0, h, nullptr),
+              SATORI_INDEX_INSERTED);
+  EXPECT_EQ(satori_index_insert(&idx_, 999999, 0, 1, nullptr),
+            SATORI_INDEX_FULL);
+  EXPECT_EQ(idx_.used, 12u);
+  for (uint64_t h = 0; h < 12; ++h)
+    EXPECT_NE(satori_index_lookup(&idx_, h * 977), nullptr);
+}
+
+TEST_F(IndexTest, BadOwnerChangesNothing) {
+  EXPECT_EQ(satori_index_insert(&idx_, 1, 4, 1, nullptr),
+            SATORI_INDEX_BAD_OWNER);
+  EXPECT_EQ(idx_.used, 0u);
+  EXPECT_EQ(satori_index_remove_owner(&idx_, 4), 0u);
+}
+
+TEST_F(IndexTest, RemoveOwnerDropsExactlyItsEntries) {
+  Make(256, 3, 1000);
+  for (uint64_t h = 0; h < 150; ++h)
+    satori_index_insert(&idx_, h * 0x1000193, h % 3, h, nullptr);
+  EXPECT_EQ(satori_index_remove_owner(&idx_, 1), 50u);
+  EXPECT_EQ(counts_[1], 0u);
+  EXPECT_EQ(idx_.used, 100u);
+  for (uint64_t h = 0; h < 150; ++h) {
+    const satori_index_slot *s = satori_index_lookup(&idx_, h * 0x1000193);
+    if (h % 3 == 1) {
+      EXPECT_EQ(s, nullptr) << h;
+    } else {
+      ASSERT_NE(s, nullptr) << h;
+      EXPECT_EQ(s->gfn, h);
+    }
+  }
+}
+
+// Hashes a guest picked to share their low bits still spread out: the
+// seeded slot function does not let a guest aim at one cluster.
+TEST_F(IndexTest, ChosenHashesDoNotCluster) {
+  Make(1024, 2, 1000);
+  for (uint64_t i = 0; i < 700; ++i)
+    ASSERT_EQ(satori_index_insert(&idx_, i << 20, 0, i, nullptr),
+              SATORI_INDEX_INSERTED);
+  uint32_t longest = 0, run = 0;
+  for (uint32_t i = 0; i < 2 * 1024; ++i) {
+    run = slots_[i % 1024].in_use ? run + 1 : 0;
+    longest = std::max(longest, run);
+  }
+  EXPECT_LT(longest, 100u);
+}
+
+// Random inserts and removals, checked against std::map after every step.
+TEST_F(IndexTest, AgreesWithAReferenceMap) {
+  constexpr uint32_t kOwners = 5;
+  Make(512, kOwners, 120, 0xfeedbeefull);
+  std::mt19937_64 rng(12345);
+  std::map<uint64_t, std::pair<uint16_t, uint64_t>> ref;
+  std::vector<uint32_t> ref_counts(kOwners, 0);
+  for (int step = 0; step < 20000; ++step) {
+    // A small hash space makes hits and clusters common.
+    uint64_t hash = rng() % 600;
+    uint16_t owner = rng() % kOwners;
+    uint64_t gfn = rng() % 50;
+    switch (rng() % 8) {
+    case 0: {
+      uint32_t n = satori_index_remove_owner(&idx_, owner);
+      uint32_t expect = 0;
+      for (auto it = ref.begin(); it != ref.end();) {
+        if (it->second.first == owner) {
+          it = ref.erase(it);
+          ++expect;
+        } else {
+          ++it;
+        }
+      }
+      ref_counts[owner] = 0;
+      ASSERT_EQ(n, expect) << step;
+      break;
+    }
+    case 1:
+    case 2:
+    case 3: {
+      auto it = ref.find(hash);
+      bool canonical = it != ref.end() && it->second.first == owner &&
+                       it->second.second == gfn;
+      if (it != ref.end() && rng() % 2) { // remove the real canonical page
+        owner = it->second.first;
+        gfn = it->second.second;
+        canonical = true;
+      }
+      ASSERT_EQ(satori_index_remove(&idx_, hash, owner, gfn), canonical);
+      if (canonical) {
+        ref.erase(hash);
+        --ref_counts[owner];
+      }
+      break;
+    }
+    default: {
+      const satori_index_slot *hit = nullptr;
+      auto r = satori_index_insert(&idx_, hash, owner, gfn, &hit);
+      auto it = ref.find(hash);
+      if (it != ref.end()) {
+        ASSERT_EQ(r, SATORI_INDEX_FOUND);
+        ASSERT_EQ(hit->owner, it->second.first);
+        ASSERT_EQ(hit->gfn, it->second.second);
+      } else if (ref.size() >= 384) {
+        ASSERT_EQ(r, SATORI_INDEX_FULL);
+      } else if (ref_counts[owner] >= 120) {
+        ASSERT_EQ(r, SATORI_INDEX_OWNER_LIMIT);
+      } else {
+        ASSERT_EQ(r, SATORI_INDEX_INSERTED);
+        ref[hash] = {owner, gfn};
+        ++ref_counts[owner];
+      }
+    }
+    }
+    ASSERT_EQ(idx_.used, ref.size());
+    for (uint32_t o = 0; o < kOwners; ++o)
+      ASSERT_EQ(counts_[o], ref_counts[o]);
+    if (step % 97 == 0) {
+      for (uint64_t h = 0; h < 600; ++h) {
+        const satori_index_slot *s = satori_index_lookup(&idx_, h);
+        auto it = ref.find(h);
+        ASSERT_EQ(s != nullptr, it != ref.end()) << "hash " << h;
+        if (s) {
+          ASSERT_EQ(s->owner, it->second.first);
+          ASSERT_EQ(s->gfn, it->second.second);
+        }
+      }
+    }
+  }
+}
+
+} // namespace
