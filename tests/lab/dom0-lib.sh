@@ -107,8 +107,3 @@ create_guest() {
 	done
 	fail "guest $name did not come up in 3 tries"
 }
-
-# workload_device TARFILE: a read-only loop device over the workload tar.
-workload_device() {
-	losetup -r -f --show "$1" || fail "losetup $1"
-}

@@ -1,11 +1,11 @@
 # Scenario: the host, then LAB_GUESTS PVH guests created one after another,
 # each with its own copy of the Debian disk (dom0's /dev/vdX, served by
-# blkback) and the runner's workload; waits until every guest has run it and
-# powered off.
+# blkback) and the runner's workload; waits until every guest has run it,
+# then shuts them all down.
 . /host/scenarios/boot.sh
 
 step workload-device
-wl=$(workload_device /host/workload.tar)
+wl=$(losetup -r -f --show /host/workload.tar) || fail "losetup of the workload tar failed"
 
 disks=(/dev/vda /dev/vdb /dev/vdc /dev/vdd /dev/vde /dev/vdf /dev/vdg /dev/vdh)
 step guests-create
