@@ -58,9 +58,9 @@ wait_gone() {
 	return 0
 }
 
-# create_guest NAME DISK WORKLOAD_DEV [KEY=VALUE...]: a PVH guest running the
+# create_guest gN DISK WORKLOAD_DEV [KEY=VALUE...]: a PVH guest running the
 # project's kernel from the share, its own disk as xvda and the workload tar
-# as xvdb. PVH guests sometimes triple-fault during early boot under TCG
+# as xvdb, pinned to pCPU N (see lab-run: a pCPU per domain). PVH guests sometimes triple-fault during early boot under TCG
 # (LAB-NOTES.md); such a creation is retried twice and reported.
 create_guest() {
 	local name=$1 disk=$2 wl=$3 try t0 rc
@@ -76,7 +76,7 @@ create_guest() {
 			extra = "console=hvc0 quiet"
 			memory = 256
 			vcpus = 1
-			cpus = "1"
+			cpus = "${name#g}"
 			tsc_mode = "native"
 			on_poweroff = "destroy"
 			on_reboot = "destroy"

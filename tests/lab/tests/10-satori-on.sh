@@ -16,6 +16,8 @@ if lab_boot $LAB_NAME --xen-args "satori=on" --guests 3; then
 		check "guest $g read its disk (>= 20 MB)" test "$(guest_field $g read bytes)" -ge 20000000
 		check "guest $g read the same $files1 files as g1" test "$(guest_field $g read files)" = "$files1"
 		check "guest $g workload exited 0" test "$(guest_field $g workload rc)" = 0
+		check "guest $g forked 200 processes: no wrong answer" test "$(guest_field $g forkcheck bad)" = 0
+		check "guest $g forked 200 processes: no segfault" test "$(guest_field $g forkcheck segfaults)" = 0
 		check_guest_kunit $g
 	done
 fi

@@ -14,3 +14,11 @@ say "read files=$files bytes=$bytes seconds=$(awk -v a="$t1" -v b="$t0" 'BEGIN {
 say "mem-after $(mem)"
 say "satori status=$(cat /sys/kernel/mm/satori/status)"
 umount /mnt
+
+# The guest must stay sane while others run beside it: fork and check.
+bad=0
+for i in $(seq 1 200); do
+	x=$(dirname /a/b/c)
+	[ "$x" = /a/b ] || bad=$((bad + 1))
+done
+say "forkcheck forks=200 bad=$bad segfaults=$(dmesg | grep -c segfault)"
