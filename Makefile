@@ -48,10 +48,10 @@ unit: userspace
 kunit: deps
 	@scripts/run-kunit.sh
 
-lab: hypervisor kernel lab-images
+lab: hypervisor kernel lab-images userspace
 	@tests/lab/lab-run --name lab
 
-demo: hypervisor kernel lab-images
+demo: hypervisor kernel lab-images userspace
 	@scripts/demo.sh
 
 test: deps hypervisor kernel lab-images userspace

@@ -27,6 +27,12 @@ for g in g1 g2 g3; do
 	echo "      memory before: $(gline $g mem-before)"
 	echo "      memory after:  $(gline $g mem-after)"
 done
+echo "== what sharing could save at best right now (satori-scan in dom0, every guest page hashed)"
+if [ -f "$out/scan.log" ]; then
+	sed 's/^satori-scan: /  /' "$out/scan.log"
+	echo "  ($(r scan_shareable) of $(r scan_pages) guest pages have a copy in another guest;"
+	echo "   merging them would free $(r scan_max_saved) frames, $(($(r scan_max_saved) * 4 / 1024)) MiB)"
+fi
 echo "== timing"
 echo "  3 guests up $(r guests_up_s) s after the first xl create; workloads done at $(r guests_done_s) s"
 echo "  QEMU start to power-off: $(r boot_to_poweroff_s) s"

@@ -9,6 +9,11 @@ if lab_boot $LAB_NAME --xen-args "satori=on" --guests 3; then
 	check "dom0 forked 400 processes with guests running: no wrong answer" test "$(result forkstress_bad)" = 0
 	check "dom0 forked 400 processes with guests running: no segfault" test "$(result forkstress_segfaults)" = 0
 	check_dom0_kunit
+	# Every page the guests read from disk is in all three page caches.
+	read_pages=$(($(guest_field g1 read bytes) / 4096))
+	check "satori-scan scanned the 3 guests' memory (>= 150000 pages)" test "$(result scan_pages)" -ge 150000
+	check "satori-scan finds the pages read in all 3 guests shareable (>= 0.9 x 3 x $read_pages)" \
+		test "$(result scan_shareable)" -ge $((read_pages * 27 / 10))
 	files1=$(guest_field g1 read files)
 	for g in g1 g2 g3; do
 		check "guest $g came up" grep -q 'SATORI-GUEST up' <<<"$(guest_log $g)"

@@ -1,0 +1,76 @@
+// Unit tests of satori-scan's census (userspace/satori-scan/census.cc).
+#include <gtest/gtest.h>
+
+#include "census.h"
+
+namespace {
+
+TEST(Census, EmptyHasNothing) {
+  satori::CensusSummary s = satori::PageCensus().Summarize();
+  EXPECT_EQ(s.domains, 0u);
+  EXPECT_EQ(s.pages, 0u);
+  EXPECT_EQ(s.shareable, 0u);
+}
+
+TEST(Census, ContentInOneDomainIsNotShareable) {
+  satori::PageCensus c;
+  c.Add(1, 0xa, false);
+  c.Add(1, 0xa, false); // a duplicate inside one guest only
+  c.Add(2, 0xb, false);
+  auto s = c.Summarize();
+  EXPECT_EQ(s.domains, 2u);
+  EXPECT_EQ(s.pages, 3u);
+  EXPECT_EQ(s.distinct, 2u);
+  EXPECT_EQ(s.shareable, 0u);
+  EXPECT_EQ(s.max_saved, 0u);
+}
+
+TEST(Census, ContentInSeveralDomainsCountsEveryCopy) {
+  satori::PageCensus c;
+  c.Add(1, 0xa, false);
+  c.Add(2, 0xa, false);
+  c.Add(3, 0xa, false);
+  c.Add(3, 0xa, false);
+  c.Add(3, 0xc, false);
+  auto s = c.Summarize();
+  EXPECT_EQ(s.shareable, 4u);
+  EXPECT_EQ(s.max_saved, 3u); // four copies become one frame
+  EXPECT_EQ(s.per_domain.at(1).shareable, 1u);
+  EXPECT_EQ(s.per_domain.at(3).shareable, 2u);
+  EXPECT_EQ(s.per_domain.at(3).pages, 3u);
+}
+
+TEST(Census, ZeroPagesAreApart) {
+  satori::PageCensus c;
+  c.Add(1, 0, true);
+  c.Add(2, 0, true);
+  c.Add(2, 0x5, false);
+  auto s = c.Summarize();
+  EXPECT_EQ(s.zero, 2u);
+  EXPECT_EQ(s.pages, 3u);
+  EXPECT_EQ(s.shareable, 0u);
+  EXPECT_EQ(s.distinct, 1u);
+  EXPECT_EQ(s.per_domain.at(1).pages, 1u);
+  EXPECT_EQ(s.per_domain.at(1).zero, 1u);
+  EXPECT_EQ(s.domains, 2u);
+}
+
+TEST(Census, PerDomainAddsUpToTotal) {
+  satori::PageCensus c;
+  for (uint32_t d = 1; d <= 3; ++d)
+    for (uint64_t h = 0; h < 100; ++h)
+      c.Add(d, h % (10 * d) + 1, h % 17 == 0);
+  auto s = c.Summarize();
+  uint64_t pages = 0, zero = 0, shareable = 0;
+  for (const auto &[domid, d] : s.per_domain) {
+    pages += d.pages;
+    zero += d.zero;
+    shareable += d.shareable;
+  }
+  EXPECT_EQ(pages, s.pages);
+  EXPECT_EQ(zero, s.zero);
+  EXPECT_EQ(shareable, s.shareable);
+  EXPECT_EQ(s.pages, 300u);
+}
+
+} // namespace

@@ -1,0 +1,51 @@
+// census.cc: see census.h.
+#include "census.h"
+
+namespace satori {
+
+void PageCensus::Add(uint32_t domid, uint64_t hash, bool zero) {
+  if (zero) {
+    ++domain_zero_[domid];
+    domain_pages_[domid]; // the domain exists even if all its pages are zero
+    return;
+  }
+  auto [it, fresh] = contents_.try_emplace(hash);
+  Content &c = it->second;
+  if (fresh)
+    c.first_domid = domid;
+  else if (c.first_domid != domid)
+    c.in_several_domains = true;
+  ++c.copies;
+  ++domain_pages_[domid][hash];
+}
+
+CensusSummary PageCensus::Summarize() const {
+  CensusSummary s;
+  for (const auto &[hash, c] : contents_) {
+    ++s.distinct;
+    s.pages += c.copies;
+    if (c.in_several_domains) {
+      s.shareable += c.copies;
+      s.max_saved += c.copies - 1;
+    }
+  }
+  for (const auto &[domid, pages] : domain_pages_) {
+    DomainCensus &d = s.per_domain[domid];
+    for (const auto &[hash, copies] : pages) {
+      d.pages += copies;
+      if (contents_.at(hash).in_several_domains)
+        d.shareable += copies;
+    }
+    auto z = domain_zero_.find(domid);
+    if (z != domain_zero_.end()) {
+      d.zero = z->second;
+      d.pages += z->second;
+      s.zero += z->second;
+      s.pages += z->second;
+    }
+  }
+  s.domains = s.per_domain.size();
+  return s;
+}
+
+} // namespace satori
