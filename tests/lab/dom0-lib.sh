@@ -58,9 +58,29 @@ wait_gone() {
 	return 0
 }
 
-# create_guest gN DISK WORKLOAD_DEV [KEY=VALUE...]: a PVH guest running the
-# project's kernel from the share, its own disk as xvda and the workload tar
-# as xvdb, pinned to pCPU N (see lab-run: a pCPU per domain). PVH guests sometimes triple-fault during early boot under TCG
+# guest_cfg gN DISK WORKLOAD_DEV: writes /tmp/gN.cfg, a PVH guest running the
+# project's kernel from the share, DISK as xvda and the workload tar as
+# xvdb, pinned to pCPU N (see lab-run: a pCPU per domain).
+guest_cfg() {
+	cat >"/tmp/$1.cfg" <<-CFG
+			name = "$1"
+			type = "pvh"
+			kernel = "/host/img/vmlinux"
+			ramdisk = "/host/img/guest-initrd.cpio.gz"
+			extra = "console=hvc0 quiet"
+			memory = 256
+			vcpus = 1
+			cpus = "${1#g}"
+			tsc_mode = "native"
+			on_poweroff = "destroy"
+			on_reboot = "destroy"
+			on_crash = "destroy"
+			disk = [ "phy:$2,xvda,w", "phy:$3,xvdb,r" ]
+	CFG
+}
+
+# create_guest gN DISK WORKLOAD_DEV [KEY=VALUE...]: creates the guest of
+# guest_cfg and waits until its userspace is up. PVH guests sometimes triple-fault during early boot under TCG
 # (LAB-NOTES.md); such a creation is retried twice and reported.
 create_guest() {
 	local name=$1 disk=$2 wl=$3 try t0 rc
@@ -68,21 +88,7 @@ create_guest() {
 	for try in 1 2 3; do
 		rm -f "$(console_log "$name")"
 		t0=$(uptime_s)
-		cat >"/tmp/$name.cfg" <<-CFG
-			name = "$name"
-			type = "pvh"
-			kernel = "/host/img/vmlinux"
-			ramdisk = "/host/img/guest-initrd.cpio.gz"
-			extra = "console=hvc0 quiet"
-			memory = 256
-			vcpus = 1
-			cpus = "${name#g}"
-			tsc_mode = "native"
-			on_poweroff = "destroy"
-			on_reboot = "destroy"
-			on_crash = "destroy"
-			disk = [ "phy:$disk,xvda,w", "phy:$wl,xvdb,r" ]
-		CFG
+		guest_cfg "$name" "$disk" "$wl"
 		if timeout 120 xl create "/tmp/$name.cfg" "$@"; then
 			wait_console "$name" "SATORI-GUEST up" 180
 			rc=$?
@@ -106,4 +112,17 @@ create_guest() {
 		wait_gone "$name" 30
 	done
 	fail "guest $name did not come up in 3 tries"
+}
+
+# shutdown_guests G...: clean PV shutdown (xl shutdown) of every guest, and
+# wait until each has powered off by itself.
+shutdown_guests() {
+	local g
+	for g in "$@"; do
+		xl shutdown "$g" || fail "xl shutdown $g failed"
+	done
+	for g in "$@"; do
+		wait_gone "$g" 60 || { xl destroy "$g"; fail "guest $g did not shut down in 60 s"; }
+		grep -q 'SATORI-GUEST shutdown' "$(console_log "$g")" || fail "guest $g went away without a clean shutdown"
+	done
 }

@@ -39,11 +39,5 @@ for k in pages zero shareable max_saved seconds; do
 done
 
 step guests-shutdown
-for i in $(seq 1 "$LAB_GUESTS"); do
-	xl shutdown "g$i" || fail "xl shutdown g$i failed"
-done
-for i in $(seq 1 "$LAB_GUESTS"); do
-	wait_gone "g$i" 60 || { xl destroy "g$i"; fail "guest g$i did not shut down in 60 s"; }
-	grep -q 'SATORI-GUEST shutdown' "$(console_log "g$i")" || fail "guest g$i went away without a clean shutdown"
-done
+shutdown_guests $(seq -f 'g%g' 1 "$LAB_GUESTS")
 losetup -d "$wl"

@@ -16,6 +16,7 @@
 #include <xen/init.h>
 #include <xen/lib.h>
 #include <xen/param.h>
+#include <xen/satori.h>
 #include <xen/string.h>
 
 #include <public/satori.h>
@@ -68,6 +69,11 @@ static long satori_query(XEN_GUEST_HANDLE_PARAM(void) arg)
               (satori_bad_param ? SATORI_QUERY_F_BAD_PARAM : 0);
 
     return copy_to_guest(arg, &q, 1) ? -EFAULT : 0;
+}
+
+bool satori_enabled(void)
+{
+    return opt_satori;
 }
 
 long do_satori_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)

@@ -1,0 +1,45 @@
+# Guest workload for the copy-on-write test: checksum a set of real library
+# files, then obey dom0's commands on the console (one line each):
+#   write FIRST LAST   overwrite 8 KiB of files FIRST..LAST (write()), check
+#                      the guest reads its own new data and every other
+#                      file is unchanged
+#   check FIRST LAST   check files FIRST..LAST are unchanged
+#   done               end the workload
+# Files are numbered from 1 in sorted order; every guest sees the same list.
+say() { echo "SATORI-GUEST $*"; }
+
+mount -t ext4 /dev/xvda /mnt || { say "cow error=mount"; exit 1; }
+find /mnt/usr/lib/x86_64-linux-gnu -type f -size +16k | sort | head -200 >/tmp/files
+n=$(wc -l </tmp/files)
+md5sum $(cat /tmp/files) >/tmp/before
+dd if=/dev/urandom of=/tmp/pattern bs=4096 count=2 2>/dev/null
+say "cow ready files=$n"
+
+# unchanged FIRST LAST: how many of files FIRST..LAST differ from /tmp/before.
+unchanged() {
+	sed -n "$1,$2p" /tmp/before >/tmp/want
+	md5sum $(awk '{ print $2 }' /tmp/want) | cmp -s - /tmp/want && echo 0 && return
+	md5sum $(awk '{ print $2 }' /tmp/want) | diff /tmp/want - | grep -c '^+[0-9a-f]'
+}
+
+while read -r cmd first last </dev/hvc0; do
+	case "$cmd" in
+	write)
+		bad=0
+		for f in $(sed -n "$first,${last}p" /tmp/files); do
+			dd if=/tmp/pattern of="$f" bs=4096 seek=1 count=2 conv=notrunc 2>/dev/null
+			dd if="$f" bs=4096 skip=1 count=2 2>/dev/null | cmp -s - /tmp/pattern || bad=$((bad + 1))
+		done
+		others=0
+		[ "$first" -gt 1 ] && others=$((others + $(unchanged 1 $((first - 1)))))
+		[ "$last" -lt "$n" ] && others=$((others + $(unchanged $((last + 1)) "$n")))
+		say "cow write-done first=$first last=$last own_bad=$bad others_changed=$others"
+		;;
+	check)
+		say "cow check-done first=$first last=$last changed=$(unchanged "$first" "$last")"
+		;;
+	done) break ;;
+	esac
+done
+say "cow finished"
+umount /mnt
