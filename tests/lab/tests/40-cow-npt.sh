@@ -6,9 +6,12 @@ LAB_NAME=cow-npt
 if lab_boot $LAB_NAME --scenario cow --guests 2 --workload "$top/tests/lab/workloads/cow"; then
 	shared=$(result share_shared)
 	check "share-pairs shared >= 2000 equal page pairs (all compared byte for byte)" test "${shared:-0}" -ge 2000
-	check "host counts the shared pages as freed" test "$(result share_freed_after_share)" -ge "${shared:-1}"
-	check "g1's writes unshared at least 100 pages (50 files x 2)" \
-		test "$(result share_freed_after_g1_writes)" -le $(($(result share_freed_after_share) - 100))
+	check "host counts every shared pair as a freed page (guests still paused)" test "$(result share_freed)" = "$shared"
+	# g1 writes 2 pages of each of 50 files; not every such page is shared
+	# (share-pairs shares one pair per content), but most are, and each
+	# write to a shared page must unshare it.
+	check "g1's writes unshared at least 50 of the 100 pages written" \
+		test "$(result share_freed_after_g1_writes)" -le $(($(result share_freed_after_share) - 50))
 	for g in g1 g2; do
 		check "guest $g reads its own written data" test "$(guest_field $g 'cow write-done' own_bad)" = 0
 		check "guest $g's other files unchanged after its writes" test "$(guest_field $g 'cow write-done' others_changed)" = 0
