@@ -2,7 +2,8 @@
 # Build the lab's images from the cached Debian tree (scripts/debootstrap-rootfs.sh):
 #   $BUILD/lab/dom0-root.cpio    dom0's root file system (uncompressed cpio: it
 #                                unpacks faster under TCG) with tests/lab/dom0-init
-#   $BUILD/lab/guest-initrd.cpio.gz  the guests' busybox initramfs (tests/lab/guest-init)
+#   $BUILD/lab/guest-initrd.cpio.gz  the guests' busybox initramfs (tests/lab/guest-init,
+#                                tests/lab/guest-tools/ built static)
 #   $BUILD/lab/guest-disk.img    ext4 image of the Debian userland: every guest
 #                                gets its own copy-on-write view of it
 # Each is rebuilt only when its inputs changed.
@@ -46,11 +47,15 @@ if changed dom0-root.cpio "$top/tests/lab/dom0-init" "$trimmed/.satori-from"; th
 	echo "lab-images: dom0-root.cpio $(du -h "$lab/dom0-root.cpio" | cut -f1)"
 fi
 
-if changed guest-initrd.cpio.gz "$top/tests/lab/guest-init" /bin/busybox; then
+if changed guest-initrd.cpio.gz "$top/tests/lab/guest-init" /bin/busybox "$top"/tests/lab/guest-tools/*.c; then
 	d=$lab/guest-initrd
 	rm -rf "$d"
 	mkdir -p "$d"/{bin,dev,proc,sys,mnt,run,tmp}
 	cp /bin/busybox "$d/bin/busybox"
+	# Small static test programs the guests' workloads use besides busybox.
+	for c in "$top"/tests/lab/guest-tools/*.c; do
+		gcc -static -O2 -Wall -Werror -o "$d/bin/$(basename "$c" .c)" "$c"
+	done
 	install -m755 "$top/tests/lab/guest-init" "$d/init"
 	(cd "$d" && find . | cpio -o -H newc --quiet | gzip -1) >"$lab/guest-initrd.cpio.gz"
 	commit guest-initrd.cpio.gz

@@ -1,7 +1,8 @@
 # Scenario: copy-on-write of shared pages on AMD NPT. Two guests checksum the
 # same files; dom0 pauses them and shares every equal page pair (share-pairs:
-# full compare first); then each guest in turn writes some files and checks
-# its own new data, and the other checks that its copies did not change.
+# full compare first); then each guest in turn writes some files (write(),
+# then g1 also through mmap) and checks its own new data, and the other
+# checks that its copies did not change.
 . /host/scenarios/boot.sh
 
 step workload-device
@@ -45,6 +46,10 @@ step cow-g2-writes
 command g2 "write 51 100" "cow write-done first=51 "
 step cow-g1-checks
 command g1 "check 51 200" "cow check-done first=51 "
+step cow-g1-mmap-writes
+command g1 "mwrite 101 150" "cow mwrite-done first=101 "
+step cow-g2-checks-mmap
+command g2 "check 101 200" "cow check-done first=101 "
 for g in g1 g2; do
 	command "$g" "done" "SATORI-GUEST done"
 done

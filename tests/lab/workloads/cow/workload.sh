@@ -1,8 +1,9 @@
 # Guest workload for the copy-on-write test: checksum a set of real library
 # files, then obey dom0's commands on the console (one line each):
-#   write FIRST LAST   overwrite 8 KiB of files FIRST..LAST (write()), check
-#                      the guest reads its own new data and every other
-#                      file is unchanged
+#   write FIRST LAST   overwrite 8 KiB of files FIRST..LAST with write(),
+#                      check the guest reads its own new data and every
+#                      other file is unchanged
+#   mwrite FIRST LAST  the same through a shared writable mmap
 #   check FIRST LAST   check files FIRST..LAST are unchanged
 #   done               end the workload
 # Files are numbered from 1 in sorted order; every guest sees the same list.
@@ -15,7 +16,8 @@ md5sum $(cat /tmp/files) >/tmp/before
 dd if=/dev/urandom of=/tmp/pattern bs=4096 count=2 2>/dev/null
 say "cow ready files=$n"
 
-# unchanged FIRST LAST: how many of files FIRST..LAST differ from /tmp/before.
+# unchanged FIRST LAST: how many of files FIRST..LAST differ from /tmp/before
+# (the original sums, updated for the files this guest wrote itself).
 unchanged() {
 	sed -n "$1,$2p" /tmp/before >/tmp/want
 	md5sum $(awk '{ print $2 }' /tmp/want) | cmp -s - /tmp/want && echo 0 && return
@@ -24,16 +26,24 @@ unchanged() {
 
 while read -r cmd first last </dev/hvc0; do
 	case "$cmd" in
-	write)
+	write | mwrite)
 		bad=0
 		for f in $(sed -n "$first,${last}p" /tmp/files); do
-			dd if=/tmp/pattern of="$f" bs=4096 seek=1 count=2 conv=notrunc 2>/dev/null
+			if [ "$cmd" = write ]; then
+				dd if=/tmp/pattern of="$f" bs=4096 seek=1 count=2 conv=notrunc 2>/dev/null
+			else
+				mmap_write "$f" 4096 /tmp/pattern || bad=$((bad + 1))
+			fi
 			dd if="$f" bs=4096 skip=1 count=2 2>/dev/null | cmp -s - /tmp/pattern || bad=$((bad + 1))
 		done
+		# What this guest wrote is now what it must read back from here on.
+		sed -n "$first,${last}p" /tmp/files | xargs md5sum >/tmp/mine
+		{ head -n $((first - 1)) /tmp/before; cat /tmp/mine; tail -n +$((last + 1)) /tmp/before; } >/tmp/next
+		mv /tmp/next /tmp/before
 		others=0
 		[ "$first" -gt 1 ] && others=$((others + $(unchanged 1 $((first - 1)))))
 		[ "$last" -lt "$n" ] && others=$((others + $(unchanged $((last + 1)) "$n")))
-		say "cow write-done first=$first last=$last own_bad=$bad others_changed=$others"
+		say "cow $cmd-done first=$first last=$last own_bad=$bad others_changed=$others"
 		;;
 	check)
 		say "cow check-done first=$first last=$last changed=$(unchanged "$first" "$last")"
