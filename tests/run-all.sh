@@ -15,7 +15,7 @@ ok() { pass=$((pass + 1)); echo "PASS $*"; }
 ko() { fail=$((fail + 1)); echo "FAIL $*"; }
 
 echo "== unit tests (GoogleTest via ctest)"
-if ctest --test-dir "$BUILD/cmake" --output-on-failure >"$log/ctest.log" 2>&1; then :; fi
+ctest --test-dir "$BUILD/cmake" --output-on-failure >"$log/ctest.log" 2>&1
 while read -r line; do
 	case "$line" in
 	*"Test #"*Passed*) ok "unit: $(echo "$line" | sed 's/.*Test *#[0-9]*: \([^ ]*\).*/\1/')" ;;

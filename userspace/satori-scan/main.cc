@@ -10,8 +10,6 @@
 //
 // Exit status: 0 on success, 1 if a domain could not be scanned, 2 on bad
 // arguments or when the hypervisor interface cannot be opened.
-#include <sys/mman.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
@@ -23,25 +21,13 @@
 #include <thread>
 #include <vector>
 
-extern "C" {
-#include <xenctrl.h>
-#include <xenforeignmemory.h>
-}
-
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #include "census.h"
+#include "guest_memory.h"
 
 namespace {
-
-constexpr size_t kPageSize = 4096;
-constexpr unsigned kBatch = 256;
-
-bool IsZero(const unsigned char *p) {
-  static const unsigned char zero[kPageSize] = {};
-  return std::memcmp(p, zero, kPageSize) == 0;
-}
 
 bool ParseU64(const char *s, uint64_t *out) {
   char *end = nullptr;
@@ -63,40 +49,26 @@ int Usage() {
 bool ScanDomain(xc_interface *xch, xenforeignmemory_handle *fmem,
                 uint32_t domid, uint64_t rate, satori::PageCensus *census,
                 uint64_t *scanned) {
-  xen_pfn_t max_gpfn = 0;
-  if (xc_domain_maximum_gpfn(xch, domid, &max_gpfn) < 0) {
+  satori::GuestMemory mem(fmem);
+  if (!mem.Map(xch, domid)) {
     std::fprintf(stderr, "satori-scan: domain %u: cannot read its size: %s\n",
                  domid, std::strerror(errno));
     return false;
   }
   auto start = std::chrono::steady_clock::now();
-  std::vector<xen_pfn_t> pfns(kBatch);
-  std::vector<int> errs(kBatch);
-  for (uint64_t base = 0; base <= max_gpfn; base += kBatch) {
-    unsigned n = static_cast<unsigned>(
-        std::min<uint64_t>(kBatch, max_gpfn + 1 - base));
-    for (unsigned i = 0; i < n; ++i)
-      pfns[i] = base + i;
-    void *map = xenforeignmemory_map(fmem, domid, PROT_READ, n, pfns.data(),
-                                     errs.data());
-    if (!map)
-      continue; // the whole batch is a hole (no RAM there)
-    auto *pages = static_cast<const unsigned char *>(map);
-    for (unsigned i = 0; i < n; ++i) {
-      if (errs[i])
-        continue; // this gfn holds no RAM
-      const unsigned char *p = pages + i * kPageSize;
-      bool zero = IsZero(p);
-      census->Add(domid, zero ? 0 : XXH3_64bits(p, kPageSize), zero);
-      ++*scanned;
-    }
-    xenforeignmemory_unmap(fmem, map, n);
-    if (rate) {
-      auto due = start + std::chrono::duration<double>(
-                             static_cast<double>(*scanned) / rate);
-      std::this_thread::sleep_until(due);
-    }
+  uint64_t done = 0;
+  for (const unsigned char *p : mem.pages()) {
+    bool zero = satori::IsZeroPage(p);
+    census->Add(domid,
+                zero ? 0 : XXH3_64bits(p, satori::GuestMemory::kPageSize),
+                zero);
+    ++done;
+    if (rate && done % 256 == 0)
+      std::this_thread::sleep_until(
+          start + std::chrono::duration<double>(static_cast<double>(done) /
+                                                static_cast<double>(rate)));
   }
+  *scanned += done;
   return true;
 }
 

@@ -11,9 +11,6 @@
 //   share-pairs: candidates=N shared=N failed=N freed=N
 // Exit status: 0 when at least one pair was shared, 3 when Xen refused to
 // enable sharing (the errno is printed), 1 on other errors, 2 on bad usage.
-#include <sys/mman.h>
-
-#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
@@ -23,66 +20,14 @@
 #include <utility>
 #include <vector>
 
-extern "C" {
-#include <xenctrl.h>
-#include <xenforeignmemory.h>
-}
-
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
-namespace {
+#include "guest_memory.h"
 
-constexpr size_t kPage = 4096;
-
-// All RAM pages of a domain, mapped read-only. The mappings hold page
-// references, and Xen refuses to nominate a page with extra references, so
-// they are dropped (Unmap) before anything is shared.
-struct Mapped {
-  std::vector<xen_pfn_t> gfns;
-  std::vector<const unsigned char *> pages;
-  std::vector<std::pair<void *, unsigned>> maps;
-};
-
-void Unmap(xenforeignmemory_handle *fmem, Mapped *m) {
-  for (auto [addr, n] : m->maps)
-    xenforeignmemory_unmap(fmem, addr, n);
-  m->maps.clear();
-  m->pages.clear();
-}
-
-bool MapAll(xc_interface *xch, xenforeignmemory_handle *fmem, uint32_t domid,
-            Mapped *m) {
-  xen_pfn_t max = 0;
-  if (xc_domain_maximum_gpfn(xch, domid, &max) < 0)
-    return false;
-  constexpr unsigned kBatch = 256;
-  std::vector<xen_pfn_t> pfns(kBatch);
-  std::vector<int> errs(kBatch);
-  for (xen_pfn_t base = 0; base <= max; base += kBatch) {
-    unsigned n = static_cast<unsigned>(std::min<xen_pfn_t>(kBatch, max + 1 - base));
-    for (unsigned i = 0; i < n; ++i)
-      pfns[i] = base + i;
-    void *map = xenforeignmemory_map(fmem, domid, PROT_READ, n, pfns.data(),
-                                     errs.data());
-    if (!map)
-      continue;
-    m->maps.emplace_back(map, n);
-    for (unsigned i = 0; i < n; ++i)
-      if (!errs[i]) {
-        m->gfns.push_back(base + i);
-        m->pages.push_back(static_cast<const unsigned char *>(map) + i * kPage);
-      }
-  }
-  return true;
-}
-
-bool IsZero(const unsigned char *p) {
-  static const unsigned char zero[kPage] = {};
-  return std::memcmp(p, zero, kPage) == 0;
-}
-
-} // namespace
+using satori::GuestMemory;
+using satori::IsZeroPage;
+constexpr size_t kPage = GuestMemory::kPageSize;
 
 int main(int argc, char **argv) {
   if (argc == 2 && !std::strcmp(argv[1], "--stats")) {
@@ -110,10 +55,10 @@ int main(int argc, char **argv) {
     return std::fprintf(stderr, "share-pairs: cannot pause\n"), 1;
 
   int rc = 1;
-  Mapped ma, mb;
+  GuestMemory ma(fmem), mb(fmem);
   long candidates = 0, shared = 0, failed = 0;
   unsigned long freed_before = xc_sharing_freed_pages(xch);
-  if (!MapAll(xch, fmem, a, &ma) || !MapAll(xch, fmem, b, &mb)) {
+  if (!ma.Map(xch, a) || !mb.Map(xch, b)) {
     std::fprintf(stderr, "share-pairs: cannot map the guests\n");
   } else if (xc_memshr_control(xch, a, 1) || xc_memshr_control(xch, b, 1)) {
     std::printf("share-pairs: enable refused: %s\n", std::strerror(errno));
@@ -121,24 +66,25 @@ int main(int argc, char **argv) {
   } else {
     // The guests are paused: what is compared here is what gets shared.
     std::unordered_map<uint64_t, size_t> in_a; // hash -> index in ma
-    for (size_t i = 0; i < ma.pages.size(); ++i)
-      if (!IsZero(ma.pages[i]))
-        in_a.emplace(XXH3_64bits(ma.pages[i], kPage), i);
+    for (size_t i = 0; i < ma.pages().size(); ++i)
+      if (!IsZeroPage(ma.pages()[i]))
+        in_a.emplace(XXH3_64bits(ma.pages()[i], kPage), i);
     std::vector<std::pair<xen_pfn_t, xen_pfn_t>> pairs;
-    for (size_t j = 0; j < mb.pages.size() && (long)pairs.size() < max_pairs;
+    for (size_t j = 0; j < mb.pages().size() && (long)pairs.size() < max_pairs;
          ++j) {
-      if (IsZero(mb.pages[j]))
+      if (IsZeroPage(mb.pages()[j]))
         continue;
-      auto it = in_a.find(XXH3_64bits(mb.pages[j], kPage));
+      auto it = in_a.find(XXH3_64bits(mb.pages()[j], kPage));
       if (it == in_a.end() ||
-          std::memcmp(ma.pages[it->second], mb.pages[j], kPage))
+          std::memcmp(ma.pages()[it->second], mb.pages()[j], kPage))
         continue;
-      pairs.emplace_back(ma.gfns[it->second], mb.gfns[j]);
+      pairs.emplace_back(ma.gfns()[it->second], mb.gfns()[j]);
       in_a.erase(it); // one pair per page of A
     }
     candidates = pairs.size();
-    Unmap(fmem, &ma);
-    Unmap(fmem, &mb);
+    // Mappings hold page references, which would make nomination fail.
+    ma.Release();
+    mb.Release();
     for (auto [ga, gb] : pairs) {
       uint64_t ha, hb;
       if (xc_memshr_nominate_gfn(xch, a, ga, &ha) ||
@@ -154,6 +100,8 @@ int main(int argc, char **argv) {
               candidates, shared, failed,
               static_cast<long>(xc_sharing_freed_pages(xch)) -
                   static_cast<long>(freed_before));
+  ma.Release();
+  mb.Release();
   xc_domain_unpause(xch, a);
   xc_domain_unpause(xch, b);
   return rc;
