@@ -6,11 +6,25 @@
 #ifndef SATORI_GUEST_H
 #define SATORI_GUEST_H
 
+#include <linux/types.h>
+
 /*
  * Issues __HYPERVISOR_satori_op(cmd, arg). arg points to the sub-op's
  * structure in this kernel's memory. Returns the hypervisor's answer: 0 or
  * a negative errno (see xen/interface/satori.h).
  */
 int satori_hypercall(unsigned int cmd, void *arg);
+
+struct page;
+
+/*
+ * The block frontend's hook: a read just completed into page, which the
+ * backend hashed for us (xxh64, seed 0, over the page's 4 KiB; see
+ * lib/satori_hint.h). Called once per whole-page segment of a successful
+ * read, from any context including hard irq, before the bio completes (the
+ * page is still locked by its reader and not yet up to date). The hash is
+ * a hint: nothing here trusts it beyond choosing what to register.
+ */
+void satori_page_read(struct page *page, u64 hash);
 
 #endif /* SATORI_GUEST_H */
