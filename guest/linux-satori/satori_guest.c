@@ -68,9 +68,17 @@ static ssize_t interface_version_show(struct kobject *kobj,
 static struct kobj_attribute interface_version_attr =
 	__ATTR_RO(interface_version);
 
+static ssize_t hints_received_show(struct kobject *kobj,
+				   struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%lld\n", atomic64_read(&satori_hints_received));
+}
+static struct kobj_attribute hints_received_attr = __ATTR_RO(hints_received);
+
 static struct attribute *satori_attrs[] = {
 	&status_attr.attr,
 	&interface_version_attr.attr,
+	&hints_received_attr.attr,
 	NULL,
 };
 

@@ -6,6 +6,7 @@
 #ifndef SATORI_GUEST_H
 #define SATORI_GUEST_H
 
+#include <linux/atomic.h>
 #include <linux/types.h>
 
 /*
@@ -26,5 +27,8 @@ struct page;
  * a hint: nothing here trusts it beyond choosing what to register.
  */
 void satori_page_read(struct page *page, u64 hash);
+
+/* Hints satori_page_read() was given since boot. */
+extern atomic64_t satori_hints_received;
 
 #endif /* SATORI_GUEST_H */
