@@ -12,6 +12,10 @@ obj=$BUILD/linux-obj
 out=$BUILD/out
 frag=$top/guest/linux-satori/kernel.config
 
+# Kernel builds are the heaviest thing this machine runs: one at a time,
+# whichever checkout asks (SATORI_CACHE is shared by all of them).
+exec 9>"$SATORI_CACHE/kernel-build.lock"
+flock 9
 "$top/scripts/prepare-linux.sh"
 
 mkdir -p "$obj" "$out"

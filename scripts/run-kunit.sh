@@ -5,6 +5,10 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 : "${BUILD:?}" "${SATORI_CACHE:?}"
+# Kernel builds are the heaviest thing this machine runs: one at a time,
+# whichever checkout asks (SATORI_CACHE is shared by all of them).
+exec 9>"$SATORI_CACHE/kernel-build.lock"
+flock 9
 "$top/scripts/prepare-linux.sh"
 export CCACHE_DIR=$SATORI_CACHE/ccache CCACHE_BASEDIR=$BUILD CCACHE_NOHASHDIR=1
 cd "$BUILD/linux-src"
