@@ -6,8 +6,11 @@
  * Satori is off unless Xen is booted with satori=on (or any boolean true
  * value). A malformed value is reported at boot and leaves Satori off, so a
  * typo never turns on sharing by accident. opt_satori is written only while
- * the command line is parsed (single threaded, before any domain exists)
- * and is read-only afterwards, which is why no lock guards it.
+ * the command line is parsed and by the initcall (single threaded, before
+ * any domain exists) and is read-only afterwards, so no lock guards it.
+ *
+ * Every argument is copied into Xen and checked here before the registry
+ * (registry.c) sees it, so an error never leaves anything half done.
  */
 
 #include <xen/errno.h>
@@ -17,9 +20,13 @@
 #include <xen/lib.h>
 #include <xen/param.h>
 #include <xen/satori.h>
+#include <xen/sched.h>
 #include <xen/string.h>
+#include <xen/xmalloc.h>
 
 #include <public/satori.h>
+
+#include "private.h"
 
 static bool __read_mostly opt_satori;
 static bool __read_mostly satori_bad_param;
@@ -48,6 +55,11 @@ static int __init cf_check satori_init(void)
     if ( satori_bad_param )
         printk(XENLOG_ERR "Satori: invalid satori=%s (expected on or off); Satori is off\n",
                satori_bad_value);
+    if ( opt_satori && satori_registry_init() )
+    {
+        printk(XENLOG_ERR "Satori: cannot start; Satori is off\n");
+        opt_satori = false;
+    }
     printk("Satori: %s, interface version %u.%u\n",
            opt_satori ? "on" : "off",
            SATORI_INTERFACE_MAJOR, SATORI_INTERFACE_MINOR);
@@ -76,11 +88,122 @@ bool satori_enabled(void)
     return opt_satori;
 }
 
+/*
+ * The domain a sub-op names, RCU-locked: the caller itself, or (control
+ * domain only) any live domain. NULL with *rc set otherwise.
+ */
+static struct domain *satori_target(uint16_t domid, long *rc)
+{
+    struct domain *d = rcu_lock_domain_by_any_id(domid);
+
+    *rc = -ESRCH;
+    if ( !d )
+        return NULL;
+    if ( d != current->domain && !is_control_domain(current->domain) )
+        *rc = -EPERM;
+    else if ( !d->is_dying )
+        return d;
+    rcu_unlock_domain(d);
+    return NULL;
+}
+
+static long satori_do_batch(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
+{
+    struct satori_batch_op b;
+    struct satori_page *pages;
+    struct domain *d;
+    long rc;
+
+    if ( copy_from_guest(&b, arg, 1) )
+        return -EFAULT;
+    if ( b.pad || b.reserved || !b.nr )
+        return -EINVAL;
+    if ( b.nr > SATORI_BATCH_MAX )
+        return -E2BIG;
+
+    pages = xmalloc_array(struct satori_page, b.nr);
+    if ( !pages )
+        return -ENOMEM;
+    if ( copy_from_guest(pages, guest_handle_from_ptr(b.pages, void), b.nr) )
+    {
+        xfree(pages);
+        return -EFAULT;
+    }
+
+    d = satori_target(b.domid, &rc);
+    if ( d )
+    {
+        b.done = b.shared = 0;
+        if ( cmd == SATORI_OP_register )
+            rc = satori_register(d, pages, b.nr, &b.done, &b.shared);
+        else
+            rc = satori_release(d, pages, b.nr, &b.done);
+        rcu_unlock_domain(d);
+    }
+    xfree(pages);
+
+    if ( !rc && __copy_to_guest(arg, &b, 1) )
+        rc = -EFAULT;
+    return rc;
+}
+
+static long satori_domain_stats(XEN_GUEST_HANDLE_PARAM(void) arg)
+{
+    struct satori_domain_stats s;
+    struct domain *d;
+    long rc;
+
+    if ( copy_from_guest(&s, arg, 1) )
+        return -EFAULT;
+    if ( s.pad[0] || s.pad[1] || s.pad[2] ||
+         s.reserved[0] || s.reserved[1] || s.reserved[2] || s.reserved[3] )
+        return -EINVAL;
+
+    d = satori_target(s.domid, &rc);
+    if ( !d )
+        return rc;
+    memset(&s.indexed, 0, sizeof(s) - offsetof(struct satori_domain_stats,
+                                                indexed));
+    satori_get_domain_stats(d, &s);
+    rcu_unlock_domain(d);
+
+    return __copy_to_guest(arg, &s, 1) ? -EFAULT : 0;
+}
+
+static long satori_host_stats(XEN_GUEST_HANDLE_PARAM(void) arg)
+{
+    struct satori_host_stats s;
+
+    if ( !is_control_domain(current->domain) )
+        return -EPERM;
+    if ( copy_from_guest(&s, arg, 1) )
+        return -EFAULT;
+    if ( s.reserved[0] || s.reserved[1] || s.reserved[2] || s.reserved[3] )
+        return -EINVAL;
+
+    memset(&s, 0, sizeof(s));
+    satori_get_host_stats(&s);
+
+    return __copy_to_guest(arg, &s, 1) ? -EFAULT : 0;
+}
+
 long do_satori_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     if ( cmd == SATORI_OP_query )
         return satori_query(arg);
+    if ( !opt_satori )
+        return -EOPNOTSUPP;
 
+    switch ( cmd )
+    {
+    case SATORI_OP_register:
+    case SATORI_OP_release:
+        return satori_do_batch(cmd, arg);
+    case SATORI_OP_domain_stats:
+        return satori_domain_stats(arg);
+    case SATORI_OP_host_stats:
+        return satori_host_stats(arg);
+    }
     return -EOPNOTSUPP;
 }
 

@@ -7,10 +7,24 @@
 
 #include <xen/types.h>
 
+struct domain;
+
 #ifdef CONFIG_SATORI
 
 /* True when Xen was booted with satori=on. Constant after boot. */
 bool satori_enabled(void);
+
+/*
+ * d started dying (domain_kill(), d paused, domctl lock held): its index
+ * entries go, so no later registration is merged with its pages.
+ */
+void satori_domain_kill(struct domain *d);
+
+/* d is being freed (after the RCU grace period): Satori's state goes. */
+void satori_domain_destroy(struct domain *d);
+
+/* A write to a shared gfn of d was given a private copy. Any context. */
+void satori_note_cow_break(struct domain *d);
 
 /*
  * May memory sharing run on AMD NPT? Only for Satori: upstream supports it
@@ -24,6 +38,9 @@ static inline bool satori_npt_sharing(void)
 #else
 
 static inline bool satori_enabled(void) { return false; }
+static inline void satori_domain_kill(struct domain *d) {}
+static inline void satori_domain_destroy(struct domain *d) {}
+static inline void satori_note_cow_break(struct domain *d) {}
 static inline bool satori_npt_sharing(void) { return false; }
 
 #endif

@@ -1,0 +1,399 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * registry.c: which page holds which content, and the merge of equal pages.
+ *
+ * Guests register (gfn, hash) for page-cache pages they just read from
+ * disk; the hash came from dom0's block backend with the data. The index
+ * (satori_index.c, portable) maps a hash to one canonical page, a
+ * (domain, gfn). A registration whose hash hits is merged with the
+ * canonical page when, and only when, their 4 KiB are equal:
+ *
+ *   1. compare the frames as they are: a cheap filter, nothing changes;
+ *   2. nominate both gfns: each becomes p2m_ram_shared and read-only, so
+ *      its content is frozen (a write now faults and is unshared first);
+ *   3. compare again, now that nothing can change under us;
+ *   4. share: the registrant's gfn is pointed at the canonical frame and
+ *      its own frame is freed (memory sharing keeps the reverse map and
+ *      the refcounts; a later write gets a private copy).
+ *
+ * A mismatch at 1 means the canonical page was written since it was
+ * registered, or a hash lied: the registrant becomes the canonical page
+ * for that hash, so the index follows what memory really holds and a liar
+ * can at worst cost merges, never cause one. A mismatch at 3 (a write
+ * raced us between 1 and 2) leaves both pages nominated, which costs their
+ * next write a fault and nothing else. Merged registrants are not added to
+ * the index: one entry per content, however many domains share it.
+ *
+ * Locking: satori_lock guards the index, the owner counts and the
+ * counters (except cow_breaks, atomic, bumped from the unshare path). It
+ * is never held across memory sharing or p2m calls, which take p2m and
+ * page locks of their own: the merge works on a copy of the hit and
+ * revalidates everything it relies on. A hit names a domain by id; the
+ * merge takes a reference and gives up on a dying domain, whose entries
+ * satori_domain_kill() is removing.
+ *
+ * Memory: the index is allocated once at boot (satori_index_slots=, a
+ * power of two) and each domain may hold satori_domain_limit= entries of
+ * it; per-domain state is a few counters allocated at first registration.
+ */
+
+#include <xen/domain_page.h>
+#include <xen/errno.h>
+#include <xen/lib.h>
+#include <xen/param.h>
+#include <xen/random.h>
+#include <xen/sched.h>
+#include <xen/spinlock.h>
+#include <xen/string.h>
+#include <xen/vmap.h>
+#include <xen/xmalloc.h>
+
+#include <asm/mem_sharing.h>
+#include <asm/p2m.h>
+
+#include "private.h"
+#include "satori_index.h"
+
+struct satori_counters {
+    uint64_t registered, released, merged, mismatched, skipped;
+};
+
+struct satori_domain {
+    struct satori_counters c;   /* satori_lock */
+    atomic_t cow_breaks;
+};
+
+static DEFINE_SPINLOCK(satori_lock);
+static struct satori_index index;
+static struct satori_counters host;  /* satori_lock; dead domains included */
+static atomic_t host_cow_breaks;
+
+static unsigned int __initdata opt_index_slots = 1U << 18;
+integer_param("satori_index_slots", opt_index_slots);
+static unsigned int __initdata opt_domain_limit;
+integer_param("satori_domain_limit", opt_domain_limit);
+
+int __init satori_registry_init(void)
+{
+    struct satori_index_slot *slots;
+    uint32_t *owner_count;
+    unsigned int limit;
+    uint64_t seed = ((uint64_t)get_random() << 32) | get_random();
+
+    if ( opt_index_slots < 2 || (opt_index_slots & (opt_index_slots - 1)) )
+    {
+        printk(XENLOG_ERR
+               "Satori: satori_index_slots=%u is not a power of two >= 2\n",
+               opt_index_slots);
+        return -EINVAL;
+    }
+    /* The index keeps 1/4 of its slots free; default a quarter each. */
+    limit = opt_domain_limit ?: opt_index_slots / 4 * 3 / 4;
+
+    slots = vzalloc(sizeof(*slots) * opt_index_slots);
+    owner_count = xzalloc_array(uint32_t, DOMID_FIRST_RESERVED);
+    if ( !slots || !owner_count ||
+         !satori_index_init(&index, slots, opt_index_slots, owner_count,
+                            DOMID_FIRST_RESERVED, limit, seed) )
+    {
+        vfree(slots);
+        xfree(owner_count);
+        printk(XENLOG_ERR "Satori: no memory for an index of %u slots\n",
+               opt_index_slots);
+        return -ENOMEM;
+    }
+    printk("Satori: index of %u slots (%lu KiB), at most %u pages per domain\n",
+           opt_index_slots,
+           (unsigned long)(sizeof(*slots) * opt_index_slots) >> 10, limit);
+    return 0;
+}
+
+static struct satori_domain *satori_domain_get(struct domain *d)
+{
+    struct satori_domain *sd = ACCESS_ONCE(d->satori), *old;
+
+    if ( sd )
+        return sd;
+    sd = xzalloc(struct satori_domain);
+    if ( !sd )
+        return NULL;
+    old = cmpxchg(&d->satori, NULL, sd);
+    if ( old )
+    {
+        xfree(sd);
+        sd = old;
+    }
+    return sd;
+}
+
+/* A gfn a domain may register: ordinary RAM it owns, shared or not. */
+static bool gfn_is_own_ram(struct domain *d, uint64_t gfn)
+{
+    struct page_info *page;
+    p2m_type_t t;
+    bool ok;
+
+    if ( gfn > domain_get_maximum_gpfn(d) )
+        return false;
+    page = get_page_from_gfn(d, gfn, &t, P2M_ALLOC);
+    ok = page && (p2m_is_sharable(t) || p2m_is_shared(t));
+    if ( page )
+        put_page(page);
+    return ok;
+}
+
+/*
+ * Compare two gfns' frames. Holds a reference on each frame only while
+ * comparing: nominating demands that nobody else holds one.
+ */
+static bool gfns_equal(struct domain *a, gfn_t ga, struct domain *b, gfn_t gb)
+{
+    struct page_info *pa, *pb = NULL;
+    p2m_type_t ta, tb;
+    bool equal = false;
+
+    pa = get_page_from_gfn(a, gfn_x(ga), &ta, P2M_ALLOC);
+    if ( pa )
+        pb = get_page_from_gfn(b, gfn_x(gb), &tb, P2M_ALLOC);
+    if ( pa && pb &&
+         (p2m_is_sharable(ta) || p2m_is_shared(ta)) &&
+         (p2m_is_sharable(tb) || p2m_is_shared(tb)) )
+    {
+        const void *va, *vb;
+
+        if ( pa == pb )
+            equal = true;
+        else
+        {
+            va = map_domain_page(page_to_mfn(pa));
+            vb = map_domain_page(page_to_mfn(pb));
+            equal = !memcmp(va, vb, PAGE_SIZE);
+            unmap_domain_page(vb);
+            unmap_domain_page(va);
+        }
+    }
+    if ( pb )
+        put_page(pb);
+    if ( pa )
+        put_page(pa);
+    return equal;
+}
+
+/* The canonical page for hash was stale: (d, gfn) takes its place. */
+static void replace_canonical(uint64_t hash, domid_t old_owner,
+                              uint64_t old_gfn, struct domain *d,
+                              uint64_t gfn)
+{
+    spin_lock(&satori_lock);
+    if ( satori_index_remove(&index, hash, old_owner, old_gfn) )
+        satori_index_insert(&index, hash, d->domain_id, gfn, NULL);
+    spin_unlock(&satori_lock);
+}
+
+enum merge_result { MERGED, MISMATCHED, SKIPPED };
+
+/* Merge (d, gfn) into the canonical page (owner, ogfn) of hash. */
+static enum merge_result merge(struct domain *d, uint64_t gfn, uint64_t hash,
+                               domid_t owner, uint64_t ogfn)
+{
+    struct domain *od = get_domain_by_id(owner);
+    shr_handle_t oh, h;
+    enum merge_result res = SKIPPED;
+
+    if ( !od || od->is_dying )
+    {
+        /* Its entries are going; ours may as well take the slot. */
+        replace_canonical(hash, owner, ogfn, d, gfn);
+        goto out;
+    }
+    if ( !gfns_equal(od, _gfn(ogfn), d, _gfn(gfn)) )
+    {
+        replace_canonical(hash, owner, ogfn, d, gfn);
+        res = MISMATCHED;
+        goto out;
+    }
+    if ( mem_sharing_satori_nominate(od, _gfn(ogfn), &oh) ||
+         mem_sharing_satori_nominate(d, _gfn(gfn), &h) )
+        goto out;                       /* busy: mapped by someone else */
+    if ( oh == h )
+    {
+        res = MERGED;                   /* one frame already */
+        goto out;
+    }
+    if ( !gfns_equal(od, _gfn(ogfn), d, _gfn(gfn)) )
+    {
+        res = MISMATCHED;               /* written between 1 and 2 */
+        goto out;
+    }
+    if ( !mem_sharing_satori_share(od, _gfn(ogfn), oh, d, _gfn(gfn), h) )
+        res = MERGED;
+
+ out:
+    if ( od )
+        put_domain(od);
+    return res;
+}
+
+/* Caller holds satori_lock. */
+#define COUNT(sd, f) do { (sd)->c.f++; host.f++; } while ( 0 )
+
+int satori_register(struct domain *d, const struct satori_page *pages,
+                    unsigned int nr, uint32_t *done, uint32_t *shared)
+{
+    struct satori_domain *sd;
+    unsigned int i;
+    int rc;
+
+    for ( i = 0; i < nr; i++ )
+        if ( !gfn_is_own_ram(d, pages[i].gfn) )
+            return -EINVAL;
+
+    rc = mem_sharing_satori_enable(d);
+    if ( rc )
+        return -EOPNOTSUPP;
+    sd = satori_domain_get(d);
+    if ( !sd )
+        return -ENOMEM;
+
+    *done = *shared = 0;
+    for ( i = 0; i < nr; i++ )
+    {
+        const struct satori_index_slot *hit;
+        enum satori_index_result r;
+        enum merge_result m;
+        domid_t owner = 0;
+        uint64_t ogfn = 0;
+
+        spin_lock(&satori_lock);
+        r = satori_index_insert(&index, pages[i].hash, d->domain_id,
+                                pages[i].gfn, &hit);
+        if ( r == SATORI_INDEX_FOUND )
+        {
+            owner = hit->owner;
+            ogfn = hit->gfn;
+        }
+        if ( r == SATORI_INDEX_INSERTED || r == SATORI_INDEX_FOUND )
+            COUNT(sd, registered);
+        else
+            COUNT(sd, skipped);
+        spin_unlock(&satori_lock);
+
+        if ( r == SATORI_INDEX_INSERTED )
+            ++*done;
+        if ( r != SATORI_INDEX_FOUND )
+            continue;
+        ++*done;
+        if ( owner == d->domain_id && ogfn == pages[i].gfn )
+            continue;                   /* registered again */
+
+        m = merge(d, pages[i].gfn, pages[i].hash, owner, ogfn);
+        spin_lock(&satori_lock);
+        if ( m == MERGED )
+            COUNT(sd, merged);
+        else if ( m == MISMATCHED )
+            COUNT(sd, mismatched);
+        else
+            COUNT(sd, skipped);
+        spin_unlock(&satori_lock);
+        if ( m == MERGED )
+            ++*shared;
+    }
+    return 0;
+}
+
+int satori_release(struct domain *d, const struct satori_page *pages,
+                   unsigned int nr, uint32_t *done)
+{
+    struct satori_domain *sd;
+    unsigned int i;
+
+    for ( i = 0; i < nr; i++ )
+        if ( pages[i].gfn > domain_get_maximum_gpfn(d) )
+            return -EINVAL;
+    sd = satori_domain_get(d);
+    if ( !sd )
+        return -ENOMEM;
+
+    *done = 0;
+    spin_lock(&satori_lock);
+    for ( i = 0; i < nr; i++ )
+        if ( satori_index_remove(&index, pages[i].hash, d->domain_id,
+                                 pages[i].gfn) )
+        {
+            COUNT(sd, released);
+            ++*done;
+        }
+    spin_unlock(&satori_lock);
+    return 0;
+}
+
+void satori_get_domain_stats(struct domain *d, struct satori_domain_stats *s)
+{
+    const struct satori_domain *sd = ACCESS_ONCE(d->satori);
+
+    spin_lock(&satori_lock);
+    s->indexed = index.slots ? index.owner_count[d->domain_id] : 0;
+    if ( sd )
+    {
+        s->registered = sd->c.registered;
+        s->released = sd->c.released;
+        s->merged = sd->c.merged;
+        s->mismatched = sd->c.mismatched;
+        s->skipped = sd->c.skipped;
+        s->cow_breaks = atomic_read(&sd->cow_breaks);
+    }
+    spin_unlock(&satori_lock);
+    s->shared = atomic_read(&d->shr_pages);
+}
+
+void satori_get_host_stats(struct satori_host_stats *s)
+{
+    s->shared_frames = mem_sharing_get_nr_shared_mfns();
+    s->saved_frames = mem_sharing_get_nr_saved_mfns();
+    spin_lock(&satori_lock);
+    s->index_entries = index.used;
+    s->index_limit = index.max_used;
+    s->domain_limit = index.owner_limit;
+    s->registered = host.registered;
+    s->released = host.released;
+    s->merged = host.merged;
+    s->mismatched = host.mismatched;
+    s->skipped = host.skipped;
+    spin_unlock(&satori_lock);
+    s->cow_breaks = atomic_read(&host_cow_breaks);
+}
+
+void satori_domain_kill(struct domain *d)
+{
+    if ( !index.slots || d->domain_id >= DOMID_FIRST_RESERVED )
+        return;
+    spin_lock(&satori_lock);
+    satori_index_remove_owner(&index, d->domain_id);
+    spin_unlock(&satori_lock);
+}
+
+void satori_domain_destroy(struct domain *d)
+{
+    xfree(d->satori);
+    d->satori = NULL;
+}
+
+void satori_note_cow_break(struct domain *d)
+{
+    struct satori_domain *sd = ACCESS_ONCE(d->satori);
+
+    if ( sd )
+    {
+        atomic_inc(&sd->cow_breaks);
+        atomic_inc(&host_cow_breaks);
+    }
+}
+
+/*
+ * Local variables:
+ * mode: C
+ * c-file-style: "BSD"
+ * c-basic-offset: 4
+ * indent-tabs-mode: nil
+ * End:
+ */
