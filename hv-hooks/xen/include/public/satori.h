@@ -112,6 +112,9 @@ struct satori_batch_op {
     uint16_t pad;      /* IN: zero */
     uint32_t nr;       /* IN: entries at pages, 1 .. SATORI_BATCH_MAX */
     uint64_t pages;    /* IN: caller's address of nr struct satori_page */
+    uint64_t shared_map; /* IN: 0, or (register) the caller's address of
+                          * (nr + 63) / 64 uint64_t that Xen overwrites: bit
+                          * i % 64 of word i / 64 set = entry i now shares */
     uint32_t done;     /* OUT: entries registered (new, or already there) or released */
     uint32_t shared;   /* OUT: register: entries now sharing a frame */
     uint64_t reserved; /* IN: zero */

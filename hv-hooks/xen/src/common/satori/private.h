@@ -23,10 +23,12 @@ int satori_registry_init(void);
  * Register or release pages[0..nr) of d, already copied into Xen. d is
  * alive and held by the caller (RCU lock); 1 <= nr <= SATORI_BATCH_MAX.
  * Returns 0 or -errno; on error nothing changed. *done and *shared as in
- * struct satori_batch_op.
+ * struct satori_batch_op; register also sets bit i of map (zeroed by the
+ * caller, SATORI_BATCH_MAX bits) when entry i now shares a frame.
  */
 int satori_register(struct domain *d, const struct satori_page *pages,
-                    unsigned int nr, uint32_t *done, uint32_t *shared);
+                    unsigned int nr, uint32_t *done, uint32_t *shared,
+                    uint64_t *map);
 int satori_release(struct domain *d, const struct satori_page *pages,
                    unsigned int nr, uint32_t *done);
 

@@ -238,7 +238,8 @@ static enum merge_result merge(struct domain *d, uint64_t gfn, uint64_t hash,
 #define COUNT(sd, f) do { (sd)->c.f++; host.f++; } while ( 0 )
 
 int satori_register(struct domain *d, const struct satori_page *pages,
-                    unsigned int nr, uint32_t *done, uint32_t *shared)
+                    unsigned int nr, uint32_t *done, uint32_t *shared,
+                    uint64_t *map)
 {
     struct satori_domain *sd;
     unsigned int i;
@@ -296,7 +297,10 @@ int satori_register(struct domain *d, const struct satori_page *pages,
             COUNT(sd, skipped);
         spin_unlock(&satori_lock);
         if ( m == MERGED )
+        {
             ++*shared;
+            map[i / 64] |= 1ULL << (i % 64);
+        }
     }
     return 0;
 }

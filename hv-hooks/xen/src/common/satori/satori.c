@@ -111,6 +111,7 @@ static long satori_do_batch(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     struct satori_batch_op b;
     struct satori_page *pages;
+    uint64_t map[SATORI_BATCH_MAX / 64] = {};
     struct domain *d;
     long rc;
 
@@ -120,6 +121,17 @@ static long satori_do_batch(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
         return -EINVAL;
     if ( b.nr > SATORI_BATCH_MAX )
         return -E2BIG;
+
+    /*
+     * Probe that the OUT places are writable (writing what is there, and
+     * zeros to the map) before anything changes, so a bad pointer gives
+     * -EFAULT with no effect.
+     */
+    if ( __copy_to_guest(arg, &b, 1) ||
+         (b.shared_map &&
+          copy_to_guest(guest_handle_from_ptr(b.shared_map, void), map,
+                        (b.nr + 63) / 64)) )
+        return -EFAULT;
 
     pages = xmalloc_array(struct satori_page, b.nr);
     if ( !pages )
@@ -135,13 +147,21 @@ static long satori_do_batch(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
     {
         b.done = b.shared = 0;
         if ( cmd == SATORI_OP_register )
-            rc = satori_register(d, pages, b.nr, &b.done, &b.shared);
+            rc = satori_register(d, pages, b.nr, &b.done, &b.shared, map);
         else
             rc = satori_release(d, pages, b.nr, &b.done);
         rcu_unlock_domain(d);
     }
     xfree(pages);
 
+    /*
+     * The work is done; a caller that unmapped its buffers since the probe
+     * only loses the report of it.
+     */
+    if ( !rc && b.shared_map &&
+         copy_to_guest(guest_handle_from_ptr(b.shared_map, void), map,
+                       (b.nr + 63) / 64) )
+        rc = -EFAULT;
     if ( !rc && __copy_to_guest(arg, &b, 1) )
         rc = -EFAULT;
     return rc;
