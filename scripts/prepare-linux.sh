@@ -21,3 +21,4 @@ rsync -rc --delete --exclude=patches --exclude='*.config' \
 	--include='/lib/***' --include='/guest/***' --include='/dom0/***' \
 	--exclude='*' "$top/" "$src/satori/"
 rsync -c "$top/hv-hooks/xen/include/public/satori.h" "$src/include/xen/interface/satori.h"
+rsync -c "$top/guest/linux-satori/satori_mm.h" "$src/include/linux/satori_mm.h"

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Satori guest core: finds out whether the hypervisor runs Satori and shows
- * it in /sys/kernel/mm/satori/.
+ * Satori guest core: finds out whether the hypervisor runs Satori, shows it
+ * in /sys/kernel/mm/satori/ and starts page registration if it does.
  *
  * The files ask the hypervisor on every read instead of caching: the
  * answer is one cheap hypercall and can never go stale. The same code runs
@@ -10,6 +10,7 @@
 #include <linux/errno.h>
 #include <linux/init.h>
 #include <linux/kobject.h>
+#include <linux/string.h>
 #include <linux/sysfs.h>
 #include <xen/xen.h>
 #include <asm/xen/hypercall.h>
@@ -68,17 +69,9 @@ static ssize_t interface_version_show(struct kobject *kobj,
 static struct kobj_attribute interface_version_attr =
 	__ATTR_RO(interface_version);
 
-static ssize_t hints_received_show(struct kobject *kobj,
-				   struct kobj_attribute *attr, char *buf)
-{
-	return sysfs_emit(buf, "%lld\n", atomic64_read(&satori_hints_received));
-}
-static struct kobj_attribute hints_received_attr = __ATTR_RO(hints_received);
-
 static struct attribute *satori_attrs[] = {
 	&status_attr.attr,
 	&interface_version_attr.attr,
-	&hints_received_attr.attr,
 	NULL,
 };
 
@@ -99,6 +92,8 @@ static int __init satori_guest_init(void)
 	if (!kobj)
 		return -ENOMEM;
 	rc = sysfs_create_group(kobj, &satori_group);
+	if (!rc)
+		rc = sysfs_create_group(kobj, &satori_register_group);
 	if (rc) {
 		kobject_put(kobj);
 		return rc;
@@ -106,6 +101,7 @@ static int __init satori_guest_init(void)
 
 	rc = satori_query(&q);
 	pr_info("satori: hypervisor Satori is %s\n", satori_status(&q, rc));
+	satori_register_start(!rc && !strcmp(satori_status(&q, rc), "on"));
 	return 0;
 }
 late_initcall(satori_guest_init);

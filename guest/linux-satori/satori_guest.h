@@ -16,6 +16,7 @@
  */
 int satori_hypercall(unsigned int cmd, void *arg);
 
+struct attribute_group;
 struct page;
 
 /*
@@ -30,5 +31,14 @@ void satori_page_read(struct page *page, u64 hash);
 
 /* Hints satori_page_read() was given since boot. */
 extern atomic64_t satori_hints_received;
+
+/*
+ * Starts registering pages (only if the hypervisor runs Satori and this is
+ * an HVM/PVH guest); until then hints are only counted.
+ */
+void satori_register_start(bool hypervisor_satori_on);
+
+/* The registration counters in /sys/kernel/mm/satori/. */
+extern const struct attribute_group satori_register_group;
 
 #endif /* SATORI_GUEST_H */

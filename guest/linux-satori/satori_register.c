@@ -1,15 +1,329 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Satori guest: page-cache registration (first step: hints are counted).
+ * Satori guest: registers page-cache pages with the hypervisor as they are
+ * read from disk, and releases them when their content stops being what
+ * was read.
+ *
+ * The path of a page:
+ *
+ *  1. blkfront completes a read and calls satori_page_read() with the
+ *     page and the hash dom0's block backend computed (hard irq). The page
+ *     is still locked by its reader and not yet up to date, so it is only
+ *     queued, with a reference and the time, and the worker is kicked.
+ *  2. The worker (process context) keeps the pages that are now whole,
+ *     up to date, clean page-cache pages (satori_page_registrable()),
+ *     notes them in the registry, and sends them in batches of up to
+ *     SATORI_BATCH_MAX (lib/satori_batch.c: one entry per gfn) with
+ *     SATORI_OP_register. Xen compares each with the page already indexed
+ *     under the same hash and shares equal ones; it reports which did, and
+ *     the time from the read to that answer is the detection latency.
+ *  3. When a registered folio leaves the page cache, is truncated or is
+ *     marked dirty, the page cache calls satori_folio_changed(); its pages
+ *     leave the registry and their releases are sent by the worker (or at
+ *     once, if the release queue is full). A page that was shared stays
+ *     correct regardless: a write to it gets a private copy in Xen first.
+ *     Releasing keeps Xen's index naming only pages that still hold the
+ *     content they were registered with.
+ *
+ * A page is noted in the registry before its registration is sent, so a
+ * release that races with the registration is sent after it, never lost.
+ * Locks: read_lock guards the read queue (taken from hard irq); the
+ * registry's xarray lock guards the registry and the release queue; the
+ * worker alone owns the batch. Nothing here runs unless Xen said Satori is
+ * on and this is an HVM (PVH) guest, the only kind Xen can share.
  */
 #include <linux/atomic.h>
-#include <linux/mm_types.h>
+#include <linux/ktime.h>
+#include <linux/mm.h>
+#include <linux/pagemap.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/spinlock.h>
+#include <linux/sysfs.h>
+#include <linux/workqueue.h>
+#include <xen/page.h>
+#include <xen/xen.h>
 
+#include <linux/satori_mm.h>
+
+#include "satori_batch.h"
 #include "satori_guest.h"
+#include "satori_register.h"
+
+#define SATORI_READ_QUEUE 4096
+#define SATORI_LATENCY_SAMPLES 16384
+
+struct satori_read {
+	struct page *page;	/* holds a reference */
+	u64 key;
+	ktime_t done;		/* when the read completed */
+};
+
+static bool satori_active __read_mostly;
+
+static DEFINE_SPINLOCK(read_lock);
+static struct satori_read read_queue[SATORI_READ_QUEUE];
+static unsigned int nr_read;
+
+/* Worker only. */
+static struct satori_read work_reads[SATORI_READ_QUEUE];
+static struct satori_entry batch_store[SATORI_BATCH_MAX];
+static struct satori_batch batch;
+static ktime_t batch_done[SATORI_BATCH_MAX];
+static struct satori_page wire[SATORI_BATCH_MAX];
+static u64 shared_map[SATORI_BATCH_MAX / 64];
+
+static struct satori_registry registry;
 
 atomic64_t satori_hints_received = ATOMIC64_INIT(0);
+static atomic64_t nr_registered, nr_released, nr_shared, nr_errors, nr_skipped;
+
+static DEFINE_SPINLOCK(latency_lock);
+static u32 latency_us[SATORI_LATENCY_SAMPLES];
+static unsigned long nr_latency;	/* samples ever taken */
+
+static void satori_work_fn(struct work_struct *work);
+static DECLARE_WORK(satori_work, satori_work_fn);
+
+/* Registry lock held; a hypercall never sleeps. */
+static void satori_send_release(struct satori_registry *r)
+{
+	static struct satori_page release_wire[SATORI_RELEASE_QUEUE];
+	struct satori_batch_op op = {
+		.domid = SATORI_DOMID_SELF,
+		.nr = r->nr_release,
+		.pages = (u64)(uintptr_t)release_wire,
+	};
+	unsigned int i;
+	int rc;
+
+	if (!r->nr_release)
+		return;
+	for (i = 0; i < r->nr_release; i++) {
+		release_wire[i].gfn = pfn_to_gfn(r->release[i].pfn);
+		release_wire[i].hash = r->release[i].key;
+	}
+	rc = satori_hypercall(SATORI_OP_release, &op);
+	if (rc) {
+		atomic64_add(r->nr_release, &nr_errors);
+		pr_warn_ratelimited("satori: release of %u pages: %d\n",
+				    r->nr_release, rc);
+	} else {
+		atomic64_add(op.done, &nr_released);
+	}
+	r->nr_release = 0;
+}
 
 void satori_page_read(struct page *page, u64 hash)
 {
+	unsigned long flags;
+	bool queued = false;
+
 	atomic64_inc(&satori_hints_received);
+	if (!READ_ONCE(satori_active))
+		return;
+
+	spin_lock_irqsave(&read_lock, flags);
+	if (nr_read < SATORI_READ_QUEUE) {
+		get_page(page);
+		read_queue[nr_read].page = page;
+		read_queue[nr_read].key = satori_key(hash);
+		read_queue[nr_read].done = ktime_get();
+		nr_read++;
+		queued = true;
+	}
+	spin_unlock_irqrestore(&read_lock, flags);
+
+	if (queued)
+		queue_work(system_unbound_wq, &satori_work);
+	else
+		atomic64_inc(&nr_skipped);
+}
+
+void satori_folio_changed(struct folio *folio)
+{
+	if (READ_ONCE(satori_active) &&
+	    satori_note_released(&registry, folio))
+		queue_work(system_unbound_wq, &satori_work);
+}
+
+static void satori_note_latency(ktime_t done, ktime_t now)
+{
+	s64 us = ktime_us_delta(now, done);
+
+	spin_lock(&latency_lock);
+	latency_us[nr_latency % SATORI_LATENCY_SAMPLES] =
+		clamp_t(s64, us, 0, U32_MAX);
+	nr_latency++;
+	spin_unlock(&latency_lock);
+}
+
+static void satori_send_batch(void)
+{
+	struct satori_batch_op op = {
+		.domid = SATORI_DOMID_SELF,
+		.nr = batch.count,
+		.pages = (u64)(uintptr_t)wire,
+		.shared_map = (u64)(uintptr_t)shared_map,
+	};
+	ktime_t now;
+	unsigned int i;
+	int rc;
+
+	if (!batch.count)
+		return;
+	for (i = 0; i < batch.count; i++) {
+		wire[i].gfn = batch.entries[i].gfn;
+		wire[i].hash = batch.entries[i].hash;
+	}
+	rc = satori_hypercall(SATORI_OP_register, &op);
+	now = ktime_get();
+	if (rc) {
+		atomic64_add(batch.count, &nr_errors);
+		pr_warn_ratelimited("satori: register of %u pages: %d\n",
+				    batch.count, rc);
+	} else {
+		atomic64_add(op.done, &nr_registered);
+		atomic64_add(op.shared, &nr_shared);
+		atomic64_add(batch.count - op.done, &nr_skipped);
+		for (i = 0; i < batch.count; i++)
+			if (shared_map[i / 64] & BIT_ULL(i % 64))
+				satori_note_latency(batch_done[i], now);
+	}
+	satori_batch_reset(&batch);
+}
+
+static void satori_add(unsigned long pfn, u64 key, ktime_t done)
+{
+	enum satori_batch_result res;
+	u64 gfn = pfn_to_gfn(pfn);
+
+	if (satori_note_registered(&registry, pfn, key)) {
+		atomic64_inc(&nr_errors);
+		return;
+	}
+	res = satori_batch_add(&batch, gfn, key);
+	if (res == SATORI_BATCH_FULL) {
+		satori_send_batch();
+		res = satori_batch_add(&batch, gfn, key);
+	}
+	if (res == SATORI_BATCH_ADDED)
+		batch_done[batch.count - 1] = done;
+}
+
+static void satori_work_fn(struct work_struct *work)
+{
+	unsigned int n, i, deferred = 0;
+	unsigned long flags;
+
+	spin_lock_irqsave(&read_lock, flags);
+	n = nr_read;
+	memcpy(work_reads, read_queue, n * sizeof(*work_reads));
+	nr_read = 0;
+	spin_unlock_irqrestore(&read_lock, flags);
+
+	for (i = 0; i < n; i++) {
+		struct satori_read *r = &work_reads[i];
+
+		if (satori_page_registrable(r->page)) {
+			satori_add(page_to_pfn(r->page), r->key, r->done);
+		} else if (folio_test_locked(page_folio(r->page)) &&
+			   !folio_test_uptodate(page_folio(r->page))) {
+			/* The reader has not finished with it yet. */
+			spin_lock_irqsave(&read_lock, flags);
+			if (nr_read < SATORI_READ_QUEUE) {
+				read_queue[nr_read++] = *r;
+				deferred++;
+				r->page = NULL;
+			}
+			spin_unlock_irqrestore(&read_lock, flags);
+			if (r->page)
+				atomic64_inc(&nr_skipped);
+		} else {
+			atomic64_inc(&nr_skipped);
+		}
+		if (r->page)
+			put_page(r->page);
+	}
+	satori_send_batch();
+
+	xa_lock_irqsave(&registry.registered, flags);
+	satori_send_release(&registry);
+	xa_unlock_irqrestore(&registry.registered, flags);
+
+	if (deferred)
+		queue_work(system_unbound_wq, &satori_work);
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	u32 x = *(const u32 *)a, y = *(const u32 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* "samples p50 p99 max", in microseconds, over the latest samples. */
+static ssize_t detect_us_show(struct kobject *kobj, struct kobj_attribute *attr,
+			      char *buf)
+{
+	unsigned long n;
+	u32 *s;
+	ssize_t len;
+
+	s = kmalloc_array(SATORI_LATENCY_SAMPLES, sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return -ENOMEM;
+	spin_lock(&latency_lock);
+	n = min_t(unsigned long, nr_latency, SATORI_LATENCY_SAMPLES);
+	memcpy(s, latency_us, n * sizeof(*s));
+	spin_unlock(&latency_lock);
+	if (!n) {
+		kfree(s);
+		return sysfs_emit(buf, "samples=0\n");
+	}
+	sort(s, n, sizeof(*s), cmp_u32, NULL);
+	len = sysfs_emit(buf, "samples=%lu p50=%u p99=%u max=%u\n", n,
+			 s[(n - 1) / 2], s[(n - 1) * 99 / 100], s[n - 1]);
+	kfree(s);
+	return len;
+}
+static struct kobj_attribute detect_us_attr = __ATTR_RO(detect_us);
+
+#define SATORI_COUNTER(name, counter)					\
+static ssize_t name##_show(struct kobject *kobj,			\
+			   struct kobj_attribute *attr, char *buf)	\
+{									\
+	return sysfs_emit(buf, "%lld\n", atomic64_read(&counter));	\
+}									\
+static struct kobj_attribute name##_attr = __ATTR_RO(name)
+
+SATORI_COUNTER(hints_received, satori_hints_received);
+SATORI_COUNTER(registered, nr_registered);
+SATORI_COUNTER(released, nr_released);
+SATORI_COUNTER(shared, nr_shared);
+SATORI_COUNTER(errors, nr_errors);
+SATORI_COUNTER(skipped, nr_skipped);
+
+static struct attribute *satori_register_attrs[] = {
+	&hints_received_attr.attr,
+	&registered_attr.attr,
+	&released_attr.attr,
+	&shared_attr.attr,
+	&errors_attr.attr,
+	&skipped_attr.attr,
+	&detect_us_attr.attr,
+	NULL,
+};
+
+const struct attribute_group satori_register_group = {
+	.attrs = satori_register_attrs,
+};
+
+void satori_register_start(bool hypervisor_satori_on)
+{
+	satori_registry_init(&registry, satori_send_release);
+	satori_batch_init(&batch, batch_store, SATORI_BATCH_MAX);
+	WRITE_ONCE(satori_active, hypervisor_satori_on && xen_hvm_domain());
+	if (satori_active)
+		pr_info("satori: registering page-cache pages read with hints\n");
 }

@@ -73,4 +73,35 @@ TEST(Census, PerDomainAddsUpToTotal) {
   EXPECT_EQ(s.pages, 300u);
 }
 
+TEST(Census, FilePagesAreSplitOut) {
+  satori::PageCensus c;
+  c.AddFileBlock(0xf);
+  c.Add(1, 0xf, false); // a disk block in two guests
+  c.Add(2, 0xf, false);
+  c.Add(2, 0xf, false);
+  c.Add(1, 0xa, false); // anonymous, shareable
+  c.Add(2, 0xa, false);
+  c.Add(3, 0xd, false); // not in the file set
+  c.AddFileBlock(0xe);  // a disk block nobody holds
+  c.Add(3, 0, true);
+  auto s = c.Summarize();
+  EXPECT_EQ(s.file, 3u);
+  EXPECT_EQ(s.file_shareable, 3u);
+  EXPECT_EQ(s.shareable, 5u);
+  EXPECT_EQ(s.per_domain.at(2).file, 2u);
+  EXPECT_EQ(s.per_domain.at(2).file_shareable, 2u);
+  EXPECT_EQ(s.per_domain.at(3).file, 0u);
+}
+
+TEST(Census, FileBlockInOneDomainIsFileButNotShareable) {
+  satori::PageCensus c;
+  c.Add(1, 0xf, false);
+  c.Add(2, 0xb, false);
+  c.AddFileBlock(0xf); // after the pages: order does not matter
+  auto s = c.Summarize();
+  EXPECT_EQ(s.file, 1u);
+  EXPECT_EQ(s.file_shareable, 0u);
+  EXPECT_EQ(s.per_domain.at(1).file, 1u);
+}
+
 } // namespace

@@ -32,10 +32,15 @@ CensusSummary PageCensus::Summarize() const {
   for (const auto &[domid, pages] : domain_pages_) {
     DomainCensus &d = s.per_domain[domid];
     for (const auto &[hash, copies] : pages) {
+      bool shareable = contents_.at(hash).in_several_domains;
+      bool file = file_blocks_.count(hash) != 0;
       d.pages += copies;
-      if (contents_.at(hash).in_several_domains)
-        d.shareable += copies;
+      d.shareable += shareable ? copies : 0;
+      d.file += file ? copies : 0;
+      d.file_shareable += file && shareable ? copies : 0;
     }
+    s.file += d.file;
+    s.file_shareable += d.file_shareable;
     auto z = domain_zero_.find(domid);
     if (z != domain_zero_.end()) {
       d.zero = z->second;

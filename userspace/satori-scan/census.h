@@ -5,13 +5,17 @@
 // page is "shareable" when its content appears in at least two domains:
 // all copies of such a content could be one frame, saving copies - 1.
 // Zero pages are counted apart (the hypervisor has cheaper ways to deal
-// with them) and never count as shareable. The census trusts the hash:
-// it measures, it does not merge.
+// with them) and never count as shareable. Pages whose content is a block
+// of a guest disk (AddFileBlock) are "file" pages: page-cache data read
+// from disk, what Satori's hints can find; the rest is anonymous memory,
+// kernel text and the like. The census trusts the hash: it measures, it
+// does not merge.
 #pragma once
 
 #include <cstdint>
 #include <map>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace satori {
 
@@ -19,6 +23,8 @@ struct DomainCensus {
   uint64_t pages = 0;     // pages scanned
   uint64_t zero = 0;      // of which all zero
   uint64_t shareable = 0; // of which have a copy in another domain
+  uint64_t file = 0;      // of which hold a disk block
+  uint64_t file_shareable = 0; // of which are both
 };
 
 struct CensusSummary {
@@ -28,6 +34,8 @@ struct CensusSummary {
   uint64_t distinct = 0;  // distinct non-zero contents
   uint64_t shareable = 0; // pages whose content is in 2+ domains
   uint64_t max_saved = 0; // frames freed if all those were merged
+  uint64_t file = 0;      // pages holding a disk block
+  uint64_t file_shareable = 0; // of which are shareable
   std::map<uint32_t, DomainCensus> per_domain;
 };
 
@@ -36,6 +44,10 @@ public:
   // Records one page of domain domid. hash is the page's content hash;
   // zero says the page is all zero bytes (hash is then ignored).
   void Add(uint32_t domid, uint64_t hash, bool zero);
+
+  // Records that content hash is a (non-zero) block of a guest disk. Call
+  // before or after Add, any number of times.
+  void AddFileBlock(uint64_t hash) { file_blocks_.insert(hash); }
 
   // The figures for everything added so far.
   CensusSummary Summarize() const;
@@ -50,6 +62,7 @@ private:
   // Per domain: content hash -> copies in that domain.
   std::map<uint32_t, std::unordered_map<uint64_t, uint64_t>> domain_pages_;
   std::map<uint32_t, uint64_t> domain_zero_;
+  std::unordered_set<uint64_t> file_blocks_;
 };
 
 } // namespace satori

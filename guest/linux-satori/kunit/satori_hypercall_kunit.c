@@ -7,7 +7,11 @@
  */
 #include <kunit/test.h>
 #include <linux/errno.h>
+#include <linux/gfp.h>
+#include <linux/mm.h>
+#include <linux/random.h>
 #include <linux/string.h>
+#include <xen/page.h>
 #include <xen/xen.h>
 #include <xen/interface/satori.h>
 
@@ -63,7 +67,213 @@ static void unknown_op_is_refused(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, q.interface_version, 0u);
 }
 
+static bool satori_on(void)
+{
+	struct satori_query q;
+
+	memset(&q, 0, sizeof(q));
+	return !satori_hypercall(SATORI_OP_query, &q) &&
+	       (q.flags & SATORI_QUERY_F_ENABLED);
+}
+
+static int do_batch(unsigned int cmd, struct satori_page *pages,
+		    unsigned int nr, struct satori_batch_op *op)
+{
+	memset(op, 0, sizeof(*op));
+	op->domid = SATORI_DOMID_SELF;
+	op->nr = nr;
+	op->pages = (u64)(uintptr_t)pages;
+	return satori_hypercall(cmd, op);
+}
+
+static int my_stats(struct satori_domain_stats *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->domid = SATORI_DOMID_SELF;
+	return satori_hypercall(SATORI_OP_domain_stats, s);
+}
+
+/* Satori off (or absent): nothing but the query is accepted. */
+static void off_refuses_every_other_op(struct kunit *test)
+{
+	struct satori_page p = { .gfn = 0, .hash = 1 };
+	struct satori_domain_stats s;
+	struct satori_host_stats h;
+	struct satori_batch_op op;
+
+	if (satori_on())
+		kunit_skip(test, "Satori is on");
+	KUNIT_EXPECT_EQ(test, do_batch(SATORI_OP_register, &p, 1, &op),
+			-EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, do_batch(SATORI_OP_release, &p, 1, &op),
+			-EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, my_stats(&s), -EOPNOTSUPP);
+	memset(&h, 0, sizeof(h));
+	KUNIT_EXPECT_EQ(test, satori_hypercall(SATORI_OP_host_stats, &h),
+			-EOPNOTSUPP);
+}
+
+/* Malformed batches and stats queries: a clear error, nothing changed. */
+static void malformed_requests_change_nothing(struct kunit *test)
+{
+	struct satori_page *p;
+	struct satori_domain_stats before, after;
+	struct satori_batch_op op;
+	unsigned long gfn;
+
+	if (!satori_on())
+		kunit_skip(test, "Satori is off");
+	p = kunit_kcalloc(test, SATORI_BATCH_MAX + 1, sizeof(*p), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	gfn = pfn_to_gfn(virt_to_pfn(p));
+	p[0].gfn = p[1].gfn = gfn;
+	p[0].hash = p[1].hash = get_random_u64();
+	KUNIT_ASSERT_EQ(test, my_stats(&before), 0);
+
+	KUNIT_EXPECT_EQ(test, do_batch(SATORI_OP_register, p, 0, &op), -EINVAL);
+	KUNIT_EXPECT_EQ(test, do_batch(SATORI_OP_register, p,
+				       SATORI_BATCH_MAX + 1, &op), -E2BIG);
+	KUNIT_EXPECT_EQ(test, do_batch(SATORI_OP_register, (void *)8, 1, &op),
+			-EFAULT);
+	memset(&op, 0, sizeof(op));
+	op.domid = SATORI_DOMID_SELF;
+	op.nr = 1;
+	op.pages = (u64)(uintptr_t)p;
+	op.pad = 1;
+	KUNIT_EXPECT_EQ(test, satori_hypercall(SATORI_OP_register, &op), -EINVAL);
+	op.pad = 0;
+	op.reserved = 1;
+	KUNIT_EXPECT_EQ(test, satori_hypercall(SATORI_OP_register, &op), -EINVAL);
+	op.reserved = 0;
+	op.shared_map = 8;
+	KUNIT_EXPECT_EQ(test, satori_hypercall(SATORI_OP_register, &op), -EFAULT);
+
+	if (xen_hvm_domain()) {
+		/* One bad gfn fails the whole batch: out of range, not RAM. */
+		p[1].gfn = 1ull << 40;
+		KUNIT_EXPECT_EQ(test, do_batch(SATORI_OP_register, p, 2, &op),
+				-EINVAL);
+		p[1].gfn = 0xfee00; /* the local APIC: emulated, no RAM */
+		KUNIT_EXPECT_EQ(test, do_batch(SATORI_OP_register, p, 2, &op),
+				-EINVAL);
+		KUNIT_EXPECT_EQ(test, do_batch(SATORI_OP_release, p, 2, &op),
+				0);
+		p[1].gfn = 1ull << 40;
+		KUNIT_EXPECT_EQ(test, do_batch(SATORI_OP_release, p, 2, &op),
+				-EINVAL);
+		/* A guest sees only itself. */
+		before.domid = 0;
+		KUNIT_EXPECT_EQ(test, satori_hypercall(SATORI_OP_domain_stats,
+						       &before), -EPERM);
+		KUNIT_ASSERT_EQ(test, my_stats(&before), 0);
+	} else {
+		/* dom0 (PV) cannot share its own memory... */
+		KUNIT_EXPECT_EQ(test, do_batch(SATORI_OP_register, p, 1, &op),
+				-EOPNOTSUPP);
+		/* ...and asking after a domain that does not exist fails. */
+		after.domid = 0x7000;
+		KUNIT_EXPECT_EQ(test, satori_hypercall(SATORI_OP_domain_stats,
+						       &after), -ESRCH);
+	}
+	after.pad[1] = 0;
+	KUNIT_ASSERT_EQ(test, my_stats(&after), 0);
+	after.pad[1] = 1;
+	KUNIT_EXPECT_EQ(test, satori_hypercall(SATORI_OP_domain_stats, &after),
+			-EINVAL);
+	KUNIT_ASSERT_EQ(test, my_stats(&after), 0);
+	KUNIT_EXPECT_EQ(test, after.registered, before.registered);
+	KUNIT_EXPECT_EQ(test, after.indexed, before.indexed);
+	KUNIT_EXPECT_EQ(test, after.skipped, before.skipped);
+}
+
+static struct page *filled_page(struct kunit *test, u8 byte)
+{
+	struct page *page = alloc_page(GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	memset(page_address(page), byte, PAGE_SIZE);
+	return page;
+}
+
+static bool page_is(struct page *page, u8 byte)
+{
+	return !memchr_inv(page_address(page), byte, PAGE_SIZE);
+}
+
+/*
+ * The hypervisor never trusts a hash: two different pages under one hash
+ * stay apart; two equal pages merge, and a write to one gives it a
+ * private copy while the other keeps the original.
+ */
+static void merges_only_equal_pages_copy_on_write(struct kunit *test)
+{
+	struct page *a, *b, *c;
+	struct satori_page p[2];
+	struct satori_domain_stats before, after;
+	struct satori_batch_op op;
+	u64 map[SATORI_BATCH_MAX / 64];
+
+	if (!satori_on() || !xen_hvm_domain())
+		kunit_skip(test, "needs Satori on and an HVM/PVH guest");
+	a = filled_page(test, 0xa5);
+	b = filled_page(test, 0x5a);
+	c = filled_page(test, 0xa5);
+	KUNIT_ASSERT_EQ(test, my_stats(&before), 0);
+
+	/* A lying hash: b claims a's content. No merge. */
+	p[0].gfn = pfn_to_gfn(page_to_pfn(a));
+	p[1].gfn = pfn_to_gfn(page_to_pfn(b));
+	p[0].hash = p[1].hash = get_random_u64() >> 1;
+	KUNIT_ASSERT_EQ(test, do_batch(SATORI_OP_register, p, 2, &op), 0);
+	KUNIT_EXPECT_EQ(test, op.done, 2u);
+	KUNIT_EXPECT_EQ(test, op.shared, 0u);
+	KUNIT_EXPECT_TRUE(test, page_is(a, 0xa5));
+	KUNIT_EXPECT_TRUE(test, page_is(b, 0x5a));
+	KUNIT_ASSERT_EQ(test, my_stats(&after), 0);
+	KUNIT_EXPECT_EQ(test, after.mismatched, before.mismatched + 1);
+	KUNIT_EXPECT_EQ(test, after.merged, before.merged);
+	/* b replaced a as the canonical page; releasing both drops it. */
+	KUNIT_EXPECT_EQ(test, do_batch(SATORI_OP_release, p, 2, &op), 0);
+	KUNIT_EXPECT_EQ(test, op.done, 1u);
+
+	/* Equal pages merge, and the map says which entry did. */
+	p[1].gfn = pfn_to_gfn(page_to_pfn(c));
+	p[0].hash = p[1].hash = get_random_u64() >> 1;
+	memset(&op, 0, sizeof(op));
+	op.domid = SATORI_DOMID_SELF;
+	op.nr = 2;
+	op.pages = (u64)(uintptr_t)p;
+	op.shared_map = (u64)(uintptr_t)map;
+	map[0] = ~0ull;
+	KUNIT_ASSERT_EQ(test, satori_hypercall(SATORI_OP_register, &op), 0);
+	KUNIT_EXPECT_EQ(test, op.shared, 1u);
+	KUNIT_EXPECT_EQ(test, map[0], 2ull);
+	KUNIT_ASSERT_EQ(test, my_stats(&after), 0);
+	KUNIT_EXPECT_EQ(test, after.merged, before.merged + 1);
+	KUNIT_EXPECT_GE(test, after.shared, before.shared + 2);
+
+	/* Copy on write, both ways round. */
+	memset(page_address(c), 0x3c, PAGE_SIZE / 2);
+	KUNIT_EXPECT_TRUE(test, page_is(a, 0xa5));
+	KUNIT_EXPECT_TRUE(test, !memchr_inv(page_address(c), 0x3c,
+					    PAGE_SIZE / 2));
+	KUNIT_EXPECT_TRUE(test, !memchr_inv(page_address(c) + PAGE_SIZE / 2,
+					    0xa5, PAGE_SIZE / 2));
+	memset(page_address(a), 0x11, PAGE_SIZE);
+	KUNIT_EXPECT_TRUE(test, page_is(a, 0x11));
+	KUNIT_ASSERT_EQ(test, my_stats(&after), 0);
+	KUNIT_EXPECT_GE(test, after.cow_breaks, before.cow_breaks + 2);
+
+	do_batch(SATORI_OP_release, p, 2, &op);
+	__free_page(a);
+	__free_page(b);
+	__free_page(c);
+}
+
 static struct kunit_case satori_hypercall_cases[] = {
+	KUNIT_CASE(off_refuses_every_other_op),
+	KUNIT_CASE(malformed_requests_change_nothing),
+	KUNIT_CASE(merges_only_equal_pages_copy_on_write),
 	KUNIT_CASE(query_reports_interface),
 	KUNIT_CASE(query_rejects_nonzero_reserved),
 	KUNIT_CASE(query_rejects_bad_pointer),

@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests of the guest's registration and release rules
+ * (satori_registry.c) on real folios and private registries: no Xen
+ * needed, so they run under UML as well as in the lab's guests.
+ */
+#include <kunit/test.h>
+#include <linux/fs.h>
+#include <linux/gfp.h>
+#include <linux/mm.h>
+#include <linux/page-flags.h>
+#include <linux/pagemap.h>
+
+#include "../satori_register.h"
+
+static struct address_space fake_mapping;
+
+struct sent {
+	unsigned int calls, total;
+	struct satori_release first;
+};
+
+struct test_registry {
+	struct satori_registry r;
+	struct sent sent;
+};
+
+static struct sent *sent_of(struct satori_registry *r)
+{
+	return &container_of(r, struct test_registry, r)->sent;
+}
+
+static void record_send(struct satori_registry *r)
+{
+	struct sent *s = sent_of(r);
+
+	if (!s->calls)
+		s->first = r->release[0];
+	s->calls++;
+	s->total += r->nr_release;
+	r->nr_release = 0;
+}
+
+static struct test_registry *new_registry(struct kunit *test)
+{
+	struct test_registry *t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	satori_registry_init(&t->r, record_send);
+	return t;
+}
+
+static struct folio *new_folio(struct kunit *test, unsigned int order)
+{
+	struct folio *folio = folio_alloc(GFP_KERNEL, order);
+
+	KUNIT_ASSERT_NOT_NULL(test, folio);
+	return folio;
+}
+
+static void free_folio(struct folio *folio)
+{
+	folio->mapping = NULL;
+	folio_clear_dirty(folio);
+	folio_clear_uptodate(folio);
+	folio_put(folio);
+}
+
+static void key_fits_an_xarray_value(struct kunit *test)
+{
+	u64 key = satori_key(U64_MAX);
+
+	KUNIT_EXPECT_EQ(test, key, U64_MAX >> 1);
+	KUNIT_EXPECT_EQ(test, (u64)xa_to_value(xa_mk_value(key)), key);
+	KUNIT_EXPECT_EQ(test, satori_key(0x1234), 0x1234ull);
+}
+
+static void only_clean_uptodate_file_pages_register(struct kunit *test)
+{
+	struct folio *folio = new_folio(test, 0);
+	struct page *page = &folio->page;
+
+	KUNIT_EXPECT_FALSE(test, satori_page_registrable(page)); /* no file */
+	folio->mapping = &fake_mapping;
+	KUNIT_EXPECT_FALSE(test, satori_page_registrable(page)); /* not read */
+	folio_mark_uptodate(folio);
+	KUNIT_EXPECT_TRUE(test, satori_page_registrable(page));
+
+	folio_set_dirty(folio);
+	KUNIT_EXPECT_FALSE(test, satori_page_registrable(page));
+	folio_clear_dirty(folio);
+
+	folio->mapping = (void *)((unsigned long)&fake_mapping |
+				  PAGE_MAPPING_ANON);
+	KUNIT_EXPECT_FALSE(test, satori_page_registrable(page));
+	folio->mapping = &fake_mapping;
+	KUNIT_EXPECT_TRUE(test, satori_page_registrable(page));
+	free_folio(folio);
+}
+
+static void release_queues_each_registered_page_once(struct kunit *test)
+{
+	struct test_registry *t = new_registry(test);
+	struct folio *folio = new_folio(test, 0);
+	struct folio *other = new_folio(test, 0);
+
+	KUNIT_ASSERT_EQ(test, satori_note_registered(&t->r, folio_pfn(folio),
+						     0x11), 0);
+	KUNIT_EXPECT_EQ(test, satori_note_released(&t->r, other), 0u);
+	KUNIT_EXPECT_EQ(test, satori_note_released(&t->r, folio), 1u);
+	KUNIT_EXPECT_EQ(test, t->r.nr_release, 1u);
+	KUNIT_EXPECT_EQ(test, t->r.release[0].pfn, folio_pfn(folio));
+	KUNIT_EXPECT_EQ(test, t->r.release[0].key, 0x11ull);
+	/* Gone from the registry: a second change releases nothing. */
+	KUNIT_EXPECT_EQ(test, satori_note_released(&t->r, folio), 0u);
+	KUNIT_EXPECT_EQ(test, t->sent.calls, 0u);
+	free_folio(folio);
+	free_folio(other);
+	xa_destroy(&t->r.registered);
+}
+
+static void reregistering_keeps_the_newest_key(struct kunit *test)
+{
+	struct test_registry *t = new_registry(test);
+	struct folio *folio = new_folio(test, 0);
+
+	satori_note_registered(&t->r, folio_pfn(folio), 1);
+	satori_note_registered(&t->r, folio_pfn(folio), 2);
+	KUNIT_EXPECT_EQ(test, satori_note_released(&t->r, folio), 1u);
+	KUNIT_EXPECT_EQ(test, t->r.release[0].key, 2ull);
+	free_folio(folio);
+	xa_destroy(&t->r.registered);
+}
+
+static void full_release_queue_is_sent_not_dropped(struct kunit *test)
+{
+	struct test_registry *t = new_registry(test);
+	unsigned int order = 9, n = 1u << order, i;
+	struct folio *folio = new_folio(test, order);
+
+	for (i = 0; i < n; i++)
+		KUNIT_ASSERT_EQ(test, satori_note_registered(
+				&t->r, folio_pfn(folio) + i, i), 0);
+	KUNIT_EXPECT_EQ(test, satori_note_released(&t->r, folio), n);
+	KUNIT_EXPECT_EQ(test, t->sent.calls, n / SATORI_RELEASE_QUEUE - 1);
+	KUNIT_EXPECT_EQ(test, t->sent.total + t->r.nr_release, n);
+	KUNIT_EXPECT_EQ(test, t->sent.first.pfn, folio_pfn(folio));
+	KUNIT_EXPECT_EQ(test, t->r.nr_release, (unsigned int)SATORI_RELEASE_QUEUE);
+	KUNIT_EXPECT_TRUE(test, xa_empty(&t->r.registered));
+	free_folio(folio);
+}
+
+static struct kunit_case satori_registry_cases[] = {
+	KUNIT_CASE(key_fits_an_xarray_value),
+	KUNIT_CASE(only_clean_uptodate_file_pages_register),
+	KUNIT_CASE(release_queues_each_registered_page_once),
+	KUNIT_CASE(reregistering_keeps_the_newest_key),
+	KUNIT_CASE(full_release_queue_is_sent_not_dropped),
+	{}
+};
+
+static struct kunit_suite satori_registry_suite = {
+	.name = "satori_registry",
+	.test_cases = satori_registry_cases,
+};
+kunit_test_suite(satori_registry_suite);
+
+MODULE_LICENSE("GPL");

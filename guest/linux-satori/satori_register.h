@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * satori_register.h: the guest's record of which pages it registered, and
+ * the rules that decide what is registered and what is released
+ * (satori_registry.c). Nothing here talks to Xen, so KUnit drives private
+ * instances of it, under UML as in the lab; satori_register.c is the glue
+ * to blkfront and the hypervisor.
+ */
+#ifndef SATORI_REGISTER_H
+#define SATORI_REGISTER_H
+
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/xarray.h>
+#include <xen/interface/satori.h>
+
+struct folio;
+struct page;
+
+/* Releases wait here until the worker (or a full queue) sends them. */
+#define SATORI_RELEASE_QUEUE SATORI_BATCH_MAX
+
+/*
+ * Pages this guest registered, by pfn, each with the key it was registered
+ * under, and the releases not yet sent. Both are guarded by the xarray's
+ * lock (irq-safe: releases are noted from under the page cache's i_pages
+ * lock).
+ */
+struct satori_release {
+	unsigned long pfn;
+	u64 key;
+};
+
+struct satori_registry {
+	struct xarray registered;	/* pfn -> xa_mk_value(key) */
+	struct satori_release release[SATORI_RELEASE_QUEUE];
+	unsigned int nr_release;
+	/* Sends release[0..nr_release); called with the lock held. */
+	void (*send_release)(struct satori_registry *r);
+};
+
+void satori_registry_init(struct satori_registry *r,
+			  void (*send_release)(struct satori_registry *r));
+
+/*
+ * The index key for a backend hash. Keys fit an xarray value (63 bits);
+ * dropping a bit costs nothing, as Xen compares bytes before merging.
+ */
+static inline u64 satori_key(u64 hash)
+{
+	return hash & (U64_MAX >> 1);
+}
+
+/*
+ * May this page, whose read just completed, be registered? Only a whole
+ * page-cache page of a file that is up to date and clean, not being
+ * written back: its content is exactly what the block backend hashed.
+ */
+bool satori_page_registrable(struct page *page);
+
+/* Record that pfn was registered (as gfn) under key. 0 or -ENOMEM. */
+int satori_note_registered(struct satori_registry *r, unsigned long pfn,
+			   u64 key);
+
+/*
+ * folio's content no longer is what was registered (it leaves the page
+ * cache, is truncated, or is about to be dirtied): queue a release for
+ * each of its pages that was registered and forget them. Any context.
+ * Returns the number of releases queued.
+ */
+unsigned int satori_note_released(struct satori_registry *r,
+				  struct folio *folio);
+
+#endif /* SATORI_REGISTER_H */
