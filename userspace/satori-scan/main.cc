@@ -63,8 +63,7 @@ bool HashDisk(const std::string &path, satori::PageCensus *census,
       const unsigned char *b = buf.data() + off;
       if (satori::IsZeroPage(b))
         continue;
-      census->AddFileBlock(
-          XXH3_64bits(b, satori::GuestMemory::kPageSize));
+      census->AddFileBlock(XXH3_64bits(b, satori::GuestMemory::kPageSize));
       ++*blocks;
     }
   }
@@ -87,9 +86,8 @@ bool ScanDomain(xc_interface *xch, xenforeignmemory_handle *fmem,
   uint64_t done = 0;
   for (const unsigned char *p : mem.pages()) {
     bool zero = satori::IsZeroPage(p);
-    census->Add(domid,
-                zero ? 0 : XXH3_64bits(p, satori::GuestMemory::kPageSize),
-                zero);
+    census->Add(
+        domid, zero ? 0 : XXH3_64bits(p, satori::GuestMemory::kPageSize), zero);
     ++done;
     if (rate && done % 256 == 0)
       std::this_thread::sleep_until(
@@ -158,9 +156,9 @@ int main(int argc, char **argv) {
   auto t0 = std::chrono::steady_clock::now();
   for (uint32_t domid : domids)
     ok = ScanDomain(xch, fmem, domid, rate, &census, &scanned) && ok;
-  double secs = std::chrono::duration<double>(
-                    std::chrono::steady_clock::now() - t0)
-                    .count();
+  double secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
+          .count();
 
   satori::CensusSummary s = census.Summarize();
   for (const auto &[domid, d] : s.per_domain)
