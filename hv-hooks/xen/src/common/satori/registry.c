@@ -48,6 +48,7 @@
 #include <xen/vmap.h>
 #include <xen/xmalloc.h>
 
+#include <asm/hap.h>
 #include <asm/mem_sharing.h>
 #include <asm/p2m.h>
 
@@ -245,6 +246,9 @@ int satori_register(struct domain *d, const struct satori_page *pages,
     unsigned int i;
     int rc;
 
+    /* Only guests with hardware-assisted paging can share frames. */
+    if ( !is_hvm_domain(d) || !hap_enabled(d) )
+        return -EOPNOTSUPP;
     for ( i = 0; i < nr; i++ )
         if ( !gfn_is_own_ram(d, pages[i].gfn) )
             return -EINVAL;
