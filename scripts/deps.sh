@@ -14,7 +14,7 @@ PKGS=(
 	qemu-system-x86 debootstrap busybox-static e2fsprogs
 	# userspace and unit tests
 	libxen-dev libxxhash-dev liburcu-dev libgtest-dev libgmock-dev
-	libbenchmark-dev libncurses-dev tmux
+	libbenchmark-dev libncurses-dev tmux nlohmann-json3-dev
 )
 
 missing=()

@@ -1,0 +1,161 @@
+// Unit tests of satori-top's model (userspace/satori-top/model.cc): rates,
+// credits, sorting, and the three renderings, checked by parsing them.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <regex>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "model.h"
+
+namespace {
+
+satori::DomainSample Domain(uint32_t id, const std::string &name,
+                            uint64_t shared, uint64_t registered,
+                            uint64_t cow) {
+  satori::DomainSample d;
+  d.info.id = id;
+  d.info.name = name;
+  d.info.mem_kb = 1024 * id;
+  d.stats.shared = shared;
+  d.stats.registered = registered;
+  d.stats.cow_breaks = cow;
+  return d;
+}
+
+satori::Snapshot Snap(double t, std::vector<satori::DomainSample> doms,
+                      uint64_t shared_frames, uint64_t saved_frames) {
+  satori::Snapshot s;
+  s.time_s = t;
+  s.host.shared_frames = shared_frames;
+  s.host.saved_frames = saved_frames;
+  s.domains = std::move(doms);
+  return s;
+}
+
+TEST(SatoriTop, RatesComeFromTwoSnapshots) {
+  auto a = Snap(10, {Domain(1, "g1", 0, 100, 4)}, 0, 0);
+  auto b = Snap(12, {Domain(1, "g1", 0, 300, 10)}, 0, 0);
+  satori::View v = satori::MakeView(b, &a);
+  ASSERT_EQ(v.rows.size(), 1u);
+  EXPECT_DOUBLE_EQ(v.interval_s, 2);
+  EXPECT_DOUBLE_EQ(v.rows[0].registered_per_s, 100);
+  EXPECT_DOUBLE_EQ(v.rows[0].cow_per_s, 3);
+  // Without a previous snapshot there are no rates.
+  satori::View first = satori::MakeView(b, nullptr);
+  EXPECT_DOUBLE_EQ(first.rows[0].registered_per_s, 0);
+}
+
+TEST(SatoriTop, NewDomainRatesStartFromZeroAndCountersNeverGoNegative) {
+  auto a = Snap(0, {Domain(1, "g1", 0, 50, 0)}, 0, 0);
+  auto b =
+      Snap(1, {Domain(1, "g1", 0, 10, 0), Domain(2, "g2", 0, 40, 0)}, 0, 0);
+  satori::View v = satori::MakeView(b, &a);
+  EXPECT_DOUBLE_EQ(v.rows[0].registered_per_s, 0); // a domain id reused
+  EXPECT_DOUBLE_EQ(v.rows[1].registered_per_s, 40);
+}
+
+TEST(SatoriTop, SavingIsCreditedBySharedPages) {
+  // 3 guests share 100 frames among 300 pages: 200 frames saved.
+  auto s = Snap(0,
+                {Domain(1, "g1", 100, 0, 0), Domain(2, "g2", 100, 0, 0),
+                 Domain(3, "g3", 100, 0, 0)},
+                100, 200);
+  satori::View v = satori::MakeView(s, nullptr);
+  EXPECT_DOUBLE_EQ(v.saved_kb, 800);
+  EXPECT_DOUBLE_EQ(v.sharing_ratio, 3);
+  double total = 0;
+  for (const auto &r : v.rows) {
+    EXPECT_NEAR(r.saved_kb, 800.0 / 3, 1e-9);
+    total += r.saved_kb;
+  }
+  EXPECT_NEAR(total, v.saved_kb, 1e-9);
+}
+
+TEST(SatoriTop, SortsByAnyColumnAndReverses) {
+  auto s = Snap(0,
+                {Domain(1, "b", 5, 0, 0), Domain(2, "a", 9, 0, 0),
+                 Domain(3, "c", 5, 0, 0)},
+                1, 1);
+  satori::View v = satori::MakeView(s, nullptr);
+  ASSERT_TRUE(satori::SortRows(&v, "shared", false));
+  EXPECT_EQ(v.rows[0].now.info.id, 2u);
+  EXPECT_EQ(v.rows[1].now.info.id, 1u); // ties keep id order
+  EXPECT_EQ(v.rows[2].now.info.id, 3u);
+  ASSERT_TRUE(satori::SortRows(&v, "shared", true));
+  EXPECT_EQ(v.rows[2].now.info.id, 2u);
+  ASSERT_TRUE(satori::SortRows(&v, "name", true));
+  EXPECT_EQ(v.rows[0].now.info.name, "a");
+  EXPECT_FALSE(satori::SortRows(&v, "no-such-column", false));
+  EXPECT_EQ(v.rows[0].now.info.name, "a"); // unchanged
+}
+
+TEST(SatoriTop, JsonParsesAndCarriesEveryColumn) {
+  auto a = Snap(0, {Domain(7, "web \"01\"\n", 3, 10, 0)}, 1, 2);
+  auto b = Snap(1, {Domain(7, "web \"01\"\n", 3, 20, 1)}, 1, 2);
+  satori::View v = satori::MakeView(b, &a);
+  auto j = nlohmann::json::parse(satori::FormatJson(v));
+  EXPECT_EQ(j["host"]["shared_frames"], 1);
+  EXPECT_EQ(j["host"]["saved_frames"], 2);
+  ASSERT_EQ(j["domains"].size(), 1u);
+  const auto &d = j["domains"][0];
+  EXPECT_EQ(d["id"], 7);
+  EXPECT_EQ(d["name"], "web \"01\"\n");
+  EXPECT_EQ(d["registered"], 20);
+  EXPECT_DOUBLE_EQ(d["registered_per_s"].get<double>(), 10);
+  for (const satori::Column &c : satori::Columns())
+    EXPECT_TRUE(d.contains(c.key)) << c.key;
+}
+
+TEST(SatoriTop, PrometheusParsesAsExpositionFormat) {
+  auto s =
+      Snap(0, {Domain(1, "g\"1", 4, 8, 2), Domain(2, "g2", 4, 6, 0)}, 4, 4);
+  std::string text = satori::FormatPrometheus(satori::MakeView(s, nullptr));
+  std::regex help(R"(# HELP ([a-z_]+) .+)"),
+      type(R"(# TYPE ([a-z_]+) (gauge|counter))");
+  std::regex sample(
+      R"re(([a-z_]+)(\{domid="(\d+)",name="((?:[^"\\]|\\.)*)"\})? ([0-9.eE+-]+))re");
+  std::map<std::string, std::string> types;
+  std::map<std::string, double> values;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    std::smatch m;
+    if (std::regex_match(line, m, help))
+      continue;
+    if (std::regex_match(line, m, type)) {
+      EXPECT_FALSE(types.count(m[1])) << "TYPE twice: " << line;
+      types[m[1]] = m[2];
+      continue;
+    }
+    ASSERT_TRUE(std::regex_match(line, m, sample)) << "bad line: " << line;
+    ASSERT_TRUE(types.count(m[1])) << "sample before its TYPE: " << line;
+    values[std::string(m[1]) + (m[3].matched ? ":" + std::string(m[3]) : "")] =
+        std::stod(m[5]);
+  }
+  EXPECT_EQ(types["satori_host_registered_total"], "counter");
+  EXPECT_EQ(values["satori_host_shared_frames"], 4);
+  EXPECT_EQ(values["satori_domain_registered:1"], 8);
+  EXPECT_EQ(values["satori_domain_cow_breaks:1"], 2);
+  EXPECT_EQ(values.count("satori_domain_cow_per_s:1"), 0u); // no rates
+}
+
+TEST(SatoriTop, TextHasHostLinesAndARowPerDomain) {
+  auto s = Snap(0, {Domain(1, "g1", 4, 8, 2), Domain(2, "g2", 4, 6, 0)}, 4, 4);
+  std::string t = satori::FormatText(satori::MakeView(s, nullptr));
+  EXPECT_NE(t.find("shared frames 4"), std::string::npos);
+  EXPECT_NE(t.find("SHARED"), std::string::npos);
+  EXPECT_NE(t.find("    1 g1"), std::string::npos);
+  EXPECT_NE(t.find("    2 g2"), std::string::npos);
+}
+
+TEST(SatoriTop, HumanSizes) {
+  EXPECT_EQ(satori::HumanKb(512), "512K");
+  EXPECT_EQ(satori::HumanKb(3.5 * 1024), "3.5M");
+  EXPECT_EQ(satori::HumanKb(200 * 1024), "200M");
+  EXPECT_EQ(satori::HumanKb(1.25 * 1024 * 1024), "1.2G");
+}
+
+} // namespace

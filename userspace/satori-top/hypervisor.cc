@@ -1,0 +1,113 @@
+// hypervisor.cc: see hypervisor.h.
+#include "hypervisor.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+extern "C" {
+#include <xencall.h>
+}
+
+namespace satori {
+namespace {
+
+bool IsDom0() {
+  std::ifstream caps("/proc/xen/capabilities");
+  std::string s((std::istreambuf_iterator<char>(caps)),
+                std::istreambuf_iterator<char>());
+  return s.find("control_d") != std::string::npos;
+}
+
+} // namespace
+
+template <typename T> int Hypervisor::Call(unsigned int cmd, T *arg) {
+  // The hypervisor reads and writes the argument in place: it must sit in
+  // a buffer libxencall keeps mapped and locked for hypercalls.
+  void *buf = xencall_alloc_buffer(xcall_, sizeof(T));
+  if (!buf)
+    return -ENOMEM;
+  std::memcpy(buf, arg, sizeof(T));
+  int rc = xencall2(xcall_, __HYPERVISOR_satori_op, cmd,
+                    reinterpret_cast<uint64_t>(buf));
+  if (rc < 0)
+    rc = -errno;
+  else
+    std::memcpy(arg, buf, sizeof(T));
+  xencall_free_buffer(xcall_, buf);
+  return rc;
+}
+
+std::unique_ptr<Hypervisor> Hypervisor::Open(Unavailable *why,
+                                             std::string *message) {
+  xencall_handle *h = xencall_open(nullptr, XENCALL_OPENFLAG_NON_REENTRANT);
+  if (!h) {
+    int err = errno;
+    if (err == EACCES || err == EPERM) {
+      *why = Unavailable::kNoPermission;
+      *message = "no permission to open /dev/xen/privcmd (run as root)";
+    } else {
+      *why = Unavailable::kNotXen;
+      *message = "not running on Xen (no /dev/xen/privcmd): " +
+                 std::string(std::strerror(err));
+    }
+    return nullptr;
+  }
+  std::unique_ptr<Hypervisor> hv(new Hypervisor(h));
+  if (!IsDom0()) {
+    *why = Unavailable::kNotDom0;
+    *message = "not in dom0: Satori's host view needs the control domain";
+    return nullptr;
+  }
+  satori_query q{};
+  int rc = hv->Query(&q);
+  if (rc == -ENOSYS) {
+    *why = Unavailable::kCompiledOut;
+    *message = "the hypervisor has no Satori (built without CONFIG_SATORI)";
+    return nullptr;
+  }
+  if (rc) {
+    *why = Unavailable::kNotXen;
+    *message = "Satori query failed: " + std::string(std::strerror(-rc));
+    return nullptr;
+  }
+  if ((q.interface_version >> 16) != SATORI_INTERFACE_MAJOR) {
+    std::ostringstream m;
+    m << "hypervisor speaks Satori interface " << (q.interface_version >> 16)
+      << "." << (q.interface_version & 0xffff) << ", this tool "
+      << SATORI_INTERFACE_MAJOR << "." << SATORI_INTERFACE_MINOR;
+    *why = Unavailable::kVersion;
+    *message = m.str();
+    return nullptr;
+  }
+  if (!(q.flags & SATORI_QUERY_F_ENABLED)) {
+    *why = Unavailable::kOff;
+    *message = (q.flags & SATORI_QUERY_F_BAD_PARAM)
+                   ? "Satori is off: the satori= boot parameter is malformed"
+                   : "Satori is off (boot Xen with satori=on)";
+    return nullptr;
+  }
+  *why = Unavailable::kNone;
+  return hv;
+}
+
+Hypervisor::~Hypervisor() { xencall_close(xcall_); }
+
+int Hypervisor::Query(satori_query *q) {
+  *q = satori_query{};
+  return Call(SATORI_OP_query, q);
+}
+
+int Hypervisor::HostStats(satori_host_stats *s) {
+  *s = satori_host_stats{};
+  return Call(SATORI_OP_host_stats, s);
+}
+
+int Hypervisor::DomainStats(uint16_t domid, satori_domain_stats *s) {
+  *s = satori_domain_stats{};
+  s->domid = domid;
+  return Call(SATORI_OP_domain_stats, s);
+}
+
+} // namespace satori

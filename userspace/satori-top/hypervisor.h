@@ -1,0 +1,53 @@
+// hypervisor.h: the Satori hypercall interface, as dom0 userspace sees it.
+//
+// One Hypervisor per process; it opens privcmd through libxencall and
+// issues __HYPERVISOR_satori_op with arguments in hypercall-safe buffers.
+// Every call returns 0 or a negative errno exactly as the hypervisor gave
+// it (see public/satori.h for what each sub-op guarantees).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+extern "C" {
+#include "satori.h" // hv-hooks/xen/include/public/satori.h
+}
+
+struct xencall_handle;
+
+namespace satori {
+
+// Why Satori cannot be read on this machine; each maps to an exit status.
+enum class Unavailable {
+  kNone = 0,
+  kNotXen = 3,       // no Xen, or no privcmd (not a Xen domain)
+  kNotDom0 = 4,      // a Xen guest, but not the control domain
+  kNoPermission = 5, // privcmd exists but this user may not open it
+  kCompiledOut = 6,  // the hypervisor has no Satori hypercall
+  kOff = 7,          // Satori is built in but booted satori=off
+  kVersion = 8,      // the hypervisor speaks another major version
+};
+
+class Hypervisor {
+public:
+  // Opens the interface and checks that Satori is on and speaks our major
+  // version. On failure returns nullptr with *why and a message to show.
+  static std::unique_ptr<Hypervisor> Open(Unavailable *why,
+                                          std::string *message);
+  ~Hypervisor();
+  Hypervisor(const Hypervisor &) = delete;
+  Hypervisor &operator=(const Hypervisor &) = delete;
+
+  int Query(satori_query *q);
+  int HostStats(satori_host_stats *s);
+  // domid SATORI_DOMID_SELF or any domain; -ESRCH if it does not exist.
+  int DomainStats(uint16_t domid, satori_domain_stats *s);
+
+private:
+  explicit Hypervisor(xencall_handle *h) : xcall_(h) {}
+  template <typename T> int Call(unsigned int cmd, T *arg);
+  xencall_handle *xcall_;
+};
+
+} // namespace satori

@@ -1,0 +1,294 @@
+// model.cc: see model.h.
+#include "model.h"
+
+#include <algorithm>
+#include <cinttypes>
+#include <cstdio>
+#include <map>
+#include <sstream>
+
+namespace satori {
+namespace {
+
+constexpr double kPageKb = 4;
+
+double Rate(uint64_t now, uint64_t before, double interval) {
+  return interval > 0 && now >= before ? (now - before) / interval : 0;
+}
+
+std::string Fixed(double v, int decimals) {
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), "%.*f", decimals, v);
+  return buf;
+}
+
+std::string JsonString(const std::string &s) {
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof(buf), "\\u%04x", c);
+      out += buf;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out + "\"";
+}
+
+std::string LabelValue(const std::string &s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '\\' || c == '"')
+      out += '\\', out += c;
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out += c;
+  }
+  return out;
+}
+
+struct HostField {
+  const char *key;
+  const char *help;
+  uint64_t satori_host_stats::*field;
+  bool counter;
+};
+
+const HostField kHostFields[] = {
+    {"shared_frames", "Frames currently shared by guest pages",
+     &satori_host_stats::shared_frames, false},
+    {"saved_frames", "Frames freed by sharing",
+     &satori_host_stats::saved_frames, false},
+    {"index_entries", "Pages in the hypervisor's content index",
+     &satori_host_stats::index_entries, false},
+    {"index_limit", "Most pages the index holds",
+     &satori_host_stats::index_limit, false},
+    {"domain_limit", "Most index pages one domain may hold",
+     &satori_host_stats::domain_limit, false},
+    {"registered", "Pages registered by all domains",
+     &satori_host_stats::registered, true},
+    {"released", "Pages released by all domains", &satori_host_stats::released,
+     true},
+    {"merged", "Registrations merged into a shared frame",
+     &satori_host_stats::merged, true},
+    {"mismatched", "Hash hits whose bytes differed",
+     &satori_host_stats::mismatched, true},
+    {"skipped", "Valid registrations not kept", &satori_host_stats::skipped,
+     true},
+    {"cow_breaks", "Writes that unshared a page",
+     &satori_host_stats::cow_breaks, true},
+};
+
+} // namespace
+
+const std::vector<Column> &Columns() {
+  static const std::vector<Column> columns = {
+      {"mem_kb", "MEM", 7, "memory the domain holds",
+       [](const Row &r) { return static_cast<double>(r.now.info.mem_kb); }},
+      {"registered", "REG", 8, "pages registered since it started",
+       [](const Row &r) {
+         return static_cast<double>(r.now.stats.registered);
+       }},
+      {"indexed", "INDEX", 7, "its pages in the hypervisor's index now",
+       [](const Row &r) { return static_cast<double>(r.now.stats.indexed); }},
+      {"shared", "SHARED", 8, "its pages backed by a shared frame now",
+       [](const Row &r) { return static_cast<double>(r.now.stats.shared); }},
+      {"saved_kb", "SAVED", 7, "memory saved, credited to it",
+       [](const Row &r) { return r.saved_kb; }},
+      {"cow_per_s", "COW/s", 6, "copy-on-write breaks per second",
+       [](const Row &r) { return r.cow_per_s; }, true},
+      {"registered_per_s", "REG/s", 7, "pages registered per second",
+       [](const Row &r) { return r.registered_per_s; }, true},
+      {"merged_per_s", "MRG/s", 7, "pages merged per second",
+       [](const Row &r) { return r.merged_per_s; }, true},
+      {"released", "REL", 7, "pages released since it started",
+       [](const Row &r) { return static_cast<double>(r.now.stats.released); }},
+      {"mismatched", "MISM", 5, "hash hits whose bytes differed",
+       [](const Row &r) {
+         return static_cast<double>(r.now.stats.mismatched);
+       }},
+      {"cow_breaks", "COW", 6, "copy-on-write breaks since it started",
+       [](const Row &r) {
+         return static_cast<double>(r.now.stats.cow_breaks);
+       }},
+  };
+  return columns;
+}
+
+const Column *FindColumn(const std::string &key) {
+  for (const Column &c : Columns())
+    if (key == c.key)
+      return &c;
+  return nullptr;
+}
+
+View MakeView(const Snapshot &now, const Snapshot *prev) {
+  View v;
+  v.now = now;
+  v.interval_s = prev ? now.time_s - prev->time_s : 0;
+  v.saved_kb = now.host.saved_frames * kPageKb;
+  if (prev)
+    v.saved_per_s = v.interval_s > 0
+                        ? (static_cast<double>(now.host.saved_frames) -
+                           static_cast<double>(prev->host.saved_frames)) *
+                              kPageKb / v.interval_s
+                        : 0;
+
+  uint64_t shared_pages = 0;
+  for (const DomainSample &d : now.domains)
+    shared_pages += d.stats.shared;
+  if (now.host.shared_frames)
+    v.sharing_ratio = static_cast<double>(shared_pages) /
+                      static_cast<double>(now.host.shared_frames);
+
+  std::map<uint32_t, const DomainSample *> before;
+  if (prev)
+    for (const DomainSample &d : prev->domains)
+      before[d.info.id] = &d;
+  for (const DomainSample &d : now.domains) {
+    Row r;
+    r.now = d;
+    satori_domain_stats zero{};
+    auto it = before.find(d.info.id);
+    const satori_domain_stats &b =
+        it != before.end() ? it->second->stats : zero;
+    if (prev) {
+      r.cow_per_s = Rate(d.stats.cow_breaks, b.cow_breaks, v.interval_s);
+      r.registered_per_s = Rate(d.stats.registered, b.registered, v.interval_s);
+      r.merged_per_s = Rate(d.stats.merged, b.merged, v.interval_s);
+    }
+    if (shared_pages)
+      r.saved_kb = v.saved_kb * static_cast<double>(d.stats.shared) /
+                   static_cast<double>(shared_pages);
+    v.rows.push_back(r);
+  }
+  return v;
+}
+
+bool SortRows(View *view, const std::string &key, bool reverse) {
+  std::function<bool(const Row &, const Row &)> less;
+  if (key == "id") {
+    less = [](const Row &a, const Row &b) {
+      return a.now.info.id > b.now.info.id; // "largest first" = highest id
+    };
+  } else if (key == "name") {
+    less = [](const Row &a, const Row &b) {
+      return a.now.info.name > b.now.info.name;
+    };
+  } else if (const Column *c = FindColumn(key)) {
+    less = [c](const Row &a, const Row &b) {
+      return c->value(a) > c->value(b);
+    };
+  } else {
+    return false;
+  }
+  std::stable_sort(
+      view->rows.begin(), view->rows.end(),
+      [](const Row &a, const Row &b) { return a.now.info.id < b.now.info.id; });
+  std::stable_sort(view->rows.begin(), view->rows.end(),
+                   [&](const Row &a, const Row &b) {
+                     return reverse ? less(b, a) : less(a, b);
+                   });
+  return true;
+}
+
+std::string HumanKb(double kb) {
+  const char *units[] = {"K", "M", "G", "T"};
+  int u = 0;
+  while (kb >= 1024 && u < 3) {
+    kb /= 1024;
+    ++u;
+  }
+  return (u == 0 || kb >= 100 ? Fixed(kb, 0) : Fixed(kb, 1)) + units[u];
+}
+
+std::string FormatText(const View &v) {
+  std::ostringstream o;
+  const satori_host_stats &h = v.now.host;
+  o << "Satori: shared frames " << h.shared_frames << ", saved "
+    << HumanKb(v.saved_kb) << " (" << Fixed(v.saved_per_s, 1)
+    << " KiB/s), sharing ratio " << Fixed(v.sharing_ratio, 2) << "\n";
+  o << "Index: " << h.index_entries << "/" << h.index_limit
+    << " pages, per domain " << h.domain_limit << "; registered "
+    << h.registered << ", merged " << h.merged << ", mismatched "
+    << h.mismatched << ", released " << h.released << ", cow breaks "
+    << h.cow_breaks << "\n\n";
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), "%5s %-12s", "ID", "NAME");
+  o << buf;
+  for (const Column &c : Columns()) {
+    std::snprintf(buf, sizeof(buf), " %*s", c.width, c.header);
+    o << buf;
+  }
+  o << "\n";
+  for (const Row &r : v.rows) {
+    std::snprintf(buf, sizeof(buf), "%5u %-12.12s", r.now.info.id,
+                  r.now.info.name.c_str());
+    o << buf;
+    for (const Column &c : Columns()) {
+      double x = c.value(r);
+      std::string s = std::string(c.key).ends_with("_kb") ? HumanKb(x)
+                      : c.is_rate                         ? Fixed(x, 1)
+                                                          : Fixed(x, 0);
+      std::snprintf(buf, sizeof(buf), " %*s", c.width, s.c_str());
+      o << buf;
+    }
+    o << "\n";
+  }
+  return o.str();
+}
+
+std::string FormatJson(const View &v) {
+  std::ostringstream o;
+  o << "{\"time\":" << Fixed(v.now.time_s, 3)
+    << ",\"interval\":" << Fixed(v.interval_s, 3) << ",\"host\":{";
+  bool first = true;
+  for (const HostField &f : kHostFields) {
+    o << (first ? "" : ",") << "\"" << f.key << "\":" << v.now.host.*f.field;
+    first = false;
+  }
+  o << ",\"saved_kb\":" << Fixed(v.saved_kb, 0)
+    << ",\"saved_kb_per_s\":" << Fixed(v.saved_per_s, 3)
+    << ",\"sharing_ratio\":" << Fixed(v.sharing_ratio, 4) << "},\"domains\":[";
+  first = true;
+  for (const Row &r : v.rows) {
+    o << (first ? "" : ",") << "{\"id\":" << r.now.info.id
+      << ",\"name\":" << JsonString(r.now.info.name);
+    for (const Column &c : Columns())
+      o << ",\"" << c.key << "\":" << Fixed(c.value(r), c.is_rate ? 3 : 0);
+    o << "}";
+    first = false;
+  }
+  o << "]}\n";
+  return o.str();
+}
+
+std::string FormatPrometheus(const View &v) {
+  std::ostringstream o;
+  for (const HostField &f : kHostFields) {
+    std::string name =
+        std::string("satori_host_") + f.key + (f.counter ? "_total" : "");
+    o << "# HELP " << name << " " << f.help << "\n# TYPE " << name << " "
+      << (f.counter ? "counter" : "gauge") << "\n"
+      << name << " " << v.now.host.*f.field << "\n";
+  }
+  for (const Column &c : Columns()) {
+    if (c.is_rate)
+      continue; // Prometheus computes rates itself
+    std::string name = std::string("satori_domain_") + c.key;
+    o << "# HELP " << name << " " << c.help << "\n# TYPE " << name
+      << " gauge\n";
+    for (const Row &r : v.rows)
+      o << name << "{domid=\"" << r.now.info.id << "\",name=\""
+        << LabelValue(r.now.info.name) << "\"} " << Fixed(c.value(r), 0)
+        << "\n";
+  }
+  return o.str();
+}
+
+} // namespace satori

@@ -1,0 +1,92 @@
+// model.h: what satori-top shows, independent of where it comes from and
+// of how it is drawn.
+//
+// A Snapshot is one reading of the hypervisor's counters and the
+// toolstack's domain list. A View turns two snapshots into rows with
+// rates, credits and a sort order; text, JSON and Prometheus renderings
+// are built from a View. Columns are data (Columns()): a new Satori
+// feature adds its column by adding one entry there, and every output
+// shows it.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+extern "C" {
+#include "satori.h"
+}
+
+namespace satori {
+
+struct DomainInfo {
+  uint32_t id = 0;
+  std::string name;
+  uint64_t mem_kb = 0; // memory the domain holds now
+};
+
+struct DomainSample {
+  DomainInfo info;
+  satori_domain_stats stats{};
+};
+
+struct Snapshot {
+  double time_s = 0; // monotonic seconds
+  satori_host_stats host{};
+  std::vector<DomainSample> domains;
+};
+
+struct Row {
+  DomainSample now;
+  double cow_per_s = 0;        // copy-on-write breaks per second
+  double registered_per_s = 0; // pages registered per second
+  double merged_per_s = 0;
+  double saved_kb = 0; // memory saved credited to this domain
+};
+
+struct Column {
+  const char *key;    // JSON / Prometheus name, sort key
+  const char *header; // screen header
+  int width;
+  const char *help;
+  std::function<double(const Row &)> value;
+  bool is_rate = false; // per second; Prometheus leaves rates out
+};
+
+// Every per-domain column, in screen order (after ID and NAME).
+const std::vector<Column> &Columns();
+// The column named key, or nullptr.
+const Column *FindColumn(const std::string &key);
+
+struct View {
+  Snapshot now;
+  double interval_s = 0; // 0 when there is no previous snapshot
+  double saved_kb = 0;   // host: memory freed by sharing
+  double saved_per_s = 0;
+  double sharing_ratio = 0; // guest pages backed by shared frames per frame
+  std::vector<Row> rows;
+};
+
+// Rates need a previous snapshot (nullptr: rates are 0). Domains are
+// matched by id; one that appeared since prev gets rates from zero.
+// Credit: a frame shared by k guest pages saves k - 1 frames, credited
+// (k - 1) / k to each page's domain; Satori counts shared pages, not k
+// per frame, so each domain gets its pages' share of the host's saving.
+View MakeView(const Snapshot &now, const Snapshot *prev);
+
+// Orders rows by the column key (or "id", "name"), largest first unless
+// reverse. Ties keep domain id order. Unknown key: false, rows unchanged.
+bool SortRows(View *view, const std::string &key, bool reverse);
+
+// Plain text, as `top -b` prints it: host lines, then a table.
+std::string FormatText(const View &view);
+// One JSON object, on one line.
+std::string FormatJson(const View &view);
+// Prometheus text exposition format (node_exporter textfile collector).
+std::string FormatPrometheus(const View &view);
+
+// Human-readable KiB: "512K", "3.4M", "1.2G".
+std::string HumanKb(double kb);
+
+} // namespace satori
