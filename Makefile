@@ -10,6 +10,8 @@
 #   make unit        GoogleTest unit tests (ctest)
 #   make kunit       KUnit suites under UML (kunit.py)
 #   make lab         boot the lab once (3 guests read their disks)
+#   make bench       one lab boot measuring detection: coverage, latency,
+#                    sequential-read overhead (prints satori-detect: ...)
 #   make demo        all of the above that is missing, then the demo
 #   make test        every test; prints "N passed, N failed"
 
@@ -18,7 +20,7 @@ SATORI_CACHE ?= /var/cache/satori
 export BUILD SATORI_CACHE
 
 .PHONY: all deps sources hypervisor kernel lab-images userspace unit kunit \
-	lab demo test clean distclean
+	lab bench demo test clean distclean
 
 all: hypervisor kernel lab-images userspace
 
@@ -50,6 +52,9 @@ kunit: deps
 
 lab: hypervisor kernel lab-images userspace
 	@tests/lab/lab-run --name lab
+
+bench: hypervisor kernel lab-images userspace
+	@scripts/bench.sh
 
 demo: hypervisor kernel lab-images userspace
 	@scripts/demo.sh
