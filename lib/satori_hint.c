@@ -9,8 +9,13 @@ _Static_assert(sizeof(struct satori_hint_header) == 64,
 	       "hint header is part of the wire format");
 _Static_assert(sizeof(struct satori_hint_slot) == 16,
 	       "hint slot is part of the wire format");
+_Static_assert(SATORI_HINT_PAGE_SIZE % sizeof(struct satori_hint_slot) == 0 &&
+	       SATORI_HINT_SLOTS_OFF % sizeof(struct satori_hint_slot) == 0,
+	       "no slot straddles a page");
 
 #define MAX_BYTES ((uint64_t)SATORI_HINT_MAX_PAGES * SATORI_HINT_PAGE_SIZE)
+#define RESERVED_WORDS (sizeof(((struct satori_hint_header *)0)->reserved) / \
+			sizeof(uint32_t))
 
 static uint64_t area_bytes(uint32_t nr_ids, uint32_t max_segs)
 {
@@ -52,7 +57,7 @@ void satori_hint_init(struct satori_hint_header *h,
 	h->flags = 0;
 	h->nr_ids = g->nr_ids;
 	h->max_segs = g->max_segs;
-	for (i = 0; i < sizeof(h->reserved) / sizeof(h->reserved[0]); i++)
+	for (i = 0; i < RESERVED_WORDS; i++)
 		h->reserved[i] = 0;
 }
 
@@ -82,6 +87,18 @@ bool satori_hint_slot_index(const struct satori_hint_geom *g, uint64_t id,
 	return true;
 }
 
+bool satori_hint_slot_offset(const struct satori_hint_geom *g, uint64_t id,
+			     uint64_t seg, uint32_t *offset)
+{
+	uint32_t index;
+
+	if (!satori_hint_slot_index(g, id, seg, &index))
+		return false;
+	*offset = SATORI_HINT_SLOTS_OFF +
+		  index * (uint32_t)sizeof(struct satori_hint_slot);
+	return true;
+}
+
 struct satori_hint_slot *satori_hint_slot_at(void *area,
 					     const struct satori_hint_geom *g,
 					     uint64_t id, uint64_t seg)
@@ -98,42 +115,41 @@ struct satori_hint_slot *satori_hint_slot_at(void *area,
 
 void satori_hint_set_enabled(struct satori_hint_header *h, bool on)
 {
-	volatile uint16_t *flags = &h->flags;
+	uint16_t flags = SATORI_LOAD(h->flags);
 
 	if (on)
-		*flags = (uint16_t)(*flags | SATORI_HINT_F_ENABLED);
+		flags |= SATORI_HINT_F_ENABLED;
 	else
-		*flags = (uint16_t)(*flags & ~SATORI_HINT_F_ENABLED);
+		flags &= (uint16_t)~SATORI_HINT_F_ENABLED;
+	SATORI_STORE(h->flags, flags);
 }
 
 bool satori_hint_enabled(const struct satori_hint_header *h)
 {
-	const volatile uint16_t *flags = &h->flags;
-
-	return (*flags & SATORI_HINT_F_ENABLED) != 0;
+	return (SATORI_LOAD(h->flags) & SATORI_HINT_F_ENABLED) != 0;
 }
 
 void satori_hint_slot_clear(struct satori_hint_slot *s)
 {
-	*(volatile uint32_t *)&s->tag = 0;
+	SATORI_STORE(s->tag, 0);
 }
 
 void satori_hint_slot_put_hash(struct satori_hint_slot *s, uint64_t hash)
 {
-	*(volatile uint64_t *)&s->hash = hash;
+	SATORI_STORE(s->hash, hash);
 }
 
 void satori_hint_slot_publish(struct satori_hint_slot *s)
 {
-	*(volatile uint32_t *)&s->tag = SATORI_HINT_TAG_VALID;
+	SATORI_STORE(s->tag, SATORI_HINT_TAG_VALID);
 }
 
 bool satori_hint_slot_ready(const struct satori_hint_slot *s)
 {
-	return *(const volatile uint32_t *)&s->tag == SATORI_HINT_TAG_VALID;
+	return SATORI_LOAD(s->tag) == SATORI_HINT_TAG_VALID;
 }
 
 uint64_t satori_hint_slot_hash(const struct satori_hint_slot *s)
 {
-	return *(const volatile uint64_t *)&s->hash;
+	return SATORI_LOAD(s->hash);
 }

@@ -35,7 +35,8 @@
  *
  * Every function is pure or touches only the memory passed to it; none
  * allocates or blocks. The calls that access slot or flag words shared
- * with the other domain use one volatile access per word.
+ * with the other domain make one SATORI_LOAD or SATORI_STORE per word
+ * (satori_types.h).
  */
 #ifndef SATORI_HINT_H
 #define SATORI_HINT_H
@@ -113,6 +114,9 @@ bool satori_hint_parse(const struct satori_hint_header *h, uint32_t nr_pages,
 		       struct satori_hint_geom *g);
 
 /*
+ * In this call and the next two, g is a geometry satori_hint_parse()
+ * accepted or one the caller checked with satori_hint_area_pages().
+ *
  * The index of (id, seg)'s slot in an area of geometry g. Returns false,
  * leaving *index untouched, if id >= g->nr_ids or seg >= g->max_segs. Ids
  * and segments are 64-bit so that a value from the wire is checked before
@@ -120,6 +124,17 @@ bool satori_hint_parse(const struct satori_hint_header *h, uint32_t nr_pages,
  */
 bool satori_hint_slot_index(const struct satori_hint_geom *g, uint64_t id,
 			    uint64_t seg, uint32_t *index);
+
+/*
+ * The byte offset of (id, seg)'s slot from the start of an area of geometry
+ * g; false, leaving *offset untouched, if satori_hint_slot_index() refuses
+ * (id, seg). On true, the slot lies wholly inside the area's first
+ * satori_hint_area_pages(g) pages and within one page (slots never straddle
+ * a page boundary), so a side that maps the area page by page can reach it
+ * as page offset / SATORI_HINT_PAGE_SIZE at offset % SATORI_HINT_PAGE_SIZE.
+ */
+bool satori_hint_slot_offset(const struct satori_hint_geom *g, uint64_t id,
+			     uint64_t seg, uint32_t *offset);
 
 /*
  * The slot of (id, seg) in the area that starts at area and has geometry g;

@@ -183,6 +183,33 @@ TEST(HintSlot, NeverOutsideTheArea) {
   }
 }
 
+// The backend maps the area page by page: a slot's offset must say which
+// page holds it, and no slot may straddle two pages.
+TEST(HintSlot, OffsetsStayInsideOnePage) {
+  for (uint32_t ids : {1u, 3u, 32u, 64u, 512u}) {
+    uint32_t segs = satori_hint_fit_segs(ids, 256);
+    satori_hint_geom g{ids, segs};
+    uint32_t pages = satori_hint_area_pages(ids, segs);
+    ASSERT_NE(pages, 0u);
+    Area a(pages, ids, segs);
+    for (uint32_t id = 0; id < ids; id++) {
+      for (uint32_t seg = 0; seg < segs; seg++) {
+        uint32_t off = 0;
+        ASSERT_TRUE(satori_hint_slot_offset(&g, id, seg, &off));
+        EXPECT_EQ(off / kPage, (off + sizeof(satori_hint_slot) - 1) / kPage);
+        EXPECT_LE(off + sizeof(satori_hint_slot), pages * kPage);
+        EXPECT_EQ(reinterpret_cast<unsigned char *>(
+                      satori_hint_slot_at(a.bytes.data(), &g, id, seg)),
+                  a.bytes.data() + off);
+      }
+    }
+    uint32_t off = 7;
+    EXPECT_FALSE(satori_hint_slot_offset(&g, ids, 0, &off));
+    EXPECT_FALSE(satori_hint_slot_offset(&g, 0, segs, &off));
+    EXPECT_EQ(off, 7u);
+  }
+}
+
 TEST(HintSlot, DistinctSlotsPerIdAndSegment) {
   Area a(2, 32, 11);
   satori_hint_slot *first =
