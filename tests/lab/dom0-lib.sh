@@ -29,6 +29,19 @@ fail() {
 # result KEY VALUE: a figure for the host side (out/results, KEY=VALUE lines).
 result() { echo "$1=$2" >>"$OUT/results"; }
 
+# satori_stat EXPR: a figure from the hypervisor's Satori counters, read
+# with satori-top. EXPR is Python over host (dict) and dom(NAME) (dict of
+# that domain's row), e.g. 'host["saved_frames"]' or 'dom("g1")["shared"]'.
+satori_stat() {
+	/host/bin/satori-top -b --json -n 1 | python3 -c '
+import json, sys
+top = json.loads(sys.stdin.read())
+host = top["host"]
+def dom(name):
+    return next(d for d in top["domains"] if d["name"] == name)
+print(int(eval(sys.argv[1])))' "$1"
+}
+
 console_log() { echo "/var/log/xen/console/guest-$1.log"; }
 
 # wait_console DOMAIN PATTERN SECONDS: until the guest's console shows PATTERN.
