@@ -84,6 +84,11 @@ static unsigned long nr_latency;	/* samples ever taken */
 
 static void satori_work_fn(struct work_struct *work);
 static DECLARE_WORK(satori_work, satori_work_fn);
+/*
+ * High priority: the worker must not wait behind the reader that fills its
+ * queue, or detection latency becomes the reader's time slice.
+ */
+static struct workqueue_struct *satori_wq;
 
 /* Registry lock held; a hypercall never sleeps. */
 static void satori_send_release(struct satori_registry *r)
@@ -135,7 +140,7 @@ void satori_page_read(struct page *page, u64 hash)
 	spin_unlock_irqrestore(&read_lock, flags);
 
 	if (queued)
-		queue_work(system_unbound_wq, &satori_work);
+		queue_work(satori_wq, &satori_work);
 	else
 		atomic64_inc(&nr_skipped);
 }
@@ -144,7 +149,7 @@ void satori_folio_changed(struct folio *folio)
 {
 	if (READ_ONCE(satori_active) &&
 	    satori_note_released(&registry, folio))
-		queue_work(system_unbound_wq, &satori_work);
+		queue_work(satori_wq, &satori_work);
 }
 
 static void satori_note_latency(ktime_t done, ktime_t now)
@@ -252,7 +257,7 @@ static void satori_work_fn(struct work_struct *work)
 	xa_unlock_irqrestore(&registry.registered, flags);
 
 	if (deferred)
-		queue_work(system_unbound_wq, &satori_work);
+		queue_work(satori_wq, &satori_work);
 }
 
 static int cmp_u32(const void *a, const void *b)
@@ -323,7 +328,14 @@ void satori_register_start(bool hypervisor_satori_on)
 {
 	satori_registry_init(&registry, satori_send_release);
 	satori_batch_init(&batch, batch_store, SATORI_BATCH_MAX);
-	WRITE_ONCE(satori_active, hypervisor_satori_on && xen_hvm_domain());
+	if (!hypervisor_satori_on || !xen_hvm_domain())
+		return;
+	satori_wq = alloc_workqueue("satori", WQ_HIGHPRI | WQ_MEM_RECLAIM, 1);
+	if (!satori_wq) {
+		pr_err("satori: no workqueue; pages will not be registered\n");
+		return;
+	}
+	WRITE_ONCE(satori_active, true);
 	if (satori_active)
 		pr_info("satori: registering page-cache pages read with hints\n");
 }
