@@ -21,6 +21,22 @@ lab_boot() {
 # result KEY: a KEY=VALUE figure the scenario recorded.
 result() { sed -n "s/^$1=//p" "$LAB_OUT/results" 2>/dev/null | tail -1; }
 
+# top_stat EXPR: a figure from satori-top's last JSON snapshot in the run
+# (out/top.json); EXPR is Python over host, doms (list) and dom(NAME).
+top_stat() {
+	python3 -c '
+import json, sys
+top = json.loads(open(sys.argv[1]).read().splitlines()[-1])
+host, doms = top["host"], top["domains"]
+def dom(name):
+    return next(d for d in doms if d["name"] == name)
+print(int(eval(sys.argv[2])))' "$LAB_OUT/top.json" "$1" 2>/dev/null
+}
+
+# num VALUE: VALUE if it is an integer, else 0 (a missing figure must fail
+# the check that uses it, not break the shell's arithmetic).
+num() { case "$1" in '' | *[!0-9-]* | *?-*) echo 0 ;; *) echo "$1" ;; esac; }
+
 # check NAME COMMAND...: COMMAND's status decides.
 check() {
 	local name=$1

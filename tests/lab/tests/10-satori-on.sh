@@ -3,9 +3,9 @@
 LAB_NAME=satori-on
 if lab_boot $LAB_NAME --xen-args "satori=on" --guests 3; then
 	check "xen command line has satori=on" grep -q 'satori=on' <<<"$(result xen_commandline)"
-	check "xl dmesg reports Satori on" grep -q 'Satori: on, interface version 1.0' "$LAB_OUT/satori-dmesg.log"
+	check "xl dmesg reports Satori on" grep -q 'Satori: on, interface version 1.1' "$LAB_OUT/satori-dmesg.log"
 	check "dom0 sees status on" test "$(result dom0_satori_status)" = on
-	check "dom0 sees interface 1.0" test "$(result dom0_satori_version)" = 1.0
+	check "dom0 sees interface 1.1" test "$(result dom0_satori_version)" = 1.1
 	check "dom0 forked 400 processes with guests running: no wrong answer" test "$(result forkstress_bad)" = 0
 	check "dom0 forked 400 processes with guests running: no segfault" test "$(result forkstress_segfaults)" = 0
 	check_dom0_kunit
@@ -14,6 +14,36 @@ if lab_boot $LAB_NAME --xen-args "satori=on" --guests 3; then
 	check "satori-scan scanned the 3 guests' memory (>= 150000 pages)" test "$(result scan_pages)" -ge 150000
 	check "satori-scan finds the pages read in all 3 guests shareable (>= 0.9 x 3 x $read_pages)" \
 		test "$(result scan_shareable)" -ge $((read_pages * 27 / 10))
+	# Sharing as the guests read: every page read is shared with the other
+	# guests' copies. Coverage: guest pages Xen backs with a shared frame,
+	# over the file pages satori-scan finds in 2+ guests.
+	shared_sum=$(num "$(top_stat 'sum(dom(g)["shared"] for g in ("g1", "g2", "g3"))')")
+	max=$(num "$(result scan_file_shareable)")
+	check "satori-scan finds the file pages read in all 3 guests (>= 0.9 x 3 x $read_pages)" \
+		test "$max" -ge $((read_pages * 27 / 10))
+	check "coverage: shared $shared_sum of $max shareable file pages >= 90%" \
+		test $((shared_sum * 100)) -ge $((max * 90)) -a "$max" -gt 0
+	check "host accounting: shared frames + saved frames = guest pages sharing them" \
+		test "$(top_stat 'host["shared_frames"] + host["saved_frames"] - sum(d["shared"] for d in doms)')" = 0
+	check "no hash lied in the workload (mismatches only from KUnit's liar: 1 per guest)" \
+		test "$(num "$(top_stat 'host["mismatched"]')")" -le 3
+	for g in g1 g2 g3; do
+		hints=$(num "$(guest_field $g sharing hints_received)")
+		registered=$(num "$(guest_field $g sharing registered)")
+		xen_registered=$(num "$(top_stat "dom(\"$g\")[\"registered\"]")")
+		check "guest $g got a hint for >= 90% of the $read_pages pages it read" \
+			test "$hints" -ge $((read_pages * 9 / 10))
+		check "guest $g registered >= 95% of its $hints hints" \
+			test $((registered * 100)) -ge $((hints * 95)) -a "$registered" -gt 0
+		check "guest $g had no registration errors" test "$(guest_field $g sharing errors)" = 0
+		check "guest $g sysfs registered $registered agrees with Xen's $xen_registered (+ KUnit's 4)" \
+			test $((xen_registered - registered)) -ge 0 -a $((xen_registered - registered)) -le 4
+	done
+	for g in g2 g3; do
+		registered=$(num "$(guest_field $g sharing registered)")
+		check "guest $g was told >= 90% of its registrations were shared" \
+			test $(($(num "$(guest_field $g sharing shared)") * 10)) -ge $((registered * 9)) -a "$registered" -gt 0
+	done
 	files1=$(guest_field g1 read files)
 	for g in g1 g2 g3; do
 		check "guest $g came up" grep -q 'SATORI-GUEST up' <<<"$(guest_log $g)"
