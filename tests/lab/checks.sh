@@ -12,10 +12,26 @@ lab_boot() {
 	echo "-- lab boot $name: $*"
 	if "$LAB_RUNNER" --name "$name" "$@" >"$log/lab-$name.log" 2>&1; then
 		ok "lab $name: boot and scenario ($(tail -1 "$log/lab-$name.log" | sed 's/.*completed in/completed in/'))"
+		check_audits "$name"
 		return 0
 	fi
 	ko "lab $name: $(tail -1 "$log/lab-$name.log")"
 	return 1
+}
+
+# check_audits NAME: every memory-sharing audit the scenario ran (at least
+# one: after the guests are gone) found no inconsistency.
+check_audits() {
+	local line n=0
+	while read -r line; do
+		n=$((n + 1))
+		if [ "${line#*=}" = 0 ]; then
+			ok "lab $1: sharing audit ${line%%=*} clean"
+		else
+			ko "lab $1: sharing audit ${line%%=*}: ${line#*=}"
+		fi
+	done < <(grep '^audit_' "$LAB_OUT/results" 2>/dev/null)
+	[ $n -gt 0 ] || ko "lab $1: no sharing audit ran"
 }
 
 # result KEY: a KEY=VALUE figure the scenario recorded.

@@ -127,6 +127,19 @@ create_guest() {
 	fail "guest $name did not come up in 3 tries"
 }
 
+# audit_sharing WHEN: Xen's memory-sharing audit (debug build): every shared
+# frame's owner, type, refcount and reverse map against the sharers' p2ms.
+# Records audit_WHEN=ERRORS ("unavailable" if Xen cannot audit).
+audit_sharing() {
+	local line
+	line=$(/host/bin/share-pairs --audit 2>&1)
+	echo "LAB audit $1: $line"
+	case "$line" in
+	*"audit errors="*) result "audit_$1" "${line##*errors=}" ;;
+	*) result "audit_$1" unavailable ;;
+	esac
+}
+
 # shutdown_guests G...: clean PV shutdown (xl shutdown) of every guest, and
 # wait until each has powered off by itself.
 shutdown_guests() {
