@@ -1,18 +1,27 @@
-# Scenario: with Satori off, Xen keeps stock behaviour: memory sharing
-# cannot be enabled for PVH guests on AMD NPT. Two guests are created
-# paused (they need not boot) and share-pairs must be refused.
+# Scenario: with Satori off, Xen keeps stock behaviour. Two guests run the
+# same workload as with Satori on (read the same files): nothing is
+# registered or shared; and memory sharing cannot be enabled for PVH guests
+# on AMD NPT (share-pairs must be refused).
 . /host/scenarios/boot.sh
 
-step sharing-refused
+step workload-device
 wl=$(losetup -r -f --show /host/workload.tar) || fail "losetup of the workload tar failed"
-guest_cfg g1 /dev/vda "$wl"
-guest_cfg g2 /dev/vdb "$wl"
+
+step guests-create
+create_guest g1 /dev/vda "$wl"
+create_guest g2 /dev/vdb "$wl"
+step guests-run
 for g in g1 g2; do
-	timeout 120 xl create -p "/tmp/$g.cfg" || fail "xl create -p $g failed"
+	wait_console "$g" "SATORI-GUEST done" "$LAB_GUEST_TIMEOUT" ||
+		fail "guest $g did not finish its workload in $LAB_GUEST_TIMEOUT s"
 done
+result sharing_freed_memory "$(xl info | sed -n 's/^sharing_freed_memory *: *//p')"
+
+step sharing-refused
 /host/bin/share-pairs "$(xl domid g1)" "$(xl domid g2)" 10 >"$OUT/share.log" 2>&1
 result share_refused_rc $?
 cat "$OUT/share.log"
-xl destroy g1
-xl destroy g2
+
+step guests-shutdown
+shutdown_guests g1 g2
 losetup -d "$wl"

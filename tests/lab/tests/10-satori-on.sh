@@ -44,6 +44,14 @@ if lab_boot $LAB_NAME --xen-args "satori=on" --guests 3; then
 		check "guest $g was told >= 90% of its registrations were shared" \
 			test $(($(num "$(guest_field $g sharing shared)") * 10)) -ge $((registered * 9)) -a "$registered" -gt 0
 	done
+	# satori-top in a real terminal (tmux): draws, sorts, reverses, copes
+	# with a tiny terminal, quits on q.
+	for k in draws default_sort sorts reverses small_ok quits; do
+		check "satori-top screen: $k" test "$(result top_screen_$k)" = 1
+	done
+	check "satori-top batch text lists the 3 guests" test "$(grep -cE '^ +[0-9]+ g[123] ' "$LAB_OUT/top.txt")" = 3
+	check "satori-top JSON: 2 snapshots, the second with rates over ~1 s" \
+		python3 -c 'import json,sys; l=open(sys.argv[1]).read().splitlines(); assert len(l)==2; t=json.loads(l[1]); assert 0.5<t["interval"]<5' "$LAB_OUT/top.json"
 	files1=$(guest_field g1 read files)
 	for g in g1 g2 g3; do
 		check "guest $g came up" grep -q 'SATORI-GUEST up' <<<"$(guest_log $g)"
