@@ -6,11 +6,14 @@
 # unshared.
 LAB_NAME=cow-npt
 if lab_boot $LAB_NAME --scenario cow --guests 2 --workload "$top/tests/lab/workloads/cow"; then
+	# The 200 files are about 1,600 pages; every one g2 reads is also in g1.
 	for g in g1 g2; do
-		check "Satori shared >= 2000 pages of $g as it read the files" test "$(result share_${g}_shared)" -ge 2000
+		check "Satori shared >= 1000 pages of $g as it read the files" test "$(num "$(result share_${g}_shared)")" -ge 1000
 	done
-	check "the host freed >= 2000 frames by sharing" test "$(result share_freed_after_share)" -ge 2000
-	check "guest g2 was told its reads were shared (sysfs)" test "$(guest_field g2 'cow ready' shared)" -ge 2000
+	check "the host freed >= 1000 frames by sharing" test "$(num "$(result share_freed_after_share)")" -ge 1000
+	g2_registered=$(num "$(guest_field g2 'cow ready' registered)")
+	check "guest g2 was told >= 95% of its $g2_registered registrations were shared (sysfs)" \
+		test $(($(num "$(guest_field g2 'cow ready' shared)") * 100)) -ge $((g2_registered * 95)) -a "$g2_registered" -ge 1000
 	# g1 writes 2 pages of each of 50 files; most such pages are shared,
 	# and each write to a shared page must unshare it.
 	check "g1's writes unshared at least 50 of the 100 pages written" \

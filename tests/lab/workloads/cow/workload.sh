@@ -15,7 +15,7 @@ n=$(wc -l </tmp/files)
 md5sum $(cat /tmp/files) >/tmp/before
 dd if=/dev/urandom of=/tmp/pattern bs=4096 count=2 2>/dev/null
 sleep 2 # Satori registers behind the reads
-say "cow ready files=$n shared=$(cat /sys/kernel/mm/satori/shared)"
+say "cow ready files=$n registered=$(cat /sys/kernel/mm/satori/registered) shared=$(cat /sys/kernel/mm/satori/shared)"
 
 # unchanged FIRST LAST: how many of files FIRST..LAST differ from /tmp/before
 # (the original sums, updated for the files this guest wrote itself).
