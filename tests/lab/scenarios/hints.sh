@@ -1,0 +1,117 @@
+# Scenario: Satori's block hints (blkback hashes, blkfront passes them on),
+# negotiated per device. Three guests read the same files (workload "hints"):
+#   g1  its backend was probed with xen_blkback.satori_hints=0
+#   g2  both sides on (the default)
+#   g3  booted with xen_blkfront.satori_hints=0
+# Records what xenstore shows was negotiated, then times sequential reads in
+# g2 with hints on and off (and in g1, stock blkif) while the others idle.
+. /host/scenarios/boot.sh
+
+bb=/sys/module/xen_blkback/parameters/satori_hints
+step workload-device
+wl=$(losetup -r -f --show /host/workload.tar) || fail "losetup of the workload tar failed"
+result blkback_param_default "$(cat $bb)"
+
+step guest-backend-off
+echo 0 >$bb || fail "cannot write $bb"
+create_guest g1 /dev/vda "$wl"
+echo 1 >$bb || fail "cannot write $bb"
+step guest-hints-on
+create_guest g2 /dev/vdb "$wl"
+step guest-frontend-off
+create_guest g3 /dev/vdc "$wl" 'extra="console=hvc0 quiet xen_blkfront.satori_hints=0"'
+
+# What was negotiated for each guest's disk (xvda = 51712): the backend's
+# offer and whether it mapped an area, the frontend's area.
+step xenstore
+for g in g1 g2 g3; do
+	id=$(xl domid $g) || fail "no domain $g"
+	be=/local/domain/0/backend/vbd/$id/51712
+	fe=/local/domain/$id/device/vbd/51712
+	result "xs_${g}_feature" "$(xenstore-read $be/feature-satori-hints 2>/dev/null || echo none)"
+	result "xs_${g}_active" "$(xenstore-read $be/satori-hints-active 2>/dev/null || echo none)"
+	result "xs_${g}_nr_refs" "$(xenstore-read $fe/satori-hint-nr-refs 2>/dev/null || echo none)"
+	{
+		echo "== $g (domain $id)"
+		xenstore-ls -f $be | grep -E 'satori|ring-ref|feature-persistent'
+		xenstore-ls -f $fe | grep -E 'satori|ring-ref|feature-persistent'
+	} >>"$OUT/xenstore-hints.log" 2>&1
+done
+cat "$OUT/xenstore-hints.log"
+
+step guests-read
+for g in g1 g2 g3; do
+	wait_console $g "SATORI-GUEST hintread" "$LAB_GUEST_TIMEOUT" ||
+		fail "guest $g did not finish reading in $LAB_GUEST_TIMEOUT s"
+	echo "LAB $(grep 'SATORI-GUEST hintread' "$(console_log $g)" | tr -d '\r')"
+done
+
+# guest_cmd G LINE PATTERN: send LINE to guest G's console and wait for one
+# more line matching PATTERN than there was before (answers repeat).
+guest_cmd() {
+	local tty n dl
+	tty=$(xenstore-read "/local/domain/$(xl domid "$1")/console/tty") || fail "no console tty for $1"
+	n=$(grep -c "$3" "$(console_log "$1")")
+	echo "$2" >"$tty"
+	dl=$(deadline 300)
+	while [ "$(grep -c "$3" "$(console_log "$1")")" -le "$n" ]; do
+		past "$dl" && fail "guest $1 did not answer '$2'"
+		sleep 0.5
+	done
+}
+# dom0's busy CPU time in USER_HZ ticks (user, nice, system, irq, softirq):
+# blkback's hashing runs in dom0.
+dom0_busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 }' /proc/stat; }
+# bench NAME G MB: time guest G's sequential read of MB MiB; records
+# bench_NAME_{seconds,hints,param,guest,dom0_ticks}.
+bench() {
+	local line k c0
+	c0=$(dom0_busy)
+	guest_cmd "$2" "bench $3" "SATORI-GUEST hintbench mb=$3 .*param=[YN]"
+	result "bench_$1_dom0_ticks" $(($(dom0_busy) - c0))
+	line=$(grep 'SATORI-GUEST hintbench' "$(console_log "$2")" | tr -d '\r' | tail -1)
+	echo "LAB bench $1 $2: $line"
+	for k in seconds hints param; do
+		result "bench_$1_$k" "$(echo "$line" | tr ' ' '\n' | sed -n "s/^$k=//p")"
+	done
+	result "bench_$1_guest" "$2"
+}
+# hints_off: g2's next read runs with hints off (the run-time parameter: the
+# frontend clears the area's ENABLED flag, so dom0 skips hashing); hints_on:
+# back on.
+hints_off() { guest_cmd g2 "hints 0" "hintparam param=N"; }
+hints_on() { guest_cmd g2 "hints 1" "hintparam param=Y"; }
+# g2 with hints on and off, and g1 on stock blkif, after one warm-up read
+# each (the first read of a region is much slower). The order alternates
+# (on off stock, then stock off on) so that a drift in the host's load
+# weighs on all three alike.
+step bench
+mb=192
+runs=4
+result bench_mb $mb
+result bench_runs $runs
+bench warm2 g2 $mb
+bench warm1 g1 $mb
+for r in $(seq 1 $runs); do
+	if [ $((r % 2)) = 1 ]; then
+		hints_on
+		bench on$r g2 $mb
+		hints_off
+		bench off$r g2 $mb
+		bench stock$r g1 $mb
+	else
+		bench stock$r g1 $mb
+		bench off$r g2 $mb
+		hints_on
+		bench on$r g2 $mb
+		hints_off
+	fi
+done
+hints_on
+
+step guests-shutdown
+for g in g1 g2 g3; do
+	guest_cmd $g "done" "SATORI-GUEST done"
+done
+shutdown_guests g1 g2 g3
+losetup -d "$wl"
