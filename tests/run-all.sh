@@ -5,8 +5,8 @@
 # "N passed, N failed". Exit status 1 if anything failed.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-: "${BUILD:=$top/build}"
-export BUILD
+: "${BUILD:=$top/build}" "${SATORI_CACHE:=/var/cache/satori}"
+export BUILD SATORI_CACHE
 log=$BUILD/test-logs
 mkdir -p "$log"
 pass=0 fail=0
