@@ -24,6 +24,28 @@ while read -r line; do
 done <"$log/ctest.log"
 grep -q 'tests passed' "$log/ctest.log" || ko "unit: ctest did not run (see $log/ctest.log)"
 
+echo "== satori-top's errors, on this host"
+# expect_exit NAME STATUS MESSAGE ARGS...: satori-top ARGS exits STATUS and
+# says MESSAGE on stderr.
+expect_exit() {
+	local name=$1 want=$2 msg=$3 err rc
+	shift 3
+	err=$("$BUILD/cmake/satori-top" "$@" 2>&1 >/dev/null)
+	rc=$?
+	if [ "$rc" = "$want" ] && grep -q -- "$msg" <<<"$err"; then
+		ok "satori-top: $name (exit $want)"
+	else
+		ko "satori-top: $name: exit $rc, said: $err"
+	fi
+}
+expect_exit "unknown option" 2 "unknown argument --frobnicate" --frobnicate
+expect_exit "-n 0" 2 "whole number" -b -n 0
+expect_exit "-d nonsense" 2 "seconds between" -d soon
+expect_exit "unknown sort column" 2 "no column nosuch" -b -s nosuch
+if [ ! -e /dev/xen/privcmd ] && [ ! -e /proc/xen/privcmd ]; then
+	expect_exit "not on Xen" 3 "not running on Xen" -b
+fi
+
 echo "== KUnit under UML (kunit.py)"
 "$top/scripts/run-kunit.sh" >"$log/kunit-uml.log" 2>&1
 kunit_rc=$?

@@ -127,6 +127,22 @@ create_guest() {
 	fail "guest $name did not come up in 3 tries"
 }
 
+# guest_command G LINE PATTERN [SECONDS]: send LINE to guest G's console (its
+# pty, named in xenstore; the guest reads /dev/hvc0) and wait, 300 s by
+# default, for one more console line matching PATTERN than there was before
+# (answers to repeated commands look alike).
+guest_command() {
+	local tty n dl
+	tty=$(xenstore-read "/local/domain/$(xl domid "$1")/console/tty") || fail "no console tty for $1"
+	n=$(grep -c "$3" "$(console_log "$1")")
+	echo "$2" >"$tty"
+	dl=$(deadline "${4:-300}")
+	while [ "$(grep -c "$3" "$(console_log "$1")")" -le "$n" ]; do
+		past "$dl" && fail "guest $1 did not answer '$2'"
+		sleep 0.5
+	done
+}
+
 # audit_sharing WHEN: Xen's memory-sharing audit (debug build): every shared
 # frame's owner, type, refcount and reverse map against the sharers' p2ms.
 # Records audit_WHEN=ERRORS ("unavailable" if Xen cannot audit).

@@ -8,6 +8,7 @@
 
 extern "C" {
 #include <xencall.h>
+#include <xentoollog.h>
 }
 
 namespace satori {
@@ -41,7 +42,12 @@ template <typename T> int Hypervisor::Call(unsigned int cmd, T *arg) {
 
 std::unique_ptr<Hypervisor> Hypervisor::Open(Unavailable *why,
                                              std::string *message) {
-  xencall_handle *h = xencall_open(nullptr, XENCALL_OPENFLAG_NON_REENTRANT);
+  // libxencall would print its own error on a machine without Xen; the
+  // message below says it better, so it logs critical errors only.
+  static xentoollog_logger_stdiostream *quiet =
+      xtl_createlogger_stdiostream(stderr, XTL_CRITICAL, 0);
+  xencall_handle *h = xencall_open(reinterpret_cast<xentoollog_logger *>(quiet),
+                                   XENCALL_OPENFLAG_NON_REENTRANT);
   if (!h) {
     int err = errno;
     if (err == EACCES || err == EPERM) {

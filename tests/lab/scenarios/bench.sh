@@ -34,17 +34,10 @@ for k in pages zero shareable file file_shareable seconds; do
 	result "scan_$k" "$(echo "$summary" | tr ' ' '\n' | sed -n "s/^$k=//p")"
 done
 
-# command G LINE PATTERN TIMEOUT: send LINE to G's console, wait for PATTERN.
-command() {
-	local tty
-	tty=$(xenstore-read "/local/domain/$(xl domid "$1")/console/tty") || fail "no console tty for $1"
-	echo "$2" >"$tty"
-	wait_console "$1" "$3" "$4" || fail "guest $1 did not answer '$2'"
-}
 step seqread
-command g1 "seqread ${LAB_SEQREAD_MB:-256}" "SATORI-GUEST seqread done" 900
+guest_command g1 "seqread ${LAB_SEQREAD_MB:-256}" "SATORI-GUEST seqread done" 900
 for i in $(seq 1 "$LAB_GUESTS"); do
-	command "g$i" "done" "SATORI-GUEST done" 60
+	guest_command "g$i" "done" "SATORI-GUEST done" 60
 done
 
 step guests-shutdown

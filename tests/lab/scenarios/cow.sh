@@ -27,29 +27,22 @@ for g in g1 g2; do
 done
 freed_pages after_share
 
-# command G LINE PATTERN: send LINE to guest G's console, wait for PATTERN.
-command() {
-	local tty
-	tty=$(xenstore-read "/local/domain/$(xl domid "$1")/console/tty") || fail "no console tty for $1"
-	echo "$2" >"$tty"
-	wait_console "$1" "$3" 300 || fail "guest $1 did not answer '$2'"
-}
 step cow-g1-writes
-command g1 "write 1 50" "cow write-done first=1 "
+guest_command g1 "write 1 50" "cow write-done first=1 "
 freed_pages after_g1_writes
 result share_g1_cow_after_writes "$(satori_stat 'dom("g1")["cow_breaks"]')"
 step cow-g2-checks
-command g2 "check 1 200" "cow check-done first=1 "
+guest_command g2 "check 1 200" "cow check-done first=1 "
 step cow-g2-writes
-command g2 "write 51 100" "cow write-done first=51 "
+guest_command g2 "write 51 100" "cow write-done first=51 "
 step cow-g1-checks
-command g1 "check 51 200" "cow check-done first=51 "
+guest_command g1 "check 51 200" "cow check-done first=51 "
 step cow-g1-mmap-writes
-command g1 "mwrite 101 150" "cow mwrite-done first=101 "
+guest_command g1 "mwrite 101 150" "cow mwrite-done first=101 "
 step cow-g2-checks-mmap
-command g2 "check 101 200" "cow check-done first=101 "
+guest_command g2 "check 101 200" "cow check-done first=101 "
 for g in g1 g2; do
-	command "$g" "done" "SATORI-GUEST done"
+	guest_command "$g" "done" "SATORI-GUEST done"
 done
 freed_pages at_end
 

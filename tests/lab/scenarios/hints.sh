@@ -46,19 +46,6 @@ for g in g1 g2 g3; do
 	echo "LAB $(grep 'SATORI-GUEST hintread' "$(console_log $g)" | tr -d '\r')"
 done
 
-# guest_cmd G LINE PATTERN: send LINE to guest G's console and wait for one
-# more line matching PATTERN than there was before (answers repeat).
-guest_cmd() {
-	local tty n dl
-	tty=$(xenstore-read "/local/domain/$(xl domid "$1")/console/tty") || fail "no console tty for $1"
-	n=$(grep -c "$3" "$(console_log "$1")")
-	echo "$2" >"$tty"
-	dl=$(deadline 300)
-	while [ "$(grep -c "$3" "$(console_log "$1")")" -le "$n" ]; do
-		past "$dl" && fail "guest $1 did not answer '$2'"
-		sleep 0.5
-	done
-}
 # dom0's busy CPU time in USER_HZ ticks (user, nice, system, irq, softirq):
 # blkback's hashing runs in dom0.
 dom0_busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 }' /proc/stat; }
@@ -67,7 +54,7 @@ dom0_busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 }' /proc/stat; }
 bench() {
 	local line k c0
 	c0=$(dom0_busy)
-	guest_cmd "$2" "bench $3" "SATORI-GUEST hintbench mb=$3 .*param=[YN]"
+	guest_command "$2" "bench $3" "SATORI-GUEST hintbench mb=$3 .*param=[YN]"
 	result "bench_$1_dom0_ticks" $(($(dom0_busy) - c0))
 	line=$(grep 'SATORI-GUEST hintbench' "$(console_log "$2")" | tr -d '\r' | tail -1)
 	echo "LAB bench $1 $2: $line"
@@ -79,8 +66,8 @@ bench() {
 # hints_off: g2's next read runs with hints off (the run-time parameter: the
 # frontend clears the area's ENABLED flag, so dom0 skips hashing); hints_on:
 # back on.
-hints_off() { guest_cmd g2 "hints 0" "hintparam param=N"; }
-hints_on() { guest_cmd g2 "hints 1" "hintparam param=Y"; }
+hints_off() { guest_command g2 "hints 0" "hintparam param=N"; }
+hints_on() { guest_command g2 "hints 1" "hintparam param=Y"; }
 # g2 with hints on and off, and g1 on stock blkif, after one warm-up read
 # each (the first read of a region is much slower). The order alternates
 # (on off stock, then stock off on) so that a drift in the host's load
@@ -111,7 +98,7 @@ hints_on
 
 step guests-shutdown
 for g in g1 g2 g3; do
-	guest_cmd $g "done" "SATORI-GUEST done"
+	guest_command $g "done" "SATORI-GUEST done"
 done
 shutdown_guests g1 g2 g3
 losetup -d "$wl"

@@ -6,6 +6,7 @@ if lab_boot $LAB_NAME --scenario sharing-refused --guests 2 --xen-args "satori=o
 	check "xl dmesg reports Satori off" grep -q 'Satori: off, interface version 1.1' "$LAB_OUT/satori-dmesg.log"
 	check "xl dmesg reports no error" test "$(grep -c 'invalid' "$LAB_OUT/satori-dmesg.log")" = 0
 	check "dom0 sees status off" test "$(result dom0_satori_status)" = off
+	check "satori-top says Satori is off (exit 7)" test "$(result top_boot_rc)" = 7 -a "$(grep -c 'Satori is off (boot Xen with satori=on)' "$LAB_OUT/top-boot.err")" = 1
 	check "memory sharing on NPT stays refused (stock): share-pairs exit 3" test "$(result share_refused_rc)" = 3
 	check "memory sharing refused with EOPNOTSUPP" grep -q 'enable refused: Operation not supported' "$LAB_OUT/share.log"
 	check "no memory freed by sharing (xl info)" test "$(result sharing_freed_memory)" = 0
