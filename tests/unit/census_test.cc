@@ -1,7 +1,11 @@
 // Unit tests of satori-scan's census (userspace/satori-scan/census.cc).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <vector>
+
 #include "census.h"
+#include "guest_memory.h"
 
 namespace {
 
@@ -46,12 +50,12 @@ TEST(Census, ZeroPagesAreApart) {
   c.Add(2, 0, true);
   c.Add(2, 0x5, false);
   auto s = c.Summarize();
-  EXPECT_EQ(s.zero, 2u);
+  EXPECT_EQ(s.fill, 2u);
   EXPECT_EQ(s.pages, 3u);
   EXPECT_EQ(s.shareable, 0u);
   EXPECT_EQ(s.distinct, 1u);
   EXPECT_EQ(s.per_domain.at(1).pages, 1u);
-  EXPECT_EQ(s.per_domain.at(1).zero, 1u);
+  EXPECT_EQ(s.per_domain.at(1).fill, 1u);
   EXPECT_EQ(s.domains, 2u);
 }
 
@@ -61,14 +65,14 @@ TEST(Census, PerDomainAddsUpToTotal) {
     for (uint64_t h = 0; h < 100; ++h)
       c.Add(d, h % (10 * d) + 1, h % 17 == 0);
   auto s = c.Summarize();
-  uint64_t pages = 0, zero = 0, shareable = 0;
+  uint64_t pages = 0, fill = 0, shareable = 0;
   for (const auto &[domid, d] : s.per_domain) {
     pages += d.pages;
-    zero += d.zero;
+    fill += d.fill;
     shareable += d.shareable;
   }
   EXPECT_EQ(pages, s.pages);
-  EXPECT_EQ(zero, s.zero);
+  EXPECT_EQ(fill, s.fill);
   EXPECT_EQ(shareable, s.shareable);
   EXPECT_EQ(s.pages, 300u);
 }
@@ -102,6 +106,22 @@ TEST(Census, FileBlockInOneDomainIsFileButNotShareable) {
   EXPECT_EQ(s.file, 1u);
   EXPECT_EQ(s.file_shareable, 0u);
   EXPECT_EQ(s.per_domain.at(1).file, 1u);
+}
+
+} // namespace
+
+namespace {
+
+TEST(FillPage, OneRepeatedByteIsFill) {
+  std::vector<unsigned char> page(satori::GuestMemory::kPageSize, 0);
+  EXPECT_TRUE(satori::IsFillPage(page.data()));
+  std::fill(page.begin(), page.end(), 0xc2); // a debug Xen's scrub pattern
+  EXPECT_TRUE(satori::IsFillPage(page.data()));
+  page.back() = 0xc3;
+  EXPECT_FALSE(satori::IsFillPage(page.data()));
+  page.back() = 0xc2;
+  page.front() = 0;
+  EXPECT_FALSE(satori::IsFillPage(page.data()));
 }
 
 } // namespace

@@ -3,10 +3,10 @@
 
 namespace satori {
 
-void PageCensus::Add(uint32_t domid, uint64_t hash, bool zero) {
-  if (zero) {
-    ++domain_zero_[domid];
-    domain_pages_[domid]; // the domain exists even if all its pages are zero
+void PageCensus::Add(uint32_t domid, uint64_t hash, bool fill) {
+  if (fill) {
+    ++domain_fill_[domid];
+    domain_pages_[domid]; // the domain exists even if all its pages are fill
     return;
   }
   auto [it, fresh] = contents_.try_emplace(hash);
@@ -41,11 +41,11 @@ CensusSummary PageCensus::Summarize() const {
     }
     s.file += d.file;
     s.file_shareable += d.file_shareable;
-    auto z = domain_zero_.find(domid);
-    if (z != domain_zero_.end()) {
-      d.zero = z->second;
+    auto z = domain_fill_.find(domid);
+    if (z != domain_fill_.end()) {
+      d.fill = z->second;
       d.pages += z->second;
-      s.zero += z->second;
+      s.fill += z->second;
       s.pages += z->second;
     }
   }

@@ -4,12 +4,13 @@
 // counts, per content, how many copies exist and in how many domains. A
 // page is "shareable" when its content appears in at least two domains:
 // all copies of such a content could be one frame, saving copies - 1.
-// Zero pages are counted apart (the hypervisor has cheaper ways to deal
-// with them) and never count as shareable. Pages whose content is a block
-// of a guest disk (AddFileBlock) are "file" pages: page-cache data read
-// from disk, what Satori's hints can find; the rest is anonymous memory,
-// kernel text and the like. The census trusts the hash: it measures, it
-// does not merge.
+// Fill pages (one byte value repeated: zero pages, and free memory a debug
+// hypervisor scrubbed with its pattern) are counted apart, as "fill": they
+// say nothing about duplicated data, and never count as shareable. Pages whose
+// content is a block of a guest disk (AddFileBlock) are "file" pages:
+// page-cache data read from disk, what Satori's hints can find; the rest is
+// anonymous memory, kernel text and the like. The census trusts the hash: it
+// measures, it does not merge.
 #pragma once
 
 #include <cstdint>
@@ -20,21 +21,21 @@
 namespace satori {
 
 struct DomainCensus {
-  uint64_t pages = 0;     // pages scanned
-  uint64_t zero = 0;      // of which all zero
-  uint64_t shareable = 0; // of which have a copy in another domain
-  uint64_t file = 0;      // of which hold a disk block
+  uint64_t pages = 0;          // pages scanned
+  uint64_t fill = 0;           // of which one repeated byte
+  uint64_t shareable = 0;      // of which have a copy in another domain
+  uint64_t file = 0;           // of which hold a disk block
   uint64_t file_shareable = 0; // of which are both
 };
 
 struct CensusSummary {
   uint64_t domains = 0;
   uint64_t pages = 0;
-  uint64_t zero = 0;
-  uint64_t distinct = 0;  // distinct non-zero contents
-  uint64_t shareable = 0; // pages whose content is in 2+ domains
-  uint64_t max_saved = 0; // frames freed if all those were merged
-  uint64_t file = 0;      // pages holding a disk block
+  uint64_t fill = 0;
+  uint64_t distinct = 0;       // distinct non-fill contents
+  uint64_t shareable = 0;      // pages whose content is in 2+ domains
+  uint64_t max_saved = 0;      // frames freed if all those were merged
+  uint64_t file = 0;           // pages holding a disk block
   uint64_t file_shareable = 0; // of which are shareable
   std::map<uint32_t, DomainCensus> per_domain;
 };
@@ -42,10 +43,10 @@ struct CensusSummary {
 class PageCensus {
 public:
   // Records one page of domain domid. hash is the page's content hash;
-  // zero says the page is all zero bytes (hash is then ignored).
-  void Add(uint32_t domid, uint64_t hash, bool zero);
+  // fill says the page is one repeated byte (hash is then ignored).
+  void Add(uint32_t domid, uint64_t hash, bool fill);
 
-  // Records that content hash is a (non-zero) block of a guest disk. Call
+  // Records that content hash is a (non-fill) block of a guest disk. Call
   // before or after Add, any number of times.
   void AddFileBlock(uint64_t hash) { file_blocks_.insert(hash); }
 
@@ -61,7 +62,7 @@ private:
   std::unordered_map<uint64_t, Content> contents_;
   // Per domain: content hash -> copies in that domain.
   std::map<uint32_t, std::unordered_map<uint64_t, uint64_t>> domain_pages_;
-  std::map<uint32_t, uint64_t> domain_zero_;
+  std::map<uint32_t, uint64_t> domain_fill_;
   std::unordered_set<uint64_t> file_blocks_;
 };
 

@@ -42,9 +42,9 @@ void GuestMemory::Release() {
   pages_.clear();
 }
 
-bool IsZeroPage(const unsigned char *page) {
-  static const unsigned char zero[GuestMemory::kPageSize] = {};
-  return std::memcmp(page, zero, sizeof(zero)) == 0;
+bool IsFillPage(const unsigned char *page) {
+  // Equal to itself shifted by one byte: every byte equals the first.
+  return std::memcmp(page, page + 1, GuestMemory::kPageSize - 1) == 0;
 }
 
 } // namespace satori

@@ -43,7 +43,7 @@ private:
   std::vector<std::pair<void *, unsigned>> maps_;
 };
 
-// True if the page is all zero bytes.
-bool IsZeroPage(const unsigned char *page);
+// True if the page is one byte value repeated (all zero, or a scrub pattern).
+bool IsFillPage(const unsigned char *page);
 
 } // namespace satori

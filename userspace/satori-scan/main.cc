@@ -48,7 +48,7 @@ int Usage() {
   return 2;
 }
 
-// Adds every non-zero 4 KiB block of the disk at path to the census's
+// Adds every non-fill 4 KiB block of the disk at path to the census's
 // file set. Returns false (errno set) if it cannot be read.
 bool HashDisk(const std::string &path, satori::PageCensus *census,
               uint64_t *blocks) {
@@ -61,7 +61,7 @@ bool HashDisk(const std::string &path, satori::PageCensus *census,
     for (size_t off = 0; off + satori::GuestMemory::kPageSize <= n;
          off += satori::GuestMemory::kPageSize) {
       const unsigned char *b = buf.data() + off;
-      if (satori::IsZeroPage(b))
+      if (satori::IsFillPage(b))
         continue;
       census->AddFileBlock(XXH3_64bits(b, satori::GuestMemory::kPageSize));
       ++*blocks;
@@ -85,9 +85,9 @@ bool ScanDomain(xc_interface *xch, xenforeignmemory_handle *fmem,
   auto start = std::chrono::steady_clock::now();
   uint64_t done = 0;
   for (const unsigned char *p : mem.pages()) {
-    bool zero = satori::IsZeroPage(p);
+    bool fill = satori::IsFillPage(p);
     census->Add(
-        domid, zero ? 0 : XXH3_64bits(p, satori::GuestMemory::kPageSize), zero);
+        domid, fill ? 0 : XXH3_64bits(p, satori::GuestMemory::kPageSize), fill);
     ++done;
     if (rate && done % 256 == 0)
       std::this_thread::sleep_until(
@@ -162,19 +162,19 @@ int main(int argc, char **argv) {
 
   satori::CensusSummary s = census.Summarize();
   for (const auto &[domid, d] : s.per_domain)
-    std::printf("satori-scan: domain=%u pages=%llu zero=%llu shareable=%llu "
+    std::printf("satori-scan: domain=%u pages=%llu fill=%llu shareable=%llu "
                 "file=%llu file_shareable=%llu\n",
                 domid, static_cast<unsigned long long>(d.pages),
-                static_cast<unsigned long long>(d.zero),
+                static_cast<unsigned long long>(d.fill),
                 static_cast<unsigned long long>(d.shareable),
                 static_cast<unsigned long long>(d.file),
                 static_cast<unsigned long long>(d.file_shareable));
-  std::printf("satori-scan: domains=%llu pages=%llu zero=%llu distinct=%llu "
+  std::printf("satori-scan: domains=%llu pages=%llu fill=%llu distinct=%llu "
               "shareable=%llu max_saved=%llu file=%llu file_shareable=%llu "
               "seconds=%.1f\n",
               static_cast<unsigned long long>(s.domains),
               static_cast<unsigned long long>(s.pages),
-              static_cast<unsigned long long>(s.zero),
+              static_cast<unsigned long long>(s.fill),
               static_cast<unsigned long long>(s.distinct),
               static_cast<unsigned long long>(s.shareable),
               static_cast<unsigned long long>(s.max_saved),

@@ -30,7 +30,7 @@ timeout 300 /host/bin/satori-scan --disk /dev/vda $ids >"$OUT/scan.log" 2>&1 ||
 	fail "satori-scan failed: $(tail -1 "$OUT/scan.log")"
 cat "$OUT/scan.log"
 summary=$(tail -1 "$OUT/scan.log")
-for k in pages zero shareable file file_shareable seconds; do
+for k in pages fill shareable file file_shareable seconds; do
 	result "scan_$k" "$(echo "$summary" | tr ' ' '\n' | sed -n "s/^$k=//p")"
 done
 

@@ -46,7 +46,7 @@ ids=$(for i in $(seq 1 "$LAB_GUESTS"); do xl domid "g$i"; done)
 timeout 300 /host/bin/satori-scan --disk "${disks[0]}" $ids >"$OUT/scan.log" 2>&1 || fail "satori-scan failed: $(tail -1 "$OUT/scan.log")"
 cat "$OUT/scan.log"
 summary=$(tail -1 "$OUT/scan.log")
-for k in pages zero shareable max_saved file file_shareable seconds; do
+for k in pages fill shareable max_saved file file_shareable seconds; do
 	result "scan_$k" "$(echo "$summary" | tr ' ' '\n' | sed -n "s/^$k=//p")"
 done
 

@@ -28,7 +28,7 @@
 #include "guest_memory.h"
 
 using satori::GuestMemory;
-using satori::IsZeroPage;
+using satori::IsFillPage;
 constexpr size_t kPage = GuestMemory::kPageSize;
 
 int main(int argc, char **argv) {
@@ -85,12 +85,12 @@ int main(int argc, char **argv) {
     // The guests are paused: what is compared here is what gets shared.
     std::unordered_map<uint64_t, size_t> in_a; // hash -> index in ma
     for (size_t i = 0; i < ma.pages().size(); ++i)
-      if (!IsZeroPage(ma.pages()[i]))
+      if (!IsFillPage(ma.pages()[i]))
         in_a.emplace(XXH3_64bits(ma.pages()[i], kPage), i);
     std::vector<std::pair<xen_pfn_t, xen_pfn_t>> pairs;
     for (size_t j = 0; j < mb.pages().size() && (long)pairs.size() < max_pairs;
          ++j) {
-      if (IsZeroPage(mb.pages()[j]))
+      if (IsFillPage(mb.pages()[j]))
         continue;
       auto it = in_a.find(XXH3_64bits(mb.pages()[j], kPage));
       if (it == in_a.end() ||
