@@ -1,8 +1,9 @@
 // share-pairs: lab tool that shares equal pages of two guests through Xen's
-// memory sharing, so that the lab can check copy-on-write on them.
+// memory sharing directly, without Satori: the satori-off test uses it to
+// show that stock Xen refuses sharing on NPT. It also runs Xen's sharing
+// audit for every lab boot.
 //
 //   share-pairs DOMA DOMB MAXPAIRS
-//   share-pairs --stats        host totals: freed=N used=N (pages)
 //   share-pairs --audit        Xen's memory-sharing audit (debug builds):
 //                              audit errors=N; exit 1 unless N is 0
 //
@@ -32,15 +33,6 @@ using satori::IsFillPage;
 constexpr size_t kPage = GuestMemory::kPageSize;
 
 int main(int argc, char **argv) {
-  if (argc == 2 && !std::strcmp(argv[1], "--stats")) {
-    xc_interface *xch = xc_interface_open(nullptr, nullptr, 0);
-    if (!xch)
-      return std::fprintf(stderr, "share-pairs: cannot open Xen\n"), 1;
-    std::printf("share-pairs: freed=%ld used=%ld\n",
-                xc_sharing_freed_pages(xch), xc_sharing_used_frames(xch));
-    xc_interface_close(xch);
-    return 0;
-  }
   if (argc == 2 && !std::strcmp(argv[1], "--audit")) {
     xc_interface *xch = xc_interface_open(nullptr, nullptr, 0);
     if (!xch)
