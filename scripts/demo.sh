@@ -43,7 +43,7 @@ echo "  (logs: $out)"
 echo "== Satori's view (satori-top -b in dom0, after the reads)"
 sed 's/^/  /' "$out/top.txt" 2>/dev/null
 if [ -f "$out/top.json" ] && [ -n "$(r scan_file_shareable)" ]; then
-	shared=$(python3 -c 'import json,sys; t=json.loads(open(sys.argv[1]).read().splitlines()[-1]); print(sum(d["shared"] for d in t["domains"] if d["name"].startswith("g")))' "$out/top.json")
+	shared=$(python3 "$top/tests/lab/top-stat.py" 'sum(d["shared"] for d in doms if d["name"].startswith("g"))' "$out/top.json")
 	echo "  coverage: $shared guest pages shared of $(r scan_file_shareable) file pages that have a copy in another guest" \
 		"($(awk -v a="$shared" -v b="$(r scan_file_shareable)" 'BEGIN { printf "%.1f", 100 * a / b }')%)"
 fi

@@ -38,16 +38,8 @@ check_audits() {
 result() { sed -n "s/^$1=//p" "$LAB_OUT/results" 2>/dev/null | tail -1; }
 
 # top_stat EXPR: a figure from satori-top's last JSON snapshot in the run
-# (out/top.json); EXPR is Python over host, doms (list) and dom(NAME).
-top_stat() {
-	python3 -c '
-import json, sys
-top = json.loads(open(sys.argv[1]).read().splitlines()[-1])
-host, doms = top["host"], top["domains"]
-def dom(name):
-    return next(d for d in doms if d["name"] == name)
-print(int(eval(sys.argv[2])))' "$LAB_OUT/top.json" "$1" 2>/dev/null
-}
+# (out/top.json); EXPR as in top-stat.py.
+top_stat() { python3 "$top/tests/lab/top-stat.py" "$1" "$LAB_OUT/top.json" 2>/dev/null; }
 
 # num VALUE: VALUE if it is an integer, else 0 (a missing figure must fail
 # the check that uses it, not break the shell's arithmetic).

@@ -30,16 +30,24 @@ fail() {
 result() { echo "$1=$2" >>"$OUT/results"; }
 
 # satori_stat EXPR: a figure from the hypervisor's Satori counters, read
-# with satori-top. EXPR is Python over host (dict) and dom(NAME) (dict of
-# that domain's row), e.g. 'host["saved_frames"]' or 'dom("g1")["shared"]'.
+# now with satori-top (EXPR as in top-stat.py, e.g. 'dom("g1")["shared"]').
 satori_stat() {
-	/host/bin/satori-top -b --json -n 1 | python3 -c '
-import json, sys
-top = json.loads(sys.stdin.read())
-host = top["host"]
-def dom(name):
-    return next(d for d in top["domains"] if d["name"] == name)
-print(int(eval(sys.argv[1])))' "$1"
+	/host/bin/satori-top -b --json -n 1 | python3 /host/lib/top-stat.py "$1"
+}
+
+# scan_guests DISK DOMID...: the measuring stick, satori-scan over the
+# guests with DISK telling file pages apart; its output in out/scan.log and
+# its totals as scan_* results.
+scan_guests() {
+	local disk=$1 summary k
+	shift
+	timeout 300 /host/bin/satori-scan --disk "$disk" "$@" >"$OUT/scan.log" 2>&1 ||
+		fail "satori-scan failed: $(tail -1 "$OUT/scan.log")"
+	cat "$OUT/scan.log"
+	summary=$(tail -1 "$OUT/scan.log")
+	for k in pages fill shareable max_saved file file_shareable seconds; do
+		result "scan_$k" "$(echo "$summary" | tr ' ' '\n' | sed -n "s/^$k=//p")"
+	done
 }
 
 console_log() { echo "/var/log/xen/console/guest-$1.log"; }

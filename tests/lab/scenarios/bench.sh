@@ -25,14 +25,7 @@ timeout 60 /host/bin/satori-top -b --json -n 1 >"$OUT/top.json" 2>"$OUT/top.err"
 timeout 60 /host/bin/satori-top -b -n 1 | tee "$OUT/top.txt"
 
 step scan
-ids=$(for i in $(seq 1 "$LAB_GUESTS"); do xl domid "g$i"; done)
-timeout 300 /host/bin/satori-scan --disk /dev/vda $ids >"$OUT/scan.log" 2>&1 ||
-	fail "satori-scan failed: $(tail -1 "$OUT/scan.log")"
-cat "$OUT/scan.log"
-summary=$(tail -1 "$OUT/scan.log")
-for k in pages fill shareable file file_shareable seconds; do
-	result "scan_$k" "$(echo "$summary" | tr ' ' '\n' | sed -n "s/^$k=//p")"
-done
+scan_guests /dev/vda $(for i in $(seq 1 "$LAB_GUESTS"); do xl domid "g$i"; done)
 
 step seqread
 guest_command g1 "seqread ${LAB_SEQREAD_MB:-256}" "SATORI-GUEST seqread done" 900

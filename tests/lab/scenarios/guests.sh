@@ -42,13 +42,7 @@ fi
 # the guests' disk (all guests have a copy of the same image) tells which
 # pages hold file data.
 step scan
-ids=$(for i in $(seq 1 "$LAB_GUESTS"); do xl domid "g$i"; done)
-timeout 300 /host/bin/satori-scan --disk "${disks[0]}" $ids >"$OUT/scan.log" 2>&1 || fail "satori-scan failed: $(tail -1 "$OUT/scan.log")"
-cat "$OUT/scan.log"
-summary=$(tail -1 "$OUT/scan.log")
-for k in pages fill shareable max_saved file file_shareable seconds; do
-	result "scan_$k" "$(echo "$summary" | tr ' ' '\n' | sed -n "s/^$k=//p")"
-done
+scan_guests "${disks[0]}" $(for i in $(seq 1 "$LAB_GUESTS"); do xl domid "g$i"; done)
 
 step guests-shutdown
 shutdown_guests $(seq -f 'g%g' 1 "$LAB_GUESTS")
