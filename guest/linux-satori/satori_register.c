@@ -59,7 +59,6 @@ struct satori_read {
 	ktime_t done;		/* when the read completed */
 };
 
-static bool satori_active __read_mostly;
 
 static DEFINE_SPINLOCK(read_lock);
 static struct satori_read read_queue[SATORI_READ_QUEUE];
@@ -70,7 +69,6 @@ static struct satori_read work_reads[SATORI_READ_QUEUE];
 static struct satori_entry batch_store[SATORI_BATCH_MAX];
 static struct satori_batch batch;
 static ktime_t batch_done[SATORI_BATCH_MAX];
-static struct satori_page wire[SATORI_BATCH_MAX];
 static u64 shared_map[SATORI_BATCH_MAX / 64];
 
 static struct satori_registry registry;
@@ -86,9 +84,10 @@ static void satori_work_fn(struct work_struct *work);
 static DECLARE_WORK(satori_work, satori_work_fn);
 /*
  * High priority: the worker must not wait behind the reader that fills its
- * queue, or detection latency becomes the reader's time slice.
+ * queue, or detection latency becomes the reader's time slice. Set once at
+ * start when Satori can register; NULL means hints are only counted.
  */
-static struct workqueue_struct *satori_wq;
+static struct workqueue_struct *satori_wq __read_mostly;
 
 /* Registry lock held; a hypercall never sleeps. */
 static void satori_send_release(struct satori_registry *r)
@@ -125,7 +124,7 @@ void satori_page_read(struct page *page, u64 hash)
 	bool queued = false;
 
 	atomic64_inc(&satori_hints_received);
-	if (!READ_ONCE(satori_active))
+	if (!READ_ONCE(satori_wq))
 		return;
 
 	spin_lock_irqsave(&read_lock, flags);
@@ -147,7 +146,7 @@ void satori_page_read(struct page *page, u64 hash)
 
 void satori_folio_changed(struct folio *folio)
 {
-	if (READ_ONCE(satori_active) &&
+	if (READ_ONCE(satori_wq) &&
 	    satori_note_released(&registry, folio))
 		queue_work(satori_wq, &satori_work);
 }
@@ -168,7 +167,8 @@ static void satori_send_batch(void)
 	struct satori_batch_op op = {
 		.domid = SATORI_DOMID_SELF,
 		.nr = batch.count,
-		.pages = (u64)(uintptr_t)wire,
+		/* The batch's entries are the wire format (checked below). */
+		.pages = (u64)(uintptr_t)batch.entries,
 		.shared_map = (u64)(uintptr_t)shared_map,
 	};
 	ktime_t now;
@@ -177,10 +177,11 @@ static void satori_send_batch(void)
 
 	if (!batch.count)
 		return;
-	for (i = 0; i < batch.count; i++) {
-		wire[i].gfn = batch.entries[i].gfn;
-		wire[i].hash = batch.entries[i].hash;
-	}
+	BUILD_BUG_ON(sizeof(struct satori_entry) != sizeof(struct satori_page) ||
+		     offsetof(struct satori_entry, gfn) !=
+		     offsetof(struct satori_page, gfn) ||
+		     offsetof(struct satori_entry, hash) !=
+		     offsetof(struct satori_page, hash));
 	rc = satori_hypercall(SATORI_OP_register, &op);
 	now = ktime_get();
 	if (rc) {
@@ -326,16 +327,18 @@ const struct attribute_group satori_register_group = {
 
 void satori_register_start(bool hypervisor_satori_on)
 {
+	struct workqueue_struct *wq;
+
 	satori_registry_init(&registry, satori_send_release);
 	satori_batch_init(&batch, batch_store, SATORI_BATCH_MAX);
 	if (!hypervisor_satori_on || !xen_hvm_domain())
 		return;
-	satori_wq = alloc_workqueue("satori", WQ_HIGHPRI | WQ_MEM_RECLAIM, 1);
-	if (!satori_wq) {
+	wq = alloc_workqueue("satori", WQ_HIGHPRI | WQ_MEM_RECLAIM, 1);
+	if (!wq) {
 		pr_err("satori: no workqueue; pages will not be registered\n");
 		return;
 	}
-	WRITE_ONCE(satori_active, true);
-	if (satori_active)
-		pr_info("satori: registering page-cache pages read with hints\n");
+	/* Published last: the registry and batch are ready before hints use them. */
+	smp_store_release(&satori_wq, wq);
+	pr_info("satori: registering page-cache pages read with hints\n");
 }

@@ -68,11 +68,16 @@ int satori_note_registered(struct satori_registry *r, unsigned long pfn,
 unsigned int satori_note_released(struct satori_registry *r,
 				  struct folio *folio)
 {
-	unsigned long pfn = folio_pfn(folio), i, flags;
+	unsigned long pfn = folio_pfn(folio), i, flags, first = pfn;
 	unsigned int queued = 0;
 	void *old;
 
-	if (xa_empty(&r->registered))
+	/*
+	 * Most folios that are evicted or dirtied were never registered: find
+	 * that out under RCU, without the irq-safe lock, on this hot path.
+	 */
+	if (!xa_find(&r->registered, &first, pfn + folio_nr_pages(folio) - 1,
+		     XA_PRESENT))
 		return 0;
 	xa_lock_irqsave(&r->registered, flags);
 	for (i = 0; i < folio_nr_pages(folio); i++) {
