@@ -38,6 +38,7 @@ if lab_boot $LAB_NAME --scenario hints --guests 3 --workload "$top/tests/lab/wor
 	# run time.
 	mb=$(result bench_mb)
 	runs=$(result bench_runs)
+	check "the sequential-read runs ran (${runs:-0} of them)" test "${runs:-0}" -ge 1
 	on= off= stock=
 	for r in $(seq 1 "${runs:-0}"); do
 		check "bench run $r, g2 hints on: one hint per page read" \
