@@ -2,18 +2,25 @@
 /*
  * satori_index.c: see satori_index.h.
  *
- * Slot of a hash: the top bits of (hash ^ seed) * golden ratio. Guests
- * choose the hashes they register, so the position must not be something
- * they can aim at; the per-boot seed, unknown to guests, makes it so, and
- * the per-owner limit bounds what one guest can hold anyway.
+ * Slot of a key: the top bits of (hash ^ seed ^ group') * golden ratio,
+ * group' being the group spread over the high bits. Guests choose the
+ * hashes they register, so the position must not be something they can aim
+ * at; the per-boot seed, unknown to guests, makes it so, and the per-owner
+ * limit bounds what one guest can hold anyway.
+ *
+ * At least one slot is always free (max_used < number of slots), so every
+ * probe ends.
  */
 #include "satori_index.h"
 
 #define GOLDEN 0x9e3779b97f4a7c15ull
 
-static uint32_t home_of(const struct satori_index *idx, uint64_t hash)
+static uint32_t home_of(const struct satori_index *idx, uint64_t hash,
+		       uint32_t group)
 {
-	return (uint32_t)(((hash ^ idx->seed) * GOLDEN) >> idx->shift);
+	uint64_t k = hash ^ idx->seed ^ ((uint64_t)group * GOLDEN);
+
+	return (uint32_t)((k * GOLDEN) >> idx->shift);
 }
 
 bool satori_index_init(struct satori_index *idx,
@@ -39,41 +46,43 @@ bool satori_index_init(struct satori_index *idx,
 	idx->shift = 64 - bits;
 	idx->seed = seed;
 	idx->used = 0;
-	idx->max_used = nr_slots - nr_slots / 4;
+	idx->max_used = nr_slots - (nr_slots / 4 ? nr_slots / 4 : 1);
 	idx->owner_limit = owner_limit;
 	idx->owner_count = owner_count;
 	idx->nr_owners = nr_owners;
 	return true;
 }
 
-/* The slot holding hash, or the empty slot that ends its probe sequence. */
-static uint32_t probe(const struct satori_index *idx, uint64_t hash)
+/* The slot holding the key, or the empty slot that ends its probe sequence. */
+static uint32_t probe(const struct satori_index *idx, uint64_t hash,
+		      uint32_t group)
 {
-	uint32_t i = home_of(idx, hash);
+	uint32_t i = home_of(idx, hash, group);
 
-	while (idx->slots[i].in_use && idx->slots[i].hash != hash)
+	while (idx->slots[i].in_use &&
+	       (idx->slots[i].hash != hash || idx->slots[i].group != group))
 		i = (i + 1) & idx->mask;
 	return i;
 }
 
 const struct satori_index_slot *satori_index_lookup(
-	const struct satori_index *idx, uint64_t hash)
+	const struct satori_index *idx, uint64_t hash, uint32_t group)
 {
-	const struct satori_index_slot *s = &idx->slots[probe(idx, hash)];
+	const struct satori_index_slot *s = &idx->slots[probe(idx, hash, group)];
 
 	return s->in_use ? s : NULL;
 }
 
 enum satori_index_result satori_index_insert(
-	struct satori_index *idx, uint64_t hash, uint16_t owner, uint64_t gfn,
-	const struct satori_index_slot **hit)
+	struct satori_index *idx, uint64_t hash, uint32_t group,
+	uint16_t owner, uint64_t gfn, const struct satori_index_slot **hit)
 {
 	struct satori_index_slot *s;
 
 	if (owner >= idx->nr_owners)
 		return SATORI_INDEX_BAD_OWNER;
 
-	s = &idx->slots[probe(idx, hash)];
+	s = &idx->slots[probe(idx, hash, group)];
 	if (s->in_use) {
 		if (hit)
 			*hit = s;
@@ -87,6 +96,7 @@ enum satori_index_result satori_index_insert(
 	s->hash = hash;
 	s->gfn = gfn;
 	s->owner = owner;
+	s->group = group;
 	s->in_use = 1;
 	idx->used++;
 	idx->owner_count[owner]++;
@@ -110,7 +120,7 @@ static void delete_at(struct satori_index *idx, uint32_t i)
 		j = (j + 1) & idx->mask;
 		if (!idx->slots[j].in_use)
 			break;
-		home = home_of(idx, idx->slots[j].hash);
+		home = home_of(idx, idx->slots[j].hash, idx->slots[j].group);
 		if (((j - home) & idx->mask) >= ((j - i) & idx->mask)) {
 			idx->slots[i] = idx->slots[j];
 			i = j;
@@ -120,9 +130,9 @@ static void delete_at(struct satori_index *idx, uint32_t i)
 }
 
 bool satori_index_remove(struct satori_index *idx, uint64_t hash,
-			 uint16_t owner, uint64_t gfn)
+			 uint32_t group, uint16_t owner, uint64_t gfn)
 {
-	uint32_t i = probe(idx, hash);
+	uint32_t i = probe(idx, hash, group);
 	const struct satori_index_slot *s = &idx->slots[i];
 
 	if (!s->in_use || s->owner != owner || s->gfn != gfn)

@@ -9,6 +9,10 @@
  * the canonical one for its hash. The index never decides that pages are
  * equal; a hash is only a hint (a guest can lie about it).
  *
+ * Every entry belongs to a trust group: a key is (hash, group), and a
+ * lookup never finds an entry of another group, so pages of different
+ * groups are never even compared.
+ *
  * Memory is bounded: the caller supplies a fixed table of slots (a power of
  * two) and the index never allocates. Each owner is limited to a number of
  * entries, so no guest can fill the index and starve the others.
@@ -27,7 +31,7 @@ struct satori_index_slot {
 	uint64_t gfn;
 	uint16_t owner;  /* domain id */
 	uint16_t in_use;
-	uint32_t pad;
+	uint32_t group;  /* trust group: part of the key */
 };
 
 struct satori_index {
@@ -53,7 +57,7 @@ enum satori_index_result {
 /*
  * Prepares an empty index over nr_slots slots (a power of two, at least 2)
  * and owner_count[0..nr_owners) (zeroed here). At most 3/4 of the slots
- * are ever used. seed should be random and secret (chosen at boot).
+ * are ever used, and never all of them (a probe always ends at a free slot). seed should be random and secret (chosen at boot).
  * Returns false, with the index unusable, on a bad size.
  */
 bool satori_index_init(struct satori_index *idx,
@@ -61,25 +65,26 @@ bool satori_index_init(struct satori_index *idx,
 		       uint32_t *owner_count, uint32_t nr_owners,
 		       uint32_t owner_limit, uint64_t seed);
 
-/* The canonical page for hash, or NULL. */
+/* The canonical page for (hash, group), or NULL. */
 const struct satori_index_slot *satori_index_lookup(
-	const struct satori_index *idx, uint64_t hash);
+	const struct satori_index *idx, uint64_t hash, uint32_t group);
 
 /*
- * Looks hash up; on a miss records (owner, gfn) as its canonical page.
- * On SATORI_INDEX_FOUND, *hit (if hit is not NULL) is the canonical page.
- * Every result other than SATORI_INDEX_INSERTED leaves the index unchanged.
+ * Looks (hash, group) up; on a miss records (owner, gfn) as its canonical
+ * page. On SATORI_INDEX_FOUND, *hit (if hit is not NULL) is the canonical
+ * page, valid until the next call that changes the index. Every result
+ * other than SATORI_INDEX_INSERTED leaves the index unchanged.
  */
 enum satori_index_result satori_index_insert(
-	struct satori_index *idx, uint64_t hash, uint16_t owner, uint64_t gfn,
-	const struct satori_index_slot **hit);
+	struct satori_index *idx, uint64_t hash, uint32_t group,
+	uint16_t owner, uint64_t gfn, const struct satori_index_slot **hit);
 
 /*
- * Removes hash's entry if (owner, gfn) is its canonical page, for instance
- * when that page is released or written. Returns true if removed.
+ * Removes (hash, group)'s entry if (owner, gfn) is its canonical page, for
+ * instance when that page is released or written. Returns true if removed.
  */
 bool satori_index_remove(struct satori_index *idx, uint64_t hash,
-			 uint16_t owner, uint64_t gfn);
+			 uint32_t group, uint16_t owner, uint64_t gfn);
 
 /*
  * Removes every entry of owner (the domain died). Returns how many. Costs

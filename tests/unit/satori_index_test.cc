@@ -45,14 +45,14 @@ TEST(IndexInit, RejectsSizesThatAreNotPowersOfTwo) {
 TEST_F(IndexTest, InitZeroesOwnerCounts) {
   for (uint32_t c : counts_)
     EXPECT_EQ(c, 0u);
-  EXPECT_EQ(satori_index_lookup(&idx_, 42), nullptr);
+  EXPECT_EQ(satori_index_lookup(&idx_, 42, 0), nullptr);
 }
 
 TEST_F(IndexTest, FirstPageOfAContentIsCanonical) {
-  EXPECT_EQ(satori_index_insert(&idx_, 0xabc, 1, 100, nullptr),
+  EXPECT_EQ(satori_index_insert(&idx_, 0xabc, 0, 1, 100, nullptr),
             SATORI_INDEX_INSERTED);
   const satori_index_slot *hit = nullptr;
-  EXPECT_EQ(satori_index_insert(&idx_, 0xabc, 2, 200, &hit),
+  EXPECT_EQ(satori_index_insert(&idx_, 0xabc, 0, 2, 200, &hit),
             SATORI_INDEX_FOUND);
   ASSERT_NE(hit, nullptr);
   EXPECT_EQ(hit->owner, 1);
@@ -63,13 +63,13 @@ TEST_F(IndexTest, FirstPageOfAContentIsCanonical) {
 }
 
 TEST_F(IndexTest, RemoveNeedsTheCanonicalPage) {
-  satori_index_insert(&idx_, 7, 1, 100, nullptr);
-  EXPECT_FALSE(satori_index_remove(&idx_, 7, 2, 100)); // other owner
-  EXPECT_FALSE(satori_index_remove(&idx_, 7, 1, 101)); // other gfn
-  EXPECT_FALSE(satori_index_remove(&idx_, 8, 1, 100)); // other hash
-  EXPECT_NE(satori_index_lookup(&idx_, 7), nullptr);
-  EXPECT_TRUE(satori_index_remove(&idx_, 7, 1, 100));
-  EXPECT_EQ(satori_index_lookup(&idx_, 7), nullptr);
+  satori_index_insert(&idx_, 7, 0, 1, 100, nullptr);
+  EXPECT_FALSE(satori_index_remove(&idx_, 7, 0, 2, 100)); // other owner
+  EXPECT_FALSE(satori_index_remove(&idx_, 7, 0, 1, 101)); // other gfn
+  EXPECT_FALSE(satori_index_remove(&idx_, 8, 0, 1, 100)); // other hash
+  EXPECT_NE(satori_index_lookup(&idx_, 7, 0), nullptr);
+  EXPECT_TRUE(satori_index_remove(&idx_, 7, 0, 1, 100));
+  EXPECT_EQ(satori_index_lookup(&idx_, 7, 0), nullptr);
   EXPECT_EQ(counts_[1], 0u);
   EXPECT_EQ(idx_.used, 0u);
 }
@@ -77,31 +77,64 @@ TEST_F(IndexTest, RemoveNeedsTheCanonicalPage) {
 TEST_F(IndexTest, OwnerLimitProtectsOthers) {
   Make(64, 4, 3);
   for (uint64_t h = 1; h <= 3; ++h)
-    EXPECT_EQ(satori_index_insert(&idx_, h, 1, h, nullptr),
+    EXPECT_EQ(satori_index_insert(&idx_, h, 0, 1, h, nullptr),
               SATORI_INDEX_INSERTED);
-  EXPECT_EQ(satori_index_insert(&idx_, 4, 1, 4, nullptr),
+  EXPECT_EQ(satori_index_insert(&idx_, 4, 0, 1, 4, nullptr),
             SATORI_INDEX_OWNER_LIMIT);
-  EXPECT_EQ(satori_index_lookup(&idx_, 4), nullptr);
+  EXPECT_EQ(satori_index_lookup(&idx_, 4, 0), nullptr);
   // A full owner still finds existing content (it may share into it).
-  EXPECT_EQ(satori_index_insert(&idx_, 2, 1, 99, nullptr), SATORI_INDEX_FOUND);
-  EXPECT_EQ(satori_index_insert(&idx_, 4, 2, 4, nullptr),
+  EXPECT_EQ(satori_index_insert(&idx_, 2, 0, 1, 99, nullptr),
+            SATORI_INDEX_FOUND);
+  EXPECT_EQ(satori_index_insert(&idx_, 4, 0, 2, 4, nullptr),
             SATORI_INDEX_INSERTED);
 }
 
 TEST_F(IndexTest, TableStopsAtThreeQuarters) {
   Make(16, 2, 1000);
   for (uint64_t h = 0; h < 12; ++h)
-    ASSERT_EQ(satori_index_insert(&idx_, h * 977, 0, h, nullptr),
+    ASSERT_EQ(satori_index_insert(&idx_, h * 977, 0, 0, h, nullptr),
               SATORI_INDEX_INSERTED);
-  EXPECT_EQ(satori_index_insert(&idx_, 999999, 0, 1, nullptr),
+  EXPECT_EQ(satori_index_insert(&idx_, 999999, 0, 0, 1, nullptr),
             SATORI_INDEX_FULL);
   EXPECT_EQ(idx_.used, 12u);
   for (uint64_t h = 0; h < 12; ++h)
-    EXPECT_NE(satori_index_lookup(&idx_, h * 977), nullptr);
+    EXPECT_NE(satori_index_lookup(&idx_, h * 977, 0), nullptr);
+}
+
+// satori_index_slots=2 once looped forever: every slot could be used, so a
+// probe for an absent key never met a free slot. One slot stays free.
+TEST_F(IndexTest, SmallestIndexKeepsASlotFree) {
+  Make(2, 2, 10);
+  EXPECT_EQ(satori_index_insert(&idx_, 1, 0, 0, 1, nullptr),
+            SATORI_INDEX_INSERTED);
+  EXPECT_EQ(satori_index_insert(&idx_, 2, 0, 0, 2, nullptr), SATORI_INDEX_FULL);
+  EXPECT_EQ(satori_index_lookup(&idx_, 3, 0), nullptr);
+  EXPECT_FALSE(satori_index_remove(&idx_, 3, 0, 0, 3));
+  EXPECT_EQ(idx_.used, 1u);
+}
+
+// The same hash in two trust groups is two entries; neither group sees,
+// nor removes, the other's.
+TEST_F(IndexTest, GroupsAreSeparateKeys) {
+  const satori_index_slot *hit = nullptr;
+  EXPECT_EQ(satori_index_insert(&idx_, 0xabc, 7, 1, 100, nullptr),
+            SATORI_INDEX_INSERTED);
+  EXPECT_EQ(satori_index_insert(&idx_, 0xabc, 8, 2, 200, &hit),
+            SATORI_INDEX_INSERTED);
+  EXPECT_EQ(satori_index_lookup(&idx_, 0xabc, 9), nullptr);
+  EXPECT_FALSE(satori_index_remove(&idx_, 0xabc, 8, 1, 100));
+  ASSERT_EQ(satori_index_insert(&idx_, 0xabc, 7, 3, 300, &hit),
+            SATORI_INDEX_FOUND);
+  EXPECT_EQ(hit->owner, 1);
+  EXPECT_EQ(hit->group, 7u);
+  EXPECT_TRUE(satori_index_remove(&idx_, 0xabc, 7, 1, 100));
+  const satori_index_slot *s = satori_index_lookup(&idx_, 0xabc, 8);
+  ASSERT_NE(s, nullptr);
+  EXPECT_EQ(s->owner, 2);
 }
 
 TEST_F(IndexTest, BadOwnerChangesNothing) {
-  EXPECT_EQ(satori_index_insert(&idx_, 1, 4, 1, nullptr),
+  EXPECT_EQ(satori_index_insert(&idx_, 1, 0, 4, 1, nullptr),
             SATORI_INDEX_BAD_OWNER);
   EXPECT_EQ(idx_.used, 0u);
   EXPECT_EQ(satori_index_remove_owner(&idx_, 4), 0u);
@@ -110,12 +143,12 @@ TEST_F(IndexTest, BadOwnerChangesNothing) {
 TEST_F(IndexTest, RemoveOwnerDropsExactlyItsEntries) {
   Make(256, 3, 1000);
   for (uint64_t h = 0; h < 150; ++h)
-    satori_index_insert(&idx_, h * 0x1000193, h % 3, h, nullptr);
+    satori_index_insert(&idx_, h * 0x1000193, 0, h % 3, h, nullptr);
   EXPECT_EQ(satori_index_remove_owner(&idx_, 1), 50u);
   EXPECT_EQ(counts_[1], 0u);
   EXPECT_EQ(idx_.used, 100u);
   for (uint64_t h = 0; h < 150; ++h) {
-    const satori_index_slot *s = satori_index_lookup(&idx_, h * 0x1000193);
+    const satori_index_slot *s = satori_index_lookup(&idx_, h * 0x1000193, 0);
     if (h % 3 == 1) {
       EXPECT_EQ(s, nullptr) << h;
     } else {
@@ -130,7 +163,7 @@ TEST_F(IndexTest, RemoveOwnerDropsExactlyItsEntries) {
 TEST_F(IndexTest, ChosenHashesDoNotCluster) {
   Make(1024, 2, 1000);
   for (uint64_t i = 0; i < 700; ++i)
-    ASSERT_EQ(satori_index_insert(&idx_, i << 20, 0, i, nullptr),
+    ASSERT_EQ(satori_index_insert(&idx_, i << 20, 0, 0, i, nullptr),
               SATORI_INDEX_INSERTED);
   uint32_t longest = 0, run = 0;
   for (uint32_t i = 0; i < 2 * 1024; ++i) {
@@ -145,11 +178,14 @@ TEST_F(IndexTest, AgreesWithAReferenceMap) {
   constexpr uint32_t kOwners = 5;
   Make(512, kOwners, 120, 0xfeedbeefull);
   std::mt19937_64 rng(12345);
-  std::map<uint64_t, std::pair<uint16_t, uint64_t>> ref;
+  // Keyed by (hash, trust group), as the index is.
+  std::map<std::pair<uint64_t, uint32_t>, std::pair<uint16_t, uint64_t>> ref;
   std::vector<uint32_t> ref_counts(kOwners, 0);
   for (int step = 0; step < 20000; ++step) {
     // A small hash space makes hits and clusters common.
     uint64_t hash = rng() % 600;
+    uint32_t group = rng() % 3;
+    auto key = std::make_pair(hash, group);
     uint16_t owner = rng() % kOwners;
     uint64_t gfn = rng() % 50;
     switch (rng() % 8) {
@@ -171,7 +207,7 @@ TEST_F(IndexTest, AgreesWithAReferenceMap) {
     case 1:
     case 2:
     case 3: {
-      auto it = ref.find(hash);
+      auto it = ref.find(key);
       bool canonical = it != ref.end() && it->second.first == owner &&
                        it->second.second == gfn;
       if (it != ref.end() && rng() % 2) { // remove the real canonical page
@@ -179,17 +215,17 @@ TEST_F(IndexTest, AgreesWithAReferenceMap) {
         gfn = it->second.second;
         canonical = true;
       }
-      ASSERT_EQ(satori_index_remove(&idx_, hash, owner, gfn), canonical);
+      ASSERT_EQ(satori_index_remove(&idx_, hash, group, owner, gfn), canonical);
       if (canonical) {
-        ref.erase(hash);
+        ref.erase(key);
         --ref_counts[owner];
       }
       break;
     }
     default: {
       const satori_index_slot *hit = nullptr;
-      auto r = satori_index_insert(&idx_, hash, owner, gfn, &hit);
-      auto it = ref.find(hash);
+      auto r = satori_index_insert(&idx_, hash, group, owner, gfn, &hit);
+      auto it = ref.find(key);
       if (it != ref.end()) {
         ASSERT_EQ(r, SATORI_INDEX_FOUND);
         ASSERT_EQ(hit->owner, it->second.first);
@@ -200,7 +236,7 @@ TEST_F(IndexTest, AgreesWithAReferenceMap) {
         ASSERT_EQ(r, SATORI_INDEX_OWNER_LIMIT);
       } else {
         ASSERT_EQ(r, SATORI_INDEX_INSERTED);
-        ref[hash] = {owner, gfn};
+        ref[key] = {owner, gfn};
         ++ref_counts[owner];
       }
     }
@@ -210,12 +246,14 @@ TEST_F(IndexTest, AgreesWithAReferenceMap) {
       ASSERT_EQ(counts_[o], ref_counts[o]);
     if (step % 97 == 0) {
       for (uint64_t h = 0; h < 600; ++h) {
-        const satori_index_slot *s = satori_index_lookup(&idx_, h);
-        auto it = ref.find(h);
-        ASSERT_EQ(s != nullptr, it != ref.end()) << "hash " << h;
-        if (s) {
-          ASSERT_EQ(s->owner, it->second.first);
-          ASSERT_EQ(s->gfn, it->second.second);
+        for (uint32_t g = 0; g < 3; ++g) {
+          const satori_index_slot *s = satori_index_lookup(&idx_, h, g);
+          auto it = ref.find({h, g});
+          ASSERT_EQ(s != nullptr, it != ref.end()) << "hash " << h;
+          if (s) {
+            ASSERT_EQ(s->owner, it->second.first);
+            ASSERT_EQ(s->gfn, it->second.second);
+          }
         }
       }
     }
