@@ -11,6 +11,7 @@
 #include <linux/mm.h>
 #include <linux/random.h>
 #include <linux/string.h>
+#include <linux/xxhash.h>
 #include <xen/page.h>
 #include <xen/xen.h>
 #include <xen/interface/satori.h>
@@ -215,6 +216,124 @@ static bool page_is(struct page *page, u8 byte)
 	return !memchr_inv(page_address(page), byte, PAGE_SIZE);
 }
 
+static u64 page_hash(struct page *page)
+{
+	return xxh64(page_address(page), PAGE_SIZE, 0);
+}
+
+static u64 gfn_of(struct page *page)
+{
+	return pfn_to_gfn(page_to_pfn(page));
+}
+
+/*
+ * With Satori off, or in dom0 (PV: no hardware paging to share with), a
+ * registration is refused and changes nothing. False then.
+ */
+static bool refused_when_cannot_share(struct kunit *test, struct page *a,
+				      struct page *b)
+{
+	struct satori_page p[2] = {
+		{ .gfn = gfn_of(a), .hash = page_hash(a) },
+		{ .gfn = gfn_of(b), .hash = page_hash(a) },
+	};
+	struct satori_batch_op op;
+
+	if (satori_on() && xen_hvm_domain())
+		return true;
+	KUNIT_EXPECT_EQ(test, do_batch(SATORI_OP_register, p, 2, &op),
+			-EOPNOTSUPP);
+	return false;
+}
+
+/*
+ * A liar costs only itself the merge: b registers under a's true hash
+ * after a did; Xen finds a still matches, drops b's entry (not done,
+ * mismatched) and keeps a, so c (equal to a) still merges with a.
+ */
+static void liar_costs_only_itself(struct kunit *test)
+{
+	struct page *a, *b, *c;
+	struct satori_page p[2];
+	struct satori_domain_stats before, after;
+	struct satori_batch_op op;
+
+	a = filled_page(test, 0x71);
+	b = filled_page(test, 0x17);
+	c = filled_page(test, 0x71);
+	if (!refused_when_cannot_share(test, a, b))
+		goto out;
+	p[0].gfn = gfn_of(a);
+	p[1].gfn = gfn_of(b);
+	/* Salted content: other domains' pages must not interfere. */
+	get_random_bytes(page_address(a), 16);
+	memcpy(page_address(c), page_address(a), PAGE_SIZE);
+	p[0].hash = p[1].hash = page_hash(a);
+	KUNIT_ASSERT_EQ(test, my_stats(&before), 0);
+	KUNIT_ASSERT_EQ(test, do_batch(SATORI_OP_register, p, 2, &op), 0);
+	KUNIT_EXPECT_EQ(test, op.done, 1u);
+	KUNIT_EXPECT_EQ(test, op.shared, 0u);
+	KUNIT_ASSERT_EQ(test, my_stats(&after), 0);
+	KUNIT_EXPECT_EQ(test, after.mismatched, before.mismatched + 1);
+	KUNIT_EXPECT_EQ(test, after.indexed, before.indexed + 1);
+	/* The liar holds no entry: releasing it finds nothing. */
+	KUNIT_EXPECT_EQ(test, do_batch(SATORI_OP_release, &p[1], 1, &op), 0);
+	KUNIT_EXPECT_EQ(test, op.done, 0u);
+	p[1].gfn = gfn_of(c);
+	KUNIT_ASSERT_EQ(test, do_batch(SATORI_OP_register, &p[1], 1, &op), 0);
+	KUNIT_EXPECT_EQ(test, op.shared, 1u);
+	KUNIT_EXPECT_TRUE(test, page_is(b, 0x17));
+	memset(page_address(a), 0, PAGE_SIZE); /* unshare before freeing */
+	memset(page_address(c), 0, PAGE_SIZE);
+	do_batch(SATORI_OP_release, p, 1, &op);
+out:
+	__free_page(a);
+	__free_page(b);
+	__free_page(c);
+}
+
+/*
+ * A squatter loses its slot: b registers garbage under a's true hash
+ * first; when a registers, Xen finds b does not match and a does, so a
+ * becomes canonical and c merges with it.
+ */
+static void squatter_loses_its_slot(struct kunit *test)
+{
+	struct page *a, *b, *c;
+	struct satori_page p[2];
+	struct satori_domain_stats before, after;
+	struct satori_batch_op op;
+
+	a = filled_page(test, 0x72);
+	b = filled_page(test, 0x27);
+	c = filled_page(test, 0x72);
+	if (!refused_when_cannot_share(test, a, b))
+		goto out;
+	get_random_bytes(page_address(a), 16);
+	memcpy(page_address(c), page_address(a), PAGE_SIZE);
+	p[0].gfn = gfn_of(b);
+	p[1].gfn = gfn_of(a);
+	p[0].hash = p[1].hash = page_hash(a);
+	KUNIT_ASSERT_EQ(test, my_stats(&before), 0);
+	KUNIT_ASSERT_EQ(test, do_batch(SATORI_OP_register, p, 2, &op), 0);
+	KUNIT_EXPECT_EQ(test, op.done, 2u);
+	KUNIT_EXPECT_EQ(test, op.shared, 0u);
+	KUNIT_ASSERT_EQ(test, my_stats(&after), 0);
+	KUNIT_EXPECT_EQ(test, after.mismatched, before.mismatched + 1);
+	KUNIT_EXPECT_EQ(test, after.indexed, before.indexed + 1);
+	p[0].gfn = gfn_of(c);
+	KUNIT_ASSERT_EQ(test, do_batch(SATORI_OP_register, p, 1, &op), 0);
+	KUNIT_EXPECT_EQ(test, op.shared, 1u);
+	KUNIT_EXPECT_TRUE(test, page_is(b, 0x27));
+	memset(page_address(a), 0, PAGE_SIZE);
+	memset(page_address(c), 0, PAGE_SIZE);
+	do_batch(SATORI_OP_release, &p[1], 1, &op);
+out:
+	__free_page(a);
+	__free_page(b);
+	__free_page(c);
+}
+
 /*
  * The hypervisor never trusts a hash: two different pages under one hash
  * stay apart; two equal pages merge, and a write to one gives it a
@@ -232,7 +351,7 @@ static void merges_only_equal_pages_copy_on_write(struct kunit *test)
 	b = filled_page(test, 0x5a);
 	c = filled_page(test, 0xa5);
 
-	/* A lying hash: b claims a's content. No merge. */
+	/* A hash neither page has: b claims a's. No merge, b not kept. */
 	p[0].gfn = pfn_to_gfn(page_to_pfn(a));
 	p[1].gfn = pfn_to_gfn(page_to_pfn(b));
 	p[0].hash = p[1].hash = get_random_u64() >> 1;
@@ -246,14 +365,14 @@ static void merges_only_equal_pages_copy_on_write(struct kunit *test)
 	}
 	KUNIT_ASSERT_EQ(test, my_stats(&before), 0);
 	KUNIT_ASSERT_EQ(test, do_batch(SATORI_OP_register, p, 2, &op), 0);
-	KUNIT_EXPECT_EQ(test, op.done, 2u);
+	KUNIT_EXPECT_EQ(test, op.done, 1u);
 	KUNIT_EXPECT_EQ(test, op.shared, 0u);
 	KUNIT_EXPECT_TRUE(test, page_is(a, 0xa5));
 	KUNIT_EXPECT_TRUE(test, page_is(b, 0x5a));
 	KUNIT_ASSERT_EQ(test, my_stats(&after), 0);
 	KUNIT_EXPECT_EQ(test, after.mismatched, before.mismatched + 1);
 	KUNIT_EXPECT_EQ(test, after.merged, before.merged);
-	/* b replaced a as the canonical page; releasing both drops it. */
+	/* a stayed the canonical page; releasing both drops it. */
 	KUNIT_EXPECT_EQ(test, do_batch(SATORI_OP_release, p, 2, &op), 0);
 	KUNIT_EXPECT_EQ(test, op.done, 1u);
 
@@ -292,7 +411,54 @@ out:
 	__free_page(c);
 }
 
+static int set_group(u16 domid, u32 group, u16 pad)
+{
+	struct satori_group_op g;
+
+	memset(&g, 0, sizeof(g));
+	g.domid = domid;
+	g.group = group;
+	g.pad[1] = pad;
+	return satori_hypercall(SATORI_OP_set_group, &g);
+}
+
+/*
+ * Only dom0 sets trust groups, only for a live domain other than itself
+ * by SATORI_DOMID_SELF, and only to a group that exists.
+ */
+static void set_group_is_validated(struct kunit *test)
+{
+	struct satori_domain_stats s;
+
+	if (!xen_initial_domain()) {
+		KUNIT_EXPECT_EQ(test, set_group(0, 1, 0), when_on(-EPERM));
+		KUNIT_EXPECT_EQ(test, set_group(SATORI_DOMID_SELF, 1, 0),
+				when_on(-EPERM));
+		if (satori_on()) {
+			KUNIT_ASSERT_EQ(test, my_stats(&s), 0);
+			KUNIT_EXPECT_TRUE(test, s.group <= SATORI_GROUP_MAX ||
+					  s.group == SATORI_GROUP_ALONE);
+		}
+		return;
+	}
+	KUNIT_EXPECT_EQ(test, set_group(SATORI_DOMID_SELF, 1, 0),
+			when_on(-EINVAL));
+	KUNIT_EXPECT_EQ(test, set_group(0, SATORI_GROUP_MAX + 1, 0),
+			when_on(-EINVAL));
+	KUNIT_EXPECT_EQ(test, set_group(0, 1, 1), when_on(-EINVAL));
+	KUNIT_EXPECT_EQ(test, set_group(0x7000, 1, 0), when_on(-ESRCH));
+	if (!satori_on())
+		return;
+	/* dom0 itself never registers: its group may change, and back. */
+	KUNIT_ASSERT_EQ(test, my_stats(&s), 0);
+	KUNIT_EXPECT_EQ(test, set_group(0, 5, 0), 0);
+	KUNIT_EXPECT_EQ(test, set_group(0, s.group, 0), 0);
+}
+
 static struct kunit_case satori_hypercall_cases[] = {
+	KUNIT_CASE(liar_costs_only_itself),
+	KUNIT_CASE(squatter_loses_its_slot),
+	KUNIT_CASE(set_group_is_validated),
 	KUNIT_CASE(other_ops_follow_satori_mode),
 	KUNIT_CASE(malformed_requests_change_nothing),
 	KUNIT_CASE(merges_only_equal_pages_copy_on_write),

@@ -8,7 +8,11 @@
  *     rc = HYPERVISOR_satori_op(SATORI_OP_xxx, &arg);
  *
  * Guarantees common to every sub-op:
- *  - An error leaves all hypervisor state as it was.
+ *  - An error leaves all hypervisor state as it was, with one exception:
+ *    a batch (register, release) whose OUT places (the structure's done and
+ *    shared, the shared_map) are probed writable before any change but can
+ *    no longer be written once the work is done (the caller unmapped them
+ *    meanwhile) returns -EFAULT with the work done, as Xen's memory ops do.
  *  - Fields marked IN and every pad/reserved field are validated; a non-zero
  *    pad gives -EINVAL, so a later version may give them meaning.
  *  - A hypervisor built without Satori answers -ENOSYS (unknown hypercall).
@@ -36,7 +40,7 @@
 #define __HYPERVISOR_satori_op 47
 
 #define SATORI_INTERFACE_MAJOR 1
-#define SATORI_INTERFACE_MINOR 1
+#define SATORI_INTERFACE_MINOR 2
 #define SATORI_INTERFACE_VERSION \
     ((SATORI_INTERFACE_MAJOR << 16) | SATORI_INTERFACE_MINOR)
 
@@ -79,18 +83,32 @@ typedef struct satori_page satori_page_t;
  * SATORI_OP_register: these pages hold clean file data that should be
  * shared with equal pages of any domain.
  *
- * For each page Xen looks the hash up in its index. A miss makes the page
- * the canonical one for that hash. A hit is compared byte for byte with
- * the canonical page and, only if the 4 KiB are equal, both gfns are mapped
- * to one read-only frame (memory sharing); the next write to either gets a
- * private copy first. A hash that lies only costs its liar the merge.
+ * For each page Xen looks the hash up in its index, among the pages of the
+ * domain's trust group only (SATORI_OP_set_group): pages never merge across
+ * groups. A miss makes the page the canonical one for that hash in its
+ * group. A hit is compared byte for byte with the canonical page and, only
+ * if the 4 KiB are equal, both gfns are mapped to one read-only frame
+ * (memory sharing); the next write to either gets a private copy first.
+ * When the bytes differ, Xen hashes both pages itself: the canonical page
+ * is replaced only when it no longer matches its hash and the registrant's
+ * page does, so a hash that lies only costs its liar the merge.
  *
  * Every entry is validated before anything changes: a gfn that is out of
- * range or not ordinary RAM of the domain (unpopulated, MMIO, a grant or
- * foreign mapping) fails the whole batch with -EINVAL and no effect.
- * Entries that are valid but cannot be kept (the index or the domain's
- * share of it is full, the page is busy) are skipped and counted in the
- * domain's statistics; they do not fail the batch.
+ * range or not ordinary RAM of the domain (unpopulated, populate-on-demand,
+ * MMIO, a grant or foreign mapping) fails the whole batch with -EINVAL and
+ * no effect. Entries that are valid but cannot be kept (the index or the
+ * domain's share of it is full, the page is busy) are skipped and counted
+ * in the domain's statistics; they do not fail the batch. An entry whose
+ * bytes do not match its hash (when Xen had to check) is not kept either:
+ * it counts as mismatched, not in done.
+ *
+ * Pages that share a frame count against the domain's max_pages as if they
+ * were its own: sharing never lets a domain populate more memory.
+ *
+ * A merge never makes a frame that already backs other gfns give its gfns
+ * up (the frame with the other gfns is kept instead, or the entry is
+ * skipped), so one registration costs a bounded amount of work however
+ * many gfns share a frame.
  *
  * -EOPNOTSUPP: Satori is off, or the domain cannot share memory (not an
  * HVM/PVH guest with hardware-assisted paging, or has a passthrough IOMMU).
@@ -115,7 +133,8 @@ struct satori_batch_op {
     uint64_t shared_map; /* IN: 0, or (register) the caller's address of
                           * (nr + 63) / 64 uint64_t that Xen overwrites: bit
                           * i % 64 of word i / 64 set = entry i now shares */
-    uint32_t done;     /* OUT: entries registered (new, or already there) or released */
+    uint32_t done;     /* OUT: entries registered (new, already there,
+                        * or merged) or released */
     uint32_t shared;   /* OUT: register: entries now sharing a frame */
     uint64_t reserved; /* IN: zero */
 };
@@ -138,7 +157,9 @@ struct satori_domain_stats {
     uint64_t mismatched;     /* OUT: hash hits whose bytes differed */
     uint64_t skipped;        /* OUT: valid entries not kept (full, busy) */
     uint64_t cow_breaks;     /* OUT: writes that unshared one of its gfns */
-    uint64_t reserved[4];    /* IN: zero */
+    uint32_t group;          /* OUT: its trust group (1.2; was reserved) */
+    uint32_t pad2;           /* IN: zero */
+    uint64_t reserved[3];    /* IN: zero */
 };
 typedef struct satori_domain_stats satori_domain_stats_t;
 
@@ -160,5 +181,39 @@ struct satori_host_stats {
     uint64_t reserved[4];    /* IN: zero */
 };
 typedef struct satori_host_stats satori_host_stats_t;
+
+/*
+ * SATORI_OP_set_group (1.2): puts a domain in a trust group. Control domain
+ * only (-EPERM otherwise).
+ *
+ * Pages merge only between domains of the same group, and everything a
+ * domain can learn about others' memory through Satori (whether its page
+ * merged, its counters, the cost of a copy-on-write break) is confined to
+ * its group. A domain in SATORI_GROUP_ALONE shares only with itself. Every
+ * domain starts in the group the satori_default_group= boot parameter names
+ * (alone unless set).
+ *
+ * The group can change only before the domain's first registration and
+ * while it shares no page (-EBUSY otherwise): set it before the guest runs,
+ * between `xl create -p` and `xl unpause`. Setting the group it is already
+ * in succeeds and changes nothing.
+ *
+ * -EINVAL: a non-zero pad or reserved field, or a group above
+ * SATORI_GROUP_MAX that is not SATORI_GROUP_ALONE. -ESRCH: no such domain
+ * (or it is dying).
+ */
+#define SATORI_OP_set_group 5
+
+#define SATORI_GROUP_MAX 0x7fffffffU   /* groups are 0 .. SATORI_GROUP_MAX */
+#define SATORI_GROUP_ALONE 0xffffffffU /* a group of its own */
+
+struct satori_group_op {
+    uint16_t domid;          /* IN: the domain (not SATORI_DOMID_SELF) */
+    uint16_t pad[3];         /* IN: zero */
+    uint32_t group;          /* IN: 0 .. SATORI_GROUP_MAX, or _ALONE */
+    uint32_t pad2;           /* IN: zero */
+    uint64_t reserved[2];    /* IN: zero */
+};
+typedef struct satori_group_op satori_group_op_t;
 
 #endif /* __XEN_PUBLIC_SATORI_H__ */

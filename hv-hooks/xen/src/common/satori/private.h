@@ -32,6 +32,14 @@ int satori_register(struct domain *d, const struct satori_page *pages,
 int satori_release(struct domain *d, const struct satori_page *pages,
                    unsigned int nr, uint32_t *done);
 
+/*
+ * Put d in trust group group (SATORI_GROUP_ALONE or 0..SATORI_GROUP_MAX,
+ * checked by the caller). -EBUSY, nothing changed, once d registered a page
+ * or while it shares one (unless group is already d's). d held by the
+ * caller.
+ */
+int satori_set_group(struct domain *d, uint32_t group);
+
 /* Fill in the OUT fields; d held by the caller. */
 void satori_get_domain_stats(struct domain *d, struct satori_domain_stats *s);
 void satori_get_host_stats(struct satori_host_stats *s);

@@ -4,49 +4,75 @@
  *
  * Guests register (gfn, hash) for page-cache pages they just read from
  * disk; the hash came from dom0's block backend with the data. The index
- * (satori_index.c, portable) maps a hash to one canonical page, a
- * (domain, gfn). A registration whose hash hits is merged with the
- * canonical page when, and only when, their 4 KiB are equal:
+ * (satori_index.c, portable) maps (hash, trust group) to one canonical
+ * page, a (domain, gfn). A registration whose hash hits in its group is
+ * merged with the canonical page when, and only when, their 4 KiB are
+ * equal:
  *
  *   1. compare the frames as they are: a cheap filter, nothing changes;
  *   2. nominate both gfns: each becomes p2m_ram_shared and read-only, so
  *      its content is frozen (a write now faults and is unshared first);
  *   3. compare again, now that nothing can change under us;
- *   4. share: the registrant's gfn is pointed at the canonical frame and
- *      its own frame is freed (memory sharing keeps the reverse map and
- *      the refcounts; a later write gets a private copy).
+ *   4. share: the client gfn is pointed at the source frame and its own
+ *      frame is freed (memory sharing keeps the reverse map and the
+ *      refcounts; a later write gets a private copy). The registrant is
+ *      the client unless its frame already backs other gfns; a client
+ *      must back its own gfn alone (mem_sharing refuses anything else:
+ *      see patch 0005), so when neither frame qualifies nothing merges.
  *
- * A mismatch at 1 means the canonical page was written since it was
- * registered, or a hash lied: the registrant becomes the canonical page
- * for that hash, so the index follows what memory really holds and a liar
- * can at worst cost merges, never cause one. A mismatch at 3 (a write
- * raced us between 1 and 2) leaves both pages nominated, which costs their
- * next write a fault and nothing else. Merged registrants are not added to
- * the index: one entry per content, however many domains share it.
+ * Hashes are only hints, and a guest chooses what it registers. A mismatch
+ * at 1 means the canonical page was written since it was registered, or
+ * one of the two hashes lies; Xen hashes both pages itself to tell which.
+ * The registrant replaces the canonical page only when the canonical page
+ * no longer matches the hash and the registrant's does; otherwise the
+ * registration is dropped. So a liar costs only itself the merge, and a
+ * squatter (garbage registered first under popular hashes) loses its slot
+ * to the first honest registrant. A mismatch at 3 (a write raced us
+ * between 1 and 2) leaves both pages nominated, which costs their next
+ * write a fault and nothing else. Merged registrants are not added to the
+ * index: one entry per content and group, however many domains share it.
  *
- * Locking: satori_lock guards the index, the owner counts and the
- * counters (except cow_breaks, atomic, bumped from the unshare path). It
- * is never held across memory sharing or p2m calls, which take p2m and
- * page locks of their own: the merge works on a copy of the hit and
- * revalidates everything it relies on. A hit names a domain by id; the
- * merge takes a reference and gives up on a dying domain, whose entries
- * satori_domain_kill() is removing.
+ * Trust groups: a domain belongs to one group (satori_default_group= at
+ * creation, SATORI_OP_set_group from dom0 before its first registration).
+ * The group is part of every index key, so pages of different groups are
+ * never compared, let alone merged; a domain alone in its group has a key
+ * of its own (SATORI_KEY_ALONE | domid).
+ *
+ * Locking: satori_lock guards the index, the owner counts, each domain's
+ * group and the counters (except cow_breaks, atomic, bumped from the
+ * unshare path). It is never held across memory sharing or p2m calls,
+ * which take p2m and page locks of their own: the merge works on a copy of
+ * the hit and revalidates everything it relies on. A hit names a domain by
+ * id; the merge takes a reference and gives up on a dying domain. Entries
+ * are only inserted under satori_lock by a domain that is not dying, and
+ * satori_domain_kill() removes a domain's entries under satori_lock after
+ * is_dying is set, so no entry of a dead domain survives it.
+ *
+ * Bounded work: a register or release batch has at most SATORI_BATCH_MAX
+ * entries, and each entry costs at most two page compares, two page
+ * hashes, two nominations and one share, whose reverse-map walk is one
+ * entry long (see 4.). Nothing loops over another domain's pages.
  *
  * Memory: the index is allocated once at boot (satori_index_slots=, a
  * power of two) and each domain may hold satori_domain_limit= entries of
- * it; per-domain state is a few counters allocated at first registration.
- */
+ * it; per-domain state is a few counters allocated at first use, freed
+ * with the domain. The sharing metadata memory sharing allocates (per
+ * shared frame and per shared gfn) is bounded by the domain's allocation:
+ * shared gfns count against max_pages (satori_over_allocation()).
+  */
 
 #include <xen/domain_page.h>
 #include <xen/errno.h>
 #include <xen/lib.h>
 #include <xen/param.h>
 #include <xen/random.h>
+#include <xen/satori.h>
 #include <xen/sched.h>
 #include <xen/spinlock.h>
 #include <xen/string.h>
 #include <xen/vmap.h>
 #include <xen/xmalloc.h>
+#include <xen/xxhash.h>
 
 #include <asm/hap.h>
 #include <asm/mem_sharing.h>
@@ -61,8 +87,13 @@ struct satori_counters {
 
 struct satori_domain {
     struct satori_counters c;   /* satori_lock */
+    uint32_t group;             /* satori_lock; SATORI_GROUP_ALONE or a group */
+    bool used;                  /* satori_lock; a registration was looked up */
     atomic_t cow_breaks;
 };
+
+/* Index key of a domain alone in its group: cannot collide with a group. */
+#define SATORI_KEY_ALONE 0x80000000U
 
 static DEFINE_SPINLOCK(satori_lock);
 static struct satori_index index;
@@ -73,6 +104,33 @@ static unsigned int __initdata opt_index_slots = 1U << 18;
 integer_param("satori_index_slots", opt_index_slots);
 static unsigned int __initdata opt_domain_limit;
 integer_param("satori_domain_limit", opt_domain_limit);
+
+/* The group every domain starts in: "alone" (default) or a number. */
+static uint32_t __read_mostly opt_default_group = SATORI_GROUP_ALONE;
+
+static int __init cf_check parse_default_group(const char *s)
+{
+    const char *end;
+    unsigned long g;
+
+    if ( !strcmp(s, "alone") )
+    {
+        opt_default_group = SATORI_GROUP_ALONE;
+        return 0;
+    }
+    g = simple_strtoul(s, &end, 0);
+    if ( end == s || *end || g > SATORI_GROUP_MAX )
+    {
+        printk(XENLOG_ERR
+               "Satori: invalid satori_default_group=%s (alone or 0..%u); domains start alone\n",
+               s, SATORI_GROUP_MAX);
+        opt_default_group = SATORI_GROUP_ALONE;
+        return -EINVAL;
+    }
+    opt_default_group = g;
+    return 0;
+}
+custom_param("satori_default_group", parse_default_group);
 
 int __init satori_registry_init(void)
 {
@@ -106,6 +164,10 @@ int __init satori_registry_init(void)
     printk("Satori: index of %u slots (%lu KiB), at most %u pages per domain\n",
            opt_index_slots,
            (unsigned long)(sizeof(*slots) * opt_index_slots) >> 10, limit);
+    if ( opt_default_group == SATORI_GROUP_ALONE )
+        printk("Satori: domains start alone in their trust group\n");
+    else
+        printk("Satori: domains start in trust group %u\n", opt_default_group);
     return 0;
 }
 
@@ -118,6 +180,7 @@ static struct satori_domain *satori_domain_get(struct domain *d)
     sd = xzalloc(struct satori_domain);
     if ( !sd )
         return NULL;
+    sd->group = opt_default_group;
     old = cmpxchg(&d->satori, NULL, sd);
     if ( old )
     {
@@ -127,7 +190,19 @@ static struct satori_domain *satori_domain_get(struct domain *d)
     return sd;
 }
 
-/* A gfn a domain may register: ordinary RAM it owns, shared or not. */
+/* The index key of a domain's group. Caller holds satori_lock. */
+static uint32_t group_key(const struct domain *d,
+                          const struct satori_domain *sd)
+{
+    return sd->group == SATORI_GROUP_ALONE ? SATORI_KEY_ALONE | d->domain_id
+                                           : sd->group;
+}
+
+/*
+ * A gfn a domain may register: ordinary RAM it owns, shared or not. A
+ * query, never an allocation: a populate-on-demand gfn is not RAM yet, and
+ * validating a batch must not change the domain.
+ */
 static bool gfn_is_own_ram(struct domain *d, uint64_t gfn)
 {
     struct page_info *page;
@@ -136,7 +211,7 @@ static bool gfn_is_own_ram(struct domain *d, uint64_t gfn)
 
     if ( gfn > domain_get_maximum_gpfn(d) )
         return false;
-    page = get_page_from_gfn(d, gfn, &t, P2M_ALLOC);
+    page = get_page_from_gfn(d, gfn, &t, 0 /* query */);
     ok = page && (p2m_is_sharable(t) || p2m_is_shared(t));
     if ( page )
         put_page(page);
@@ -153,9 +228,9 @@ static bool gfns_equal(struct domain *a, gfn_t ga, struct domain *b, gfn_t gb)
     p2m_type_t ta, tb;
     bool equal = false;
 
-    pa = get_page_from_gfn(a, gfn_x(ga), &ta, P2M_ALLOC);
+    pa = get_page_from_gfn(a, gfn_x(ga), &ta, 0 /* query */);
     if ( pa )
-        pb = get_page_from_gfn(b, gfn_x(gb), &tb, P2M_ALLOC);
+        pb = get_page_from_gfn(b, gfn_x(gb), &tb, 0 /* query */);
     if ( pa && pb &&
          (p2m_is_sharable(ta) || p2m_is_shared(ta)) &&
          (p2m_is_sharable(tb) || p2m_is_shared(tb)) )
@@ -180,22 +255,67 @@ static bool gfns_equal(struct domain *a, gfn_t ga, struct domain *b, gfn_t gb)
     return equal;
 }
 
-/* The canonical page for hash was stale: (d, gfn) takes its place. */
-static void replace_canonical(uint64_t hash, domid_t old_owner,
+/* Does (d, gfn) hold RAM whose xxh64 (seed 0) is hash? */
+static bool gfn_has_hash(struct domain *d, gfn_t gfn, uint64_t hash)
+{
+    struct page_info *pg;
+    p2m_type_t t;
+    bool ok = false;
+
+    pg = get_page_from_gfn(d, gfn_x(gfn), &t, 0 /* query */);
+    if ( !pg )
+        return false;
+    if ( p2m_is_sharable(t) || p2m_is_shared(t) )
+    {
+        const void *va = map_domain_page(page_to_mfn(pg));
+
+        ok = xxh64(va, PAGE_SIZE, 0) == hash;
+        unmap_domain_page(va);
+    }
+    put_page(pg);
+    return ok;
+}
+
+/* The canonical page of (hash, key) is stale: (d, gfn) takes its place. */
+static bool replace_canonical(uint64_t hash, uint32_t key, domid_t old_owner,
                               uint64_t old_gfn, struct domain *d,
                               uint64_t gfn)
 {
+    bool replaced = false;
+
     spin_lock(&satori_lock);
-    if ( satori_index_remove(&index, hash, old_owner, old_gfn) )
-        satori_index_insert(&index, hash, d->domain_id, gfn, NULL);
+    if ( !d->is_dying &&
+         satori_index_remove(&index, hash, key, old_owner, old_gfn) )
+        replaced = satori_index_insert(&index, hash, key, d->domain_id, gfn,
+                                       NULL) == SATORI_INDEX_INSERTED;
     spin_unlock(&satori_lock);
+    return replaced;
 }
 
-enum merge_result { MERGED, MISMATCHED, SKIPPED };
+enum merge_result {
+    MERGED,     /* (d, gfn) now shares the canonical page's frame */
+    REPLACED,   /* the canonical page was stale: (d, gfn) took its place */
+    MISMATCHED, /* the bytes differ and the registrant is wrong: dropped */
+    SKIPPED,    /* busy, or neither frame may be given up */
+};
 
-/* Merge (d, gfn) into the canonical page (owner, ogfn) of hash. */
+/*
+ * Share two nominated gfns: the registrant's frame is given up, or the
+ * canonical page's if the registrant's already backs other gfns.
+ */
+static int share_either_way(struct domain *od, gfn_t ogfn, shr_handle_t oh,
+                            struct domain *d, gfn_t gfn, shr_handle_t h)
+{
+    int rc = mem_sharing_satori_share(od, ogfn, oh, d, gfn, h);
+
+    if ( rc == -EBUSY )
+        rc = mem_sharing_satori_share(d, gfn, h, od, ogfn, oh);
+    return rc;
+}
+
+/* Merge (d, gfn) into the canonical page (owner, ogfn) of (hash, key). */
 static enum merge_result merge(struct domain *d, uint64_t gfn, uint64_t hash,
-                               domid_t owner, uint64_t ogfn)
+                               uint32_t key, domid_t owner, uint64_t ogfn)
 {
     struct domain *od = get_domain_by_id(owner);
     shr_handle_t oh, h;
@@ -204,13 +324,18 @@ static enum merge_result merge(struct domain *d, uint64_t gfn, uint64_t hash,
     if ( !od || od->is_dying )
     {
         /* Its entries are going; ours may as well take the slot. */
-        replace_canonical(hash, owner, ogfn, d, gfn);
+        if ( replace_canonical(hash, key, owner, ogfn, d, gfn) )
+            res = REPLACED;
         goto out;
     }
     if ( !gfns_equal(od, _gfn(ogfn), d, _gfn(gfn)) )
     {
-        replace_canonical(hash, owner, ogfn, d, gfn);
+        /* Who is wrong? Hash both; only a stale canonical page loses. */
         res = MISMATCHED;
+        if ( !gfn_has_hash(od, _gfn(ogfn), hash) &&
+             gfn_has_hash(d, _gfn(gfn), hash) &&
+             replace_canonical(hash, key, owner, ogfn, d, gfn) )
+            res = REPLACED;
         goto out;
     }
     if ( mem_sharing_satori_nominate(od, _gfn(ogfn), &oh) ||
@@ -226,7 +351,7 @@ static enum merge_result merge(struct domain *d, uint64_t gfn, uint64_t hash,
         res = MISMATCHED;               /* written between 1 and 2 */
         goto out;
     }
-    if ( !mem_sharing_satori_share(od, _gfn(ogfn), oh, d, _gfn(gfn), h) )
+    if ( !share_either_way(od, _gfn(ogfn), oh, d, _gfn(gfn), h) )
         res = MERGED;
 
  out:
@@ -244,58 +369,70 @@ int satori_register(struct domain *d, const struct satori_page *pages,
 {
     struct satori_domain *sd;
     unsigned int i;
-    int rc;
 
-    /* Only guests with hardware-assisted paging can share frames. */
+    /*
+     * Everything that can fail is checked first; the domain changes only
+     * once all of it passed (its Satori state is allocated, invisibly, on
+     * first use).
+     */
     if ( !is_hvm_domain(d) || !hap_enabled(d) )
         return -EOPNOTSUPP;
     for ( i = 0; i < nr; i++ )
         if ( !gfn_is_own_ram(d, pages[i].gfn) )
             return -EINVAL;
-
-    rc = mem_sharing_satori_enable(d);
-    if ( rc )
-        return -EOPNOTSUPP;
     sd = satori_domain_get(d);
     if ( !sd )
         return -ENOMEM;
+    if ( mem_sharing_satori_enable(d) )
+        return -EOPNOTSUPP;
 
     *done = *shared = 0;
     for ( i = 0; i < nr; i++ )
     {
         const struct satori_index_slot *hit;
-        enum satori_index_result r;
+        enum satori_index_result r = SATORI_INDEX_FULL;
         enum merge_result m;
         domid_t owner = 0;
         uint64_t ogfn = 0;
+        uint32_t key;
 
         spin_lock(&satori_lock);
-        r = satori_index_insert(&index, pages[i].hash, d->domain_id,
-                                pages[i].gfn, &hit);
+        key = group_key(d, sd);
+        /* A dying domain's entries are being removed: add none. */
+        if ( !d->is_dying )
+            r = satori_index_insert(&index, pages[i].hash, key, d->domain_id,
+                                    pages[i].gfn, &hit);
         if ( r == SATORI_INDEX_FOUND )
         {
             owner = hit->owner;
             ogfn = hit->gfn;
         }
-        if ( r == SATORI_INDEX_INSERTED || r == SATORI_INDEX_FOUND )
-            COUNT(sd, registered);
-        else
+        sd->used = true;
+        if ( r == SATORI_INDEX_INSERTED ||
+             (r == SATORI_INDEX_FOUND && owner == d->domain_id &&
+              ogfn == pages[i].gfn) )
+        {
+            COUNT(sd, registered);      /* new, or registered again */
+            ++*done;
+        }
+        else if ( r != SATORI_INDEX_FOUND )
             COUNT(sd, skipped);
         spin_unlock(&satori_lock);
-
-        if ( r == SATORI_INDEX_INSERTED )
-            ++*done;
-        if ( r != SATORI_INDEX_FOUND )
+        if ( r != SATORI_INDEX_FOUND ||
+             (owner == d->domain_id && ogfn == pages[i].gfn) )
             continue;
-        ++*done;
-        if ( owner == d->domain_id && ogfn == pages[i].gfn )
-            continue;                   /* registered again */
 
-        m = merge(d, pages[i].gfn, pages[i].hash, owner, ogfn);
+        /* Registered unless the registrant's own bytes are wrong. */
+        m = merge(d, pages[i].gfn, pages[i].hash, key, owner, ogfn);
         spin_lock(&satori_lock);
+        if ( m != MISMATCHED )
+        {
+            COUNT(sd, registered);
+            ++*done;
+        }
         if ( m == MERGED )
             COUNT(sd, merged);
-        else if ( m == MISMATCHED )
+        else if ( m == MISMATCHED || m == REPLACED )
             COUNT(sd, mismatched);
         else
             COUNT(sd, skipped);
@@ -325,14 +462,46 @@ int satori_release(struct domain *d, const struct satori_page *pages,
     *done = 0;
     spin_lock(&satori_lock);
     for ( i = 0; i < nr; i++ )
-        if ( satori_index_remove(&index, pages[i].hash, d->domain_id,
-                                 pages[i].gfn) )
+        if ( satori_index_remove(&index, pages[i].hash, group_key(d, sd),
+                                 d->domain_id, pages[i].gfn) )
         {
             COUNT(sd, released);
             ++*done;
         }
     spin_unlock(&satori_lock);
     return 0;
+}
+
+int satori_set_group(struct domain *d, uint32_t group)
+{
+    struct satori_domain *sd = satori_domain_get(d);
+    int rc = 0;
+
+    if ( !sd )
+        return -ENOMEM;
+    spin_lock(&satori_lock);
+    /*
+     * Only before the first registration (counted under this lock before
+     * any merge can start) and while nothing of d is shared: a group must
+     * hold for everything d ever shared.
+     */
+    if ( sd->group != group &&
+         (sd->used || atomic_read(&d->shr_pages)) )
+        rc = -EBUSY;
+    else
+        sd->group = group;
+    spin_unlock(&satori_lock);
+    return rc;
+}
+
+bool satori_over_allocation(const struct domain *d, unsigned long nr)
+{
+    unsigned long held;
+
+    if ( !satori_enabled() )
+        return false;
+    held = domain_tot_pages(d) + (unsigned long)atomic_read(&d->shr_pages);
+    return held + nr > d->max_pages;
 }
 
 void satori_get_domain_stats(struct domain *d, struct satori_domain_stats *s)
@@ -350,6 +519,7 @@ void satori_get_domain_stats(struct domain *d, struct satori_domain_stats *s)
         s->skipped = sd->c.skipped;
         s->cow_breaks = atomic_read(&sd->cow_breaks);
     }
+    s->group = sd ? sd->group : opt_default_group;
     spin_unlock(&satori_lock);
     s->shared = atomic_read(&d->shr_pages);
 }

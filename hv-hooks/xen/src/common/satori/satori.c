@@ -10,7 +10,10 @@
  * any domain exists) and is read-only afterwards, so no lock guards it.
  *
  * Every argument is copied into Xen and checked here before the registry
- * (registry.c) sees it, so an error never leaves anything half done.
+ * (registry.c) sees it, so an error never leaves anything half done. The
+ * one exception is public/satori.h's rule for batches: OUT places that were
+ * writable when probed but are not once the work is done give -EFAULT with
+ * the work done.
  */
 
 #include <xen/errno.h>
@@ -175,8 +178,8 @@ static long satori_domain_stats(XEN_GUEST_HANDLE_PARAM(void) arg)
 
     if ( copy_from_guest(&s, arg, 1) )
         return -EFAULT;
-    if ( s.pad[0] || s.pad[1] || s.pad[2] ||
-         s.reserved[0] || s.reserved[1] || s.reserved[2] || s.reserved[3] )
+    if ( s.pad[0] || s.pad[1] || s.pad[2] || s.pad2 ||
+         s.reserved[0] || s.reserved[1] || s.reserved[2] )
         return -EINVAL;
 
     d = satori_target(s.domid, &rc);
@@ -207,6 +210,30 @@ static long satori_host_stats(XEN_GUEST_HANDLE_PARAM(void) arg)
     return __copy_to_guest(arg, &s, 1) ? -EFAULT : 0;
 }
 
+static long satori_group(XEN_GUEST_HANDLE_PARAM(void) arg)
+{
+    struct satori_group_op g;
+    struct domain *d;
+    long rc;
+
+    if ( !is_control_domain(current->domain) )
+        return -EPERM;
+    if ( copy_from_guest(&g, arg, 1) )
+        return -EFAULT;
+    if ( g.pad[0] || g.pad[1] || g.pad[2] || g.pad2 ||
+         g.reserved[0] || g.reserved[1] ||
+         (g.group > SATORI_GROUP_MAX && g.group != SATORI_GROUP_ALONE) ||
+         g.domid == SATORI_DOMID_SELF )
+        return -EINVAL;
+
+    d = satori_target(g.domid, &rc);
+    if ( !d )
+        return rc;
+    rc = satori_set_group(d, g.group);
+    rcu_unlock_domain(d);
+    return rc;
+}
+
 long do_satori_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     if ( cmd == SATORI_OP_query )
@@ -223,6 +250,8 @@ long do_satori_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
         return satori_domain_stats(arg);
     case SATORI_OP_host_stats:
         return satori_host_stats(arg);
+    case SATORI_OP_set_group:
+        return satori_group(arg);
     }
     return -EOPNOTSUPP;
 }

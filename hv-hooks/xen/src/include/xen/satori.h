@@ -27,6 +27,13 @@ void satori_domain_destroy(struct domain *d);
 void satori_note_cow_break(struct domain *d);
 
 /*
+ * Would nr more pages take d beyond max_pages, counting its shared gfns as
+ * allocated (they left tot_pages when they were nominated)? Always false
+ * with satori=off. Called before populating memory for d.
+ */
+bool satori_over_allocation(const struct domain *d, unsigned long nr);
+
+/*
  * May memory sharing run on AMD NPT? Only for Satori: upstream supports it
  * on EPT alone, and satori=off must leave Xen as stock.
  */
@@ -41,6 +48,11 @@ static inline bool satori_enabled(void) { return false; }
 static inline void satori_domain_kill(struct domain *d) {}
 static inline void satori_domain_destroy(struct domain *d) {}
 static inline void satori_note_cow_break(struct domain *d) {}
+static inline bool satori_over_allocation(const struct domain *d,
+                                          unsigned long nr)
+{
+    return false;
+}
 static inline bool satori_npt_sharing(void) { return false; }
 
 #endif
