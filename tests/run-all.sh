@@ -24,26 +24,46 @@ while read -r line; do
 done <"$log/ctest.log"
 grep -q 'tests passed' "$log/ctest.log" || ko "unit: ctest did not run (see $log/ctest.log)"
 
-echo "== satori-top's errors, on this host"
-# expect_exit NAME STATUS MESSAGE ARGS...: satori-top ARGS exits STATUS and
-# says MESSAGE on stderr.
+echo "== the dom0 tools' errors, on this host"
+# expect_exit TOOL NAME STATUS MESSAGE ARGS...: $BUILD/cmake/TOOL ARGS exits
+# STATUS and says MESSAGE on stderr.
 expect_exit() {
-	local name=$1 want=$2 msg=$3 err rc
-	shift 3
-	err=$("$BUILD/cmake/satori-top" "$@" 2>&1 >/dev/null)
+	local tool=$1 name=$2 want=$3 msg=$4 err rc
+	shift 4
+	err=$("$BUILD/cmake/$tool" "$@" 2>&1 >/dev/null)
 	rc=$?
 	if [ "$rc" = "$want" ] && grep -q -- "$msg" <<<"$err"; then
-		ok "satori-top: $name (exit $want)"
+		ok "$tool: $name (exit $want)"
 	else
-		ko "satori-top: $name: exit $rc, said: $err"
+		ko "$tool: $name: exit $rc, said: $err"
 	fi
 }
-expect_exit "unknown option" 2 "unknown argument --frobnicate" --frobnicate
-expect_exit "-n 0" 2 "whole number" -b -n 0
-expect_exit "-d nonsense" 2 "seconds between" -d soon
-expect_exit "unknown sort column" 2 "no column nosuch" -b -s nosuch
+expect_exit satori-top "unknown option" 2 "unknown argument --frobnicate" --frobnicate
+expect_exit satori-top "-n 0" 2 "whole number" -b -n 0
+expect_exit satori-top "-d nonsense" 2 "seconds between" -d soon
+expect_exit satori-top "unknown sort column" 2 "no column nosuch" -b -s nosuch
+expect_exit satori-ctl "no command" 2 "missing command"
+expect_exit satori-ctl "unknown command" 2 "unknown command frobnicate" frobnicate
+expect_exit satori-ctl "usage on bad arguments" 2 "usage: satori-ctl group DOMAIN GROUP" frobnicate
+expect_exit satori-ctl "group -1" 2 "bad group -1 (0..2147483647 or alone)" group g1 -1
+expect_exit satori-ctl "group 2147483648" 2 "bad group 2147483648" group g1 2147483648
+expect_exit satori-ctl "group x" 2 "bad group x" group g1 x
+expect_exit satori-ctl "group without GROUP" 2 "group wants DOMAIN GROUP" group g1
+expect_exit satori-ctl "group without arguments" 2 "group wants DOMAIN GROUP" group
+expect_exit satori-ctl "group with a reserved domain id" 2 "bad domain 32752" group 32752 1
+expect_exit satori-ctl "show with two domains" 2 "show wants at most one DOMAIN" show g1 g2
+help=$("$BUILD/cmake/satori-ctl" --help 2>&1)
+rc=$?
+if [ "$rc" = 0 ] && grep -q 'satori-ctl group guest 7' <<<"$help"; then
+	ok "satori-ctl: --help (exit 0)"
+else
+	ko "satori-ctl: --help: exit $rc, said: $help"
+fi
 if [ ! -e /dev/xen/privcmd ] && [ ! -e /proc/xen/privcmd ]; then
-	expect_exit "not on Xen" 3 "not running on Xen" -b
+	expect_exit satori-top "not on Xen" 3 "not running on Xen" -b
+	expect_exit satori-ctl "not on Xen (group alone)" 3 "not running on Xen" group g1 alone
+	expect_exit satori-ctl "not on Xen (group 2147483647)" 3 "not running on Xen" group 3 2147483647
+	expect_exit satori-ctl "not on Xen (show)" 3 "not running on Xen" show
 fi
 
 echo "== KUnit under UML (kunit.py)"

@@ -94,6 +94,7 @@ std::unique_ptr<Hypervisor> Hypervisor::Open(Unavailable *why,
                    : "Satori is off (boot Xen with satori=on)";
     return nullptr;
   }
+  hv->version_ = q.interface_version;
   *why = Unavailable::kNone;
   return hv;
 }
@@ -114,6 +115,13 @@ int Hypervisor::DomainStats(uint16_t domid, satori_domain_stats *s) {
   *s = satori_domain_stats{};
   s->domid = domid;
   return Call(SATORI_OP_domain_stats, s);
+}
+
+int Hypervisor::SetGroup(uint16_t domid, uint32_t group) {
+  satori_group_op op{};
+  op.domid = domid;
+  op.group = group;
+  return Call(SATORI_OP_set_group, &op);
 }
 
 } // namespace satori

@@ -3,7 +3,8 @@
 // One Hypervisor per process; it opens privcmd through libxencall and
 // issues __HYPERVISOR_satori_op with arguments in hypercall-safe buffers.
 // Every call returns 0 or a negative errno exactly as the hypervisor gave
-// it (see public/satori.h for what each sub-op guarantees).
+// it (see public/satori.h for what each sub-op guarantees). Shared by the
+// dom0 tools (satori-top, satori-ctl) as the satori_dom0 library.
 #pragma once
 
 #include <cstdint>
@@ -43,11 +44,20 @@ public:
   int HostStats(satori_host_stats *s);
   // domid SATORI_DOMID_SELF or any domain; -ESRCH if it does not exist.
   int DomainStats(uint16_t domid, satori_domain_stats *s);
+  // Puts domid in trust group group (0 .. SATORI_GROUP_MAX or
+  // SATORI_GROUP_ALONE); interface 1.2. -EBUSY once the domain holds index
+  // entries or shared pages, -ESRCH no such domain, -EINVAL a bad group.
+  int SetGroup(uint16_t domid, uint32_t group);
+
+  // The interface version the hypervisor gave when opened (major << 16 |
+  // minor); the major is ours, the minor says which sub-ops it has.
+  uint32_t InterfaceVersion() const { return version_; }
 
 private:
   explicit Hypervisor(xencall_handle *h) : xcall_(h) {}
   template <typename T> int Call(unsigned int cmd, T *arg);
   xencall_handle *xcall_;
+  uint32_t version_ = 0;
 };
 
 } // namespace satori

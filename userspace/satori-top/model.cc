@@ -88,6 +88,10 @@ const HostField kHostFields[] = {
 
 const std::vector<Column> &Columns() {
   static const std::vector<Column> columns = {
+      {"group", "GROUP", 6,
+       "trust group: its pages merge only within it (4294967295: alone)",
+       [](const Row &r) { return static_cast<double>(r.now.stats.group); },
+       false, [](double x) { return GroupName(static_cast<uint32_t>(x)); }},
       {"mem_kb", "MEM", 7, "memory the domain holds",
        [](const Row &r) { return static_cast<double>(r.now.info.mem_kb); }},
       {"registered", "REG", 8, "pages registered since it started",
@@ -207,6 +211,25 @@ std::string HumanKb(double kb) {
   return (u == 0 || kb >= 100 ? Fixed(kb, 0) : Fixed(kb, 1)) + units[u];
 }
 
+std::string GroupName(uint32_t group) {
+  return group == SATORI_GROUP_ALONE ? "alone" : std::to_string(group);
+}
+
+bool ParseGroup(const std::string &s, uint32_t *group) {
+  if (s == "alone") {
+    *group = SATORI_GROUP_ALONE;
+    return true;
+  }
+  if (s.empty() || s.size() > 10 ||
+      s.find_first_not_of("0123456789") != std::string::npos)
+    return false;
+  uint64_t g = std::stoull(s);
+  if (g > SATORI_GROUP_MAX)
+    return false;
+  *group = static_cast<uint32_t>(g);
+  return true;
+}
+
 std::string FormatText(const View &v) {
   std::ostringstream o;
   const satori_host_stats &h = v.now.host;
@@ -232,9 +255,10 @@ std::string FormatText(const View &v) {
     o << buf;
     for (const Column &c : Columns()) {
       double x = c.value(r);
-      std::string s = std::string(c.key).ends_with("_kb") ? HumanKb(x)
-                      : c.is_rate                         ? Fixed(x, 1)
-                                                          : Fixed(x, 0);
+      std::string s = c.text                                ? c.text(x)
+                      : std::string(c.key).ends_with("_kb") ? HumanKb(x)
+                      : c.is_rate                           ? Fixed(x, 1)
+                                                            : Fixed(x, 0);
       std::snprintf(buf, sizeof(buf), " %*s", c.width, s.c_str());
       o << buf;
     }

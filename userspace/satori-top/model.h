@@ -52,9 +52,15 @@ struct Column {
   const char *help;
   std::function<double(const Row &)> value;
   bool is_rate = false; // per second; Prometheus leaves rates out
+  // Text and screen rendering of value; unset: by unit (sizes for *_kb,
+  // one decimal for rates, whole numbers otherwise). JSON and Prometheus
+  // always carry the number.
+  std::function<std::string(double)> text = nullptr;
 };
 
-// Every per-domain column, in screen order (after ID and NAME).
+// Every per-domain column, in screen order (after ID and NAME). GROUP is
+// the domain's trust group: "alone" on screen, SATORI_GROUP_ALONE
+// (4294967295) in JSON and Prometheus.
 const std::vector<Column> &Columns();
 // The column named key, or nullptr.
 const Column *FindColumn(const std::string &key);
@@ -88,5 +94,12 @@ std::string FormatPrometheus(const View &view);
 
 // Human-readable KiB: "512K", "3.4M", "1.2G".
 std::string HumanKb(double kb);
+
+// A trust group as people write it: "alone" for SATORI_GROUP_ALONE, else
+// its number.
+std::string GroupName(uint32_t group);
+// The inverse: "alone", or a decimal number 0 .. SATORI_GROUP_MAX (digits
+// only). Anything else (a sign, "2147483648", "") gives false.
+bool ParseGroup(const std::string &s, uint32_t *group);
 
 } // namespace satori

@@ -1,0 +1,248 @@
+// satori-ctl: operator commands for Satori, run in dom0 as root.
+//
+//   satori-ctl group DOMAIN GROUP   put DOMAIN in trust group GROUP
+//   satori-ctl show [DOMAIN]        each domain's trust group (or DOMAIN's)
+//   satori-ctl --help
+//
+// DOMAIN is a domain's name or id (all digits: an id, as xl reads it).
+// GROUP is 0 .. 2147483647, or "alone": a group of its own, sharing with
+// no other domain. Pages merge only between domains of one group; every
+// domain starts in the group Xen's satori_default_group= names (alone
+// unless set). A domain's group can change only before it registers or
+// shares a page, so set it between creating the domain paused and
+// unpausing it:
+//
+//   xl create -p guest.cfg; satori-ctl group guest 7; xl unpause guest
+//
+// `show` prints ID, NAME and GROUP, a line per domain. Trust groups need
+// Satori interface 1.2 (SATORI_OP_set_group, and the group in
+// SATORI_OP_domain_stats).
+//
+// Exit status: 0 ok; 2 bad arguments; 3 not on Xen; 4 not dom0; 5 no
+// permission; 6 Satori compiled out; 7 satori=off; 8 interface version
+// mismatch (or older than 1.2); 9 no such domain, or a hypercall failed.
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domains.h"
+#include "hypervisor.h"
+#include "model.h"
+
+namespace {
+
+constexpr int kBadArguments = 2;
+constexpr int kNoPermission = 5;
+constexpr int kVersion = 8;
+constexpr int kFailed = 9;
+// Domain ids at and above this are Xen's reserved ones (DOMID_SELF...).
+constexpr unsigned long kDomidFirstReserved = 0x7FF0;
+
+const char kUsage[] =
+    "usage: satori-ctl group DOMAIN GROUP   put DOMAIN in trust group GROUP\n"
+    "       satori-ctl show [DOMAIN]        each domain's trust group\n"
+    "       satori-ctl --help\n";
+
+const char kHelp[] =
+    "\n"
+    "DOMAIN is a domain's name or id. GROUP is 0..2147483647, or alone (a\n"
+    "group of its own). Pages merge only between domains of one group. A\n"
+    "domain's group can change only before it registers or shares a page:\n"
+    "\n"
+    "  xl create -p guest.cfg; satori-ctl group guest 7; xl unpause guest\n"
+    "\n"
+    "Every domain starts in the group Xen's satori_default_group= names\n"
+    "(alone unless set). show prints ID, NAME and GROUP per domain.\n"
+    "\n"
+    "Exit status: 0 ok; 2 bad arguments; 3 not on Xen; 4 not dom0; 5 no\n"
+    "permission; 6 Satori compiled out; 7 satori=off; 8 interface version\n"
+    "mismatch; 9 no such domain, or a hypercall failed.\n";
+
+int Usage(const std::string &why) {
+  std::fprintf(stderr, "satori-ctl: %s\n%s", why.c_str(), kUsage);
+  return kBadArguments;
+}
+
+int BadDomain(const std::string &s) {
+  return Usage(s.empty()
+                   ? "empty DOMAIN"
+                   : "bad domain " + s + " (a name, or an id below 32752)");
+}
+
+int Fail(int status, const std::string &what) {
+  std::fprintf(stderr, "satori-ctl: %s\n", what.c_str());
+  return status;
+}
+
+// A domain as the command line names it: an id (all digits) or a name.
+struct DomainArg {
+  std::string text;
+  std::optional<uint16_t> id;
+};
+
+bool ParseDomain(const std::string &s, DomainArg *d) {
+  d->text = s;
+  d->id.reset();
+  if (s.empty())
+    return false;
+  if (s.find_first_not_of("0123456789") != std::string::npos)
+    return true; // a name
+  if (s.size() > 5 || std::stoul(s) >= kDomidFirstReserved)
+    return false;
+  d->id = static_cast<uint16_t>(std::stoul(s));
+  return true;
+}
+
+// What the hypervisor's errno means here.
+std::string Explain(int err) {
+  switch (err) {
+  case EBUSY:
+    return "domain already registered or shares pages; set its group before "
+           "it runs (xl create -p, satori-ctl group, xl unpause)";
+  case ESRCH:
+    return "no such domain";
+  case EINVAL:
+    return "bad group";
+  case EPERM:
+  case EACCES:
+    return "permission denied (run as root in dom0)";
+  default:
+    return std::strerror(err);
+  }
+}
+
+int StatusOf(int err) {
+  return err == EPERM || err == EACCES ? kNoPermission : kFailed;
+}
+
+// "NAME (domain ID)", or "domain ID" when the name is not known.
+std::string Describe(const satori::DomainInfo &d) {
+  std::string id = "domain " + std::to_string(d.id);
+  return d.name.empty() ? id : d.name + " (" + id + ")";
+}
+
+// Finds the domain among the live ones. An id not in the list is still
+// returned (the hypervisor has the last word); a name must be listed.
+bool Resolve(satori::DomainSource &doms, const DomainArg &arg,
+             satori::DomainInfo *out) {
+  for (const satori::DomainInfo &d : doms.List()) {
+    if (arg.id ? d.id == *arg.id : d.name == arg.text) {
+      *out = d;
+      return true;
+    }
+  }
+  if (!arg.id)
+    return false;
+  *out = satori::DomainInfo{};
+  out->id = *arg.id;
+  return true;
+}
+
+int Group(satori::Hypervisor &hv, satori::DomainSource &doms,
+          const DomainArg &arg, uint32_t group) {
+  satori::DomainInfo d;
+  if (!Resolve(doms, arg, &d))
+    return Fail(kFailed, arg.text + ": no such domain");
+  int rc = hv.SetGroup(static_cast<uint16_t>(d.id), group);
+  if (rc)
+    return Fail(StatusOf(-rc), "cannot put " + Describe(d) + " in group " +
+                                   satori::GroupName(group) + ": " +
+                                   Explain(-rc));
+  return 0;
+}
+
+int Show(satori::Hypervisor &hv, satori::DomainSource &doms,
+         const std::optional<DomainArg> &arg) {
+  std::vector<satori::DomainInfo> list;
+  if (arg) {
+    satori::DomainInfo d;
+    if (!Resolve(doms, *arg, &d))
+      return Fail(kFailed, arg->text + ": no such domain");
+    list.push_back(d);
+  } else {
+    list = doms.List();
+  }
+  struct Line {
+    satori::DomainInfo info;
+    uint32_t group;
+  };
+  std::vector<Line> lines;
+  for (const satori::DomainInfo &d : list) {
+    satori_domain_stats s;
+    int rc = hv.DomainStats(static_cast<uint16_t>(d.id), &s);
+    if (rc == -ESRCH && !arg)
+      continue; // gone since the list was read
+    if (rc)
+      return Fail(StatusOf(-rc), "cannot read the group of " + Describe(d) +
+                                     ": " + Explain(-rc));
+    lines.push_back({d, s.group});
+  }
+  int width = 12;
+  for (const Line &l : lines)
+    width = std::max(width, static_cast<int>(l.info.name.size()));
+  std::printf("%5s %-*s %s\n", "ID", width, "NAME", "GROUP");
+  for (const Line &l : lines)
+    std::printf("%5u %-*s %s\n", l.info.id, width,
+                l.info.name.empty() ? "-" : l.info.name.c_str(),
+                satori::GroupName(l.group).c_str());
+  return std::fflush(stdout) == 0 ? 0 : Fail(kFailed, "cannot write output");
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty())
+    return Usage("missing command");
+  const std::string &cmd = args[0];
+  if (cmd == "-h" || cmd == "--help" || cmd == "help") {
+    std::fputs(kUsage, stdout);
+    std::fputs(kHelp, stdout);
+    return 0;
+  }
+
+  DomainArg domain;
+  uint32_t group = 0;
+  std::optional<DomainArg> show_domain;
+  if (cmd == "group") {
+    if (args.size() != 3)
+      return Usage("group wants DOMAIN GROUP");
+    if (!ParseDomain(args[1], &domain))
+      return BadDomain(args[1]);
+    if (!satori::ParseGroup(args[2], &group))
+      return Usage("bad group " + args[2] + " (0..2147483647 or alone)");
+  } else if (cmd == "show") {
+    if (args.size() > 2)
+      return Usage("show wants at most one DOMAIN");
+    if (args.size() == 2) {
+      if (!ParseDomain(args[1], &domain))
+        return BadDomain(args[1]);
+      show_domain = domain;
+    }
+  } else {
+    return Usage("unknown command " + cmd);
+  }
+
+  satori::Unavailable why;
+  std::string message;
+  auto hv = satori::Hypervisor::Open(&why, &message);
+  if (!hv)
+    return Fail(static_cast<int>(why), message);
+  uint32_t version = hv->InterfaceVersion();
+  if ((version & 0xffff) < 2)
+    return Fail(kVersion, "hypervisor speaks Satori interface " +
+                              std::to_string(version >> 16) + "." +
+                              std::to_string(version & 0xffff) +
+                              "; trust groups need 1.2");
+  auto doms = satori::DomainSource::Open();
+  if (!doms)
+    return Fail(kFailed,
+                "cannot open libxenctrl: " + std::string(std::strerror(errno)));
+
+  return cmd == "group" ? Group(*hv, *doms, domain, group)
+                        : Show(*hv, *doms, show_domain);
+}
