@@ -47,14 +47,16 @@ if changed dom0-root.cpio "$top/tests/lab/dom0-init" "$trimmed/.satori-from"; th
 	echo "lab-images: dom0-root.cpio $(du -h "$lab/dom0-root.cpio" | cut -f1)"
 fi
 
-if changed guest-initrd.cpio.gz "$top/tests/lab/guest-init" /bin/busybox "$top"/tests/lab/guest-tools/*.c; then
+if changed guest-initrd.cpio.gz "$top/tests/lab/guest-init" /bin/busybox "$top"/tests/lab/guest-tools/*.c \
+	"$top/hv-hooks/xen/include/public/satori.h"; then
 	d=$lab/guest-initrd
 	rm -rf "$d"
 	mkdir -p "$d"/{bin,dev,proc,sys,mnt,run,tmp}
 	cp /bin/busybox "$d/bin/busybox"
 	# Small static test programs the guests' workloads use besides busybox.
 	for c in "$top"/tests/lab/guest-tools/*.c; do
-		gcc -static -O2 -Wall -Werror -o "$d/bin/$(basename "$c" .c)" "$c"
+		gcc -static -O2 -Wall -Werror -I"$top/hv-hooks/xen/include/public" \
+			-o "$d/bin/$(basename "$c" .c)" "$c"
 	done
 	install -m755 "$top/tests/lab/guest-init" "$d/init"
 	(cd "$d" && find . | cpio -o -H newc --quiet | gzip -1) >"$lab/guest-initrd.cpio.gz"

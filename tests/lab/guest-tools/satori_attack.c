@@ -1,0 +1,1545 @@
+/*
+ * satori_attack: a hostile guest's attacks on the Satori hypercall.
+ *
+ * Every Satori sub-op is reachable by a guest's root, and the design
+ * promises (DESIGN.md, "Invariants") that nothing such a guest passes can
+ * reach a BUG() or a lock-order violation in Xen, hold a physical CPU for
+ * long, make Xen allocate memory charged to nobody, change what another
+ * guest reads, or let the guest hold more than its allocation. This
+ * program is that guest's root. It runs in a lab PVH guest booted with
+ * xen_privcmd.unrestricted=1 and issues __HYPERVISOR_satori_op (and a few
+ * memory_op sub-ops) through /dev/xen/privcmd, as its own kernel could.
+ *
+ * What it knows about memory: a locked user page stays at one pfn, which
+ * /proc/self/pagemap gives (root), and in a PVH guest that pfn is the gfn
+ * Xen knows. Page-cache pages of a file are found the same way through a
+ * locked read-only shared mapping; other guests that read the same file
+ * from their copy of the disk have registered (and shared) the same
+ * content. A "true" hash is xxh64 (seed 0) of the 4 KiB with the top bit
+ * cleared: the key the Satori guest kernel registers (satori_key()), so
+ * that this program's entries meet the other guests' ones in Xen's index.
+ *
+ * The attacks, one subcommand each:
+ *
+ *   fuzz [CALLS [SEED [FILE...]]]
+ *	At least CALLS (default 1000000) hypercalls, deterministic from SEED:
+ *	register and release batches mixing own locked pages (equal pairs,
+ *	random bytes, zero pages, copies of FILE pages) under true, lying and
+ *	pooled hashes, FILE page-cache pages, guest RAM the program does not
+ *	own, gfns out of range, duplicates, one gfn under many hashes; bad
+ *	batch headers (nr, pad, reserved, domids, pointers to nothing, to
+ *	the kernel, to read-only pages, across an unmapped page); the stats,
+ *	query and set_group sub-ops with bad arguments; unknown sub-ops. A
+ *	forked racer registers and releases the same gfns meanwhile, and
+ *	every 4096 calls the program writes to one of its pages (breaking a
+ *	merge copy-on-write). At the end it releases every (gfn, hash) it may
+ *	have left in the index and checks each own page holds exactly what it
+ *	last wrote there.
+ *   crossshare FILE
+ *	For up to 64 pages of FILE (already shared with other guests): a
+ *	fresh copy Y registered under a random hash H, then the file page
+ *	registered under H, so that the merge Xen is asked for has a frame
+ *	shared with other domains as its client (a lock-order crash before
+ *	Xen refused that direction). Then writes every Y and checks the file
+ *	still reads as before.
+ *   pile [PAGES]
+ *	PAGES (default 20000) equal pages merged onto one frame, then that
+ *	frame made the client of a share with a fresh copy: unless Xen
+ *	bounds it, a reverse-map walk as long as the pile in one hypercall.
+ *   squat FILE [HOLD] and liar FILE [HOLD]
+ *	Garbage pages registered under the true hashes of FILE's pages,
+ *	before (squat) or after (liar, three times over) the other guests
+ *	read FILE. With HOLD, a child keeps the garbage mapped HOLD seconds
+ *	after the program ends.
+ *   selfmerge [PAIRS]
+ *	2 * PAIRS (default 1024) pages merged pairwise, then the domain tries
+ *	to grow (XENMEM_populate_physmap above its RAM, one page at a time
+ *	until Xen refuses) to see whether sharing let it exceed max_pages;
+ *	what it got is given back.
+ *
+ * Output: every line for the test harness starts with "SATORI-ATTACK
+ * <subcommand> " followed by key=value pairs: first a "start" line (seed,
+ * interface version), fuzz's "setup" and "progress" lines (every 100000
+ * calls), then one summary line with the subcommand's own keys, the
+ * results of all its hypercalls by errno (calls ok einval efault e2big
+ * eperm esrch eopnotsupp enomem ebusy other) and last max_us, the longest
+ * single hypercall (CLOCK_MONOTONIC in the guest, microseconds). Exit
+ * status 0 when the attack ran to its end, whatever the hypervisor
+ * answered; 1 on a usage or setup error (message on stderr).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/types.h>
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+#include "satori.h"
+
+/* Linux's include/uapi/xen/privcmd.h, not installed for static builds. */
+struct privcmd_hypercall {
+	__u64 op;
+	__u64 arg[5];
+};
+#define IOCTL_PRIVCMD_HYPERCALL \
+	_IOC(_IOC_NONE, 'P', 0, sizeof(struct privcmd_hypercall))
+
+/* Xen's public/xen.h and public/memory.h: the memory_op sub-ops used here. */
+#define HYPERVISOR_memory_op 12
+#define XENMEM_decrease_reservation 1
+#define XENMEM_current_reservation 3
+#define XENMEM_maximum_reservation 4
+#define XENMEM_populate_physmap 6
+#define XENMEM_maximum_gpfn 14
+
+struct xen_memory_reservation {
+	uint64_t extent_start;	/* XEN_GUEST_HANDLE(xen_pfn_t): gfns */
+	uint64_t nr_extents;	/* xen_ulong_t */
+	uint32_t extent_order;
+	uint32_t mem_flags;
+	uint16_t domid;
+};
+_Static_assert(sizeof(struct xen_memory_reservation) == 32,
+	       "xen_memory_reservation layout (x86_64)");
+
+#define PAGE 4096UL
+#define KEY_MASK (UINT64_MAX >> 1)	/* the guest kernel's satori_key() */
+#define P(x) ((uint64_t)(uintptr_t)(x))
+
+/* What the hypervisor answered, by errno, and how long it took. */
+struct counts {
+	uint64_t calls, ok, einval, efault, e2big, eperm, esrch, eopnotsupp,
+		enomem, ebusy, other;
+	uint64_t max_ns, last_ns;
+};
+
+static struct counts own_counts;
+static struct counts *cnt = &own_counts;	/* this process's */
+static int privcmd = -1, pagemap = -1;
+static uint64_t rng, seed;	/* seed: where rng started */
+
+static void __attribute__((noreturn, format(printf, 1, 2)))
+fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("satori_attack: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+/* splitmix64: every random choice of a run follows from its seed. */
+static uint64_t rnd(void)
+{
+	uint64_t z = (rng += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static uint64_t below(uint64_t n)
+{
+	return rnd() % n;
+}
+
+static void fill_random(void *p, size_t len)
+{
+	uint64_t *q = p;
+	size_t i;
+
+	for (i = 0; i < len / 8; i++)
+		q[i] = rnd();
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000ULL + t.tv_nsec;
+}
+
+/* ---- hypercalls ---- */
+
+static void count(long rc)
+{
+	cnt->calls++;
+	if (rc >= 0)
+		cnt->ok++;
+	else if (rc == -EINVAL)
+		cnt->einval++;
+	else if (rc == -EFAULT)
+		cnt->efault++;
+	else if (rc == -E2BIG)
+		cnt->e2big++;
+	else if (rc == -EPERM)
+		cnt->eperm++;
+	else if (rc == -ESRCH)
+		cnt->esrch++;
+	else if (rc == -EOPNOTSUPP)
+		cnt->eopnotsupp++;
+	else if (rc == -ENOMEM)
+		cnt->enomem++;
+	else if (rc == -EBUSY)
+		cnt->ebusy++;
+	else
+		cnt->other++;
+}
+
+/* One timed hypercall: its return value, or -errno. */
+static long hypercall(uint64_t op, uint64_t a0, uint64_t a1)
+{
+	struct privcmd_hypercall h = { .op = op, .arg = { a0, a1 } };
+	uint64_t t0 = now_ns(), ns;
+	long rc = ioctl(privcmd, IOCTL_PRIVCMD_HYPERCALL, &h);
+
+	if (rc < 0)
+		rc = -errno;
+	ns = now_ns() - t0;
+	cnt->last_ns = ns;
+	if (ns > cnt->max_ns)
+		cnt->max_ns = ns;
+	count(rc);
+	return rc;
+}
+
+static long satori_op(uint64_t cmd, uint64_t arg)
+{
+	return hypercall(__HYPERVISOR_satori_op, cmd, arg);
+}
+
+static long memory_op(unsigned int cmd, uint64_t arg)
+{
+	return hypercall(HYPERVISOR_memory_op, cmd, arg);
+}
+
+static long self_memory_op(unsigned int cmd)
+{
+	uint16_t self = SATORI_DOMID_SELF;
+
+	return memory_op(cmd, P(&self));
+}
+
+/*
+ * One register or release of the caller's own pages; done and shared (may
+ * be NULL) get Xen's answer, 0 on an error. map, if not NULL, has room for
+ * (nr + 63) / 64 words and is written first (Xen must find it present).
+ */
+static long self_batch(unsigned int cmd, const struct satori_page *pages,
+		       uint32_t nr, uint64_t *map, uint32_t *done,
+		       uint32_t *shared)
+{
+	struct satori_batch_op b = {
+		.domid = SATORI_DOMID_SELF,
+		.nr = nr,
+		.pages = P(pages),
+		.shared_map = P(map),
+	};
+	long rc;
+
+	if (map)
+		memset(map, 0, (nr + 63) / 64 * 8);
+	rc = satori_op(cmd, P(&b));
+	if (done)
+		*done = rc ? 0 : b.done;
+	if (shared)
+		*shared = rc ? 0 : b.shared;
+	return rc;
+}
+
+/* Releases n (gfn, hash) pairs, SATORI_BATCH_MAX at a time. */
+static void release_all(const struct satori_page *pages, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i += SATORI_BATCH_MAX)
+		self_batch(SATORI_OP_release, pages + i,
+			   n - i < SATORI_BATCH_MAX ? n - i : SATORI_BATCH_MAX,
+			   NULL, NULL, NULL);
+}
+
+static long self_stats(struct satori_domain_stats *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->domid = SATORI_DOMID_SELF;
+	return satori_op(SATORI_OP_domain_stats, P(s));
+}
+
+/* ---- output ---- */
+
+static void add_counts(struct counts *sum, const struct counts *c)
+{
+	sum->calls += c->calls;
+	sum->ok += c->ok;
+	sum->einval += c->einval;
+	sum->efault += c->efault;
+	sum->e2big += c->e2big;
+	sum->eperm += c->eperm;
+	sum->esrch += c->esrch;
+	sum->eopnotsupp += c->eopnotsupp;
+	sum->enomem += c->enomem;
+	sum->ebusy += c->ebusy;
+	sum->other += c->other;
+	if (c->max_ns > sum->max_ns)
+		sum->max_ns = c->max_ns;
+}
+
+/* " calls=N ok=N ... other=N" */
+static void print_counts(const struct counts *c)
+{
+	printf(" calls=%" PRIu64 " ok=%" PRIu64 " einval=%" PRIu64
+	       " efault=%" PRIu64 " e2big=%" PRIu64 " eperm=%" PRIu64
+	       " esrch=%" PRIu64 " eopnotsupp=%" PRIu64 " enomem=%" PRIu64
+	       " ebusy=%" PRIu64 " other=%" PRIu64,
+	       c->calls, c->ok, c->einval, c->efault, c->e2big, c->eperm,
+	       c->esrch, c->eopnotsupp, c->enomem, c->ebusy, c->other);
+}
+
+/* Ends a summary line: the counts, then max_us. */
+static void print_tail(const struct counts *c)
+{
+	print_counts(c);
+	printf(" max_us=%" PRIu64 "\n", c->max_ns / 1000);
+}
+
+/* "SATORI-ATTACK SUB start seed=S interface=M.m enabled=0|1" */
+static void print_start(const char *sub)
+{
+	struct satori_query q = { 0 };
+	long rc = satori_op(SATORI_OP_query, P(&q));
+
+	printf("SATORI-ATTACK %s start seed=%" PRIu64, sub, seed);
+	if (rc)
+		printf(" query=%ld\n", rc);
+	else
+		printf(" interface=%u.%u enabled=%u\n",
+		       q.interface_version >> 16,
+		       q.interface_version & 0xffff,
+		       q.flags & SATORI_QUERY_F_ENABLED ? 1 : 0);
+}
+
+/* ---- memory ---- */
+
+/* n locked anonymous pages; dontfork keeps them out of a forked racer. */
+static uint8_t *locked_pages(size_t n, bool dontfork)
+{
+	size_t len = n * PAGE;
+	uint8_t *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		fail("mmap of %zu pages: %s", n, strerror(errno));
+	madvise(p, len, MADV_NOHUGEPAGE);	/* one pfn per page */
+	if (dontfork && madvise(p, len, MADV_DONTFORK))
+		fail("madvise: %s", strerror(errno));
+	if (mlock(p, len))
+		fail("mlock of %zu pages: %s", n, strerror(errno));
+	return p;
+}
+
+/* The gfn of a present, locked user page. */
+static uint64_t gfn_of(const void *addr)
+{
+	uint64_t e;
+
+	if (pread(pagemap, &e, sizeof(e), P(addr) / PAGE * sizeof(e)) !=
+	    sizeof(e))
+		fail("/proc/self/pagemap: %s", strerror(errno));
+	if (!(e >> 63) || !(e & ((1ULL << 55) - 1)))
+		fail("/proc/self/pagemap: no pfn for %p (not root?)", addr);
+	return e & ((1ULL << 55) - 1);
+}
+
+static uint64_t key_of(const void *page)
+{
+	return XXH64(page, PAGE, 0) & KEY_MASK;
+}
+
+/* FILE's first pages (at most max) mapped read-only and locked. */
+struct filemap {
+	const uint8_t *addr;
+	size_t pages;
+};
+
+static void map_file(const char *path, size_t max, struct filemap *fm)
+{
+	struct stat s;
+	int fd = open(path, O_RDONLY);
+	void *a;
+
+	if (fd < 0 || fstat(fd, &s))
+		fail("%s: %s", path, strerror(errno));
+	if (s.st_size <= 0)
+		fail("%s: empty", path);
+	fm->pages = (s.st_size + PAGE - 1) / PAGE;
+	if (fm->pages > max)
+		fm->pages = max;
+	a = mmap(NULL, fm->pages * PAGE, PROT_READ, MAP_SHARED | MAP_POPULATE,
+		 fd, 0);
+	if (a == MAP_FAILED || mlock(a, fm->pages * PAGE))
+		fail("%s: mmap: %s", path, strerror(errno));
+	close(fd);
+	fm->addr = a;
+}
+
+/*
+ * FILE's first pages (at most max) read with read() into a zeroed buffer,
+ * bypassing the page cache (O_DIRECT) when the file system allows, so that
+ * reading it does not make this guest a registrant of its pages.
+ */
+static uint8_t *read_file(const char *path, size_t max, size_t *pages,
+			  bool *direct)
+{
+	size_t len, want, off = 0;
+	struct stat s;
+	uint8_t *buf;
+	ssize_t r;
+	int fd;
+
+	*direct = true;
+	fd = open(path, O_RDONLY | O_DIRECT);
+	if (fd < 0) {
+		*direct = false;
+		fd = open(path, O_RDONLY);
+	}
+	if (fd < 0 || fstat(fd, &s))
+		fail("%s: %s", path, strerror(errno));
+	*pages = (s.st_size + PAGE - 1) / PAGE;
+	if (*pages > max)
+		*pages = max;
+	if (!*pages)
+		fail("%s: empty", path);
+	len = *pages * PAGE;
+	want = (size_t)s.st_size < len ? (size_t)s.st_size : len;
+	buf = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (buf == MAP_FAILED)
+		fail("mmap: %s", strerror(errno));
+	while (off < want) {
+		r = read(fd, buf + off, len - off);
+		if (r < 0 && errno == EINVAL && *direct) {
+			/* O_DIRECT refused at read time: start over cached */
+			*direct = false;
+			close(fd);
+			fd = open(path, O_RDONLY);
+			off = 0;
+			if (fd < 0)
+				fail("%s: %s", path, strerror(errno));
+			continue;
+		}
+		if (r < 0)
+			fail("%s: read: %s", path, strerror(errno));
+		if (r == 0)
+			break;
+		off += r;
+	}
+	close(fd);
+	return buf;
+}
+
+/*
+ * pfn ranges of /proc/iomem: the System RAM ones, or all that may be in use
+ * (every range but PCI bus windows, whose devices have ranges of their own).
+ */
+struct range {
+	uint64_t first, last;
+};
+
+static size_t iomem(struct range *r, size_t max, bool ram_only)
+{
+	unsigned long long a, b;
+	char line[256];
+	size_t n = 0;
+	FILE *f = fopen("/proc/iomem", "r");
+
+	if (!f)
+		return 0;
+	while (n < max && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%llx-%llx", &a, &b) != 2 || b < a)
+			continue;
+		if (ram_only && (line[0] == ' ' || !strstr(line, "System RAM")))
+			continue;
+		if (!ram_only && strstr(line, "PCI Bus"))
+			continue;
+		r[n].first = a / PAGE;
+		r[n].last = b / PAGE;
+		n++;
+	}
+	fclose(f);
+	return n;
+}
+
+/* ---- fuzz ---- */
+
+#define OWN_PAGES 512
+#define OWN_PAIRS_END 256	/* 0..255: 128 pairs of equal pages */
+#define OWN_RANDOM_END 384	/* ..383: random bytes, each its own */
+#define OWN_ZERO_END 416	/* ..415: zero pages */
+				/* ..511: copies of FILE pages */
+#define FILE_PAGES_MAX 1024
+#define POOL 64			/* hashes random registrations use */
+#define RGFNS 64
+#define HIST_MAX 4096
+
+static struct {
+	uint8_t *own;		/* OWN_PAGES locked anonymous pages */
+	uint8_t *shadow;	/* what each of them must hold */
+	uint64_t own_gfn[OWN_PAGES];
+	uint64_t own_h[OWN_PAGES];	/* xxh64 of what each holds now */
+	uint64_t alias[OWN_PAGES];	/* a random key per own page */
+	size_t nfile;
+	const uint8_t *file_addr[FILE_PAGES_MAX];	/* mapped, locked */
+	uint64_t file_gfn[FILE_PAGES_MAX];
+	uint64_t file_h[FILE_PAGES_MAX];
+	int copy_of[FILE_PAGES_MAX];	/* own page holding a copy, or -1 */
+	uint64_t pool[POOL];
+	uint64_t rgfn[RGFNS];	/* gfns that are not own pages */
+	size_t nrgfn, nrgfn_ram;	/* the first nrgfn_ram are RAM */
+	uint64_t max_gpfn;
+	uint16_t hist_i[HIST_MAX];	/* own page i had hash hist_h */
+	uint64_t hist_h[HIST_MAX];
+	size_t nhist;
+	uint8_t *ro;		/* read-only page holding a valid batch op */
+	uint8_t *guard;		/* a page followed by a PROT_NONE page */
+	uint64_t gone;		/* an address that was unmapped */
+	struct satori_page ro_page;	/* what the read-only op names */
+	struct counts *racer;	/* the racer's counts, shared */
+	volatile uint32_t *stop;
+	pid_t racer_pid;
+	uint64_t writes;
+} fz;
+
+static void fuzz_hist(size_t i)
+{
+	if (fz.nhist < HIST_MAX) {
+		fz.hist_i[fz.nhist] = i;
+		fz.hist_h[fz.nhist++] = fz.own_h[i];
+	}
+}
+
+static void fuzz_setup_files(char **files, int nfiles)
+{
+	struct filemap fm;
+	size_t j;
+	int f;
+
+	for (f = 0; f < nfiles && fz.nfile < FILE_PAGES_MAX; f++) {
+		map_file(files[f], FILE_PAGES_MAX - fz.nfile, &fm);
+		for (j = 0; j < fm.pages; j++, fz.nfile++) {
+			fz.file_addr[fz.nfile] = fm.addr + j * PAGE;
+			fz.file_gfn[fz.nfile] = gfn_of(fm.addr + j * PAGE);
+			fz.file_h[fz.nfile] = XXH64(fm.addr + j * PAGE, PAGE, 0);
+			fz.copy_of[fz.nfile] = -1;
+		}
+	}
+}
+
+/* Content of own page i: equal pairs, random, zero, or a file's copy. */
+static void fuzz_fill(size_t i)
+{
+	uint8_t *s = fz.shadow + i * PAGE;
+	size_t j;
+
+	if (i < OWN_PAIRS_END && (i & 1))
+		memcpy(s, s - PAGE, PAGE);
+	else if (i < OWN_RANDOM_END)
+		fill_random(s, PAGE);
+	else if (i < OWN_ZERO_END)
+		memset(s, 0, PAGE);
+	else if (!fz.nfile)
+		fill_random(s, PAGE);
+	else {
+		j = (i - OWN_ZERO_END) % fz.nfile;
+		memcpy(s, fz.file_addr[j], PAGE);
+		if (fz.copy_of[j] < 0)
+			fz.copy_of[j] = i;
+	}
+}
+
+static void fuzz_setup_own(void)
+{
+	size_t i;
+
+	fz.own = locked_pages(OWN_PAGES, true);
+	fz.shadow = malloc(OWN_PAGES * PAGE);
+	if (!fz.shadow)
+		fail("out of memory");
+	for (i = 0; i < OWN_PAGES; i++) {
+		fuzz_fill(i);
+		memcpy(fz.own + i * PAGE, fz.shadow + i * PAGE, PAGE);
+		fz.own_gfn[i] = gfn_of(fz.own + i * PAGE);
+		fz.own_h[i] = XXH64(fz.shadow + i * PAGE, PAGE, 0);
+		fz.alias[i] = rnd() & KEY_MASK;
+		fuzz_hist(i);
+	}
+}
+
+/* gfns the program does not own: guest RAM, edges, far out of range. */
+static void fuzz_setup_gfns(void)
+{
+	static const uint64_t far[] = {
+		1ULL << 32, 1ULL << 40, 1ULL << 52, 1ULL << 63,
+		UINT64_MAX, UINT64_MAX - 1, 0xa0, 0xfee00, 0xfffff,
+	};
+	struct range ram[64];
+	size_t nram = iomem(ram, 64, true), i, r;
+	long max = self_memory_op(XENMEM_maximum_gpfn);
+
+	fz.max_gpfn = max > 0 ? (uint64_t)max : 0xffff;
+	for (i = 0; nram && i < 32; i++) {
+		r = below(nram);
+		fz.rgfn[fz.nrgfn++] = ram[r].first +
+				      below(ram[r].last - ram[r].first + 1);
+	}
+	fz.nrgfn_ram = fz.nrgfn;
+	for (i = 0; i < 4; i++)
+		fz.rgfn[fz.nrgfn++] = i;
+	for (i = 0; i < 4; i++)
+		fz.rgfn[fz.nrgfn++] = fz.max_gpfn - 2 + i;
+	fz.rgfn[fz.nrgfn++] = fz.max_gpfn + 0x100;
+	for (i = 0; i < sizeof(far) / sizeof(far[0]); i++)
+		fz.rgfn[fz.nrgfn++] = far[i];
+}
+
+/* Bad places for Xen to read or write. */
+static void fuzz_setup_places(void)
+{
+	struct satori_batch_op b = {
+		.domid = SATORI_DOMID_SELF,
+		.nr = 1,
+		.pages = P(&fz.ro_page),
+	};
+	size_t i;
+
+	fz.ro_page.gfn = fz.own_gfn[0];
+	fz.ro_page.hash = fz.own_h[0] & KEY_MASK;
+	fz.ro = locked_pages(1, false);
+	memcpy(fz.ro, &b, sizeof(b));
+	fz.guard = locked_pages(2, false);
+	if (mprotect(fz.ro, PAGE, PROT_READ) ||
+	    mprotect(fz.guard + PAGE, PAGE, PROT_NONE))
+		fail("mprotect: %s", strerror(errno));
+	fz.gone = P(locked_pages(2, false));
+	munmap((void *)(uintptr_t)fz.gone, 2 * PAGE);
+
+	fz.pool[0] = 0;
+	fz.pool[1] = 1;
+	fz.pool[2] = KEY_MASK;
+	fz.pool[3] = UINT64_MAX;
+	fz.pool[4] = 1ULL << 63;
+	fz.pool[5] = fz.own_h[OWN_RANDOM_END] & KEY_MASK;	/* zero page */
+	for (i = 6; i < POOL; i++)
+		fz.pool[i] = rnd();
+}
+
+static size_t fuzz_own(void)
+{
+	/* half the time one of the first 64, which the racer works on */
+	return below(2) ? below(64) : below(OWN_PAGES);
+}
+
+/* One batch entry; valid keeps the gfn to own pages, files and RAM. */
+static void fuzz_entry(struct satori_page *e, const struct satori_page *prev,
+		       bool valid)
+{
+	size_t i = fuzz_own(), j = fz.nfile ? below(fz.nfile) : 0;
+	uint64_t pool = fz.pool[below(POOL)];
+
+	e->gfn = fz.own_gfn[i];
+	switch (below(valid ? 10 : 12)) {
+	case 0:
+		e->hash = fz.own_h[i] & KEY_MASK;
+		break;
+	case 1:
+		e->hash = fz.own_h[i];	/* full xxh64, top bit and all */
+		break;
+	case 2:
+		e->hash = fz.alias[i];
+		break;
+	case 3:
+		e->hash = pool;
+		break;
+	case 4:
+		if (fz.nfile)
+			*e = (struct satori_page){ fz.file_gfn[j],
+						   fz.file_h[j] & KEY_MASK };
+		else
+			e->hash = fz.own_h[i] & KEY_MASK;
+		break;
+	case 5:
+		/* under its copy's key: the shared file frame as a client */
+		if (fz.nfile && fz.copy_of[j] >= 0)
+			*e = (struct satori_page){ fz.file_gfn[j],
+						   fz.alias[fz.copy_of[j]] };
+		else
+			e->hash = fz.alias[i];
+		break;
+	case 6:
+		if (fz.nfile)
+			e->gfn = fz.file_gfn[j];
+		e->hash = pool;
+		break;
+	case 7:
+		if (prev)
+			*e = *prev;	/* the same entry twice */
+		else
+			e->hash = fz.own_h[i] & KEY_MASK;
+		break;
+	case 8:
+		if (prev)
+			e->gfn = prev->gfn;	/* one gfn, many hashes */
+		e->hash = pool;
+		break;
+	case 9:
+		if (fz.nrgfn_ram)
+			e->gfn = fz.rgfn[below(fz.nrgfn_ram)];
+		e->hash = pool;
+		break;
+	case 10:
+		e->gfn = fz.rgfn[below(fz.nrgfn)];
+		e->hash = pool;
+		break;
+	default:
+		e->gfn = rnd() | 1ULL << 40;
+		e->hash = rnd();
+		break;
+	}
+}
+
+static uint32_t fuzz_nr(void)
+{
+	switch (below(10)) {
+	case 0 ... 2:
+		return 1;
+	case 3 ... 5:
+		return 2 + below(15);
+	case 6 ... 8:
+		return 17 + below(SATORI_BATCH_MAX - 16);
+	default:
+		return SATORI_BATCH_MAX;
+	}
+}
+
+/* A well-formed register or release batch, its entries made up. */
+static void fuzz_batch(unsigned int cmd)
+{
+	static struct satori_page pages[SATORI_BATCH_MAX];
+	uint64_t map[SATORI_BATCH_MAX / 64];
+	uint32_t nr = fuzz_nr(), i;
+	bool valid = below(10) < 7;
+
+	for (i = 0; i < nr; i++) {
+		fuzz_entry(&pages[i], i ? &pages[i - 1] : NULL, valid);
+		if (cmd == SATORI_OP_release && below(8) == 0)
+			pages[i].hash = rnd();	/* never registered */
+	}
+	self_batch(cmd, pages, nr, below(5) ? map : NULL, NULL, NULL);
+}
+
+static uint16_t fuzz_domid(void)
+{
+	static const uint16_t odd[] = {
+		0x7ff1, 0x7ff2, 0x7ff3, 0x7ff4, 0x7ff5, 0x7ff6, 0x7ff7,
+		0x7ffe, 0x7fff, 0x8000, 0xffff,
+	};
+
+	switch (below(5)) {
+	case 0:
+		return 0;			/* dom0 */
+	case 1:
+		return 1 + below(8);		/* a guest, maybe this one */
+	case 2:
+		return 1 + below(0x7fef);
+	case 3:
+		return odd[below(sizeof(odd) / sizeof(odd[0]))];
+	default:
+		return SATORI_DOMID_SELF;
+	}
+}
+
+/* An address Xen cannot read (or, for_write, write) as the caller's. */
+static uint64_t fuzz_bad_ptr(bool for_write)
+{
+	static const uint64_t fixed[] = {
+		0, 1, 0xfff,
+		0x0000800000000000ULL,	/* first non-canonical */
+		0x8000000000000000ULL,
+		0xffff888000000000ULL,	/* direct map of pfn 0: reserved */
+		0xffffffff81000000ULL,	/* kernel text: read-only */
+		UINT64_MAX, UINT64_MAX - 7,
+	};
+	size_t n = sizeof(fixed) / sizeof(fixed[0]), k = below(n + 3);
+
+	if (k < n)
+		return fixed[k];
+	if (k == n)
+		return fz.gone;
+	if (k == n + 1 || !for_write)
+		return P(fz.guard + PAGE);
+	return P(fz.ro);
+}
+
+/* A batch op with one thing wrong (or, for the last cases, odd). */
+static void fuzz_bad_batch(void)
+{
+	static struct satori_page pages[SATORI_BATCH_MAX + 1];
+	static const uint32_t huge[] = { 0x10000, 0x7fffffff, 0x80000000,
+					 UINT32_MAX };
+	uint64_t map[SATORI_BATCH_MAX / 64], cmd, arg;
+	struct satori_page *sp;
+	struct satori_batch_op b;
+	uint32_t i, k;
+
+	for (i = 0; i <= SATORI_BATCH_MAX; i++)
+		fuzz_entry(&pages[i], NULL, true);
+	memset(map, 0, sizeof(map));
+	b = (struct satori_batch_op){ .domid = SATORI_DOMID_SELF,
+				      .nr = 1 + below(16),
+				      .pages = P(pages),
+				      .shared_map = P(map) };
+	cmd = below(2) ? SATORI_OP_register : SATORI_OP_release;
+	arg = P(&b);
+	switch (below(17)) {
+	case 0:
+		b.nr = 0;
+		break;
+	case 1:
+		b.nr = SATORI_BATCH_MAX + 1;
+		break;
+	case 2:
+		b.nr = huge[below(4)];
+		break;
+	case 3:
+		b.pad = 1 + below(0xffff);
+		break;
+	case 4:
+		b.reserved = rnd() | 1;
+		break;
+	case 5:
+	case 6:
+		b.domid = fuzz_domid();
+		break;
+	case 7:
+		b.pages = fuzz_bad_ptr(false);
+		break;
+	case 8:
+		/* k entries readable, the next ones across a PROT_NONE page */
+		k = below(4);
+		sp = (struct satori_page *)(fz.guard + PAGE) - k;
+		memcpy(sp, pages, k * sizeof(*sp));
+		b.pages = P(sp);
+		b.nr = k + 1 + below(8);
+		break;
+	case 9:
+		b.shared_map = fuzz_bad_ptr(true);
+		break;
+	case 10:
+		/* one word before the PROT_NONE page, two needed */
+		b.shared_map = P(fz.guard + PAGE - 8);
+		b.nr = 65 + below(SATORI_BATCH_MAX - 64);
+		break;
+	case 11:
+		arg = fuzz_bad_ptr(true);
+		break;
+	case 12:
+		arg = P(fz.ro);		/* valid op, read-only: OUT fails */
+		break;
+	case 13:
+		/* the op itself across the PROT_NONE page */
+		memcpy(fz.guard + PAGE - 16, &b, 16);
+		arg = P(fz.guard + PAGE - 16);
+		break;
+	case 14:
+		b.done = rnd();		/* OUT fields hold garbage on entry */
+		b.shared = rnd();
+		break;
+	case 15:
+		cmd |= rnd() << 32;	/* high bits of the sub-op */
+		break;
+	default:
+		b.nr = SATORI_BATCH_MAX;	/* a whole batch, no map */
+		b.shared_map = 0;
+		break;
+	}
+	satori_op(cmd, arg);
+}
+
+/* The other sub-ops, with and without bad arguments; unknown sub-ops. */
+static void fuzz_other(void)
+{
+	static const uint32_t groups[] = { 0, 1, SATORI_GROUP_MAX,
+					   SATORI_GROUP_MAX + 1,
+					   SATORI_GROUP_ALONE, 0xfffffffe };
+	static const uint64_t unknown[] = { 101, 0x7fffffff, 0x80000000,
+					    0xffffffff, UINT64_MAX,
+					    (1ULL << 32) | 6 };
+	union {
+		struct satori_query q;
+		struct satori_domain_stats d;
+		struct satori_host_stats h;
+		struct satori_group_op g;
+		uint8_t raw[256];
+	} u;
+	uint64_t cmd, arg = P(&u);
+	bool bad = below(3) == 0;
+
+	memset(&u, 0, sizeof(u));
+	switch (below(8)) {
+	case 0:
+		cmd = SATORI_OP_query;
+		if (bad)
+			u.q.reserved[below(2)] = rnd() | 1;
+		break;
+	case 1:
+		cmd = SATORI_OP_domain_stats;
+		u.d.domid = fuzz_domid();
+		if (bad && below(3) == 0)
+			u.d.pad[below(3)] = 1 + below(0xffff);
+		else if (bad && below(2))
+			u.d.pad2 = rnd() | 1;
+		else if (bad)
+			u.d.reserved[below(3)] = rnd() | 1;
+		break;
+	case 2:
+		cmd = SATORI_OP_host_stats;
+		if (bad)
+			u.h.reserved[below(4)] = rnd() | 1;
+		break;
+	case 3:
+		cmd = SATORI_OP_set_group;
+		u.g.domid = fuzz_domid();
+		u.g.group = groups[below(6)];
+		if (bad)
+			u.g.pad[below(3)] = 1 + below(0xffff);
+		break;
+	case 4:
+		cmd = 6 + below(95);
+		break;
+	case 5:
+		cmd = unknown[below(6)];
+		break;
+	case 6:
+		cmd = (rnd() << 32) | below(6);	/* truncated to a known one */
+		break;
+	default:
+		cmd = below(6);
+		arg = fuzz_bad_ptr(below(2));
+		break;
+	}
+	satori_op(cmd, arg);
+}
+
+/* A write to an own page: a copy-on-write break if it was merged. */
+static void fuzz_write(void)
+{
+	size_t i = fuzz_own(), off = below(PAGE), len = 1 + below(64), j;
+	uint8_t *s = fz.shadow + i * PAGE;
+
+	if (i < OWN_PAIRS_END && below(2)) {
+		/* equal to its partner again: it may merge anew */
+		memcpy(s, fz.shadow + (i ^ 1) * PAGE, PAGE);
+		off = 0;
+		len = PAGE;
+	} else {
+		if (off + len > PAGE)
+			len = PAGE - off;
+		for (j = 0; j < len; j++)
+			s[off + j] = rnd();
+	}
+	memcpy(fz.own + i * PAGE + off, s + off, len);
+	fz.own_h[i] = XXH64(s, PAGE, 0);
+	fuzz_hist(i);
+	fz.writes++;
+}
+
+/* The racer: register and release the parent's first 64 pages. */
+static void __attribute__((noreturn)) fuzz_racer(void)
+{
+	struct satori_page pages[8];
+	uint64_t map[1];
+	uint32_t nr, i;
+	size_t j;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	cnt = fz.racer;
+	rng = seed ^ 0x7261636572ULL;
+	while (!*fz.stop) {
+		nr = 1 + below(8);
+		for (i = 0; i < nr; i++) {
+			j = below(64);
+			pages[i].gfn = fz.own_gfn[j];
+			switch (below(3)) {
+			case 0:
+				pages[i].hash = fz.own_h[j] & KEY_MASK;
+				break;
+			case 1:
+				pages[i].hash = fz.alias[j];
+				break;
+			default:
+				pages[i].hash = fz.pool[below(POOL)];
+				break;
+			}
+		}
+		self_batch(below(2) ? SATORI_OP_register : SATORI_OP_release,
+			   pages, nr, below(2) ? map : NULL, NULL, NULL);
+	}
+	_exit(0);
+}
+
+static void fuzz_start_racer(void)
+{
+	void *shm = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
+			 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	if (shm == MAP_FAILED)
+		fail("mmap: %s", strerror(errno));
+	memset(shm, 0, PAGE);
+	fz.racer = shm;
+	fz.stop = (volatile uint32_t *)(fz.racer + 1);
+	fflush(stdout);
+	fz.racer_pid = fork();
+	if (fz.racer_pid < 0)
+		fail("fork: %s", strerror(errno));
+	if (fz.racer_pid == 0)
+		fuzz_racer();
+}
+
+static void fuzz_stop_racer(void)
+{
+	*fz.stop = 1;
+	waitpid(fz.racer_pid, NULL, 0);
+}
+
+/* Releases every (gfn, hash) a register of this run may have indexed. */
+static void fuzz_cleanup(void)
+{
+	static struct satori_page e[SATORI_BATCH_MAX];
+	size_t n = 0, i, p;
+
+#define ADD(g, h)                                     \
+	do {                                          \
+		e[n++] = (struct satori_page){ g, h }; \
+		if (n == SATORI_BATCH_MAX) {          \
+			release_all(e, n);            \
+			n = 0;                        \
+		}                                     \
+	} while (0)
+
+	for (i = 0; i < OWN_PAGES; i++) {
+		for (p = 0; p < POOL; p++)
+			ADD(fz.own_gfn[i], fz.pool[p]);
+		ADD(fz.own_gfn[i], fz.alias[i]);
+	}
+	for (i = 0; i < fz.nhist; i++) {
+		ADD(fz.own_gfn[fz.hist_i[i]], fz.hist_h[i]);
+		ADD(fz.own_gfn[fz.hist_i[i]], fz.hist_h[i] & KEY_MASK);
+	}
+	for (i = 0; i < fz.nfile; i++) {
+		for (p = 0; p < POOL; p++)
+			ADD(fz.file_gfn[i], fz.pool[p]);
+		ADD(fz.file_gfn[i], fz.file_h[i]);
+		ADD(fz.file_gfn[i], fz.file_h[i] & KEY_MASK);
+		if (fz.copy_of[i] >= 0)
+			ADD(fz.file_gfn[i], fz.alias[fz.copy_of[i]]);
+	}
+	for (i = 0; i < fz.nrgfn; i++)
+		for (p = 0; fz.rgfn[i] <= fz.max_gpfn && p < POOL; p++)
+			ADD(fz.rgfn[i], fz.pool[p]);
+	release_all(e, n);
+#undef ADD
+}
+
+static size_t fuzz_wrong_pages(void)
+{
+	size_t i, wrong = 0;
+
+	for (i = 0; i < OWN_PAGES; i++)
+		wrong += !!memcmp(fz.own + i * PAGE, fz.shadow + i * PAGE,
+				  PAGE);
+	return wrong;
+}
+
+static void fuzz_progress(void)
+{
+	struct counts sum = { 0 };
+
+	add_counts(&sum, cnt);
+	add_counts(&sum, fz.racer);
+	printf("SATORI-ATTACK fuzz progress");
+	print_counts(&sum);
+	printf(" racer_calls=%" PRIu64 " writes=%" PRIu64 " max_us=%" PRIu64
+	       "\n", fz.racer->calls, fz.writes, sum.max_ns / 1000);
+}
+
+/* One hypercall of the fuzz loop. */
+static void fuzz_one(void)
+{
+	switch (below(20)) {
+	case 0 ... 7:
+		fuzz_batch(SATORI_OP_register);
+		break;
+	case 8 ... 11:
+		fuzz_batch(SATORI_OP_release);
+		break;
+	case 12 ... 16:
+		fuzz_bad_batch();
+		break;
+	default:
+		fuzz_other();
+		break;
+	}
+}
+
+static int cmd_fuzz(uint64_t calls, char **files, int nfiles)
+{
+	struct satori_domain_stats before, after;
+	struct counts sum = { 0 };
+	size_t wrong;
+	uint64_t c;
+
+	fuzz_setup_files(files, nfiles);
+	fuzz_setup_own();
+	fuzz_setup_gfns();
+	fuzz_setup_places();
+	self_stats(&before);
+	print_start("fuzz");
+	printf("SATORI-ATTACK fuzz setup own_pages=%d file_pages=%zu "
+	       "other_gfns=%zu ram_gfns=%zu max_gpfn=%#" PRIx64 "\n",
+	       OWN_PAGES, fz.nfile, fz.nrgfn, fz.nrgfn_ram, fz.max_gpfn);
+	fuzz_start_racer();
+
+	for (c = 0; c < calls; c++) {
+		if (c && c % 4096 == 0)
+			fuzz_write();
+		if (c && c % 100000 == 0)
+			fuzz_progress();
+		fuzz_one();
+	}
+
+	fuzz_stop_racer();
+	fuzz_cleanup();
+	wrong = fuzz_wrong_pages();
+	self_stats(&after);
+	add_counts(&sum, cnt);
+	add_counts(&sum, fz.racer);
+	printf("SATORI-ATTACK fuzz");
+	print_counts(&sum);
+	printf(" racer_calls=%" PRIu64 " writes=%" PRIu64 " wrong_pages=%zu"
+	       " indexed_before=%" PRIu64 " indexed_after=%" PRIu64
+	       " seed=%" PRIu64 " max_us=%" PRIu64 "\n",
+	       fz.racer->calls, fz.writes, wrong, before.indexed,
+	       after.indexed, seed, sum.max_ns / 1000);
+	return 0;
+}
+
+/* ---- crossshare ---- */
+
+#define CROSS_PAGES 64
+
+static int cmd_crossshare(const char *path)
+{
+	struct satori_page pages[CROSS_PAGES], yp[CROSS_PAGES];
+	uint64_t map[1], hash[CROSS_PAGES];
+	uint32_t done, shared, merged = 0, before = 0, y_indexed = 0;
+	size_t n, i, file_wrong = 0, own_wrong = 0;
+	struct filemap fm;
+	uint8_t *y, *orig;
+
+	map_file(path, CROSS_PAGES, &fm);
+	n = fm.pages;
+	orig = malloc(n * PAGE);
+	if (!orig)
+		fail("out of memory");
+	memcpy(orig, fm.addr, n * PAGE);
+	y = locked_pages(n, false);
+	print_start("crossshare");
+
+	/* The file's pages under their true hashes: shared with others? */
+	for (i = 0; i < n; i++)
+		pages[i] = (struct satori_page){ gfn_of(fm.addr + i * PAGE),
+						 key_of(orig + i * PAGE) };
+	if (!self_batch(SATORI_OP_register, pages, n, map, NULL, NULL))
+		before = __builtin_popcountll(map[0]);
+
+	/* Y canonical for H, then the (shared) file page a client under H. */
+	for (i = 0; i < n; i++) {
+		memcpy(y + i * PAGE, orig + i * PAGE, PAGE);
+		hash[i] = rnd() & KEY_MASK;
+		yp[i] = (struct satori_page){ gfn_of(y + i * PAGE), hash[i] };
+		self_batch(SATORI_OP_register, &yp[i], 1, NULL, &done, NULL);
+		y_indexed += done;
+		pages[i].hash = hash[i];
+		self_batch(SATORI_OP_register, &pages[i], 1, map, NULL,
+			   &shared);
+		merged += shared;
+	}
+
+	/* Writes to Y break the merge: the file must read as before. */
+	for (i = 0; i < n; i++)
+		memset(y + i * PAGE, 0x5a, PAGE);
+	for (i = 0; i < n; i++) {
+		file_wrong += !!memcmp(fm.addr + i * PAGE, orig + i * PAGE,
+				       PAGE);
+		own_wrong += y[i * PAGE] != 0x5a ||
+			     memcmp(y + i * PAGE, y + i * PAGE + 1, PAGE - 1);
+	}
+
+	release_all(yp, n);
+	release_all(pages, n);
+	free(orig);
+	printf("SATORI-ATTACK crossshare pages=%zu file_shared_before=%u "
+	       "y_indexed=%u merged=%u file_wrong=%zu own_wrong=%zu",
+	       n, before, y_indexed, merged, file_wrong, own_wrong);
+	print_tail(cnt);
+	return 0;
+}
+
+/* ---- pile ---- */
+
+static int cmd_pile(size_t n)
+{
+	struct satori_page *pages = calloc(n, sizeof(*pages)), qp;
+	uint64_t map[SATORI_BATCH_MAX / 64], key, h2, pile_ns = 0;
+	uint32_t shared, piled = 0, client = 0;
+	uint8_t *pile, *q, tmpl[PAGE];
+	size_t i, wrong = 0;
+
+	if (!pages)
+		fail("out of memory");
+	print_start("pile");
+	fill_random(tmpl, PAGE);
+	key = key_of(tmpl);
+	pile = locked_pages(n, false);
+	for (i = 0; i < n; i++) {
+		memcpy(pile + i * PAGE, tmpl, PAGE);
+		pages[i] = (struct satori_page){ gfn_of(pile + i * PAGE), key };
+	}
+	for (i = 0; i < n; i += SATORI_BATCH_MAX) {
+		self_batch(SATORI_OP_register, pages + i,
+			   n - i < SATORI_BATCH_MAX ? n - i : SATORI_BATCH_MAX,
+			   map, NULL, &shared);
+		piled += shared;
+	}
+
+	/* A fresh copy Q canonical for H2; the pile's frame its client. */
+	q = locked_pages(1, false);
+	memcpy(q, tmpl, PAGE);
+	h2 = rnd() & KEY_MASK;
+	qp = (struct satori_page){ gfn_of(q), h2 };
+	self_batch(SATORI_OP_register, &qp, 1, NULL, NULL, NULL);
+	qp.gfn = pages[0].gfn;
+	if (!self_batch(SATORI_OP_register, &qp, 1, map, NULL, &shared))
+		client = shared;
+	pile_ns = cnt->last_ns;
+
+	for (i = 0; i < n; i++)
+		wrong += !!memcmp(pile + i * PAGE, tmpl, PAGE);
+	wrong += !!memcmp(q, tmpl, PAGE);
+	release_all(&qp, 1);
+	qp.gfn = gfn_of(q);
+	release_all(&qp, 1);
+	release_all(pages, n);
+	free(pages);
+	printf("SATORI-ATTACK pile pages=%zu piled=%u client_merged=%u "
+	       "pile_us=%" PRIu64 " wrong=%zu",
+	       n, piled, client, pile_ns / 1000, wrong);
+	print_tail(cnt);
+	return 0;
+}
+
+/* ---- squat, liar ---- */
+
+#define SQUAT_PAGES_MAX 8192
+
+/* A child keeps the garbage mapped (and the index naming it) a while. */
+static void hold_pages(unsigned int seconds)
+{
+	pid_t pid;
+	int fd;
+
+	if (!seconds)
+		return;
+	fflush(stdout);
+	pid = fork();
+	if (pid != 0)
+		return;
+	fd = open("/dev/null", O_RDWR);
+	dup2(fd, 0);
+	dup2(fd, 1);
+	dup2(fd, 2);
+	setsid();
+	if (chdir("/"))
+		_exit(1);
+	sleep(seconds);
+	_exit(0);
+}
+
+static int cmd_squat(const char *sub, const char *path, unsigned int rounds,
+		     unsigned int hold)
+{
+	struct satori_domain_stats before, after;
+	uint64_t done_all = 0, shared_all = 0;
+	uint64_t map[SATORI_BATCH_MAX / 64];
+	struct satori_page *pages;
+	uint32_t done, shared, nr;
+	size_t n, i, r;
+	uint8_t *buf, *g;
+	bool direct;
+
+	buf = read_file(path, SQUAT_PAGES_MAX, &n, &direct);
+	pages = calloc(n, sizeof(*pages));
+	if (!pages)
+		fail("out of memory");
+	g = locked_pages(n, false);
+	fill_random(g, n * PAGE);
+	for (i = 0; i < n; i++)
+		pages[i] = (struct satori_page){ gfn_of(g + i * PAGE),
+						 key_of(buf + i * PAGE) };
+	print_start(sub);
+	self_stats(&before);
+	for (r = 0; r < rounds; r++)
+		for (i = 0; i < n; i += nr) {
+			nr = n - i < SATORI_BATCH_MAX ? n - i
+						      : SATORI_BATCH_MAX;
+			self_batch(SATORI_OP_register, pages + i, nr, map,
+				   &done, &shared);
+			done_all += done;
+			shared_all += shared;
+		}
+	self_stats(&after);
+	free(pages);
+	printf("SATORI-ATTACK %s pages=%zu done=%" PRIu64 " shared=%" PRIu64
+	       " mismatched=%" PRIu64 " direct=%d hold=%u",
+	       sub, n, done_all, shared_all,
+	       after.mismatched - before.mismatched, direct, hold);
+	print_tail(cnt);
+	hold_pages(hold);
+	return 0;
+}
+
+/* ---- selfmerge ---- */
+
+static bool in_ranges(uint64_t pfn, const struct range *r, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (pfn >= r[i].first && pfn <= r[i].last)
+			return true;
+	return false;
+}
+
+/*
+ * Populates free gfns from 0x80000 one at a time until Xen refuses (*rc
+ * is then what it answered) or cap pages or the range run out (*rc = 1).
+ */
+static size_t grow(uint64_t *gfns, size_t cap, long *rc)
+{
+	static struct range used[512];
+	size_t nused = iomem(used, 512, false), n = 0;
+	uint64_t gfn;
+	struct xen_memory_reservation r = {
+		.nr_extents = 1,
+		.domid = SATORI_DOMID_SELF,
+	};
+
+	*rc = 1;
+	for (gfn = 0x80000; n < cap && gfn < 0xf0000; gfn++) {
+		if (in_ranges(gfn, used, nused))
+			continue;
+		gfns[n] = gfn;
+		r.extent_start = P(&gfns[n]);
+		*rc = memory_op(XENMEM_populate_physmap, P(&r));
+		if (*rc != 1)
+			break;
+		n++;
+	}
+	return n;
+}
+
+static size_t shrink(uint64_t *gfns, size_t n)
+{
+	struct xen_memory_reservation r = { .domid = SATORI_DOMID_SELF };
+	size_t i, back = 0;
+	long rc;
+
+	for (i = 0; i < n; i += 512) {
+		r.extent_start = P(gfns + i);
+		r.nr_extents = n - i < 512 ? n - i : 512;
+		rc = memory_op(XENMEM_decrease_reservation, P(&r));
+		if (rc > 0)
+			back += rc;
+	}
+	return back;
+}
+
+static int cmd_selfmerge(size_t pairs)
+{
+	long max_pages, tot_before, tot_merged, tot_after, stop_rc;
+	uint64_t map[SATORI_BATCH_MAX / 64], *gfns;
+	size_t n = 2 * pairs, i, cap, populated, back;
+	struct satori_domain_stats s;
+	struct satori_page *pages;
+	uint32_t shared, merged = 0;
+	int64_t over;
+	uint8_t *a;
+
+	print_start("selfmerge");
+	max_pages = self_memory_op(XENMEM_maximum_reservation);
+	tot_before = self_memory_op(XENMEM_current_reservation);
+	if (max_pages < 0 || tot_before < 0)
+		fail("memory_op: cannot read this domain's reservation "
+		     "(max %ld, current %ld)", max_pages, tot_before);
+
+	pages = calloc(n, sizeof(*pages));
+	a = locked_pages(n, false);
+	if (!pages)
+		fail("out of memory");
+	for (i = 0; i < n; i++) {
+		if (i & 1)
+			memcpy(a + i * PAGE, a + (i - 1) * PAGE, PAGE);
+		else
+			fill_random(a + i * PAGE, PAGE);
+		pages[i] = (struct satori_page){ gfn_of(a + i * PAGE),
+						 key_of(a + i * PAGE) };
+	}
+	for (i = 0; i < n; i += SATORI_BATCH_MAX) {
+		self_batch(SATORI_OP_register, pages + i,
+			   n - i < SATORI_BATCH_MAX ? n - i : SATORI_BATCH_MAX,
+			   map, NULL, &shared);
+		merged += shared;
+	}
+	tot_merged = self_memory_op(XENMEM_current_reservation);
+
+	cap = (max_pages > tot_before ? max_pages - tot_before : 0) + n + 256;
+	if (cap > 0xf0000 - 0x80000)
+		cap = 0xf0000 - 0x80000;	/* what grow() can try anyway */
+	gfns = calloc(cap, sizeof(*gfns));
+	if (!gfns)
+		fail("out of memory");
+	populated = grow(gfns, cap, &stop_rc);
+	tot_after = self_memory_op(XENMEM_current_reservation);
+	self_stats(&s);
+	over = (int64_t)tot_after + (int64_t)s.shared - max_pages;
+	back = shrink(gfns, populated);
+	release_all(pages, n);
+	free(gfns);
+	free(pages);
+
+	printf("SATORI-ATTACK selfmerge pairs=%zu merged=%u max_pages=%ld "
+	       "tot_before=%ld tot_merged=%ld tot_after=%ld populated=%zu "
+	       "refused=%d populate_rc=%ld shared_gfns=%" PRIu64
+	       " over_allocation=%" PRId64 " returned=%zu",
+	       pairs, merged, max_pages, tot_before, tot_merged, tot_after,
+	       populated, stop_rc != 1, stop_rc, s.shared, over > 0 ? over : 0, back);
+	print_tail(cnt);
+	return 0;
+}
+
+/* ---- main ---- */
+
+static void __attribute__((noreturn)) usage(void)
+{
+	fprintf(stderr,
+		"usage: satori_attack fuzz [CALLS [SEED [FILE...]]]\n"
+		"       satori_attack crossshare FILE\n"
+		"       satori_attack pile [PAGES]\n"
+		"       satori_attack squat FILE [HOLD_SECONDS]\n"
+		"       satori_attack liar FILE [HOLD_SECONDS]\n"
+		"       satori_attack selfmerge [PAIRS]\n"
+		"A hostile guest's attacks on the Satori hypercall; run as root\n"
+		"in a PVH guest booted with xen_privcmd.unrestricted=1.\n");
+	exit(1);
+}
+
+/* A positive number argument, or the default when absent. */
+static uint64_t number(int argc, char **argv, int i, uint64_t def)
+{
+	char *end;
+	uint64_t v;
+
+	if (i >= argc)
+		return def;
+	errno = 0;
+	v = strtoull(argv[i], &end, 0);
+	if (errno || *end || end == argv[i] || argv[i][0] == '-')
+		usage();
+	return v;
+}
+
+static void open_devices(void)
+{
+	privcmd = open("/dev/xen/privcmd", O_RDWR | O_CLOEXEC);
+	if (privcmd < 0)
+		fail("/dev/xen/privcmd: %s", strerror(errno));
+	pagemap = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	if (pagemap < 0)
+		fail("/proc/self/pagemap: %s", strerror(errno));
+}
+
+int main(int argc, char **argv)
+{
+	const char *sub = argc > 1 ? argv[1] : "";
+
+	if (argc < 2)
+		usage();
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	/* fresh random hashes each run, so runs never meet in the index */
+	seed = rng = now_ns() ^ ((uint64_t)getpid() << 32);
+
+	if (!strcmp(sub, "fuzz")) {
+		uint64_t calls = number(argc, argv, 2, 1000000);
+
+		seed = rng = number(argc, argv, 3, 1);
+		open_devices();
+		return cmd_fuzz(calls, argv + 4, argc > 4 ? argc - 4 : 0);
+	}
+	if (!strcmp(sub, "crossshare") && argc == 3) {
+		open_devices();
+		return cmd_crossshare(argv[2]);
+	}
+	if (!strcmp(sub, "pile") && argc <= 3) {
+		uint64_t n = number(argc, argv, 2, 20000);
+
+		if (!n)
+			usage();
+		open_devices();
+		return cmd_pile(n);
+	}
+	if ((!strcmp(sub, "squat") || !strcmp(sub, "liar")) &&
+	    (argc == 3 || argc == 4)) {
+		unsigned int hold = number(argc, argv, 3, 0);
+
+		open_devices();
+		return cmd_squat(sub, argv[2], sub[0] == 'l' ? 3 : 1, hold);
+	}
+	if (!strcmp(sub, "selfmerge") && argc <= 3) {
+		uint64_t pairs = number(argc, argv, 2, 1024);
+
+		if (!pairs)
+			usage();
+		open_devices();
+		return cmd_selfmerge(pairs);
+	}
+	usage();
+}
