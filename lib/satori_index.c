@@ -50,8 +50,15 @@ bool satori_index_init(struct satori_index *idx,
 	idx->owner_limit = owner_limit;
 	idx->owner_count = owner_count;
 	idx->nr_owners = nr_owners;
+	idx->owners_in_use = 0;
+	idx->hand = 0;
+	idx->evictions = 0;
+	idx->evicted.in_use = 0;
 	return true;
 }
+
+static void delete_at(struct satori_index *idx, uint32_t i);
+static bool evict_for(struct satori_index *idx, uint16_t owner);
 
 /* The slot holding the key, or the empty slot that ends its probe sequence. */
 static uint32_t probe(const struct satori_index *idx, uint64_t hash,
@@ -88,11 +95,17 @@ enum satori_index_result satori_index_insert(
 			*hit = s;
 		return SATORI_INDEX_FOUND;
 	}
-	if (idx->used >= idx->max_used)
-		return SATORI_INDEX_FULL;
 	if (idx->owner_count[owner] >= idx->owner_limit)
 		return SATORI_INDEX_OWNER_LIMIT;
+	if (idx->used >= idx->max_used) {
+		if (!evict_for(idx, owner))
+			return SATORI_INDEX_FULL;
+		/* The removal may have shifted the probe sequence. */
+		s = &idx->slots[probe(idx, hash, group)];
+	}
 
+	if (!idx->owner_count[owner])
+		idx->owners_in_use++;
 	s->hash = hash;
 	s->gfn = gfn;
 	s->owner = owner;
@@ -112,7 +125,8 @@ static void delete_at(struct satori_index *idx, uint32_t i)
 {
 	uint32_t j = i;
 
-	idx->owner_count[idx->slots[i].owner]--;
+	if (!--idx->owner_count[idx->slots[i].owner])
+		idx->owners_in_use--;
 	idx->used--;
 	for (;;) {
 		uint32_t home;
@@ -127,6 +141,33 @@ static void delete_at(struct satori_index *idx, uint32_t i)
 		}
 	}
 	idx->slots[i].in_use = 0;
+}
+
+/*
+ * The table is full and owner wants a slot: take one from an owner above
+ * its fair share, if owner is below its own and one is found within the
+ * window after the hand. The share counts owner as an owner.
+ */
+static bool evict_for(struct satori_index *idx, uint16_t owner)
+{
+	uint32_t owners = idx->owners_in_use + !idx->owner_count[owner];
+	uint32_t fair = idx->max_used / owners, n;
+
+	if (idx->owner_count[owner] >= fair)
+		return false;
+	for (n = 0; n < SATORI_INDEX_EVICT_WINDOW; n++) {
+		uint32_t i = idx->hand;
+		const struct satori_index_slot *s = &idx->slots[i];
+
+		idx->hand = (i + 1) & idx->mask;
+		if (s->in_use && idx->owner_count[s->owner] > fair) {
+			idx->evicted = *s;
+			idx->evictions++;
+			delete_at(idx, i);
+			return true;
+		}
+	}
+	return false;
 }
 
 bool satori_index_remove(struct satori_index *idx, uint64_t hash,

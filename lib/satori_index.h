@@ -15,7 +15,13 @@
  *
  * Memory is bounded: the caller supplies a fixed table of slots (a power of
  * two) and the index never allocates. Each owner is limited to a number of
- * entries, so no guest can fill the index and starve the others.
+ * entries (owner_limit), and when the table is full an owner holding less
+ * than its fair share (the load limit divided among the owners that hold
+ * entries) takes a slot from an owner holding more than its share: a clock
+ * hand sweeps the table, a bounded window at a time, so the entries that
+ * go are the ones the hand reached first (the oldest, roughly) of the
+ * owners above their share. So no group of guests can fill the index and
+ * starve the others, and entries nobody releases age out under pressure.
  *
  * The table uses linear probing with backward-shift deletion: no
  * tombstones, so lookups stay short however many removals happen. The
@@ -44,10 +50,18 @@ struct satori_index {
 	uint32_t owner_limit;            /* entries one owner may hold */
 	uint32_t *owner_count;           /* caller's array, owner_count[owner] */
 	uint32_t nr_owners;              /* owners are 0 .. nr_owners-1 */
+	uint32_t owners_in_use;          /* owners with at least one entry */
+	uint32_t hand;                   /* where the next eviction looks */
+	uint64_t evictions;              /* entries taken for a fairer owner */
+	struct satori_index_slot evicted; /* the last one taken */
 };
 
+/* Slots one insertion looks at for an entry to take (a bounded cost). */
+#define SATORI_INDEX_EVICT_WINDOW 64
+
 enum satori_index_result {
-	SATORI_INDEX_INSERTED,    /* new canonical page for this hash */
+	SATORI_INDEX_INSERTED,    /* new canonical page for this hash (maybe
+				   * in the place of idx->evicted) */
 	SATORI_INDEX_FOUND,       /* *hit is the canonical page; nothing added */
 	SATORI_INDEX_FULL,        /* the table is at its load limit */
 	SATORI_INDEX_OWNER_LIMIT, /* this owner holds owner_limit entries */
@@ -73,7 +87,11 @@ const struct satori_index_slot *satori_index_lookup(
  * Looks (hash, group) up; on a miss records (owner, gfn) as its canonical
  * page. On SATORI_INDEX_FOUND, *hit (if hit is not NULL) is the canonical
  * page, valid until the next call that changes the index. Every result
- * other than SATORI_INDEX_INSERTED leaves the index unchanged.
+ * other than SATORI_INDEX_INSERTED leaves the index unchanged. When the
+ * table is at its load limit and owner holds less than its fair share, an
+ * entry of an owner above its share found within SATORI_INDEX_EVICT_WINDOW
+ * slots of the hand is removed first: evictions counts it and evicted is a
+ * copy of it. Otherwise a full table gives SATORI_INDEX_FULL.
  */
 enum satori_index_result satori_index_insert(
 	struct satori_index *idx, uint64_t hash, uint32_t group,

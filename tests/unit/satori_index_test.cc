@@ -133,6 +133,33 @@ TEST_F(IndexTest, GroupsAreSeparateKeys) {
   EXPECT_EQ(s->owner, 2);
 }
 
+// Four owners once filled the index for good (a quarter each by default).
+// A newcomer below its fair share takes the slot of an owner above it.
+TEST_F(IndexTest, FullIndexMakesRoomForAnOwnerBelowItsShare) {
+  Make(64, 4, 1000); // 48 usable slots
+  for (uint64_t h = 0; h < 48; ++h)
+    ASSERT_EQ(satori_index_insert(&idx_, h * 977, 0, 0, h, nullptr),
+              SATORI_INDEX_INSERTED);
+  for (uint64_t h = 0; h < 24; ++h)
+    ASSERT_EQ(satori_index_insert(&idx_, 5000 + h, 0, 1, h, nullptr),
+              SATORI_INDEX_INSERTED)
+        << h;
+  EXPECT_EQ(counts_[0], 24u);
+  EXPECT_EQ(counts_[1], 24u);
+  EXPECT_EQ(idx_.evictions, 24u);
+  EXPECT_EQ(idx_.owners_in_use, 2u);
+  // At its fair share, owner 1 takes nothing more.
+  EXPECT_EQ(satori_index_insert(&idx_, 9999, 0, 1, 1, nullptr),
+            SATORI_INDEX_FULL);
+  // A third owner gets its share of 16 from both.
+  for (uint64_t h = 0; h < 16; ++h)
+    ASSERT_EQ(satori_index_insert(&idx_, 7000 + h, 0, 2, h, nullptr),
+              SATORI_INDEX_INSERTED);
+  EXPECT_EQ(counts_[2], 16u);
+  EXPECT_EQ(counts_[0] + counts_[1], 32u);
+  EXPECT_EQ(idx_.used, 48u);
+}
+
 TEST_F(IndexTest, BadOwnerChangesNothing) {
   EXPECT_EQ(satori_index_insert(&idx_, 1, 0, 4, 1, nullptr),
             SATORI_INDEX_BAD_OWNER);
@@ -176,7 +203,9 @@ TEST_F(IndexTest, ChosenHashesDoNotCluster) {
 // Random inserts and removals, checked against std::map after every step.
 TEST_F(IndexTest, AgreesWithAReferenceMap) {
   constexpr uint32_t kOwners = 5;
-  Make(512, kOwners, 120, 0xfeedbeefull);
+  // 96 usable slots, 60 per owner: the index is often full.
+  constexpr uint32_t kUsable = 96, kLimit = 60;
+  Make(128, kOwners, kLimit, 0xfeedbeefull);
   std::mt19937_64 rng(12345);
   // Keyed by (hash, trust group), as the index is.
   std::map<std::pair<uint64_t, uint32_t>, std::pair<uint16_t, uint64_t>> ref;
@@ -188,7 +217,7 @@ TEST_F(IndexTest, AgreesWithAReferenceMap) {
     auto key = std::make_pair(hash, group);
     uint16_t owner = rng() % kOwners;
     uint64_t gfn = rng() % 50;
-    switch (rng() % 8) {
+    switch (rng() % 40) { // rarely a dying owner, often a full index
     case 0: {
       uint32_t n = satori_index_remove_owner(&idx_, owner);
       uint32_t expect = 0;
@@ -206,7 +235,7 @@ TEST_F(IndexTest, AgreesWithAReferenceMap) {
     }
     case 1:
     case 2:
-    case 3: {
+    case 3 ... 14: {
       auto it = ref.find(key);
       bool canonical = it != ref.end() && it->second.first == owner &&
                        it->second.second == gfn;
@@ -224,16 +253,38 @@ TEST_F(IndexTest, AgreesWithAReferenceMap) {
     }
     default: {
       const satori_index_slot *hit = nullptr;
+      uint64_t evictions = idx_.evictions;
       auto r = satori_index_insert(&idx_, hash, group, owner, gfn, &hit);
       auto it = ref.find(key);
       if (it != ref.end()) {
         ASSERT_EQ(r, SATORI_INDEX_FOUND);
         ASSERT_EQ(hit->owner, it->second.first);
         ASSERT_EQ(hit->gfn, it->second.second);
-      } else if (ref.size() >= 384) {
-        ASSERT_EQ(r, SATORI_INDEX_FULL);
-      } else if (ref_counts[owner] >= 120) {
+      } else if (ref_counts[owner] >= kLimit) {
         ASSERT_EQ(r, SATORI_INDEX_OWNER_LIMIT);
+      } else if (ref.size() >= kUsable) {
+        // Full: an entry of an owner above its fair share may give way
+        // to an owner below it, and to no one else.
+        uint32_t owners = ref_counts[owner] == 0;
+        for (uint32_t c : ref_counts)
+          owners += c > 0;
+        uint32_t fair = kUsable / owners;
+        if (r == SATORI_INDEX_FULL) {
+          ASSERT_EQ(idx_.evictions, evictions);
+        } else {
+          ASSERT_EQ(r, SATORI_INDEX_INSERTED);
+          ASSERT_EQ(idx_.evictions, evictions + 1);
+          ASSERT_LT(ref_counts[owner], fair);
+          const satori_index_slot &v = idx_.evicted;
+          auto vit = ref.find({v.hash, v.group});
+          ASSERT_NE(vit, ref.end());
+          ASSERT_EQ(vit->second, std::make_pair(v.owner, v.gfn));
+          ASSERT_GT(ref_counts[v.owner], fair);
+          ref.erase(vit);
+          --ref_counts[v.owner];
+          ref[key] = {owner, gfn};
+          ++ref_counts[owner];
+        }
       } else {
         ASSERT_EQ(r, SATORI_INDEX_INSERTED);
         ref[key] = {owner, gfn};
@@ -258,6 +309,8 @@ TEST_F(IndexTest, AgreesWithAReferenceMap) {
       }
     }
   }
+  // The walk must have met a full index often enough to evict.
+  EXPECT_GT(idx_.evictions, 0u);
 }
 
 } // namespace
