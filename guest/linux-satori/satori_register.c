@@ -69,6 +69,7 @@ static struct satori_read work_reads[SATORI_READ_QUEUE];
 static struct satori_entry batch_store[SATORI_BATCH_MAX];
 static struct satori_batch batch;
 static ktime_t batch_done[SATORI_BATCH_MAX];
+static unsigned long batch_pfn[SATORI_BATCH_MAX];
 static u64 shared_map[SATORI_BATCH_MAX / 64];
 
 static struct satori_registry registry;
@@ -196,6 +197,10 @@ static void satori_send_batch(void)
 			if (shared_map[i / 64] & BIT_ULL(i % 64))
 				satori_note_latency(batch_done[i], now);
 	}
+	/* A release that overtook its registration is sent again. */
+	for (i = 0; i < batch.count; i++)
+		satori_note_sent(&registry, batch_pfn[i],
+				 batch.entries[i].hash);
 	satori_batch_reset(&batch);
 }
 
@@ -213,8 +218,10 @@ static void satori_add(unsigned long pfn, u64 key, ktime_t done)
 		satori_send_batch();
 		res = satori_batch_add(&batch, gfn, key);
 	}
-	if (res == SATORI_BATCH_ADDED)
+	if (res == SATORI_BATCH_ADDED) {
 		batch_done[batch.count - 1] = done;
+		batch_pfn[batch.count - 1] = pfn;
+	}
 }
 
 static void satori_work_fn(struct work_struct *work)

@@ -73,4 +73,13 @@ int satori_note_registered(struct satori_registry *r, unsigned long pfn,
 unsigned int satori_note_released(struct satori_registry *r,
 				  struct folio *folio);
 
+/*
+ * A registration of (pfn, key) has just reached Xen. If the page was
+ * released since it was noted (its release, sent early by a full queue,
+ * may have reached Xen first and found nothing to remove), queue the
+ * release again, so that Xen's entry does not outlive the page. Returns
+ * true if a release was queued. Process context.
+ */
+bool satori_note_sent(struct satori_registry *r, unsigned long pfn, u64 key);
+
 #endif /* SATORI_REGISTER_H */

@@ -65,6 +65,30 @@ int satori_note_registered(struct satori_registry *r, unsigned long pfn,
 				   GFP_KERNEL));
 }
 
+/* Caller holds the xarray's lock. */
+static void satori_queue_release(struct satori_registry *r, unsigned long pfn,
+				 u64 key)
+{
+	if (r->nr_release == SATORI_RELEASE_QUEUE)
+		r->send_release(r);
+	r->release[r->nr_release].pfn = pfn;
+	r->release[r->nr_release].key = key;
+	r->nr_release++;
+}
+
+bool satori_note_sent(struct satori_registry *r, unsigned long pfn, u64 key)
+{
+	unsigned long flags;
+	bool again;
+
+	xa_lock_irqsave(&r->registered, flags);
+	again = xa_load(&r->registered, pfn) != xa_mk_value(key);
+	if (again)
+		satori_queue_release(r, pfn, key);
+	xa_unlock_irqrestore(&r->registered, flags);
+	return again;
+}
+
 unsigned int satori_note_released(struct satori_registry *r,
 				  struct folio *folio)
 {
@@ -84,11 +108,7 @@ unsigned int satori_note_released(struct satori_registry *r,
 		old = __xa_erase(&r->registered, pfn + i);
 		if (!xa_is_value(old))
 			continue;
-		if (r->nr_release == SATORI_RELEASE_QUEUE)
-			r->send_release(r);
-		r->release[r->nr_release].pfn = pfn + i;
-		r->release[r->nr_release].key = xa_to_value(old);
-		r->nr_release++;
+		satori_queue_release(r, pfn + i, xa_to_value(old));
 		queued++;
 	}
 	xa_unlock_irqrestore(&r->registered, flags);

@@ -180,7 +180,37 @@ static void full_release_queue_is_sent_not_dropped(struct kunit *test)
 	free_folio(folio);
 }
 
+/*
+ * A page released while its registration was still on the way (the
+ * release, sent at once by a full queue, reached Xen first) is released
+ * again once the registration has been sent; one still registered, or
+ * registered anew under the same key, is not.
+ */
+static void release_that_overtook_registration_is_sent_again(struct kunit *test)
+{
+	struct test_registry *t = new_registry(test);
+	struct folio *folio = new_folio(test, 0);
+	unsigned long pfn = folio_pfn(folio);
+
+	KUNIT_ASSERT_EQ(test, satori_note_registered(&t->r, pfn, 7), 0);
+	KUNIT_EXPECT_FALSE(test, satori_note_sent(&t->r, pfn, 7));
+	KUNIT_EXPECT_EQ(test, t->r.nr_release, 0u);
+	KUNIT_EXPECT_EQ(test, satori_note_released(&t->r, folio), 1u);
+	KUNIT_EXPECT_TRUE(test, satori_note_sent(&t->r, pfn, 7));
+	KUNIT_EXPECT_EQ(test, t->r.nr_release, 2u);
+	KUNIT_EXPECT_EQ(test, t->r.release[1].pfn, pfn);
+	KUNIT_EXPECT_EQ(test, t->r.release[1].key, 7ull);
+	/* Registered anew under another key: the old key is released. */
+	KUNIT_ASSERT_EQ(test, satori_note_registered(&t->r, pfn, 8), 0);
+	KUNIT_EXPECT_TRUE(test, satori_note_sent(&t->r, pfn, 7));
+	KUNIT_EXPECT_FALSE(test, satori_note_sent(&t->r, pfn, 8));
+	KUNIT_EXPECT_EQ(test, t->r.nr_release, 3u);
+	free_folio(folio);
+	xa_destroy(&t->r.registered);
+}
+
 static struct kunit_case satori_registry_cases[] = {
+	KUNIT_CASE(release_that_overtook_registration_is_sent_again),
 	KUNIT_CASE(key_fits_an_xarray_value),
 	KUNIT_CASE(only_clean_uptodate_file_pages_register),
 	KUNIT_CASE(buffer_pages_register_when_every_buffer_is_read),
