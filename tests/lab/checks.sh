@@ -86,3 +86,30 @@ check_guest_kunit() {
 check_dom0_kunit() {
 	check_ktap dom0 < <(cat "$LAB_OUT"/dom0-kunit/* 2>/dev/null)
 }
+
+# attack_lines G SUB: the summary lines of satori_attack SUB on guest G's
+# console (not its start, setup or progress lines).
+attack_lines() {
+	guest_log "$1" | grep "^SATORI-ATTACK $2 " | grep -v "^SATORI-ATTACK $2 \(start\|setup\|progress\) "
+}
+
+# attack_field G SUB KEY: KEY= of the last summary line of SUB on G.
+attack_field() {
+	attack_lines "$1" "$2" | tail -1 | tr ' ' '\n' | sed -n "s/^$3=//p"
+}
+
+# attack_sum G SUB KEY: KEY= summed over every summary line of SUB on G
+# (empty when there is none).
+attack_sum() {
+	attack_lines "$1" "$2" | tr ' ' '\n' | sed -n "s/^$3=//p" |
+		awk '{ s += $1; n++ } END { if (n) print s }'
+}
+
+# check_ge NAME ACTUAL MIN / check_le NAME ACTUAL MAX / check_eq NAME ACTUAL
+# WANT: a figure against its bound (a missing figure fails).
+check_ge() { check "$1 ($2 >= $3)" test "$(num "$2")" -ge "$3" -a -n "$2"; }
+check_le() { check "$1 ($2 <= $3)" test "$(num "$2")" -le "$3" -a -n "$2"; }
+check_eq() { check "$1 ($2)" test "$2" = "$3"; }
+
+# percent PART WHOLE: PART as a whole percentage of WHOLE (0 if WHOLE is 0).
+percent() { awk -v p="$(num "$1")" -v w="$(num "$2")" 'BEGIN { print (w > 0) ? int(p * 100 / w) : 0 }'; }

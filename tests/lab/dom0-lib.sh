@@ -100,9 +100,15 @@ guest_cfg() {
 	CFG
 }
 
+# guest_group gN: the trust group gN is created in: $GROUP_gN if the
+# scenario set it, else 1 (every guest of a scenario in one group).
+guest_group() { eval "echo \${GROUP_$1:-1}"; }
+
 # create_guest gN DISK WORKLOAD_DEV [KEY=VALUE...]: creates the guest of
-# guest_cfg and waits until its userspace is up. PVH guests sometimes triple-fault during early boot under TCG
-# (LAB-NOTES.md); such a creation is retried twice and reported.
+# guest_cfg paused, puts it in its trust group (satori-ctl, as an operator
+# would), unpauses it and waits until its userspace is up. PVH guests
+# sometimes triple-fault during early boot under TCG (LAB-NOTES.md); such a
+# creation is retried twice and reported.
 create_guest() {
 	local name=$1 disk=$2 wl=$3 try t0 rc
 	shift 3
@@ -110,7 +116,8 @@ create_guest() {
 		rm -f "$(console_log "$name")"
 		t0=$(uptime_s)
 		guest_cfg "$name" "$disk" "$wl"
-		if timeout 120 xl create "/tmp/$name.cfg" "$@"; then
+		if timeout 120 xl create -p "/tmp/$name.cfg" "$@" &&
+			set_group "$name" "$(guest_group "$name")" && xl unpause "$name"; then
 			wait_console "$name" "SATORI-GUEST up" 180
 			rc=$?
 		else
@@ -135,20 +142,33 @@ create_guest() {
 	fail "guest $name did not come up in 3 tries"
 }
 
+# set_group G GROUP: satori-ctl puts G in GROUP where Satori is on (with
+# satori=off there are no groups to set).
+set_group() {
+	grep -q "^on" /sys/kernel/mm/satori/status || return 0
+	/host/bin/satori-ctl group "$1" "$2"
+}
+
 # guest_command G LINE PATTERN [SECONDS]: send LINE to guest G's console (its
 # pty, named in xenstore; the guest reads /dev/hvc0) and wait, 300 s by
 # default, for one more console line matching PATTERN than there was before
 # (answers to repeated commands look alike).
 guest_command() {
-	local tty n dl
-	tty=$(xenstore-read "/local/domain/$(xl domid "$1")/console/tty") || fail "no console tty for $1"
+	local n dl
 	n=$(grep -c "$3" "$(console_log "$1")")
-	echo "$2" >"$tty"
+	guest_send "$1" "$2"
 	dl=$(deadline "${4:-300}")
 	while [ "$(grep -c "$3" "$(console_log "$1")")" -le "$n" ]; do
 		past "$dl" && fail "guest $1 did not answer '$2'"
 		sleep 0.5
 	done
+}
+
+# guest_send G LINE: send LINE to guest G's console and return at once.
+guest_send() {
+	local tty
+	tty=$(xenstore-read "/local/domain/$(xl domid "$1")/console/tty") || fail "no console tty for $1"
+	echo "$2" >"$tty"
 }
 
 # audit_sharing WHEN: Xen's memory-sharing audit (debug build): every shared

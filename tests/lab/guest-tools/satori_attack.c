@@ -22,7 +22,8 @@
  * The attacks, one subcommand each:
  *
  *   fuzz [CALLS [SEED [FILE...]]]
- *	At least CALLS (default 1000000) hypercalls, deterministic from SEED:
+ *	At least CALLS (default 1000000) hypercalls, the racer's included,
+ *	deterministic from SEED (the racer's share depends on scheduling):
  *	register and release batches mixing own locked pages (equal pairs,
  *	random bytes, zero pages, copies of FILE pages) under true, lying and
  *	pooled hashes, FILE page-cache pages, guest RAM the program does not
@@ -51,6 +52,11 @@
  *	before (squat) or after (liar, three times over) the other guests
  *	read FILE. With HOLD, a child keeps the garbage mapped HOLD seconds
  *	after the program ends.
+ *   oracle FILE
+ *	Exact copies of FILE's pages (read with O_DIRECT, past this guest's
+ *	page cache) registered under their true hashes: how many merge says
+ *	whether other domains of this guest's trust group hold FILE, and
+ *	must say nothing about other groups.
  *   selfmerge [PAIRS]
  *	2 * PAIRS (default 1024) pages merged pairwise, then the domain tries
  *	to grow (XENMEM_populate_physmap above its RAM, one page at a time
@@ -726,14 +732,19 @@ static void fuzz_entry(struct satori_page *e, const struct satori_page *prev,
 	}
 }
 
+/*
+ * Mostly short batches, so that a million calls fit a test run under TCG
+ * (about 20 entries on average); long and full ones stay common enough to
+ * hit every path of a whole batch thousands of times.
+ */
 static uint32_t fuzz_nr(void)
 {
-	switch (below(10)) {
-	case 0 ... 2:
+	switch (below(50)) {
+	case 0 ... 29:
 		return 1;
-	case 3 ... 5:
+	case 30 ... 44:
 		return 2 + below(15);
-	case 6 ... 8:
+	case 45 ... 48:
 		return 17 + below(SATORI_BATCH_MAX - 16);
 	default:
 		return SATORI_BATCH_MAX;
@@ -1128,7 +1139,8 @@ static int cmd_fuzz(uint64_t calls, char **files, int nfiles)
 	       OWN_PAGES, fz.nfile, fz.nrgfn, fz.nrgfn_ram, fz.max_gpfn);
 	fuzz_start_racer();
 
-	for (c = 0; c < calls; c++) {
+	/* The racer's calls count: both are this guest's hypercalls. */
+	for (c = 0; cnt->calls + fz.racer->calls < calls; c++) {
 		if (c && c % 4096 == 0)
 			fuzz_write();
 		if (c && c % 100000 == 0)
@@ -1294,6 +1306,12 @@ static void hold_pages(unsigned int seconds)
 	_exit(0);
 }
 
+/*
+ * squat and liar register garbage under FILE's true hashes; oracle
+ * registers exact copies instead, read past this guest's page cache: how
+ * many merge tells whether other domains hold FILE (the content oracle
+ * trust groups close).
+ */
 static int cmd_squat(const char *sub, const char *path, unsigned int rounds,
 		     unsigned int hold)
 {
@@ -1311,7 +1329,10 @@ static int cmd_squat(const char *sub, const char *path, unsigned int rounds,
 	if (!pages)
 		fail("out of memory");
 	g = locked_pages(n, false);
-	fill_random(g, n * PAGE);
+	if (!strcmp(sub, "oracle"))
+		memcpy(g, buf, n * PAGE);
+	else
+		fill_random(g, n * PAGE);
 	for (i = 0; i < n; i++)
 		pages[i] = (struct satori_page){ gfn_of(g + i * PAGE),
 						 key_of(buf + i * PAGE) };
@@ -1466,6 +1487,7 @@ static void __attribute__((noreturn)) usage(void)
 		"       satori_attack pile [PAGES]\n"
 		"       satori_attack squat FILE [HOLD_SECONDS]\n"
 		"       satori_attack liar FILE [HOLD_SECONDS]\n"
+		"       satori_attack oracle FILE\n"
 		"       satori_attack selfmerge [PAIRS]\n"
 		"A hostile guest's attacks on the Satori hypercall; run as root\n"
 		"in a PVH guest booted with xen_privcmd.unrestricted=1.\n");
@@ -1526,8 +1548,8 @@ int main(int argc, char **argv)
 		open_devices();
 		return cmd_pile(n);
 	}
-	if ((!strcmp(sub, "squat") || !strcmp(sub, "liar")) &&
-	    (argc == 3 || argc == 4)) {
+	if ((!strcmp(sub, "squat") || !strcmp(sub, "liar") ||
+	     !strcmp(sub, "oracle")) && (argc == 3 || argc == 4)) {
 		unsigned int hold = number(argc, argv, 3, 0);
 
 		open_devices();

@@ -1,0 +1,123 @@
+# Scenario: a hostile tenant. g3's root can issue any hypercall
+# (xen_privcmd.unrestricted=1, as its own kernel could) and runs
+# satori_attack's attacks, then its fuzzer, while g1 and g2 (honest, in the
+# same trust group as g3: the worst case) read and checksum their files.
+# g4, in a trust group of its own and as hostile as g3, reads the same
+# files and probes for them, and must merge nothing with them. Each attack is a step; after them the host must be
+# consistent: Xen up, the sharing audit clean, every shared frame accounted
+# to live guests' pages, the honest guests' files intact.
+. /host/scenarios/boot.sh
+
+gconv=usr/lib/x86_64-linux-gnu/gconv
+# Files 1..100 of the workload's list are gconv modules A..I; these are
+# among the largest (about 180 pages together).
+LIAR_FILES="BIG5HKSCS.so GB18030.so GBK.so CP932.so BIG5.so"
+# Among files 101..200, read by nobody before the squatter registers.
+SQUAT_FILES="IBM1390.so IBM1388.so IBM1364.so"
+
+step workload-device
+wl=$(losetup -r -f --show /host/workload.tar) || fail "losetup of the workload tar failed"
+
+step guests-create
+GROUP_g4=2
+create_guest g1 /dev/vda "$wl"
+create_guest g2 /dev/vdb "$wl"
+create_guest g3 /dev/vdc "$wl" 'extra="console=hvc0 quiet xen_privcmd.unrestricted=1"'
+create_guest g4 /dev/vdd "$wl" 'extra="console=hvc0 quiet xen_privcmd.unrestricted=1"'
+for g in g1 g2 g3 g4; do
+	wait_console "$g" "SATORI-GUEST hostile ready" 300 || fail "guest $g did not get ready"
+	result "group_$g" "$(satori_stat "dom(\"$g\")[\"group\"]")"
+done
+
+# attack NAME ARGS...: g3 runs satori_attack NAME ARGS and says it is done.
+attack() {
+	guest_command g3 "run $*" "hostile run-done sub=$1 " "${ATTACK_TIMEOUT:-600}"
+}
+
+# The liar registers garbage under the true hashes of files g1 has read
+# (g1's pages are canonical); g2 reads them afterwards and must still merge
+# with g1.
+step liar
+guest_command g1 "read 1 100" "SATORI-GUEST read first=1 "
+for f in $LIAR_FILES; do
+	attack liar "$gconv/$f"
+done
+guest_command g2 "read 1 100" "SATORI-GUEST read first=1 "
+
+# The squatter registers garbage under the hashes of files nobody read yet;
+# the honest guests read them afterwards and must merge with each other.
+step squatter
+for f in $SQUAT_FILES; do
+	attack squat "$gconv/$f"
+done
+guest_command g1 "read 101 200" "SATORI-GUEST read first=101 "
+guest_command g2 "read 101 200" "SATORI-GUEST read first=101 "
+
+# The content oracle: copies of files g1 and g2 hold, registered by a
+# guest that never read them. Inside their group (g3) they merge; from
+# another group (g4) nothing does, so nothing is learnt.
+step oracle
+for f in $LIAR_FILES; do
+	for g in g3 g4; do
+		guest_command "$g" "run oracle $gconv/$f" "hostile run-done sub=oracle "
+	done
+done
+
+# g4 reads everything in a group of its own.
+step other-group
+guest_command g4 "read 1 200" "SATORI-GUEST read first=1 "
+result g4_shared "$(satori_stat 'dom("g4")["shared"]')"
+result g4_registered "$(satori_stat 'dom("g4")["registered"]')"
+
+# A file page already shared with g1 and g2 made the client of a share.
+step crossshare
+attack crossshare "$gconv/BIG5HKSCS.so"
+
+# A frame shared by 16384 of g3's gfns made the client of a share.
+step pile
+attack pile 16384
+
+# Self-merged pairs, then populate beyond the allocation.
+step selfmerge
+attack selfmerge 1024
+
+# 10^6 hypercalls while the honest guests keep checking their files.
+step fuzz
+n=$(grep -c "hostile run-done sub=fuzz " "$(console_log g3)")
+guest_send g3 "run fuzz ${FUZZ_CALLS:-1000000} 7 $gconv/BIG5HKSCS.so $gconv/GBK.so"
+end=$(deadline 2400)
+checks=0
+while [ "$(grep -c "hostile run-done sub=fuzz " "$(console_log g3)")" -le "$n" ]; do
+	past "$end" && fail "the fuzzer did not finish in 2400 s"
+	xl domid g3 >/dev/null 2>&1 || fail "g3 died during the fuzz"
+	for g in g1 g2; do
+		guest_command "$g" check "SATORI-GUEST check "
+	done
+	checks=$((checks + 1))
+	# What g3 printed so far survives a host crash (dom0's files do not).
+	cp "$(console_log g3)" "$OUT/g3-console-live.log"
+	echo "LAB uptime=$(uptime_s) $(grep "SATORI-ATTACK fuzz progress" "$(console_log g3)" | tail -1)"
+done
+result fuzz_concurrent_checks "$checks"
+
+# consistent: the guests paused, so the counters hold still.
+step consistent
+for g in g1 g2 g3 g4; do xl pause "$g" || fail "cannot pause $g"; done
+result frames_unaccounted "$(satori_stat 'host["shared_frames"] + host["saved_frames"] - sum(d["shared"] for d in top["domains"])')"
+result index_unowned "$(satori_stat 'host["index_entries"] - sum(d["indexed"] for d in top["domains"])')"
+/host/bin/satori-top -b -n 1 | tee "$OUT/top.txt"
+/host/bin/satori-top -b --json -n 1 >"$OUT/top.json"
+for g in g1 g2 g3 g4; do xl unpause "$g" || fail "cannot unpause $g"; done
+audit_sharing after_attacks
+
+step final-checks
+for g in g1 g2 g4; do
+	guest_command "$g" check "SATORI-GUEST check "
+done
+for g in g1 g2 g3 g4; do
+	guest_command "$g" "done" "SATORI-GUEST hostile finished"
+done
+
+step guests-shutdown
+shutdown_guests g1 g2 g3 g4
+losetup -d "$wl"

@@ -1,0 +1,62 @@
+# Lab test: a hostile tenant (g3, root with unrestricted privcmd, in the same
+# trust group as honest g1 and g2) attacks the Satori hypercall: a liar, a
+# squatter, a shared page made the client of a share (a host crash through
+# lock order before hv-hooks patch 0005), a huge reverse map made a client,
+# self-merged pairs then populating beyond max_pages, and a fuzzer of 10^6
+# hypercalls. g4 reads the same files in a group of its own. See
+# docs/security.md.
+LAB_NAME=hostile
+if lab_boot $LAB_NAME --scenario hostile --guests 4 --timeout 3000 \
+	--workload "$top/tests/lab/workloads/hostile"; then
+	check "no Xen crash, BUG or assertion" test "$(grep -ci 'panic\|Xen BUG\|assertion\|locking order' "$LAB_OUT/xl-dmesg.log")" = 0
+	check_eq "satori-ctl put g1 in group 1" "$(result group_g1)" 1
+	check_eq "satori-ctl put g4 in group 2" "$(result group_g4)" 2
+
+	# Liar: g2 read the lied-about files after the liar and still merged.
+	g2_reg=$(guest_field g2 "read first=1" registered)
+	g2_shr=$(guest_field g2 "read first=1" shared)
+	check_ge "liar: g2 still merged % of its first 100 files' pages" "$(percent "$g2_shr" "$g2_reg")" 90
+	# Garbage is kept only under a hash no honest page was indexed under.
+	liar_pages=$(attack_sum g3 liar pages)
+	check_le "liar: % of its garbage registrations kept" "$(percent "$(attack_sum g3 liar done)" $((3 * $(num "$liar_pages"))))" 5
+	check_ge "liar: Xen counted its garbage as mismatched" "$(attack_sum g3 liar mismatched)" $((2 * $(num "$liar_pages")))
+
+	# Squatter: the honest guests merged what it squatted on.
+	g2_reg2=$(guest_field g2 "read first=101" registered)
+	g2_shr2=$(guest_field g2 "read first=101" shared)
+	check_ge "squatter: g2 merged % of files 101..200 (squatted ones among them)" \
+		"$(percent $(($(num "$g2_shr2") - $(num "$g2_shr"))) $(($(num "$g2_reg2") - $(num "$g2_reg"))))" 90
+
+	# Trust groups: the content oracle answers inside a group, not across.
+	oracle_pages=$(attack_sum g3 oracle pages)
+	check_ge "oracle inside the group: g3's copies of g1's files merged (%)" \
+		"$(percent "$(attack_sum g3 oracle shared)" "$oracle_pages")" 90
+	check_eq "oracle across groups: g4's copies of the same files merged" "$(attack_sum g4 oracle shared)" 0
+	check_eq "oracle across groups: g4 probed as many pages" "$(attack_sum g4 oracle pages)" "$oracle_pages"
+	check_ge "other group: g4 registered the 200 files" "$(result g4_registered)" 1000
+	echo "INFO hostile: g4 (alone in group 2) has $(result g4_shared) of its $(result g4_registered) registered pages sharing a frame, with itself"
+
+	check_ge "crossshare: attacked file pages that were shared" "$(attack_field g3 crossshare file_shared_before)" 32
+	check_eq "crossshare: the file still reads as before" "$(attack_field g3 crossshare file_wrong)" 0
+	check_eq "crossshare: its own pages hold what it wrote" "$(attack_field g3 crossshare own_wrong)" 0
+	check_ge "pile: pages piled onto one frame" "$(attack_field g3 pile piled)" 16000
+	check_eq "pile: its pages hold what it wrote" "$(attack_field g3 pile wrong)" 0
+	echo "INFO hostile: pile's client share took $(attack_field g3 pile pile_us) us"
+	check_ge "selfmerge: pairs merged" "$(attack_field g3 selfmerge merged)" 1000
+	check_eq "selfmerge: no memory beyond max_pages" "$(attack_field g3 selfmerge over_allocation)" 0
+	check_eq "selfmerge: Xen refused to populate beyond it" "$(attack_field g3 selfmerge refused)" 1
+
+	check_ge "fuzz: hypercalls issued" "$(attack_field g3 fuzz calls)" 1000000
+	check_eq "fuzz: its own pages hold what it wrote" "$(attack_field g3 fuzz wrong_pages)" 0
+	check_ge "fuzz: honest guests checked their files meanwhile" "$(result fuzz_concurrent_checks)" 1
+	echo "INFO hostile: fuzz $(attack_lines g3 fuzz | tail -1 | cut -d' ' -f3-)"
+	echo "INFO hostile: longest single Satori hypercall in the run: $(attack_lines g3 '[a-z]*' | tr ' ' '\n' | sed -n 's/^max_us=//p' | sort -n | tail -1) us"
+
+	check_eq "every shared frame accounted to live guests' pages" "$(result frames_unaccounted)" 0
+	check_eq "no index entry without an owner" "$(result index_unowned)" 0
+	for g in g1 g2 g4; do
+		check_eq "guest $g's files read correctly at every check" \
+			"$(guest_log $g | grep '^SATORI-GUEST check ' | grep -vc ' wrong=0 ')" 0
+	done
+	check_guest_kunit g3
+fi
