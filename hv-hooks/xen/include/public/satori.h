@@ -75,7 +75,8 @@ typedef struct satori_query satori_query_t;
 /* One page of a batch: a gfn of the named domain and its content hash. */
 struct satori_page {
     uint64_t gfn;
-    uint64_t hash; /* xxh64 (seed 0) of the page's 4 KiB; only a hint */
+    uint64_t hash; /* xxh64 (seed 0) of the page's 4 KiB, bit 63 not
+                    * counted (a caller may clear it); only a hint */
 };
 typedef struct satori_page satori_page_t;
 

@@ -55,7 +55,8 @@
  *
  * Memory: the index is allocated once at boot (satori_index_slots=, a
  * power of two) and each domain may hold satori_domain_limit= entries of
- * it; per-domain state is a few counters allocated at first use, freed
+ * it (when it is full, a domain below its fair share takes an entry of one
+ * above it: satori_index.h); per-domain state is a few counters allocated at first use, freed
  * with the domain. The sharing metadata memory sharing allocates (per
  * shared frame and per shared gfn) is bounded by the domain's allocation:
  * shared gfns count against max_pages (satori_over_allocation()).
@@ -255,7 +256,10 @@ static bool gfns_equal(struct domain *a, gfn_t ga, struct domain *b, gfn_t gb)
     return equal;
 }
 
-/* Does (d, gfn) hold RAM whose xxh64 (seed 0) is hash? */
+/*
+ * Does (d, gfn) hold RAM whose xxh64 (seed 0) is hash? Bit 63 is not
+ * compared (public/satori.h: guests may clear it).
+ */
 static bool gfn_has_hash(struct domain *d, gfn_t gfn, uint64_t hash)
 {
     struct page_info *pg;
@@ -269,7 +273,7 @@ static bool gfn_has_hash(struct domain *d, gfn_t gfn, uint64_t hash)
     {
         const void *va = map_domain_page(page_to_mfn(pg));
 
-        ok = xxh64(va, PAGE_SIZE, 0) == hash;
+        ok = !((xxh64(va, PAGE_SIZE, 0) ^ hash) << 1);
         unmap_domain_page(va);
     }
     put_page(pg);
