@@ -8,6 +8,7 @@
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
+#include <linux/random.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
 #include <xen/grant_table.h>
@@ -26,6 +27,24 @@ static bool satori_hints = true;
 module_param(satori_hints, bool, 0644);
 MODULE_PARM_DESC(satori_hints,
 		 "Take block hints (page hashes) from a Satori backend (default on)");
+
+/*
+ * Test knobs: make this frontend hostile, as a tenant's own kernel could
+ * be, so the lab can show that blkback keeps serving correct data to it
+ * and to everyone else (docs/security.md). Both off by default.
+ */
+static bool satori_hints_scribble;
+module_param(satori_hints_scribble, bool, 0644);
+MODULE_PARM_DESC(satori_hints_scribble,
+		 "Test only: fill the hint area with random bytes before every read (default off)");
+
+static bool satori_hints_bad_refs;
+module_param(satori_hints_bad_refs, bool, 0444);
+MODULE_PARM_DESC(satori_hints_bad_refs,
+		 "Test only: advertise hint-area grant references that do not exist (default off)");
+
+/* A grant reference no frontend has: far beyond any grant table. */
+#define SATORI_BAD_REF_OFFSET 0x7fff0000u
 
 /* blkfront's NO_ASSOCIATED_ID: the request was not split in two. */
 #define NO_EXTRA_ID (~0UL)
@@ -106,7 +125,10 @@ int satori_blkfront_write_nodes(struct xenbus_transaction xbt,
 	}
 	for (i = 0; i < h->nr_pages; i++) {
 		snprintf(name, sizeof(name), "satori-hint-ref-%u", i);
-		err = xenbus_printf(xbt, dir, name, "%u", h->refs[i]);
+		err = xenbus_printf(xbt, dir, name, "%u",
+				    READ_ONCE(satori_hints_bad_refs) ?
+				    h->refs[i] + SATORI_BAD_REF_OFFSET :
+				    h->refs[i]);
 		if (err)
 			return err;
 	}
@@ -151,6 +173,11 @@ void satori_blkfront_queue_read(struct satori_blkfront_hints *h,
 
 	if (!h)
 		return;
+	if (READ_ONCE(satori_hints_scribble)) {
+		/* Slots of requests in flight too: their hints become lies. */
+		get_random_bytes(h->area, h->nr_pages * XEN_PAGE_SIZE);
+		h->enabled = !on; /* the flags word is random now */
+	}
 	if (on != h->enabled) {
 		satori_hint_set_enabled(h->area, on);
 		h->enabled = on;

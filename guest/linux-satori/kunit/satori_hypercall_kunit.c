@@ -249,49 +249,84 @@ static bool refused_when_cannot_share(struct kunit *test, struct page *a,
 }
 
 /*
+ * Pages for the liar and squatter cases: a honest (salted, so no other
+ * domain holds its content), b garbage, c a copy of a. The registration
+ * of a and b (in the order given) keeps one entry and counts one
+ * mismatch; done is what Xen must answer for that batch.
+ */
+struct trio {
+	struct page *a, *b, *c;
+};
+
+static void trio_get(struct kunit *test, struct trio *t, u8 honest, u8 junk)
+{
+	t->a = filled_page(test, honest);
+	t->b = filled_page(test, junk);
+	t->c = filled_page(test, honest);
+	get_random_bytes(page_address(t->a), 16);
+	memcpy(page_address(t->c), page_address(t->a), PAGE_SIZE);
+}
+
+static void trio_put(struct trio *t)
+{
+	/* a and c may share a frame: unshare (write) before freeing. */
+	memset(page_address(t->a), 0, PAGE_SIZE);
+	memset(page_address(t->c), 0, PAGE_SIZE);
+	__free_page(t->a);
+	__free_page(t->b);
+	__free_page(t->c);
+}
+
+static void register_keeps_one(struct kunit *test, struct satori_page *p,
+			       u32 done)
+{
+	struct satori_domain_stats before, after;
+	struct satori_batch_op op;
+
+	KUNIT_ASSERT_EQ(test, my_stats(&before), 0);
+	KUNIT_ASSERT_EQ(test, do_batch(SATORI_OP_register, p, 2, &op), 0);
+	KUNIT_EXPECT_EQ(test, op.done, done);
+	KUNIT_EXPECT_EQ(test, op.shared, 0u);
+	KUNIT_ASSERT_EQ(test, my_stats(&after), 0);
+	KUNIT_EXPECT_EQ(test, after.mismatched, before.mismatched + 1);
+	KUNIT_EXPECT_EQ(test, after.indexed, before.indexed + 1);
+}
+
+/* c registered under a's hash merges (with a, the canonical page). */
+static void copy_merges(struct kunit *test, struct trio *t)
+{
+	struct satori_page p = { .gfn = gfn_of(t->c), .hash = page_hash(t->a) };
+	struct satori_batch_op op;
+
+	KUNIT_ASSERT_EQ(test, do_batch(SATORI_OP_register, &p, 1, &op), 0);
+	KUNIT_EXPECT_EQ(test, op.shared, 1u);
+}
+
+/*
  * A liar costs only itself the merge: b registers under a's true hash
  * after a did; Xen finds a still matches, drops b's entry (not done,
  * mismatched) and keeps a, so c (equal to a) still merges with a.
  */
 static void liar_costs_only_itself(struct kunit *test)
 {
-	struct page *a, *b, *c;
 	struct satori_page p[2];
-	struct satori_domain_stats before, after;
 	struct satori_batch_op op;
+	struct trio t;
 
-	a = filled_page(test, 0x71);
-	b = filled_page(test, 0x17);
-	c = filled_page(test, 0x71);
-	if (!refused_when_cannot_share(test, a, b))
+	trio_get(test, &t, 0x71, 0x17);
+	if (!refused_when_cannot_share(test, t.a, t.b))
 		goto out;
-	p[0].gfn = gfn_of(a);
-	p[1].gfn = gfn_of(b);
-	/* Salted content: other domains' pages must not interfere. */
-	get_random_bytes(page_address(a), 16);
-	memcpy(page_address(c), page_address(a), PAGE_SIZE);
-	p[0].hash = p[1].hash = page_hash(a);
-	KUNIT_ASSERT_EQ(test, my_stats(&before), 0);
-	KUNIT_ASSERT_EQ(test, do_batch(SATORI_OP_register, p, 2, &op), 0);
-	KUNIT_EXPECT_EQ(test, op.done, 1u);
-	KUNIT_EXPECT_EQ(test, op.shared, 0u);
-	KUNIT_ASSERT_EQ(test, my_stats(&after), 0);
-	KUNIT_EXPECT_EQ(test, after.mismatched, before.mismatched + 1);
-	KUNIT_EXPECT_EQ(test, after.indexed, before.indexed + 1);
+	p[0] = (struct satori_page){ gfn_of(t.a), page_hash(t.a) };
+	p[1] = (struct satori_page){ gfn_of(t.b), page_hash(t.a) };
+	register_keeps_one(test, p, 1);
 	/* The liar holds no entry: releasing it finds nothing. */
 	KUNIT_EXPECT_EQ(test, do_batch(SATORI_OP_release, &p[1], 1, &op), 0);
 	KUNIT_EXPECT_EQ(test, op.done, 0u);
-	p[1].gfn = gfn_of(c);
-	KUNIT_ASSERT_EQ(test, do_batch(SATORI_OP_register, &p[1], 1, &op), 0);
-	KUNIT_EXPECT_EQ(test, op.shared, 1u);
-	KUNIT_EXPECT_TRUE(test, page_is(b, 0x17));
-	memset(page_address(a), 0, PAGE_SIZE); /* unshare before freeing */
-	memset(page_address(c), 0, PAGE_SIZE);
+	copy_merges(test, &t);
+	KUNIT_EXPECT_TRUE(test, page_is(t.b, 0x17));
 	do_batch(SATORI_OP_release, p, 1, &op);
 out:
-	__free_page(a);
-	__free_page(b);
-	__free_page(c);
+	trio_put(&t);
 }
 
 /*
@@ -301,39 +336,21 @@ out:
  */
 static void squatter_loses_its_slot(struct kunit *test)
 {
-	struct page *a, *b, *c;
 	struct satori_page p[2];
-	struct satori_domain_stats before, after;
 	struct satori_batch_op op;
+	struct trio t;
 
-	a = filled_page(test, 0x72);
-	b = filled_page(test, 0x27);
-	c = filled_page(test, 0x72);
-	if (!refused_when_cannot_share(test, a, b))
+	trio_get(test, &t, 0x72, 0x27);
+	if (!refused_when_cannot_share(test, t.a, t.b))
 		goto out;
-	get_random_bytes(page_address(a), 16);
-	memcpy(page_address(c), page_address(a), PAGE_SIZE);
-	p[0].gfn = gfn_of(b);
-	p[1].gfn = gfn_of(a);
-	p[0].hash = p[1].hash = page_hash(a);
-	KUNIT_ASSERT_EQ(test, my_stats(&before), 0);
-	KUNIT_ASSERT_EQ(test, do_batch(SATORI_OP_register, p, 2, &op), 0);
-	KUNIT_EXPECT_EQ(test, op.done, 2u);
-	KUNIT_EXPECT_EQ(test, op.shared, 0u);
-	KUNIT_ASSERT_EQ(test, my_stats(&after), 0);
-	KUNIT_EXPECT_EQ(test, after.mismatched, before.mismatched + 1);
-	KUNIT_EXPECT_EQ(test, after.indexed, before.indexed + 1);
-	p[0].gfn = gfn_of(c);
-	KUNIT_ASSERT_EQ(test, do_batch(SATORI_OP_register, p, 1, &op), 0);
-	KUNIT_EXPECT_EQ(test, op.shared, 1u);
-	KUNIT_EXPECT_TRUE(test, page_is(b, 0x27));
-	memset(page_address(a), 0, PAGE_SIZE);
-	memset(page_address(c), 0, PAGE_SIZE);
+	p[0] = (struct satori_page){ gfn_of(t.b), page_hash(t.a) };
+	p[1] = (struct satori_page){ gfn_of(t.a), page_hash(t.a) };
+	register_keeps_one(test, p, 2);
+	copy_merges(test, &t);
+	KUNIT_EXPECT_TRUE(test, page_is(t.b, 0x27));
 	do_batch(SATORI_OP_release, &p[1], 1, &op);
 out:
-	__free_page(a);
-	__free_page(b);
-	__free_page(c);
+	trio_put(&t);
 }
 
 /*

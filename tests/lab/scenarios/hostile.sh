@@ -22,7 +22,8 @@ step guests-create
 GROUP_g4=2
 create_guest g1 /dev/vda "$wl"
 create_guest g2 /dev/vdb "$wl"
-create_guest g3 /dev/vdc "$wl" 'extra="console=hvc0 quiet xen_privcmd.unrestricted=1"'
+# g3's blkfront also advertises hint-area grants that do not exist.
+create_guest g3 /dev/vdc "$wl" 'extra="console=hvc0 quiet xen_privcmd.unrestricted=1 xen_blkfront.satori_hints_bad_refs=1"'
 create_guest g4 /dev/vdd "$wl" 'extra="console=hvc0 quiet xen_privcmd.unrestricted=1"'
 for g in g1 g2 g3 g4; do
 	wait_console "$g" "SATORI-GUEST hostile ready" 300 || fail "guest $g did not get ready"
@@ -63,11 +64,21 @@ for f in $LIAR_FILES; do
 	done
 done
 
-# g4 reads everything in a group of its own.
+# g4 reads everything in a group of its own, while its blkfront scribbles
+# random bytes over its hint area before every request (its hints lie).
 step other-group
+guest_command g4 "knob satori_hints_scribble 1" "SATORI-GUEST knob "
 guest_command g4 "read 1 200" "SATORI-GUEST read first=1 "
+guest_command g4 "knob satori_hints_scribble 0" "SATORI-GUEST knob "
 result g4_shared "$(satori_stat 'dom("g4")["shared"]')"
 result g4_registered "$(satori_stat 'dom("g4")["registered"]')"
+
+# g3's disk: blkback refused its bad hint grants and serves it plainly.
+step bad-refs
+id=$(xl domid g3) || fail "no domain g3"
+result g3_hints_active "$(xenstore-read /local/domain/0/backend/vbd/$id/51712/satori-hints-active 2>/dev/null || echo none)"
+result g3_nr_refs "$(xenstore-read /local/domain/$id/device/vbd/51712/satori-hint-nr-refs 2>/dev/null || echo none)"
+guest_command g3 "read 1 200" "SATORI-GUEST read first=1 "
 
 # A file page already shared with g1 and g2 made the client of a share.
 step crossshare
@@ -111,7 +122,7 @@ for g in g1 g2 g3 g4; do xl unpause "$g" || fail "cannot unpause $g"; done
 audit_sharing after_attacks
 
 step final-checks
-for g in g1 g2 g4; do
+for g in g1 g2 g3 g4; do
 	guest_command "$g" check "SATORI-GUEST check "
 done
 for g in g1 g2 g3 g4; do

@@ -52,9 +52,17 @@ if lab_boot $LAB_NAME --scenario hostile --guests 4 --timeout 3000 \
 	echo "INFO hostile: fuzz $(attack_lines g3 fuzz | tail -1 | cut -d' ' -f3-)"
 	echo "INFO hostile: longest single Satori hypercall in the run: $(attack_lines g3 '[a-z]*' | tr ' ' '\n' | sed -n 's/^max_us=//p' | sort -n | tail -1) us"
 
+	# Hostile frontends: bad grant references, a scribbled hint area.
+	check_ge "bad refs: g3's frontend advertised a (bad) hint area of N pages" "$(result g3_nr_refs)" 1
+	check "bad refs: blkback mapped no hint area for g3 (satori-hints-active: $(result g3_hints_active))" \
+		test "$(result g3_hints_active)" != 1
+	check_eq "bad refs: g3 received no hint" "$(guest_field g3 "read first=1" hints)" 0
+	check_eq "scribbler: g4 turned scribbling on" "$(guest_log g4 | grep -c '^SATORI-GUEST knob satori_hints_scribble=Y')" 1
+	echo "INFO hostile: g4 received $(guest_field g4 "read first=1" hints) hints while it scribbled over its hint area"
+
 	check_eq "every shared frame accounted to live guests' pages" "$(result frames_unaccounted)" 0
 	check_eq "no index entry without an owner" "$(result index_unowned)" 0
-	for g in g1 g2 g4; do
+	for g in g1 g2 g3 g4; do
 		check_eq "guest $g's files read correctly at every check" \
 			"$(guest_log $g | grep '^SATORI-GUEST check ' | grep -vc ' wrong=0 ')" 0
 	done

@@ -9,6 +9,8 @@
 #                     cache); the first sums of each file are kept
 #   check             read every file read so far again and compare with
 #                     its first sums
+#   knob NAME VALUE   write VALUE to blkfront's module parameter NAME
+#                     (the test-only hostile-frontend knobs)
 #   done              end the workload
 # Files are numbered from 1 in sorted order; every guest sees the same list.
 say() { echo "SATORI-GUEST $*"; }
@@ -38,7 +40,7 @@ while read -r cmd args </dev/hvc0; do
 		awk 'FILENAME == ARGV[1] { seen[$2] = 1; next } !($2 in seen)' /tmp/first /tmp/sums >/tmp/new
 		cat /tmp/new >>/tmp/first
 		sleep 2 # Satori registers behind the reads
-		say "read first=$1 last=$2 sum=$sum registered=$(sysfs registered) shared=$(sysfs shared)"
+		say "read first=$1 last=$2 sum=$sum hints=$(sysfs hints_received) registered=$(sysfs registered) shared=$(sysfs shared)"
 		;;
 	check)
 		# a file whose sum changed, or that cannot be read, counts
@@ -48,6 +50,12 @@ while read -r cmd args </dev/hvc0; do
 			wrong=$(md5sum $(awk '{ print $2 }' /tmp/first) 2>/dev/null | diff /tmp/first - | grep -c '^-[0-9a-f]')
 		fi
 		say "check wrong=$wrong files=$(wc -l </tmp/first)"
+		;;
+	knob)
+		# shellcheck disable=SC2086
+		set -- $args
+		echo "$2" >"/sys/module/xen_blkfront/parameters/$1"
+		say "knob $1=$(cat "/sys/module/xen_blkfront/parameters/$1")"
 		;;
 	done) break ;;
 	esac
