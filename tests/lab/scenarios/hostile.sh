@@ -111,6 +111,11 @@ while [ "$(grep -c "hostile run-done sub=fuzz " "$(console_log g3)")" -le "$n" ]
 done
 result fuzz_concurrent_checks "$checks"
 
+# Last for g3 (its p2m cannot grow afterwards): an empty paging pool, then
+# nominations that must split superpages.
+step pool
+attack pool 256
+
 # consistent: the guests paused, so the counters hold still.
 step consistent
 for g in g1 g2 g3 g4; do xl pause "$g" || fail "cannot pause $g"; done
