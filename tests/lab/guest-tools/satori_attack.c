@@ -52,13 +52,15 @@
  *	before (squat) or after (liar, three times over) the other guests
  *	read FILE. With HOLD, a child keeps the garbage mapped HOLD seconds
  *	after the program ends.
- *   oracle FILE
- *	Exact copies of FILE's pages (read with O_DIRECT, past this guest's
- *	page cache) registered under their true hashes: how many merge says
- *	whether other domains of this guest's trust group hold FILE, and
- *	must say nothing about other groups.
+ *   oracle FILE...
+ *	Exact copies of the files' distinct pages that are not one repeated
+ *	byte (read with O_DIRECT, past this guest's page cache) registered
+ *	under their true hashes: how many merge says whether other domains
+ *	of this guest's trust group hold the files, and must say nothing
+ *	about other groups.
  *   pool [PAIRS]
- *	Empties the domain's paging pool (one page populated in each of
+ *	Gives 4096 of its pages back to Xen (for room under max_pages),
+ *	empties the domain's paging pool (one page populated in each of
  *	many new 2 MiB regions, each needing a new p2m table), then
  *	registers PAIRS (default 256) pairs of equal pages: nominating a
  *	gfn inside a superpage must split it, and the split finds no pool
@@ -1313,12 +1315,6 @@ static void hold_pages(unsigned int seconds)
 	_exit(0);
 }
 
-/*
- * squat and liar register garbage under FILE's true hashes; oracle
- * registers exact copies instead, read past this guest's page cache: how
- * many merge tells whether other domains hold FILE (the content oracle
- * trust groups close).
- */
 static int cmd_squat(const char *sub, const char *path, unsigned int rounds,
 		     unsigned int hold)
 {
@@ -1336,10 +1332,7 @@ static int cmd_squat(const char *sub, const char *path, unsigned int rounds,
 	if (!pages)
 		fail("out of memory");
 	g = locked_pages(n, false);
-	if (!strcmp(sub, "oracle"))
-		memcpy(g, buf, n * PAGE);
-	else
-		fill_random(g, n * PAGE);
+	fill_random(g, n * PAGE);
 	for (i = 0; i < n; i++)
 		pages[i] = (struct satori_page){ gfn_of(g + i * PAGE),
 						 key_of(buf + i * PAGE) };
@@ -1362,6 +1355,82 @@ static int cmd_squat(const char *sub, const char *path, unsigned int rounds,
 	       after.mismatched - before.mismatched, direct, hold);
 	print_tail(cnt);
 	hold_pages(hold);
+	return 0;
+}
+
+/* ---- oracle ---- */
+
+/* One byte repeated: a page every domain holds, which says nothing. */
+static bool is_fill(const uint8_t *page)
+{
+	size_t i;
+
+	for (i = 1; i < PAGE; i++)
+		if (page[i] != page[0])
+			return false;
+	return true;
+}
+
+/*
+ * Exact copies of the distinct, non-fill pages of FILE... (read past this
+ * guest's page cache, so its kernel registers nothing of them), registered
+ * under their true hashes in one go: how many merge tells whether other
+ * domains of this guest's trust group hold the files.
+ */
+static int cmd_oracle(char **paths, int npaths)
+{
+	uint64_t map[SATORI_BATCH_MAX / 64], *keys, shared_all = 0;
+	size_t n = 0, cap = 0, m, i, j;
+	struct satori_page *pages;
+	uint8_t *copies, *buf;
+	uint32_t shared, nr;
+	bool direct = true, d;
+	int f;
+
+	print_start("oracle");
+	for (f = 0; f < npaths; f++) {
+		buf = read_file(paths[f], SQUAT_PAGES_MAX, &m, &d);
+		munmap(buf, m * PAGE);
+		cap += m;
+	}
+	copies = locked_pages(cap ? cap : 1, false);
+	keys = calloc(cap + 1, sizeof(*keys));
+	pages = calloc(cap + 1, sizeof(*pages));
+	if (!keys || !pages)
+		fail("out of memory");
+	for (f = 0; f < npaths; f++) {
+		buf = read_file(paths[f], SQUAT_PAGES_MAX, &m, &d);
+		direct = direct && d;
+		for (i = 0; i < m && n < cap; i++) {
+			const uint8_t *pg = buf + i * PAGE;
+			uint64_t k = key_of(pg);
+
+			if (is_fill(pg))
+				continue;
+			for (j = 0; j < n && keys[j] != k; j++)
+				;
+			if (j < n)
+				continue;	/* a duplicate: it would merge */
+			memcpy(copies + n * PAGE, pg, PAGE);
+			keys[n] = k;
+			pages[n] = (struct satori_page){
+				gfn_of(copies + n * PAGE), k };
+			n++;
+		}
+		munmap(buf, m * PAGE);
+	}
+	for (i = 0; i < n; i += nr) {
+		nr = n - i < SATORI_BATCH_MAX ? n - i : SATORI_BATCH_MAX;
+		self_batch(SATORI_OP_register, pages + i, nr, map, NULL,
+			   &shared);
+		shared_all += shared;
+	}
+	release_all(pages, n);
+	free(keys);
+	free(pages);
+	printf("SATORI-ATTACK oracle files=%d pages=%zu shared=%" PRIu64
+	       " direct=%d", npaths, n, shared_all, direct);
+	print_tail(cnt);
 	return 0;
 }
 
@@ -1511,6 +1580,31 @@ static size_t spread(uint64_t *gfns, size_t cap, long *rc)
 	return n;
 }
 
+/* Populates gfns[0..n) again, one page each; how many took. */
+static size_t refill(const uint64_t *gfns, size_t n)
+{
+	struct xen_memory_reservation r = {
+		.nr_extents = 1,
+		.domid = SATORI_DOMID_SELF,
+	};
+	uint64_t g;
+	size_t i, done = 0;
+
+	for (i = 0; i < n; i++) {
+		g = gfns[i];
+		r.extent_start = P(&g);
+		done += memory_op(XENMEM_populate_physmap, P(&r)) == 1;
+	}
+	return done;
+}
+
+/*
+ * Pages given back to Xen to make room under max_pages for the spread
+ * (a guest is allocated up to its max). Locked and never touched while
+ * they are gone; refilled before the program ends.
+ */
+#define POOL_DONORS 4096
+
 static int cmd_pool(size_t pairs)
 {
 	struct satori_domain_stats before, after;
@@ -1518,8 +1612,10 @@ static int cmd_pool(size_t pairs)
 	size_t n = 2 * pairs, i, cap = 65536, populated, back;
 	struct satori_page *pages;
 	uint32_t shared, merged = 0;
-	long stop_rc;
-	uint8_t *a;
+	static uint64_t donor_gfns[POOL_DONORS];
+	long stop_rc, max_pages, tot, headroom;
+	size_t given, refilled;
+	uint8_t *a, *donors;
 
 	print_start("pool");
 	pages = calloc(n, sizeof(*pages));
@@ -1535,8 +1631,16 @@ static int cmd_pool(size_t pairs)
 		pages[i] = (struct satori_page){ gfn_of(a + i * PAGE),
 						 key_of(a + i * PAGE) };
 	}
+	donors = locked_pages(POOL_DONORS, false);
+	for (i = 0; i < POOL_DONORS; i++)
+		donor_gfns[i] = gfn_of(donors + i * PAGE);
+	given = shrink(donor_gfns, POOL_DONORS);
+	max_pages = self_memory_op(XENMEM_maximum_reservation);
 	populated = spread(gfns, cap, &stop_rc);
+	tot = self_memory_op(XENMEM_current_reservation);
 	self_stats(&before);
+	/* Room left under max_pages: > 0 means the pool, not it, ran out. */
+	headroom = max_pages - tot - (long)before.shared;
 	/* Nominating a gfn inside a superpage must split it: no pool left. */
 	for (i = 0; i < n; i += SATORI_BATCH_MAX) {
 		self_batch(SATORI_OP_register, pages + i,
@@ -1546,14 +1650,16 @@ static int cmd_pool(size_t pairs)
 	}
 	self_stats(&after);
 	back = shrink(gfns, populated);
+	refilled = refill(donor_gfns, POOL_DONORS);
 	release_all(pages, n);
 	free(gfns);
 	free(pages);
 
-	printf("SATORI-ATTACK pool pairs=%zu populated=%zu populate_rc=%ld "
-	       "merged=%u skipped=%" PRIu64 " returned=%zu",
-	       pairs, populated, stop_rc, merged,
-	       after.skipped - before.skipped, back);
+	printf("SATORI-ATTACK pool pairs=%zu given=%zu populated=%zu "
+	       "populate_rc=%ld headroom=%ld merged=%u skipped=%" PRIu64
+	       " returned=%zu refilled=%zu",
+	       pairs, given, populated, stop_rc, headroom, merged,
+	       after.skipped - before.skipped, back, refilled);
 	print_tail(cnt);
 	return 0;
 }
@@ -1568,7 +1674,7 @@ static void __attribute__((noreturn)) usage(void)
 		"       satori_attack pile [PAGES]\n"
 		"       satori_attack squat FILE [HOLD_SECONDS]\n"
 		"       satori_attack liar FILE [HOLD_SECONDS]\n"
-		"       satori_attack oracle FILE\n"
+		"       satori_attack oracle FILE...\n"
 		"       satori_attack selfmerge [PAIRS]\n"
 		"       satori_attack pool [PAIRS]\n"
 		"A hostile guest's attacks on the Satori hypercall; run as root\n"
@@ -1630,8 +1736,12 @@ int main(int argc, char **argv)
 		open_devices();
 		return cmd_pile(n);
 	}
-	if ((!strcmp(sub, "squat") || !strcmp(sub, "liar") ||
-	     !strcmp(sub, "oracle")) && (argc == 3 || argc == 4)) {
+	if (!strcmp(sub, "oracle") && argc >= 3) {
+		open_devices();
+		return cmd_oracle(argv + 2, argc - 2);
+	}
+	if ((!strcmp(sub, "squat") || !strcmp(sub, "liar")) &&
+	    (argc == 3 || argc == 4)) {
 		unsigned int hold = number(argc, argv, 3, 0);
 
 		open_devices();

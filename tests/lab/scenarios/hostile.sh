@@ -58,10 +58,9 @@ guest_command g2 "read 101 200" "SATORI-GUEST read first=101 "
 # guest that never read them. Inside their group (g3) they merge; from
 # another group (g4) nothing does, so nothing is learnt.
 step oracle
-for f in $LIAR_FILES; do
-	for g in g3 g4; do
-		guest_command "$g" "run oracle $gconv/$f" "hostile run-done sub=oracle "
-	done
+files=$(for f in $LIAR_FILES; do printf '%s ' "$gconv/$f"; done)
+for g in g3 g4; do
+	guest_command "$g" "run oracle $files" "hostile run-done sub=oracle "
 done
 
 # g4 reads everything in a group of its own, while its blkfront scribbles
@@ -111,10 +110,11 @@ while [ "$(grep -c "hostile run-done sub=fuzz " "$(console_log g3)")" -le "$n" ]
 done
 result fuzz_concurrent_checks "$checks"
 
-# Last for g3 (its p2m cannot grow afterwards): an empty paging pool, then
-# nominations that must split superpages.
+# Last (its p2m cannot grow afterwards), in g4, whose memory is mostly
+# still mapped by superpages: an empty paging pool, then nominations that
+# must split superpages.
 step pool
-attack pool 256
+guest_command g4 "run pool 2048" "hostile run-done sub=pool " 600
 
 # consistent: the guests paused, so the counters hold still.
 step consistent
