@@ -40,7 +40,7 @@
 #define __HYPERVISOR_satori_op 47
 
 #define SATORI_INTERFACE_MAJOR 1
-#define SATORI_INTERFACE_MINOR 2
+#define SATORI_INTERFACE_MINOR 3
 #define SATORI_INTERFACE_VERSION \
     ((SATORI_INTERFACE_MAJOR << 16) | SATORI_INTERFACE_MINOR)
 
@@ -179,7 +179,12 @@ struct satori_host_stats {
     uint64_t mismatched;
     uint64_t skipped;
     uint64_t cow_breaks;
-    uint64_t reserved[4];    /* IN: zero */
+    /* The surplus pool (1.3; were reserved, IN: zero): */
+    uint64_t pool_frames;    /* OUT: frames Xen may lend as volatile now:
+                              * min(saved, lent + free) - reserve, >= 0 */
+    uint64_t lent_frames;    /* OUT: volatile frames held by domains now */
+    uint64_t free_frames;    /* OUT: Xen's free heap frames now */
+    uint64_t reserve_frames; /* OUT: kept back (satori_surplus_reserve=) */
 };
 typedef struct satori_host_stats satori_host_stats_t;
 
@@ -216,5 +221,125 @@ struct satori_group_op {
     uint64_t reserved[2];    /* IN: zero */
 };
 typedef struct satori_group_op satori_group_op_t;
+
+/*
+ * Sharing entitlements and volatile frames (1.3).
+ *
+ * A frame shared by k gfns saves k - 1 frames, and each of the k gfns earns
+ * its domain (k - 1) / k of a frame: a domain's entitlement is the sum over
+ * the shared frames it uses, in units of 2^-32 frame, kept exact (the
+ * entitlements of all domains add up to the host's saved frames; see
+ * xen/common/satori/credit.c). It follows every share, copy-on-write
+ * break and domain death.
+ *
+ * The saved frames, less a reserve, are the surplus pool. A domain may
+ * keep clean data it can lose (a cache) in up to entitlement >> 32 pool
+ * frames: volatile frames. It puts a page's 4 KiB there under a 64-bit key
+ * of its own choosing and gets it back by key; Xen copies in and out, so a
+ * volatile frame is never mapped by any guest. Xen may take any volatile
+ * frame back at any moment (a copy-on-write break that finds no free
+ * frame, an entitlement or a pool that shrank, dom0's
+ * SATORI_OP_volatile_reclaim): its key then simply misses. A hit is never
+ * other data than the last put of that key by that domain.
+ *
+ * Keys are private to each domain; another domain's keys, data and
+ * counters are never visible to a guest.
+ */
+#define SATORI_OP_volatile_put 6
+#define SATORI_OP_volatile_get 7
+#define SATORI_OP_volatile_flush 8
+
+struct satori_vpage {
+    uint64_t key;  /* IN: the caller's name for the data */
+    uint64_t gfn;  /* IN: put: the page to copy from; get: the page to
+                    * copy into; flush: zero */
+    uint64_t hash; /* put: IN, kept with the data, unchecked; get: OUT,
+                    * on a hit, what the put gave; flush: zero */
+};
+typedef struct satori_vpage satori_vpage_t;
+
+/*
+ * SATORI_OP_volatile_put: keep a copy of each page under its key. A key
+ * already held is overwritten. A new key takes a pool frame while the
+ * domain holds fewer than its entitlement allows and the pool has one;
+ * otherwise it takes the domain's oldest volatile frame (whose key then
+ * misses: "replaced"); a domain that holds none and may take none stores
+ * nothing. Bit i of the map set: entry i is stored. done: entries stored.
+ *
+ * SATORI_OP_volatile_get: copy each key's data into its gfn, and let the
+ * volatile frame go (the data is back in the guest's memory): bit i set:
+ * entry i hit (its gfn now holds the data, its hash is filled in). A gfn
+ * shared with another page gets a private copy first; if that fails the
+ * entry misses. done: hits.
+ *
+ * SATORI_OP_volatile_flush: drop each key (writes, truncation): bit i set:
+ * entry i was held. done: entries dropped. Flushing a key that is not held
+ * is not an error.
+ *
+ * domid must be SATORI_DOMID_SELF: volatile frames belong to the guest
+ * that put them. Every entry is validated before anything changes: a gfn
+ * that is out of range or not the domain's ordinary RAM, or a non-zero
+ * IN-zero field, fails the whole batch (-EINVAL) with no effect. -E2BIG:
+ * nr above SATORI_BATCH_MAX. -EOPNOTSUPP: the domain cannot share memory
+ * (as for SATORI_OP_register). The -EFAULT rule of register applies to
+ * the map, the structure and (get) the entries' hash.
+ */
+struct satori_volatile_op {
+    uint16_t domid;    /* IN: SATORI_DOMID_SELF */
+    uint16_t pad;      /* IN: zero */
+    uint32_t nr;       /* IN: entries at pages, 1 .. SATORI_BATCH_MAX */
+    uint64_t pages;    /* IN: caller's address of nr struct satori_vpage */
+    uint64_t map;      /* IN: 0, or the caller's address of (nr + 63) / 64
+                        * uint64_t that Xen overwrites (see each sub-op) */
+    uint32_t done;     /* OUT */
+    uint32_t pad2;     /* IN: zero */
+    uint64_t reserved; /* IN: zero */
+};
+typedef struct satori_volatile_op satori_volatile_op_t;
+
+/*
+ * SATORI_OP_volatile_stats: a domain's entitlement and volatile frames.
+ * SATORI_DOMID_SELF, or (dom0 only) any domain. Cumulative counters count
+ * since the domain's first volatile put.
+ */
+#define SATORI_OP_volatile_stats 9
+
+struct satori_volatile_stats {
+    uint16_t domid;       /* IN: SATORI_DOMID_SELF or (dom0) a domain */
+    uint16_t pad[3];      /* IN: zero */
+    uint64_t entitlement; /* OUT: in 2^-32 frames (32.32 fixed point) */
+    uint64_t entitled;    /* OUT: volatile frames it may hold now:
+                           * entitlement >> 32 */
+    uint64_t held;        /* OUT: volatile frames it holds now */
+    uint64_t stored;      /* OUT: puts that stored (cumulative) */
+    uint64_t replaced;    /*      puts that took its own oldest frame */
+    uint64_t restored;    /*      gets that hit */
+    uint64_t missed;      /*      gets that missed */
+    uint64_t invalidated; /*      flushes that dropped a frame */
+    uint64_t reclaimed;   /*      frames Xen took back */
+    uint64_t reserved[4]; /* IN: zero */
+};
+typedef struct satori_volatile_stats satori_volatile_stats_t;
+
+/*
+ * SATORI_OP_volatile_reclaim: Xen takes volatile frames back into its free
+ * heap, at once: from the named domain, or (SATORI_DOMID_ANY) from the
+ * domains furthest above their entitlement first, then the oldest frames
+ * of all. Each frame's key misses from then on. Control domain only
+ * (-EPERM). At most SATORI_RECLAIM_MAX frames per call (-E2BIG).
+ */
+#define SATORI_OP_volatile_reclaim 10
+
+#define SATORI_DOMID_ANY 0x7FF4U
+#define SATORI_RECLAIM_MAX 65536
+
+struct satori_reclaim_op {
+    uint16_t domid;       /* IN: a domain, or SATORI_DOMID_ANY */
+    uint16_t pad[3];      /* IN: zero */
+    uint64_t frames;      /* IN: frames wanted, 1 .. SATORI_RECLAIM_MAX */
+    uint64_t taken;       /* OUT: frames taken (fewer if fewer are lent) */
+    uint64_t reserved[2]; /* IN: zero */
+};
+typedef struct satori_reclaim_op satori_reclaim_op_t;
 
 #endif /* __XEN_PUBLIC_SATORI_H__ */

@@ -7,11 +7,47 @@
 #ifndef __COMMON_SATORI_PRIVATE_H__
 #define __COMMON_SATORI_PRIVATE_H__
 
+#include <xen/list.h>
+#include <xen/rbtree.h>
+#include <xen/spinlock.h>
 #include <xen/types.h>
 
 #include <public/satori.h>
 
 struct domain;
+
+struct satori_counters {
+    uint64_t registered, released, merged, mismatched, skipped;
+};
+
+/* A domain's volatile frames (volatile.c). */
+struct satori_volatile {
+    spinlock_t lock;            /* everything below */
+    struct rb_root keys;        /* struct satori_vframe by key */
+    struct list_head fifo;      /* the same, oldest put first */
+    unsigned long held;         /* frames in keys */
+    bool dead;                  /* the domain is dying: hold nothing */
+    uint64_t stored, replaced, restored, missed, invalidated, reclaimed;
+};
+
+/* Satori's per-domain state, allocated at first use, freed with d. */
+struct satori_domain {
+    struct satori_counters c;   /* satori_lock (registry.c) */
+    uint32_t group;             /* satori_lock; SATORI_GROUP_ALONE or a group */
+    bool used;                  /* satori_lock; a registration was looked up */
+    atomic_t cow_breaks;
+    struct satori_volatile v;
+};
+
+/*
+ * May d name gfn in a sub-op? Ordinary RAM it owns, shared or not (a
+ * query: a populate-on-demand gfn is not RAM yet, and validating must not
+ * change d).
+ */
+bool satori_gfn_is_own_ram(struct domain *d, uint64_t gfn);
+
+/* d's Satori state, allocated (zeroed) on first use; NULL if no memory. */
+struct satori_domain *satori_domain_get(struct domain *d);
 
 /*
  * Allocates the index (boot, satori=on only). On failure Satori stays off
@@ -43,5 +79,46 @@ int satori_set_group(struct domain *d, uint32_t group);
 /* Fill in the OUT fields; d held by the caller. */
 void satori_get_domain_stats(struct domain *d, struct satori_domain_stats *s);
 void satori_get_host_stats(struct satori_host_stats *s);
+
+/*
+ * Entitlements (credit.c). satori_credit_init() allocates the per-domain
+ * ledger at boot (satori=on). satori_entitlement() is d's entitlement in
+ * 2^-32 frames; it changes under the frame hooks at any time, so it is a
+ * snapshot.
+ */
+int satori_credit_init(void);
+uint64_t satori_entitlement(domid_t domid);
+
+/*
+ * Volatile frames (volatile.c); the entry points validate and copy the
+ * arguments (satori.c), d is the caller itself, alive, held.
+ * put/get/flush: pages[0..nr) are already validated as d's RAM; map is
+ * zeroed by the caller and gets bit i set for each entry that was stored,
+ * hit or dropped; the return is that count. get writes each hit's hash
+ * into pages[i].hash.
+ */
+int satori_volatile_init(void);
+void satori_volatile_setup(struct satori_volatile *v);
+unsigned int satori_volatile_put(struct domain *d, struct satori_domain *sd,
+                                 const struct satori_vpage *pages,
+                                 unsigned int nr, uint64_t *map);
+unsigned int satori_volatile_get(struct domain *d, struct satori_domain *sd,
+                                 struct satori_vpage *pages, unsigned int nr,
+                                 uint64_t *map);
+unsigned int satori_volatile_flush(struct domain *d, struct satori_domain *sd,
+                                   const struct satori_vpage *pages,
+                                   unsigned int nr, uint64_t *map);
+/* Take up to nr frames back from d (or, d NULL, from whoever should pay). */
+unsigned long satori_volatile_take(struct domain *d, unsigned long nr);
+void satori_volatile_get_stats(struct domain *d,
+                               struct satori_volatile_stats *s);
+void satori_volatile_host_stats(struct satori_host_stats *s);
+/*
+ * An entitlement shrank (credit.c, under credit_lock): domains now above
+ * theirs give the difference back soon (a tasklet). Any context.
+ */
+void satori_volatile_shrunk(void);
+/* d is dying: every volatile frame of it goes back, none is taken again. */
+void satori_volatile_kill(struct domain *d);
 
 #endif /* __COMMON_SATORI_PRIVATE_H__ */

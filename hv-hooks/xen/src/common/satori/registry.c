@@ -82,17 +82,6 @@
 #include "private.h"
 #include "satori_index.h"
 
-struct satori_counters {
-    uint64_t registered, released, merged, mismatched, skipped;
-};
-
-struct satori_domain {
-    struct satori_counters c;   /* satori_lock */
-    uint32_t group;             /* satori_lock; SATORI_GROUP_ALONE or a group */
-    bool used;                  /* satori_lock; a registration was looked up */
-    atomic_t cow_breaks;
-};
-
 /* Index key of a domain alone in its group: cannot collide with a group. */
 #define SATORI_KEY_ALONE 0x80000000U
 
@@ -172,7 +161,7 @@ int __init satori_registry_init(void)
     return 0;
 }
 
-static struct satori_domain *satori_domain_get(struct domain *d)
+struct satori_domain *satori_domain_get(struct domain *d)
 {
     struct satori_domain *sd = ACCESS_ONCE(d->satori), *old;
 
@@ -182,6 +171,7 @@ static struct satori_domain *satori_domain_get(struct domain *d)
     if ( !sd )
         return NULL;
     sd->group = opt_default_group;
+    satori_volatile_setup(&sd->v);
     old = cmpxchg(&d->satori, NULL, sd);
     if ( old )
     {
@@ -204,7 +194,7 @@ static uint32_t group_key(const struct domain *d,
  * query, never an allocation: a populate-on-demand gfn is not RAM yet, and
  * validating a batch must not change the domain.
  */
-static bool gfn_is_own_ram(struct domain *d, uint64_t gfn)
+bool satori_gfn_is_own_ram(struct domain *d, uint64_t gfn)
 {
     struct page_info *page;
     p2m_type_t t;
@@ -382,7 +372,7 @@ int satori_register(struct domain *d, const struct satori_page *pages,
     if ( !is_hvm_domain(d) || !hap_enabled(d) )
         return -EOPNOTSUPP;
     for ( i = 0; i < nr; i++ )
-        if ( !gfn_is_own_ram(d, pages[i].gfn) )
+        if ( !satori_gfn_is_own_ram(d, pages[i].gfn) )
             return -EINVAL;
     sd = satori_domain_get(d);
     if ( !sd )
@@ -552,10 +542,16 @@ void satori_domain_kill(struct domain *d)
     spin_lock(&satori_lock);
     satori_index_remove_owner(&index, d->domain_id);
     spin_unlock(&satori_lock);
+    satori_volatile_kill(d);
 }
 
 void satori_domain_destroy(struct domain *d)
 {
+    /* Its gfns all left their shared frames in domain_relinquish. */
+    if ( satori_enabled() && d->domain_id < DOMID_FIRST_RESERVED &&
+         satori_entitlement(d->domain_id) )
+        printk(XENLOG_ERR "Satori: %pd destroyed with entitlement %#"PRIx64"\n",
+               d, satori_entitlement(d->domain_id));
     xfree(d->satori);
     d->satori = NULL;
 }

@@ -27,6 +27,8 @@
 #include <xen/string.h>
 #include <xen/xmalloc.h>
 
+#include <asm/hap.h>
+
 #include <public/satori.h>
 
 #include "private.h"
@@ -58,7 +60,9 @@ static int __init cf_check satori_init(void)
     if ( satori_bad_param )
         printk(XENLOG_ERR "Satori: invalid satori=%s (expected on or off); Satori is off\n",
                satori_bad_value);
-    if ( opt_satori && satori_registry_init() )
+    if ( opt_satori &&
+         (satori_registry_init() || satori_credit_init() ||
+          satori_volatile_init()) )
     {
         printk(XENLOG_ERR "Satori: cannot start; Satori is off\n");
         opt_satori = false;
@@ -199,13 +203,13 @@ static long satori_host_stats(XEN_GUEST_HANDLE_PARAM(void) arg)
 
     if ( !is_control_domain(current->domain) )
         return -EPERM;
+    /* Every field is OUT (the pool's were IN: zero before 1.3). */
     if ( copy_from_guest(&s, arg, 1) )
         return -EFAULT;
-    if ( s.reserved[0] || s.reserved[1] || s.reserved[2] || s.reserved[3] )
-        return -EINVAL;
 
     memset(&s, 0, sizeof(s));
     satori_get_host_stats(&s);
+    satori_volatile_host_stats(&s);
 
     return __copy_to_guest(arg, &s, 1) ? -EFAULT : 0;
 }
@@ -234,6 +238,131 @@ static long satori_group(XEN_GUEST_HANDLE_PARAM(void) arg)
     return rc;
 }
 
+/*
+ * SATORI_OP_volatile_put, _get, _flush: the caller's own volatile frames.
+ * Everything is copied in and validated, and the OUT places probed, before
+ * anything changes.
+ */
+static long satori_do_volatile(unsigned int cmd,
+                               XEN_GUEST_HANDLE_PARAM(void) arg)
+{
+    struct satori_volatile_op op;
+    struct satori_vpage *pages;
+    uint64_t map[SATORI_BATCH_MAX / 64] = {};
+    struct domain *d = current->domain;
+    struct satori_domain *sd;
+    XEN_GUEST_HANDLE_PARAM(void) list;
+    unsigned int i;
+    long rc = 0;
+
+    if ( copy_from_guest(&op, arg, 1) )
+        return -EFAULT;
+    if ( op.domid != SATORI_DOMID_SELF || op.pad || op.pad2 ||
+         op.reserved || !op.nr )
+        return -EINVAL;
+    if ( op.nr > SATORI_BATCH_MAX )
+        return -E2BIG;
+    if ( !is_hvm_domain(d) || !hap_enabled(d) )
+        return -EOPNOTSUPP;
+
+    if ( __copy_to_guest(arg, &op, 1) ||
+         (op.map && copy_to_guest(guest_handle_from_ptr(op.map, void), map,
+                                  (op.nr + 63) / 64)) )
+        return -EFAULT;
+
+    list = guest_handle_from_ptr(op.pages, void);
+    pages = xmalloc_array(struct satori_vpage, op.nr);
+    if ( !pages )
+        return -ENOMEM;
+    if ( copy_from_guest(pages, list, op.nr) ||
+         (cmd == SATORI_OP_volatile_get && copy_to_guest(list, pages, op.nr)) )
+    {
+        xfree(pages);
+        return -EFAULT;
+    }
+    for ( i = 0; i < op.nr && !rc; i++ )
+        if ( cmd == SATORI_OP_volatile_flush
+             ? pages[i].gfn || pages[i].hash
+             : !satori_gfn_is_own_ram(d, pages[i].gfn) )
+            rc = -EINVAL;
+    sd = rc ? NULL : satori_domain_get(d);
+    if ( !rc && !sd )
+        rc = -ENOMEM;
+    if ( rc )
+    {
+        xfree(pages);
+        return rc;
+    }
+
+    if ( cmd == SATORI_OP_volatile_put )
+        op.done = satori_volatile_put(d, sd, pages, op.nr, map);
+    else if ( cmd == SATORI_OP_volatile_get )
+        op.done = satori_volatile_get(d, sd, pages, op.nr, map);
+    else
+        op.done = satori_volatile_flush(d, sd, pages, op.nr, map);
+
+    /* The work is done; a caller that unmapped its buffers loses the report. */
+    if ( cmd == SATORI_OP_volatile_get && copy_to_guest(list, pages, op.nr) )
+        rc = -EFAULT;
+    xfree(pages);
+    if ( !rc && op.map &&
+         copy_to_guest(guest_handle_from_ptr(op.map, void), map,
+                       (op.nr + 63) / 64) )
+        rc = -EFAULT;
+    if ( !rc && __copy_to_guest(arg, &op, 1) )
+        rc = -EFAULT;
+    return rc;
+}
+
+static long satori_volatile_stats(XEN_GUEST_HANDLE_PARAM(void) arg)
+{
+    struct satori_volatile_stats s;
+    struct domain *d;
+    long rc;
+
+    if ( copy_from_guest(&s, arg, 1) )
+        return -EFAULT;
+    if ( s.pad[0] || s.pad[1] || s.pad[2] || s.reserved[0] ||
+         s.reserved[1] || s.reserved[2] || s.reserved[3] )
+        return -EINVAL;
+
+    d = satori_target(s.domid, &rc);
+    if ( !d )
+        return rc;
+    memset(&s.entitlement, 0,
+           sizeof(s) - offsetof(struct satori_volatile_stats, entitlement));
+    satori_volatile_get_stats(d, &s);
+    rcu_unlock_domain(d);
+
+    return __copy_to_guest(arg, &s, 1) ? -EFAULT : 0;
+}
+
+static long satori_volatile_reclaim_op(XEN_GUEST_HANDLE_PARAM(void) arg)
+{
+    struct satori_reclaim_op r;
+    struct domain *d = NULL;
+    long rc;
+
+    if ( !is_control_domain(current->domain) )
+        return -EPERM;
+    if ( copy_from_guest(&r, arg, 1) )
+        return -EFAULT;
+    if ( r.pad[0] || r.pad[1] || r.pad[2] || r.taken || r.reserved[0] ||
+         r.reserved[1] || !r.frames || r.domid == SATORI_DOMID_SELF )
+        return -EINVAL;
+    if ( r.frames > SATORI_RECLAIM_MAX )
+        return -E2BIG;
+    if ( __copy_to_guest(arg, &r, 1) )
+        return -EFAULT;
+    if ( r.domid != SATORI_DOMID_ANY && !(d = satori_target(r.domid, &rc)) )
+        return rc;
+
+    r.taken = satori_volatile_take(d, r.frames);
+    if ( d )
+        rcu_unlock_domain(d);
+    return __copy_to_guest(arg, &r, 1) ? -EFAULT : 0;
+}
+
 long do_satori_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     if ( cmd == SATORI_OP_query )
@@ -252,6 +381,14 @@ long do_satori_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
         return satori_host_stats(arg);
     case SATORI_OP_set_group:
         return satori_group(arg);
+    case SATORI_OP_volatile_put:
+    case SATORI_OP_volatile_get:
+    case SATORI_OP_volatile_flush:
+        return satori_do_volatile(cmd, arg);
+    case SATORI_OP_volatile_stats:
+        return satori_volatile_stats(arg);
+    case SATORI_OP_volatile_reclaim:
+        return satori_volatile_reclaim_op(arg);
     }
     return -EOPNOTSUPP;
 }

@@ -8,6 +8,7 @@
 #include <xen/types.h>
 
 struct domain;
+struct page_info;
 
 #ifdef CONFIG_SATORI
 
@@ -34,6 +35,30 @@ void satori_note_cow_break(struct domain *d);
 bool satori_over_allocation(const struct domain *d, unsigned long nr);
 
 /*
+ * Memory sharing moves gfns in and out of shared frames (pg, whose page
+ * lock the caller holds): Satori credits the savings (common/satori/
+ * credit.c). gfn_add: one gfn of d joins pg; -ENOMEM, nothing changed,
+ * if Satori's record of pg cannot grow. gfn_del: one gfn of d leaves.
+ * merge_prepare: make room in spg's record for every sharer of cpg
+ * (-ENOMEM, nothing changed); merge: every gfn of cpg has moved to spg.
+ * dispose: pg stops being shared (no gfn left). No-ops with satori=off.
+ */
+int satori_shared_gfn_add(struct page_info *pg, struct domain *d);
+void satori_shared_gfn_del(struct page_info *pg, struct domain *d);
+int satori_shared_merge_prepare(struct page_info *spg, struct page_info *cpg);
+void satori_shared_merge(struct page_info *spg, struct page_info *cpg);
+void satori_shared_dispose(struct page_info *pg);
+
+/*
+ * Xen needs nr free frames now (a copy-on-write break found none): take
+ * up to nr volatile frames back into the free heap, from domains above
+ * their entitlement first, then the oldest. Any context that may take a
+ * domain's volatile lock: never called with one held. Returns true if
+ * any frame was freed.
+ */
+bool satori_volatile_reclaim(unsigned long nr);
+
+/*
  * May memory sharing run on AMD NPT? Only for Satori: upstream supports it
  * on EPT alone, and satori=off must leave Xen as stock.
  */
@@ -54,6 +79,25 @@ static inline bool satori_over_allocation(const struct domain *d,
     return false;
 }
 static inline bool satori_npt_sharing(void) { return false; }
+static inline int satori_shared_gfn_add(struct page_info *pg,
+                                        struct domain *d)
+{
+    return 0;
+}
+static inline void satori_shared_gfn_del(struct page_info *pg,
+                                         struct domain *d) {}
+static inline int satori_shared_merge_prepare(struct page_info *spg,
+                                              struct page_info *cpg)
+{
+    return 0;
+}
+static inline void satori_shared_merge(struct page_info *spg,
+                                       struct page_info *cpg) {}
+static inline void satori_shared_dispose(struct page_info *pg) {}
+static inline bool satori_volatile_reclaim(unsigned long nr)
+{
+    return false;
+}
 
 #endif
 

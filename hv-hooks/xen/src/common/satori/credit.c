@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * credit.c: sharing entitlements, kept up to date as memory sharing moves
+ * gfns in and out of shared frames.
+ *
+ * A frame that backs k gfns saves k - 1 frames and credits each of its gfns'
+ * domains (k - 1) / k (lib/satori_credit.h: the split, exact in 2^-32
+ * frame units, and why the entitlements of all domains always add up to
+ * the saved frames). mem_sharing.c calls the hooks of xen/satori.h
+ * wherever a gfn joins or leaves a shared frame (patch 0007); each shared
+ * frame carries a record of its sharer domains (page_sharing_info's
+ * satori), so a change costs time linear in the frame's distinct sharer
+ * domains, however many gfns it backs. Nothing is ever recomputed by a
+ * scan.
+ *
+ * Locking: a frame's record is guarded by the shared page's lock, which
+ * every hook is called under. credit_lock guards the ledger (entitlement[])
+ * and is taken inside page locks only, never the other way round; it is a
+ * leaf: nothing is called with it held but the arithmetic and
+ * satori_volatile_shrunk() (which only schedules a tasklet).
+ *
+ * Memory: a record has an entry per sharer domain, and every entry stands
+ * for at least one of memory sharing's own gfn_info allocations, which
+ * count against their domain's max_pages (satori_over_allocation()).
+ */
+
+#include <xen/errno.h>
+#include <xen/lib.h>
+#include <xen/mm.h>
+#include <xen/satori.h>
+#include <xen/sched.h>
+#include <xen/spinlock.h>
+#include <xen/vmap.h>
+#include <xen/xmalloc.h>
+
+#include <asm/mem_sharing.h>
+
+#include "private.h"
+#include "satori_credit.h"
+
+static DEFINE_SPINLOCK(credit_lock);
+/* Entitlement of each domain id, in 2^-32 frames; credit_lock. */
+static uint64_t *entitlement;
+
+int __init satori_credit_init(void)
+{
+    entitlement = vzalloc(sizeof(*entitlement) * DOMID_FIRST_RESERVED);
+    return entitlement ? 0 : -ENOMEM;
+}
+
+uint64_t satori_entitlement(domid_t domid)
+{
+    if ( !entitlement || domid >= DOMID_FIRST_RESERVED )
+        return 0;
+    return ACCESS_ONCE(entitlement[domid]);
+}
+
+/* satori_credit_fn: credit_lock held. */
+static void credit(void *ctx, uint16_t owner, int64_t delta)
+{
+    bool *shrunk = ctx;
+
+    if ( owner >= DOMID_FIRST_RESERVED )
+        return;
+    entitlement[owner] += (uint64_t)delta;
+    if ( delta < 0 )
+        *shrunk = true;
+}
+
+static struct satori_frame **record(struct page_info *pg)
+{
+    return &pg->sharing->satori;
+}
+
+/* A record for pg with room for at least room sharers. -ENOMEM: as it was. */
+static int grow(struct page_info *pg, uint32_t room)
+{
+    struct satori_frame *f = *record(pg), *bigger;
+    uint32_t want = f ? f->room : 0;
+
+    if ( f && room <= f->room )
+        return 0;
+    if ( room > DOMID_FIRST_RESERVED )
+        return -ENOMEM;                 /* cannot happen: distinct domains */
+    want = max(max(want * 2, room), 2U);
+    want = min_t(uint32_t, want, DOMID_FIRST_RESERVED);
+    bigger = _xmalloc(satori_frame_size(want), __alignof__(*bigger));
+    if ( !bigger )
+        return -ENOMEM;
+    satori_frame_init(bigger, want);
+    if ( f )
+        satori_frame_move(bigger, f);
+    xfree(f);
+    *record(pg) = bigger;
+    return 0;
+}
+
+/* Run op on pg's record under credit_lock; trim if an entitlement shrank. */
+#define CREDIT(op) do {                                  \
+    bool shrunk_ = false;                                \
+    spin_lock(&credit_lock);                             \
+    op;                                                  \
+    spin_unlock(&credit_lock);                           \
+    if ( shrunk_ )                                       \
+        satori_volatile_shrunk();                        \
+} while ( 0 )
+
+int satori_shared_gfn_add(struct page_info *pg, struct domain *d)
+{
+    struct satori_frame *f;
+
+    if ( !satori_enabled() )
+        return 0;
+    f = *record(pg);
+    if ( (!f || !satori_frame_gfns_of(f, d->domain_id)) &&
+         grow(pg, f ? satori_frame_room(f, NULL) : 1) )
+        return -ENOMEM;
+    f = *record(pg);
+    CREDIT(satori_frame_add(f, d->domain_id, 1, credit, &shrunk_));
+    return 0;
+}
+
+void satori_shared_gfn_del(struct page_info *pg, struct domain *d)
+{
+    struct satori_frame *f;
+
+    if ( !satori_enabled() || !(f = *record(pg)) ||
+         !satori_frame_gfns_of(f, d->domain_id) )
+        return;
+    CREDIT(satori_frame_remove(f, d->domain_id, 1, credit, &shrunk_));
+}
+
+int satori_shared_merge_prepare(struct page_info *spg, struct page_info *cpg)
+{
+    if ( !satori_enabled() || !*record(cpg) )
+        return 0;
+    return grow(spg, *record(spg) ? satori_frame_room(*record(spg),
+                                                      *record(cpg))
+                                  : (*record(cpg))->nr);
+}
+
+void satori_shared_merge(struct page_info *spg, struct page_info *cpg)
+{
+    if ( !satori_enabled() || !*record(cpg) )
+        return;
+    CREDIT(satori_frame_merge(*record(spg), *record(cpg), credit, &shrunk_));
+}
+
+void satori_shared_dispose(struct page_info *pg)
+{
+    if ( !satori_enabled() || !pg->sharing )
+        return;
+    /* Every gfn left first (the last unshare, or a merge): k is 0. */
+    ASSERT(!*record(pg) || !(*record(pg))->gfns);
+    xfree(*record(pg));
+    *record(pg) = NULL;
+}
+
+/*
+ * Local variables:
+ * mode: C
+ * c-file-style: "BSD"
+ * c-basic-offset: 4
+ * indent-tabs-mode: nil
+ * End:
+ */
