@@ -15,6 +15,8 @@ PKGS=(
 	# userspace and unit tests
 	libxen-dev libxxhash-dev liburcu-dev libgtest-dev libgmock-dev
 	libbenchmark-dev libncurses-dev tmux nlohmann-json3-dev
+	# promtool checks satori-top's Prometheus text; gnuplot draws the bench plots
+	prometheus gnuplot-nox
 )
 
 missing=()

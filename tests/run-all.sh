@@ -52,6 +52,11 @@ expect_exit satori-ctl "group without GROUP" 2 "group wants DOMAIN GROUP" group 
 expect_exit satori-ctl "group without arguments" 2 "group wants DOMAIN GROUP" group
 expect_exit satori-ctl "group with a reserved domain id" 2 "bad domain 32752" group 32752 1
 expect_exit satori-ctl "show with two domains" 2 "show wants at most one DOMAIN" show g1 g2
+expect_exit satori-ctl "reclaim without FRAMES" 2 "reclaim wants FRAMES" reclaim
+expect_exit satori-ctl "reclaim 0" 2 "bad frame count 0 (1..65536)" reclaim 0
+expect_exit satori-ctl "reclaim 65537" 2 "bad frame count 65537" reclaim 65537
+expect_exit satori-ctl "reclaim x" 2 "bad frame count x" reclaim x
+expect_exit satori-ctl "reclaim from a reserved domain id" 2 "bad domain 32752" reclaim 1 32752
 help=$("$BUILD/cmake/satori-ctl" --help 2>&1)
 rc=$?
 if [ "$rc" = 0 ] && grep -q 'satori-ctl group guest 7' <<<"$help"; then

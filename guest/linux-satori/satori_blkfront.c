@@ -195,6 +195,9 @@ struct hint_walk {
 	unsigned long id, extra_id;
 	unsigned int grant_idx;
 	struct page *page;
+	int vdevice;
+	u64 pos;		/* disk byte offset of this grant */
+	const struct satori_volatile_req *r;
 };
 
 /* Called by gnttab_foreach_grant_in_range() once per grant, as blkfront. */
@@ -204,22 +207,29 @@ static void hint_grant(unsigned long gfn, unsigned int offset,
 	struct hint_walk *w = data;
 	struct satori_hint_slot *slot;
 	unsigned int seg = w->grant_idx++;
+	u64 pos = w->pos, hash;
 
+	w->pos += len;
 	if (offset != 0 || len != XEN_PAGE_SIZE)
 		return;
 	slot = slot_of(w->h, w->id, w->extra_id, seg);
 	if (!slot || !satori_hint_slot_ready(slot))
 		return;
 	virt_rmb();	/* the tag before the hash */
-	satori_page_read(w->page, satori_hint_slot_hash(slot));
+	hash = satori_hint_slot_hash(slot);
+	satori_page_read(w->page, hash);
+	satori_volatile_read_done(w->page, w->vdevice, pos, hash, w->r);
 }
 
 void satori_blkfront_read_done(struct satori_blkfront_hints *h,
 			       unsigned long id, unsigned long extra_id,
-			       struct scatterlist *sgl, unsigned int num_sg)
+			       struct scatterlist *sgl, unsigned int num_sg,
+			       int vdevice, u64 pos,
+			       const struct satori_volatile_req *r)
 {
 	struct hint_walk w = {
 		.h = h, .id = id, .extra_id = extra_id, .grant_idx = 0,
+		.vdevice = vdevice, .pos = pos, .r = r,
 	};
 	struct scatterlist *sg;
 	unsigned int i;

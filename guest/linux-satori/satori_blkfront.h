@@ -25,6 +25,8 @@
 
 #include <xen/xenbus.h>
 
+#include "satori_volatile.h"
+
 struct scatterlist;
 struct satori_blkfront_hints;
 
@@ -65,12 +67,16 @@ void satori_blkfront_queue_read(struct satori_blkfront_hints *h,
 /*
  * Under the ring lock, for a successful read whose data is in its pages
  * (after blkfront's bounce copy): walks sg like blkfront's grant iteration
- * and calls satori_page_read() for each whole-page segment with a ready
- * slot. id and extra_id as for satori_blkfront_queue_read().
+ * and, for each whole-page segment with a ready slot, calls
+ * satori_page_read() and tells the volatile cache where the page was read
+ * from (vdevice, the byte offset pos of the request, its stamp r). id and
+ * extra_id as for satori_blkfront_queue_read().
  */
 void satori_blkfront_read_done(struct satori_blkfront_hints *h,
 			       unsigned long id, unsigned long extra_id,
-			       struct scatterlist *sg, unsigned int num_sg);
+			       struct scatterlist *sg, unsigned int num_sg,
+			       int vdevice, u64 pos,
+			       const struct satori_volatile_req *r);
 
 #else
 
@@ -99,7 +105,9 @@ static inline void satori_blkfront_read_done(struct satori_blkfront_hints *h,
 					     unsigned long id,
 					     unsigned long extra_id,
 					     struct scatterlist *sg,
-					     unsigned int num_sg) {}
+					     unsigned int num_sg, int vdevice,
+					     u64 pos,
+					     const struct satori_volatile_req *r) {}
 
 #endif /* CONFIG_SATORI_BLKFRONT */
 

@@ -17,6 +17,7 @@
 #include <xen/interface/satori.h>
 
 #include "satori_guest.h"
+#include "satori_volatile.h"
 
 int satori_hypercall(unsigned int cmd, void *arg)
 {
@@ -83,6 +84,7 @@ static int __init satori_guest_init(void)
 {
 	struct kobject *kobj;
 	struct satori_query q;
+	bool on;
 	int rc;
 
 	if (!xen_domain())
@@ -94,6 +96,10 @@ static int __init satori_guest_init(void)
 	rc = sysfs_create_group(kobj, &satori_group);
 	if (!rc)
 		rc = sysfs_create_group(kobj, &satori_register_group);
+#ifdef CONFIG_SATORI_VOLATILE
+	if (!rc)
+		rc = sysfs_create_group(kobj, &satori_volatile_group);
+#endif
 	if (rc) {
 		kobject_put(kobj);
 		return rc;
@@ -101,7 +107,11 @@ static int __init satori_guest_init(void)
 
 	rc = satori_query(&q);
 	pr_info("satori: hypervisor Satori is %s\n", satori_status(&q, rc));
-	satori_register_start(!rc && !strcmp(satori_status(&q, rc), "on"));
+	on = !rc && !strcmp(satori_status(&q, rc), "on");
+	satori_register_start(on);
+	/* Volatile frames came with interface 1.3, for HVM (PVH) guests. */
+	if (on && (q.interface_version & 0xffff) >= 3 && xen_hvm_domain())
+		satori_volatile_start();
 	return 0;
 }
 late_initcall(satori_guest_init);

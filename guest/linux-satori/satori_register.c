@@ -49,6 +49,7 @@
 #include "satori_batch.h"
 #include "satori_guest.h"
 #include "satori_register.h"
+#include "satori_volatile.h"
 
 #define SATORI_READ_QUEUE 4096
 #define SATORI_LATENCY_SAMPLES 16384
@@ -147,6 +148,7 @@ void satori_page_read(struct page *page, u64 hash)
 
 void satori_folio_changed(struct folio *folio)
 {
+	satori_volatile_folio_gone(folio);
 	if (READ_ONCE(satori_wq) &&
 	    satori_note_released(&registry, folio))
 		queue_work(satori_wq, &satori_work);

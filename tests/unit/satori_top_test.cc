@@ -19,7 +19,7 @@ satori::DomainSample Domain(uint32_t id, const std::string &name,
   satori::DomainSample d;
   d.info.id = id;
   d.info.name = name;
-  d.info.mem_kb = 1024 * id;
+  d.info.mem_bytes = 1048576ull * id;
   d.stats.shared = shared;
   d.stats.registered = registered;
   d.stats.cow_breaks = cow;
@@ -58,21 +58,59 @@ TEST(SatoriTop, NewDomainRatesStartFromZeroAndCountersNeverGoNegative) {
   EXPECT_DOUBLE_EQ(v.rows[1].registered_per_s, 40);
 }
 
-TEST(SatoriTop, SavingIsCreditedBySharedPages) {
-  // 3 guests share 100 frames among 300 pages: 200 frames saved.
-  auto s = Snap(0,
-                {Domain(1, "g1", 100, 0, 0), Domain(2, "g2", 100, 0, 0),
-                 Domain(3, "g3", 100, 0, 0)},
-                100, 200);
-  satori::View v = satori::MakeView(s, nullptr);
-  EXPECT_DOUBLE_EQ(v.saved_kb, 800);
+TEST(SatoriTop, EntitlementIsTheHypervisorsInBytes) {
+  // 3 guests share 100 frames among 300 pages: 200 frames saved, each
+  // guest entitled to 2/3 of its 100 frames (Xen's 32.32 fixed point).
+  std::vector<satori::DomainSample> doms;
+  for (uint32_t id : {1, 2, 3}) {
+    doms.push_back(Domain(id, "g" + std::to_string(id), 100, 0, 0));
+    doms.back().vol.entitlement = (200ull << 32) / 3;
+    doms.back().vol.held = 10;
+  }
+  satori::View v = satori::MakeView(Snap(0, doms, 100, 200), nullptr);
+  EXPECT_DOUBLE_EQ(v.saved_bytes, 200 * 4096.0);
   EXPECT_DOUBLE_EQ(v.sharing_ratio, 3);
+  const satori::Column *entitled = satori::FindColumn("entitled_bytes");
+  const satori::Column *vol = satori::FindColumn("volatile_bytes");
+  ASSERT_TRUE(entitled && vol);
   double total = 0;
   for (const auto &r : v.rows) {
-    EXPECT_NEAR(r.saved_kb, 800.0 / 3, 1e-9);
-    total += r.saved_kb;
+    EXPECT_NEAR(entitled->value(r), 200 * 4096.0 / 3, 1e-3);
+    EXPECT_DOUBLE_EQ(vol->value(r), 10 * 4096.0);
+    total += entitled->value(r);
   }
-  EXPECT_NEAR(total, v.saved_kb, 1e-9);
+  EXPECT_NEAR(total, v.saved_bytes, 1e-3);
+}
+
+TEST(SatoriTop, HitRatioIsRestoredOverAsked) {
+  auto d = Domain(1, "g1", 0, 0, 0);
+  d.vol.restored = 3;
+  d.vol.missed = 1;
+  auto none = Domain(2, "g2", 0, 0, 0);
+  satori::View v = satori::MakeView(Snap(0, {d, none}, 0, 0), nullptr);
+  const satori::Column *hit = satori::FindColumn("volatile_hit_ratio");
+  ASSERT_TRUE(hit);
+  EXPECT_DOUBLE_EQ(hit->value(v.rows[0]), 0.75);
+  EXPECT_DOUBLE_EQ(hit->value(v.rows[1]), -1);
+  std::string t = satori::FormatText(v);
+  EXPECT_TRUE(std::regex_search(t, std::regex(R"(\n +1 g1 .* 75% )"))) << t;
+  EXPECT_TRUE(std::regex_search(t, std::regex(R"(\n +2 g2 .* - )"))) << t;
+}
+
+TEST(SatoriTop, PoolIsInTheHeader) {
+  auto s = Snap(0, {}, 0, 0);
+  s.host.pool_frames = 256;
+  s.host.lent_frames = 512;
+  s.host.free_frames = 1024;
+  s.host.reserve_frames = 25;
+  std::string t = satori::FormatText(satori::MakeView(s, nullptr));
+  EXPECT_NE(t.find("Pool: 1.0M to lend, 2.0M lent as volatile, 4.0M free, "
+                   "reserve 100K"),
+            std::string::npos)
+      << t;
+  auto j = nlohmann::json::parse(satori::FormatJson(satori::MakeView(s, nullptr)));
+  EXPECT_EQ(j["host"]["lent_frames"], 512);
+  EXPECT_EQ(j["host"]["reserve_frames"], 25);
 }
 
 TEST(SatoriTop, SortsByAnyColumnAndReverses) {
@@ -140,6 +178,7 @@ TEST(SatoriTop, PrometheusParsesAsExpositionFormat) {
   EXPECT_EQ(values["satori_host_shared_frames"], 4);
   EXPECT_EQ(values["satori_domain_registered:1"], 8);
   EXPECT_EQ(values["satori_domain_cow_breaks:1"], 2);
+  EXPECT_EQ(values["satori_domain_mem_bytes:1"], 1048576);
   EXPECT_EQ(values.count("satori_domain_cow_per_s:1"), 0u); // no rates
 }
 
@@ -189,9 +228,9 @@ TEST(SatoriTop, GroupColumnShowsTrustGroups) {
   EXPECT_EQ(v.rows[2].now.info.id, 3u);
 }
 
-TEST(SatoriTop, GroupComesFirstAndSavedFollowsShared) {
+TEST(SatoriTop, GroupComesFirstAndEntitledFollowsShared) {
   // The lab's screen test presses '>' once from the default sort (shared)
-  // and expects saved_kb; GROUP sits before MEM, after NAME.
+  // and expects entitled_bytes; GROUP sits before MEM, after NAME.
   const auto &cols = satori::Columns();
   ASSERT_FALSE(cols.empty());
   EXPECT_STREQ(cols[0].key, "group");
@@ -199,7 +238,7 @@ TEST(SatoriTop, GroupComesFirstAndSavedFollowsShared) {
     return std::string(c.key) == "shared";
   });
   ASSERT_TRUE(shared != cols.end() && shared + 1 != cols.end());
-  EXPECT_STREQ(shared[1].key, "saved_kb");
+  EXPECT_STREQ(shared[1].key, "entitled_bytes");
 }
 
 TEST(SatoriTop, GroupNamesParseAndPrint) {
@@ -225,10 +264,38 @@ TEST(SatoriTop, GroupNamesParseAndPrint) {
 }
 
 TEST(SatoriTop, HumanSizes) {
-  EXPECT_EQ(satori::HumanKb(512), "512K");
-  EXPECT_EQ(satori::HumanKb(3.5 * 1024), "3.5M");
-  EXPECT_EQ(satori::HumanKb(200 * 1024), "200M");
-  EXPECT_EQ(satori::HumanKb(1.25 * 1024 * 1024), "1.2G");
+  EXPECT_EQ(satori::HumanBytes(512), "512B");
+  EXPECT_EQ(satori::HumanBytes(512 * 1024), "512K");
+  EXPECT_EQ(satori::HumanBytes(3.5 * 1024 * 1024), "3.5M");
+  EXPECT_EQ(satori::HumanBytes(200 * 1024 * 1024), "200M");
+  EXPECT_EQ(satori::HumanBytes(1.25 * 1024 * 1024 * 1024), "1.2G");
+}
+
+// promtool (Debian's prometheus package) checks the exposition text:
+// names in base units, counters ending _total, HELP and TYPE for each.
+TEST(SatoriTop, PrometheusPassesPromtool) {
+  if (std::system("command -v promtool >/dev/null 2>&1") != 0)
+    GTEST_SKIP() << "promtool not installed (make deps installs prometheus)";
+  auto d = Domain(1, "g1", 4, 8, 2);
+  d.vol.entitlement = 3ull << 31;
+  d.vol.restored = 1;
+  std::string text = satori::FormatPrometheus(
+      satori::MakeView(Snap(0, {d, Domain(2, "g2", 4, 6, 0)}, 4, 4), nullptr));
+  std::string path = ::testing::TempDir() + "satori-top.prom";
+  FILE *f = std::fopen(path.c_str(), "w");
+  ASSERT_TRUE(f);
+  std::fputs(text.c_str(), f);
+  std::fclose(f);
+  std::string cmd = "promtool check metrics <" + path + " 2>&1";
+  FILE *p = popen(cmd.c_str(), "r");
+  ASSERT_TRUE(p);
+  std::string out;
+  char buf[256];
+  while (std::fgets(buf, sizeof(buf), p))
+    out += buf;
+  int rc = pclose(p);
+  EXPECT_EQ(rc, 0) << out;
+  EXPECT_EQ(out, "") << text;
 }
 
 } // namespace

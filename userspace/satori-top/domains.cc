@@ -39,7 +39,7 @@ std::vector<DomainInfo> DomainSource::List() {
         continue;
       DomainInfo di;
       di.id = d.domain;
-      di.mem_kb = d.tot_pages * 4;
+      di.mem_bytes = d.tot_pages * 4096ULL;
       di.name = "dom" + std::to_string(d.domain);
       if (xs_) {
         std::string path =

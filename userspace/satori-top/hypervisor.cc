@@ -124,4 +124,19 @@ int Hypervisor::SetGroup(uint16_t domid, uint32_t group) {
   return Call(SATORI_OP_set_group, &op);
 }
 
+int Hypervisor::VolatileStats(uint16_t domid, satori_volatile_stats *s) {
+  *s = satori_volatile_stats{};
+  s->domid = domid;
+  return Call(SATORI_OP_volatile_stats, s);
+}
+
+int Hypervisor::Reclaim(uint16_t domid, uint64_t frames, uint64_t *taken) {
+  satori_reclaim_op op{};
+  op.domid = domid;
+  op.frames = frames;
+  int rc = Call(SATORI_OP_volatile_reclaim, &op);
+  *taken = rc ? 0 : op.taken;
+  return rc;
+}
+
 } // namespace satori

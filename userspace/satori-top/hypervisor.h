@@ -48,6 +48,12 @@ public:
   // SATORI_GROUP_ALONE); interface 1.2. -EBUSY once the domain holds index
   // entries or shared pages, -ESRCH no such domain, -EINVAL a bad group.
   int SetGroup(uint16_t domid, uint32_t group);
+  // domid's entitlement and volatile frames (interface 1.3; -EOPNOTSUPP
+  // from a 1.2 hypervisor).
+  int VolatileStats(uint16_t domid, satori_volatile_stats *s);
+  // Takes up to frames volatile frames back at once, from domid or
+  // (SATORI_DOMID_ANY) whoever should give first; *taken says how many.
+  int Reclaim(uint16_t domid, uint64_t frames, uint64_t *taken);
 
   // The interface version the hypervisor gave when opened (major << 16 |
   // minor); the major is ours, the minor says which sub-ops it has.

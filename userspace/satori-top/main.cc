@@ -4,8 +4,8 @@
 //   satori-top -b [-n N] [-d SECONDS] [--json] [-s COLUMN] [-r]
 //   satori-top --prometheus FILE [-n N] [-d SECONDS]
 //
-// Reads Satori's counters from the hypervisor (SATORI_OP_host_stats and
-// SATORI_OP_domain_stats) and the domain list from the toolstack, every
+// Reads Satori's counters from the hypervisor (SATORI_OP_host_stats,
+// SATORI_OP_domain_stats and SATORI_OP_volatile_stats) and the domain list from the toolstack, every
 // -d seconds (default 1). Batch mode prints N snapshots (default 1) as
 // text or, with --json, one JSON object per line. --prometheus rewrites
 // FILE atomically at each snapshot, for node_exporter's textfile
@@ -69,6 +69,9 @@ bool Sample(satori::Hypervisor &hv, satori::DomainSource &doms,
     satori::DomainSample ds;
     ds.info = d;
     rc = hv.DomainStats(static_cast<uint16_t>(d.id), &ds.stats);
+    // Entitlements and volatile frames came with interface 1.3.
+    if (rc == 0 && (hv.InterfaceVersion() & 0xffff) >= 3)
+      rc = hv.VolatileStats(static_cast<uint16_t>(d.id), &ds.vol);
     if (rc == -ESRCH)
       continue;
     if (rc) {

@@ -10,7 +10,9 @@
 namespace satori {
 namespace {
 
-constexpr double kPageKb = 4;
+constexpr double kPageBytes = 4096;
+// Entitlements are in 2^-32 frames (32.32 fixed point).
+constexpr double kEntitlementUnitBytes = kPageBytes / 4294967296.0;
 
 double Rate(uint64_t now, uint64_t before, double interval) {
   return interval > 0 && now >= before ? (now - before) / interval : 0;
@@ -82,9 +84,28 @@ const HostField kHostFields[] = {
      true},
     {"cow_breaks", "Writes that unshared a page",
      &satori_host_stats::cow_breaks, true},
+    {"pool_frames", "Frames the surplus pool may lend as volatile now",
+     &satori_host_stats::pool_frames, false},
+    {"lent_frames", "Volatile frames domains hold now",
+     &satori_host_stats::lent_frames, false},
+    {"free_frames", "Frames free in the hypervisor's heap",
+     &satori_host_stats::free_frames, false},
+    {"reserve_frames", "Saved frames the pool keeps back",
+     &satori_host_stats::reserve_frames, false},
 };
 
+// Gets that hit, of those the hypervisor answered; -1 before the first.
+double HitRatio(const satori_volatile_stats &v) {
+  uint64_t asked = v.restored + v.missed;
+  return asked ? static_cast<double>(v.restored) / asked : -1;
+}
+
 } // namespace
+
+// Rates and ratios carry decimals in JSON and Prometheus; counts none.
+static int Decimals(const Column &c) {
+  return c.is_rate || std::string(c.key).ends_with("_ratio") ? 3 : 0;
+}
 
 const std::vector<Column> &Columns() {
   static const std::vector<Column> columns = {
@@ -92,8 +113,8 @@ const std::vector<Column> &Columns() {
        "trust group: its pages merge only within it (4294967295: alone)",
        [](const Row &r) { return static_cast<double>(r.now.stats.group); },
        false, [](double x) { return GroupName(static_cast<uint32_t>(x)); }},
-      {"mem_kb", "MEM", 7, "memory the domain holds",
-       [](const Row &r) { return static_cast<double>(r.now.info.mem_kb); }},
+      {"mem_bytes", "MEM", 7, "memory the domain holds, in bytes",
+       [](const Row &r) { return static_cast<double>(r.now.info.mem_bytes); }},
       {"registered", "REG", 8, "pages registered since it started",
        [](const Row &r) {
          return static_cast<double>(r.now.stats.registered);
@@ -102,8 +123,24 @@ const std::vector<Column> &Columns() {
        [](const Row &r) { return static_cast<double>(r.now.stats.indexed); }},
       {"shared", "SHARED", 8, "its pages backed by a shared frame now",
        [](const Row &r) { return static_cast<double>(r.now.stats.shared); }},
-      {"saved_kb", "SAVED", 7, "memory saved, credited to it",
-       [](const Row &r) { return r.saved_kb; }},
+      {"entitled_bytes", "ENTITLED", 8,
+       "its sharing entitlement in bytes: (k-1)/k of each frame its pages "
+       "share with k-1 others",
+       [](const Row &r) {
+         return static_cast<double>(r.now.vol.entitlement) *
+                kEntitlementUnitBytes;
+       }},
+      {"volatile_bytes", "VOLATILE", 8,
+       "volatile frames it holds now, in bytes",
+       [](const Row &r) {
+         return static_cast<double>(r.now.vol.held) * kPageBytes;
+       }},
+      {"volatile_hit_ratio", "HIT%", 5,
+       "volatile gets that hit, of those the hypervisor answered (-1: none)",
+       [](const Row &r) { return HitRatio(r.now.vol); }, false,
+       [](double x) {
+         return x < 0 ? std::string("-") : Fixed(x * 100, 0) + "%";
+       }},
       {"cow_per_s", "COW/s", 6, "copy-on-write breaks per second",
        [](const Row &r) { return r.cow_per_s; }, true},
       {"registered_per_s", "REG/s", 7, "pages registered per second",
@@ -135,12 +172,12 @@ View MakeView(const Snapshot &now, const Snapshot *prev) {
   View v;
   v.now = now;
   v.interval_s = prev ? now.time_s - prev->time_s : 0;
-  v.saved_kb = now.host.saved_frames * kPageKb;
+  v.saved_bytes = now.host.saved_frames * kPageBytes;
   if (prev)
     v.saved_per_s = v.interval_s > 0
                         ? (static_cast<double>(now.host.saved_frames) -
                            static_cast<double>(prev->host.saved_frames)) *
-                              kPageKb / v.interval_s
+                              kPageBytes / v.interval_s
                         : 0;
 
   uint64_t shared_pages = 0;
@@ -166,9 +203,6 @@ View MakeView(const Snapshot &now, const Snapshot *prev) {
       r.registered_per_s = Rate(d.stats.registered, b.registered, v.interval_s);
       r.merged_per_s = Rate(d.stats.merged, b.merged, v.interval_s);
     }
-    if (shared_pages)
-      r.saved_kb = v.saved_kb * static_cast<double>(d.stats.shared) /
-                   static_cast<double>(shared_pages);
     v.rows.push_back(r);
   }
   return v;
@@ -201,14 +235,15 @@ bool SortRows(View *view, const std::string &key, bool reverse) {
   return true;
 }
 
-std::string HumanKb(double kb) {
-  const char *units[] = {"K", "M", "G", "T"};
+std::string HumanBytes(double bytes) {
+  const char *units[] = {"B", "K", "M", "G", "T"};
   int u = 0;
-  while (kb >= 1024 && u < 3) {
-    kb /= 1024;
+  while (bytes >= 1024 && u < 4) {
+    bytes /= 1024;
     ++u;
   }
-  return (u == 0 || kb >= 100 ? Fixed(kb, 0) : Fixed(kb, 1)) + units[u];
+  return (u == 0 || bytes >= 100 ? Fixed(bytes, 0) : Fixed(bytes, 1)) +
+         units[u];
 }
 
 std::string GroupName(uint32_t group) {
@@ -234,8 +269,12 @@ std::string FormatText(const View &v) {
   std::ostringstream o;
   const satori_host_stats &h = v.now.host;
   o << "Satori: shared frames " << h.shared_frames << ", saved "
-    << HumanKb(v.saved_kb) << " (" << Fixed(v.saved_per_s, 1)
-    << " KiB/s), sharing ratio " << Fixed(v.sharing_ratio, 2) << "\n";
+    << HumanBytes(v.saved_bytes) << " (" << HumanBytes(v.saved_per_s)
+    << "/s), sharing ratio " << Fixed(v.sharing_ratio, 2) << "\n";
+  o << "Pool: " << HumanBytes(h.pool_frames * kPageBytes) << " to lend, "
+    << HumanBytes(h.lent_frames * kPageBytes) << " lent as volatile, "
+    << HumanBytes(h.free_frames * kPageBytes) << " free, reserve "
+    << HumanBytes(h.reserve_frames * kPageBytes) << "\n";
   o << "Index: " << h.index_entries << "/" << h.index_limit
     << " pages, per domain " << h.domain_limit << "; registered "
     << h.registered << ", merged " << h.merged << ", mismatched "
@@ -255,10 +294,10 @@ std::string FormatText(const View &v) {
     o << buf;
     for (const Column &c : Columns()) {
       double x = c.value(r);
-      std::string s = c.text                                ? c.text(x)
-                      : std::string(c.key).ends_with("_kb") ? HumanKb(x)
-                      : c.is_rate                           ? Fixed(x, 1)
-                                                            : Fixed(x, 0);
+      std::string s = c.text ? c.text(x)
+                      : std::string(c.key).ends_with("_bytes") ? HumanBytes(x)
+                      : c.is_rate ? Fixed(x, 1)
+                                  : Fixed(x, 0);
       std::snprintf(buf, sizeof(buf), " %*s", c.width, s.c_str());
       o << buf;
     }
@@ -276,15 +315,15 @@ std::string FormatJson(const View &v) {
     o << (first ? "" : ",") << "\"" << f.key << "\":" << v.now.host.*f.field;
     first = false;
   }
-  o << ",\"saved_kb\":" << Fixed(v.saved_kb, 0)
-    << ",\"saved_kb_per_s\":" << Fixed(v.saved_per_s, 3)
+  o << ",\"saved_bytes\":" << Fixed(v.saved_bytes, 0)
+    << ",\"saved_bytes_per_s\":" << Fixed(v.saved_per_s, 3)
     << ",\"sharing_ratio\":" << Fixed(v.sharing_ratio, 4) << "},\"domains\":[";
   first = true;
   for (const Row &r : v.rows) {
     o << (first ? "" : ",") << "{\"id\":" << r.now.info.id
       << ",\"name\":" << JsonString(r.now.info.name);
     for (const Column &c : Columns())
-      o << ",\"" << c.key << "\":" << Fixed(c.value(r), c.is_rate ? 3 : 0);
+      o << ",\"" << c.key << "\":" << Fixed(c.value(r), Decimals(c));
     o << "}";
     first = false;
   }
@@ -309,8 +348,8 @@ std::string FormatPrometheus(const View &v) {
       << " gauge\n";
     for (const Row &r : v.rows)
       o << name << "{domid=\"" << r.now.info.id << "\",name=\""
-        << LabelValue(r.now.info.name) << "\"} " << Fixed(c.value(r), 0)
-        << "\n";
+        << LabelValue(r.now.info.name) << "\"} "
+        << Fixed(c.value(r), Decimals(c)) << "\n";
   }
   return o.str();
 }

@@ -23,12 +23,13 @@ namespace satori {
 struct DomainInfo {
   uint32_t id = 0;
   std::string name;
-  uint64_t mem_kb = 0; // memory the domain holds now
+  uint64_t mem_bytes = 0; // memory the domain holds now
 };
 
 struct DomainSample {
   DomainInfo info;
   satori_domain_stats stats{};
+  satori_volatile_stats vol{}; // entitlement, volatile frames (1.3)
 };
 
 struct Snapshot {
@@ -42,7 +43,6 @@ struct Row {
   double cow_per_s = 0;        // copy-on-write breaks per second
   double registered_per_s = 0; // pages registered per second
   double merged_per_s = 0;
-  double saved_kb = 0; // memory saved credited to this domain
 };
 
 struct Column {
@@ -52,9 +52,9 @@ struct Column {
   const char *help;
   std::function<double(const Row &)> value;
   bool is_rate = false; // per second; Prometheus leaves rates out
-  // Text and screen rendering of value; unset: by unit (sizes for *_kb,
-  // one decimal for rates, whole numbers otherwise). JSON and Prometheus
-  // always carry the number.
+  // Text and screen rendering of value; unset: by unit (sizes for
+  // *_bytes, one decimal for rates, whole numbers otherwise). JSON and
+  // Prometheus always carry the number, in base units (bytes, ratios).
   std::function<std::string(double)> text = nullptr;
 };
 
@@ -67,18 +67,18 @@ const Column *FindColumn(const std::string &key);
 
 struct View {
   Snapshot now;
-  double interval_s = 0; // 0 when there is no previous snapshot
-  double saved_kb = 0;   // host: memory freed by sharing
-  double saved_per_s = 0;
+  double interval_s = 0;   // 0 when there is no previous snapshot
+  double saved_bytes = 0;  // host: memory freed by sharing
+  double saved_per_s = 0;  // bytes per second
   double sharing_ratio = 0; // guest pages backed by shared frames per frame
   std::vector<Row> rows;
 };
 
 // Rates need a previous snapshot (nullptr: rates are 0). Domains are
 // matched by id; one that appeared since prev gets rates from zero.
-// Credit: a frame shared by k guest pages saves k - 1 frames, credited
-// (k - 1) / k to each page's domain; Satori counts shared pages, not k
-// per frame, so each domain gets its pages' share of the host's saving.
+// ENTITLED is the hypervisor's own exact account: a frame shared by k
+// guest pages saves k - 1 frames, credited (k - 1) / k to each page's
+// domain (xen/common/satori/credit.c).
 View MakeView(const Snapshot &now, const Snapshot *prev);
 
 // Orders rows by the column key (or "id", "name"), largest first unless
@@ -92,8 +92,8 @@ std::string FormatJson(const View &view);
 // Prometheus text exposition format (node_exporter textfile collector).
 std::string FormatPrometheus(const View &view);
 
-// Human-readable KiB: "512K", "3.4M", "1.2G".
-std::string HumanKb(double kb);
+// Human-readable bytes: "512K", "3.4M", "1.2G" (binary units).
+std::string HumanBytes(double bytes);
 
 // A trust group as people write it: "alone" for SATORI_GROUP_ALONE, else
 // its number.

@@ -111,7 +111,7 @@ int RunScreen(const Sampler &sample, double delay_s, const std::string &sort,
         break;
       }
       view = MakeView(now, have_prev ? &prev : nullptr);
-      history.push_back(view.saved_kb);
+      history.push_back(view.saved_bytes);
       if (history.size() > 512)
         history.pop_front();
       prev = now;

@@ -474,7 +474,235 @@ static void set_group_is_validated(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, set_group(0, s.group, 0), 0);
 }
 
+/* Keys no block device uses (their vdevice part is far too large). */
+#define KUNIT_VKEY(n) (0xfff0000000000000ull | (n))
+
+static int vop(unsigned int cmd, struct satori_vpage *pages, unsigned int nr,
+	       struct satori_volatile_op *op)
+{
+	memset(op, 0, sizeof(*op));
+	op->domid = SATORI_DOMID_SELF;
+	op->nr = nr;
+	op->pages = (u64)(uintptr_t)pages;
+	return satori_hypercall(cmd, op);
+}
+
+static int my_volatile(struct satori_volatile_stats *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->domid = SATORI_DOMID_SELF;
+	return satori_hypercall(SATORI_OP_volatile_stats, s);
+}
+
+static int reclaim(u16 domid, u64 frames)
+{
+	struct satori_reclaim_op r;
+
+	memset(&r, 0, sizeof(r));
+	r.domid = domid;
+	r.frames = frames;
+	return satori_hypercall(SATORI_OP_volatile_reclaim, &r);
+}
+
+/* Bad input to the volatile sub-ops: a clear error, nothing changed. */
+static void volatile_ops_are_validated(struct kunit *test)
+{
+	struct satori_volatile_stats before, after;
+	struct satori_volatile_op op;
+	struct satori_vpage *p;
+	int can = satori_on() && xen_hvm_domain() ? 0 : -EOPNOTSUPP;
+
+	p = kunit_kcalloc(test, SATORI_BATCH_MAX + 1, sizeof(*p), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	p[0].key = p[1].key = KUNIT_VKEY(1);
+	p[0].gfn = p[1].gfn = pfn_to_gfn(virt_to_pfn(p));
+	KUNIT_EXPECT_EQ(test, my_volatile(&before), when_on(0));
+
+	KUNIT_EXPECT_EQ(test, vop(SATORI_OP_volatile_put, p, 0, &op),
+			when_on(-EINVAL));
+	KUNIT_EXPECT_EQ(test, vop(SATORI_OP_volatile_get, p,
+				  SATORI_BATCH_MAX + 1, &op), when_on(-E2BIG));
+	memset(&op, 0, sizeof(op));
+	op.domid = 0;
+	op.nr = 1;
+	op.pages = (u64)(uintptr_t)p;
+	KUNIT_EXPECT_EQ(test, satori_hypercall(SATORI_OP_volatile_put, &op),
+			when_on(-EINVAL));
+	op.domid = SATORI_DOMID_SELF;
+	op.pad2 = 1;
+	KUNIT_EXPECT_EQ(test, satori_hypercall(SATORI_OP_volatile_get, &op),
+			when_on(-EINVAL));
+	KUNIT_EXPECT_EQ(test, vop(SATORI_OP_volatile_put, (void *)8, 1, &op),
+			when_on(can ?: -EFAULT));
+	if (!can) {
+		/* One bad gfn fails the batch; flush names keys only. */
+		p[1].gfn = 1ull << 40;
+		KUNIT_EXPECT_EQ(test, vop(SATORI_OP_volatile_put, p, 2, &op),
+				-EINVAL);
+		KUNIT_EXPECT_EQ(test, vop(SATORI_OP_volatile_get, p, 2, &op),
+				-EINVAL);
+		p[1].gfn = 0xfee00; /* the local APIC: emulated, no RAM */
+		KUNIT_EXPECT_EQ(test, vop(SATORI_OP_volatile_put, p, 2, &op),
+				-EINVAL);
+		KUNIT_EXPECT_EQ(test, vop(SATORI_OP_volatile_flush, p, 1, &op),
+				-EINVAL);
+		p[0].gfn = 0;
+		p[0].hash = 1;
+		KUNIT_EXPECT_EQ(test, vop(SATORI_OP_volatile_flush, p, 1, &op),
+				-EINVAL);
+	}
+
+	memset(&after, 0, sizeof(after));
+	after.domid = SATORI_DOMID_SELF;
+	after.reserved[3] = 1;
+	KUNIT_EXPECT_EQ(test, satori_hypercall(SATORI_OP_volatile_stats,
+					       &after), when_on(-EINVAL));
+	if (!xen_initial_domain()) {
+		/* Only dom0 takes frames back, and sees other domains. */
+		KUNIT_EXPECT_EQ(test, reclaim(SATORI_DOMID_ANY, 1),
+				when_on(-EPERM));
+		after.reserved[3] = 0;
+		after.domid = 0;
+		KUNIT_EXPECT_EQ(test, satori_hypercall(SATORI_OP_volatile_stats,
+						       &after),
+				when_on(-EPERM));
+	} else {
+		KUNIT_EXPECT_EQ(test, reclaim(SATORI_DOMID_ANY, 0),
+				when_on(-EINVAL));
+		KUNIT_EXPECT_EQ(test, reclaim(SATORI_DOMID_ANY,
+					      SATORI_RECLAIM_MAX + 1),
+				when_on(-E2BIG));
+		KUNIT_EXPECT_EQ(test, reclaim(SATORI_DOMID_SELF, 1),
+				when_on(-EINVAL));
+		KUNIT_EXPECT_EQ(test, reclaim(0x7000, 1), when_on(-ESRCH));
+	}
+	if (!satori_on())
+		return;
+	KUNIT_ASSERT_EQ(test, my_volatile(&after), 0);
+	KUNIT_EXPECT_EQ(test, after.stored, before.stored);
+	KUNIT_EXPECT_EQ(test, after.invalidated, before.invalidated);
+}
+
+/*
+ * Equal pages of this guest merged: each pair saves a frame, and its two
+ * gfns earn this domain half a frame each. Returns the pages (2 * n).
+ */
+static struct page **earn_frames(struct kunit *test, unsigned int n)
+{
+	struct page **pg = kunit_kcalloc(test, 2 * n, sizeof(*pg), GFP_KERNEL);
+	struct satori_page *p = kunit_kcalloc(test, 2 * n, sizeof(*p),
+					      GFP_KERNEL);
+	struct satori_batch_op op;
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, pg);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	for (i = 0; i < 2 * n; i++) {
+		pg[i] = filled_page(test, 0x6b);
+		if (i % 2 == 0)
+			get_random_bytes(page_address(pg[i]), 32);
+		else
+			memcpy(page_address(pg[i]), page_address(pg[i - 1]),
+			       PAGE_SIZE);
+		p[i].gfn = gfn_of(pg[i]);
+		p[i].hash = page_hash(pg[i]);
+	}
+	KUNIT_EXPECT_EQ(test, do_batch(SATORI_OP_register, p, 2 * n, &op), 0);
+	KUNIT_EXPECT_EQ(test, op.shared, n);
+	return pg;
+}
+
+static void spend_frames(struct page **pg, unsigned int n)
+{
+	struct satori_page p;
+	struct satori_batch_op op;
+	unsigned int i;
+
+	for (i = 0; i < 2 * n; i++) {
+		p.gfn = gfn_of(pg[i]);
+		p.hash = page_hash(pg[i]);
+		do_batch(SATORI_OP_release, &p, 1, &op);
+	}
+	for (i = 0; i < 2 * n; i++) {
+		memset(page_address(pg[i]), 0, PAGE_SIZE);  /* unshare */
+		__free_page(pg[i]);
+	}
+}
+
+/*
+ * Sharing earns an entitlement; a put keeps a copy under its key, a get
+ * copies it back (with the hash the put gave) and lets the frame go, so a
+ * second get misses; a flushed key misses; dropping what was shared takes
+ * the entitlement away again.
+ */
+static void volatile_round_trip(struct kunit *test)
+{
+	struct satori_volatile_stats before, s;
+	struct satori_volatile_op op;
+	struct satori_vpage v;
+	struct page *a, *b, **pg;
+	const unsigned int n = 4;
+	u64 map[1];
+
+	if (!satori_on() || !xen_hvm_domain())
+		kunit_skip(test, "volatile frames are for HVM guests of a Satori host");
+	KUNIT_ASSERT_EQ(test, my_volatile(&before), 0);
+	pg = earn_frames(test, n);
+	KUNIT_ASSERT_EQ(test, my_volatile(&s), 0);
+	KUNIT_EXPECT_GE(test, s.entitlement,
+			before.entitlement + (u64)n * (1ull << 32));
+	KUNIT_EXPECT_EQ(test, s.entitled, s.entitlement >> 32);
+
+	a = filled_page(test, 0x3d);
+	b = filled_page(test, 0);
+	get_random_bytes(page_address(a), 64);
+	v = (struct satori_vpage){ KUNIT_VKEY(7), gfn_of(a), 0x1234 };
+	KUNIT_ASSERT_EQ(test, vop(SATORI_OP_volatile_put, &v, 1, &op), 0);
+	KUNIT_EXPECT_EQ(test, op.done, 1u);
+
+	v = (struct satori_vpage){ KUNIT_VKEY(7), gfn_of(b), 0 };
+	memset(&op, 0, sizeof(op));
+	op.domid = SATORI_DOMID_SELF;
+	op.nr = 1;
+	op.pages = (u64)(uintptr_t)&v;
+	op.map = (u64)(uintptr_t)map;
+	map[0] = ~0ull;
+	KUNIT_ASSERT_EQ(test, satori_hypercall(SATORI_OP_volatile_get, &op), 0);
+	KUNIT_EXPECT_EQ(test, op.done, 1u);
+	KUNIT_EXPECT_EQ(test, map[0], 1ull);
+	KUNIT_EXPECT_EQ(test, v.hash, 0x1234ull);
+	KUNIT_EXPECT_EQ(test, memcmp(page_address(a), page_address(b),
+				     PAGE_SIZE), 0);
+	KUNIT_ASSERT_EQ(test, vop(SATORI_OP_volatile_get, &v, 1, &op), 0);
+	KUNIT_EXPECT_EQ(test, op.done, 0u);
+
+	v = (struct satori_vpage){ KUNIT_VKEY(8), gfn_of(a), 1 };
+	KUNIT_ASSERT_EQ(test, vop(SATORI_OP_volatile_put, &v, 1, &op), 0);
+	v = (struct satori_vpage){ KUNIT_VKEY(8), 0, 0 };
+	KUNIT_ASSERT_EQ(test, vop(SATORI_OP_volatile_flush, &v, 1, &op), 0);
+	KUNIT_EXPECT_EQ(test, op.done, 1u);
+	v.gfn = gfn_of(b);
+	KUNIT_ASSERT_EQ(test, vop(SATORI_OP_volatile_get, &v, 1, &op), 0);
+	KUNIT_EXPECT_EQ(test, op.done, 0u);
+
+	KUNIT_ASSERT_EQ(test, my_volatile(&s), 0);
+	KUNIT_EXPECT_EQ(test, s.stored, before.stored + 2);
+	KUNIT_EXPECT_EQ(test, s.restored, before.restored + 1);
+	KUNIT_EXPECT_EQ(test, s.invalidated, before.invalidated + 1);
+
+	/* Unsharing what earned it takes the entitlement away. */
+	before = s;
+	spend_frames(pg, n);
+	KUNIT_ASSERT_EQ(test, my_volatile(&s), 0);
+	KUNIT_EXPECT_LE(test, s.entitlement + (u64)n * (1ull << 32),
+			before.entitlement);
+	__free_page(a);
+	__free_page(b);
+}
+
 static struct kunit_case satori_hypercall_cases[] = {
+	KUNIT_CASE(volatile_ops_are_validated),
+	KUNIT_CASE(volatile_round_trip),
 	KUNIT_CASE(liar_costs_only_itself),
 	KUNIT_CASE(squatter_loses_its_slot),
 	KUNIT_CASE(set_group_is_validated),

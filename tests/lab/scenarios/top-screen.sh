@@ -19,12 +19,12 @@ result top_screen_default_sort $((! $?))
 tmux send-keys -t top '>'
 sleep 2
 capture sorted
-grep -q 'sort: saved_kb' "$OUT/top-screen-sorted.txt"
+grep -q 'sort: entitled_bytes' "$OUT/top-screen-sorted.txt"
 result top_screen_sorts $((! $?))
 tmux send-keys -t top 'r'
 sleep 2
 capture reversed
-grep -q 'sort: saved_kb (reversed)' "$OUT/top-screen-reversed.txt"
+grep -q 'sort: entitled_bytes (reversed)' "$OUT/top-screen-reversed.txt"
 result top_screen_reverses $((! $?))
 # A terminal far too small for the table: still draws, no crash.
 tmux resize-window -t top -x 40 -y 8 2>/dev/null

@@ -184,7 +184,8 @@ struct satori_host_stats {
                               * min(saved, lent + free) - reserve, >= 0 */
     uint64_t lent_frames;    /* OUT: volatile frames held by domains now */
     uint64_t free_frames;    /* OUT: Xen's free heap frames now */
-    uint64_t reserve_frames; /* OUT: kept back (satori_surplus_reserve=) */
+    uint64_t reserve_frames; /* OUT: kept back of the saved frames
+                              * (satori_surplus_reserve=) */
 };
 typedef struct satori_host_stats satori_host_stats_t;
 

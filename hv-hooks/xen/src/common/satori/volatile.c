@@ -9,7 +9,8 @@
  *
  * frames, where saved is memory sharing's saved frames, lent the volatile
  * frames held now, free Xen's free heap and reserve satori_surplus_reserve=
- * (kept for copy-on-write breaks and new domains). A domain holds at most
+ * (a size, or a share of saved; kept for copy-on-write breaks and new
+ * domains). A domain holds at most
  * entitlement >> 32 volatile frames (credit.c), and the entitlements add
  * up to the saved frames, so volatile memory is bounded by what sharing
  * saved.
@@ -74,15 +75,48 @@ struct satori_vframe {
     struct page_info *pg;       /* anonymous frame, ours */
 };
 
-static unsigned long long __read_mostly opt_reserve = 16UL << 20;
-size_param("satori_surplus_reserve", opt_reserve);
+/*
+ * satori_surplus_reserve=<size> or <percent>%: what the pool keeps back
+ * of the saved frames, a size (K, M, G suffixes) or a share of the saved
+ * frames. Default 10%: enough for a tenth of the shared gfns to take a
+ * copy-on-write break before Xen must take volatile frames back.
+ */
+static unsigned long long __read_mostly opt_reserve_bytes;
+static unsigned int __read_mostly opt_reserve_percent = 10;
+
+static int __init cf_check parse_reserve(const char *s)
+{
+    const char *end;
+    unsigned long long v = parse_size_and_unit(s, &end);
+
+    if ( end != s && *end == '%' && !end[1] && v <= 100 )
+    {
+        /* parse_size_and_unit() took "10" as bytes: it is a percentage. */
+        opt_reserve_percent = v;
+        opt_reserve_bytes = 0;
+        return 0;
+    }
+    if ( end == s || *end )
+    {
+        printk(XENLOG_ERR
+               "Satori: invalid satori_surplus_reserve=%s (a size or N%%); keeping 10%%\n",
+               s);
+        return -EINVAL;
+    }
+    opt_reserve_bytes = v;
+    opt_reserve_percent = 0;
+    return 0;
+}
+custom_param("satori_surplus_reserve", parse_reserve);
 
 static atomic_t lent;           /* volatile frames of all domains */
 static uint64_t put_clock;      /* arch_fetch_and_add: ages */
 
-static unsigned long reserve_frames(void)
+static unsigned long reserve_frames(unsigned long saved)
 {
-    return opt_reserve >> PAGE_SHIFT;
+    if ( opt_reserve_percent )
+        return saved * opt_reserve_percent / 100;
+    return opt_reserve_bytes >> PAGE_SHIFT;
 }
 
 static unsigned long pool_frames(void)
@@ -91,7 +125,7 @@ static unsigned long pool_frames(void)
     unsigned long avail = min(saved, (unsigned long)atomic_read(&lent) +
                                      avail_domheap_pages());
 
-    return avail > reserve_frames() ? avail - reserve_frames() : 0;
+    return avail > reserve_frames(saved) ? avail - reserve_frames(saved) : 0;
 }
 
 /* Reserve one frame of the pool for a put; false if none is left. */
@@ -482,13 +516,17 @@ void satori_volatile_host_stats(struct satori_host_stats *s)
     s->pool_frames = pool_frames();
     s->lent_frames = atomic_read(&lent);
     s->free_frames = avail_domheap_pages();
-    s->reserve_frames = reserve_frames();
+    s->reserve_frames = reserve_frames(mem_sharing_get_nr_saved_mfns());
 }
 
 int __init satori_volatile_init(void)
 {
-    printk("Satori: surplus pool keeps %llu KiB in reserve\n",
-           opt_reserve >> 10);
+    if ( opt_reserve_percent )
+        printk("Satori: the surplus pool keeps %u%% of the saved frames in reserve\n",
+               opt_reserve_percent);
+    else
+        printk("Satori: the surplus pool keeps %llu KiB in reserve\n",
+               opt_reserve_bytes >> 10);
     return 0;
 }
 

@@ -1,0 +1,439 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Satori guest: the volatile page cache (see satori_volatile.h for what it
+ * is and why it only ever returns the disk's current data).
+ *
+ * State, all of it bounded by what the page cache and the hypervisor hold:
+ *
+ *  - origins: pfn -> where the page-cache page at pfn was read from (its
+ *    key), the backend's hash of the data served, and the write generation
+ *    when the read was sent. Added at read completion, removed when the
+ *    page leaves the page cache or is dirtied (every page-cache page passes
+ *    through one of the two), so it names only page-cache pages.
+ *  - stored: the keys this guest put and has not got back or dropped. The
+ *    hypervisor may have taken some back since (they then miss), but a key
+ *    not in stored is certainly not held, so reads that cannot hit cost no
+ *    hypercall, and a write flushes only keys that may be held.
+ *  - the write filter: for each of SATORI_WFILTER_SLOTS hashed block
+ *    slots, the newest write generation that covered a block hashing
+ *    there. A write bumps the generation when it is sent and again when it
+ *    completes. A page is put only if its block's slot is not newer than
+ *    its read: a read that may have raced a write is never kept. Slots are
+ *    shared, so a write only ever costs unrelated blocks their next put.
+ *
+ * Keys: (xenstore virtual-device number << 40) | (byte offset >> 12).
+ *
+ * Locking: the xarrays' own irq-safe locks; wire buffers for batches are
+ * static under batch_lock (irqs off: hypercalls do not sleep). Counters
+ * are atomic.
+ */
+#include <linux/atomic.h>
+#include <linux/blk-mq.h>
+#include <linux/hash.h>
+#include <linux/highmem.h>
+#include <linux/ktime.h>
+#include <linux/mm.h>
+#include <linux/moduleparam.h>
+#include <linux/pagemap.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/sysfs.h>
+#include <linux/xarray.h>
+#include <linux/xxhash.h>
+#include <xen/page.h>
+#include <xen/interface/satori.h>
+
+#include "satori_guest.h"
+#include "satori_volatile.h"
+
+#undef MODULE_PARAM_PREFIX
+#define MODULE_PARAM_PREFIX "xen_blkfront."
+
+static bool satori_volatile = true;
+module_param(satori_volatile, bool, 0644);
+MODULE_PARM_DESC(satori_volatile,
+		 "Keep evicted clean disk data in Satori volatile frames and read it from there (default on)");
+
+#define SATORI_WFILTER_BITS 14
+#define SATORI_WFILTER_SLOTS (1U << SATORI_WFILTER_BITS)
+#define SATORI_KEY_DEV_SHIFT 40
+
+struct satori_origin {
+	u64 key;
+	u64 hash;	/* the backend's xxh64 of what it served */
+	u64 gen;	/* satori_volatile_req.gen of the read */
+};
+
+static struct kmem_cache *origin_cache;
+static DEFINE_XARRAY_FLAGS(origins, XA_FLAGS_LOCK_IRQ);
+static DEFINE_XARRAY_FLAGS(stored, XA_FLAGS_LOCK_IRQ);
+static atomic64_t wfilter[SATORI_WFILTER_SLOTS];
+static atomic64_t wgen = ATOMIC64_INIT(0);
+/* Set once at start; before that every hook returns at once. */
+static bool active __read_mostly;
+
+static DEFINE_SPINLOCK(batch_lock);
+static struct satori_vpage wire[SATORI_BATCH_MAX];
+static struct page *wire_page[SATORI_BATCH_MAX];
+
+static atomic64_t nr_stored, nr_restored, nr_missed, nr_invalidated,
+	nr_not_kept, nr_put_errors;
+static atomic64_t hit_requests, hit_ns, read_requests, read_ns;
+
+static u64 satori_vkey(int vdevice, u64 pos)
+{
+	return ((u64)vdevice << SATORI_KEY_DEV_SHIFT) | (pos >> PAGE_SHIFT);
+}
+
+static atomic64_t *wslot(u64 key)
+{
+	return &wfilter[hash_64(key, SATORI_WFILTER_BITS)];
+}
+
+/* *slot = max(*slot, gen). */
+static void wslot_raise(atomic64_t *slot, u64 gen)
+{
+	s64 old = atomic64_read(slot);
+
+	while (old < (s64)gen && !atomic64_try_cmpxchg(slot, &old, gen))
+		;
+}
+
+static int volatile_op(unsigned int cmd, struct satori_vpage *pages,
+		       unsigned int nr, u32 *done)
+{
+	struct satori_volatile_op op = {
+		.domid = SATORI_DOMID_SELF,
+		.nr = nr,
+		.pages = (u64)(uintptr_t)pages,
+	};
+	int rc = satori_hypercall(cmd, &op);
+
+	*done = rc ? 0 : op.done;
+	return rc;
+}
+
+static void stored_erase(u64 key)
+{
+	unsigned long flags;
+
+	xa_lock_irqsave(&stored, flags);
+	__xa_erase(&stored, key);
+	xa_unlock_irqrestore(&stored, flags);
+}
+
+/*
+ * Blocks [pos, pos + len) of vdevice are being or were written: no read
+ * sent before now is kept, and what is held of them goes.
+ */
+static void satori_volatile_drop(int vdevice, u64 pos, u64 len)
+{
+	u64 first = satori_vkey(vdevice, pos);
+	u64 last = satori_vkey(vdevice, pos + len - 1), key;
+	u64 gen = atomic64_inc_return(&wgen);
+	unsigned long flags, index;
+	unsigned int n = 0, i;
+	void *entry;
+	u32 done;
+
+	if (!len)
+		return;
+	if (last - first >= SATORI_WFILTER_SLOTS) {
+		for (i = 0; i < SATORI_WFILTER_SLOTS; i++)
+			wslot_raise(&wfilter[i], gen);
+	} else {
+		for (key = first; key <= last; key++)
+			wslot_raise(wslot(key), gen);
+	}
+
+	spin_lock_irqsave(&batch_lock, flags);
+	xa_for_each_range(&stored, index, entry, first, last) {
+		wire[n].key = index;
+		wire[n].gfn = 0;
+		wire[n].hash = 0;
+		if (++n < SATORI_BATCH_MAX)
+			continue;
+		if (!volatile_op(SATORI_OP_volatile_flush, wire, n, &done))
+			atomic64_add(done, &nr_invalidated);
+		for (i = 0; i < n; i++)
+			stored_erase(wire[i].key);
+		n = 0;
+	}
+	if (n && !volatile_op(SATORI_OP_volatile_flush, wire, n, &done))
+		atomic64_add(done, &nr_invalidated);
+	for (i = 0; i < n; i++)
+		stored_erase(wire[i].key);
+	spin_unlock_irqrestore(&batch_lock, flags);
+}
+
+/* Remember where the page-cache page at page was read from. */
+static void satori_note_origin(struct page *page, u64 key, u64 hash, u64 gen)
+{
+	struct folio *folio = page_folio(page);
+	struct satori_origin *o, *old;
+	unsigned long flags;
+
+	if (!folio->mapping || folio_test_anon(folio) ||
+	    folio_test_swapcache(folio))
+		return;
+	o = kmem_cache_alloc(origin_cache, GFP_ATOMIC);
+	if (!o)
+		return;
+	o->key = key;
+	o->hash = hash;
+	o->gen = gen;
+	xa_lock_irqsave(&origins, flags);
+	old = __xa_store(&origins, page_to_pfn(page), o, GFP_ATOMIC);
+	xa_unlock_irqrestore(&origins, flags);
+	if (xa_is_err(old))
+		kmem_cache_free(origin_cache, o);
+	else if (old)
+		kmem_cache_free(origin_cache, old);
+}
+
+/* A read of rq: serve it from volatile frames if every page is held. */
+static bool satori_volatile_serve(struct request *rq, int vdevice,
+				  struct satori_volatile_req *r)
+{
+	u64 pos = blk_rq_pos(rq) << SECTOR_SHIFT;
+	struct req_iterator iter;
+	struct bio_vec bv;
+	unsigned long flags;
+	unsigned int n = 0, i;
+	bool all = true;
+	u32 done;
+
+	if (pos & ~PAGE_MASK)
+		return false;
+	spin_lock_irqsave(&batch_lock, flags);
+	rq_for_each_segment(bv, rq, iter) {
+		if (bv.bv_offset || bv.bv_len != PAGE_SIZE ||
+		    n == SATORI_BATCH_MAX) {
+			spin_unlock_irqrestore(&batch_lock, flags);
+			return false;
+		}
+		wire[n].key = satori_vkey(vdevice, pos + (u64)n * PAGE_SIZE);
+		wire[n].gfn = pfn_to_gfn(page_to_pfn(bv.bv_page));
+		wire[n].hash = 0;
+		wire_page[n] = bv.bv_page;
+		if (!xa_load(&stored, wire[n].key))
+			all = false;
+		n++;
+	}
+	if (!n || !all) {
+		spin_unlock_irqrestore(&batch_lock, flags);
+		atomic64_add(n, &nr_missed);
+		return false;
+	}
+	/* A hit hands the frame back: none of these keys is held after. */
+	if (volatile_op(SATORI_OP_volatile_get, wire, n, &done))
+		done = 0;
+	for (i = 0; i < n; i++)
+		stored_erase(wire[i].key);
+	if (done == n) {
+		for (i = 0; i < n; i++) {
+			satori_note_origin(wire_page[i], wire[i].key,
+					   wire[i].hash, r->gen);
+			/* Shareable again, as if the backend had served it. */
+			satori_page_read(wire_page[i], wire[i].hash);
+		}
+	}
+	spin_unlock_irqrestore(&batch_lock, flags);
+	if (done != n) {
+		/* Some were taken back: read it all from disk. */
+		atomic64_add(n, &nr_missed);
+		return false;
+	}
+	atomic64_add(n, &nr_restored);
+	atomic64_inc(&hit_requests);
+	atomic64_add(ktime_get_ns() - r->start_ns, &hit_ns);
+	return true;
+}
+
+bool satori_volatile_queue(struct request *rq, int vdevice,
+			   struct satori_volatile_req *r)
+{
+	r->gen = atomic64_read(&wgen);
+	r->start_ns = ktime_get_ns();
+	if (!READ_ONCE(active))
+		return false;
+	switch (req_op(rq)) {
+	case REQ_OP_READ:
+		return READ_ONCE(satori_volatile) &&
+		       satori_volatile_serve(rq, vdevice, r);
+	case REQ_OP_WRITE:
+	case REQ_OP_DISCARD:
+	case REQ_OP_SECURE_ERASE:
+	case REQ_OP_WRITE_ZEROES:
+		/* Even when switched off: held data must not go stale. */
+		satori_volatile_drop(vdevice, blk_rq_pos(rq) << SECTOR_SHIFT,
+				     blk_rq_bytes(rq));
+		return false;
+	default:
+		return false;
+	}
+}
+
+void satori_volatile_read_done(struct page *page, int vdevice, u64 pos,
+			       u64 hash, const struct satori_volatile_req *r)
+{
+	if (READ_ONCE(active) && !(pos & ~PAGE_MASK))
+		satori_note_origin(page, satori_vkey(vdevice, pos), hash,
+				   r->gen);
+}
+
+void satori_volatile_complete(struct request *rq, int vdevice,
+			      const struct satori_volatile_req *r)
+{
+	if (!READ_ONCE(active))
+		return;
+	if (req_op(rq) == REQ_OP_READ) {
+		atomic64_inc(&read_requests);
+		atomic64_add(ktime_get_ns() - r->start_ns, &read_ns);
+	} else if (op_is_write(req_op(rq)) && blk_rq_bytes(rq)) {
+		/* A read sent while this was in flight may hold either. */
+		satori_volatile_drop(vdevice, blk_rq_pos(rq) << SECTOR_SHIFT,
+				     blk_rq_bytes(rq));
+	}
+}
+
+/* Put page's data under o's key if it still is the disk's data. */
+static void satori_volatile_keep(struct folio *folio, struct page *page,
+				 const struct satori_origin *o)
+{
+	struct satori_vpage p = {
+		.key = o->key,
+		.gfn = pfn_to_gfn(page_to_pfn(page)),
+		.hash = o->hash,
+	};
+	unsigned long flags;
+	void *va;
+	bool same;
+	u32 done;
+
+	if (folio_test_dirty(folio) || !folio_test_uptodate(folio) ||
+	    folio_test_writeback(folio) || atomic64_read(wslot(o->key)) > (s64)o->gen) {
+		atomic64_inc(&nr_not_kept);
+		return;
+	}
+	va = kmap_local_page(page);
+	same = xxh64(va, PAGE_SIZE, 0) == o->hash;
+	kunmap_local(va);
+	if (!same) {
+		atomic64_inc(&nr_not_kept);
+		return;
+	}
+	if (volatile_op(SATORI_OP_volatile_put, &p, 1, &done)) {
+		atomic64_inc(&nr_put_errors);
+		return;
+	}
+	if (!done)
+		return;		/* no entitlement: nothing kept */
+	atomic64_inc(&nr_stored);
+	xa_lock_irqsave(&stored, flags);
+	__xa_store(&stored, o->key, xa_mk_value(0), GFP_ATOMIC);
+	xa_unlock_irqrestore(&stored, flags);
+}
+
+void satori_volatile_folio_gone(struct folio *folio)
+{
+	unsigned long pfn = folio_pfn(folio), first = pfn, flags, i;
+	struct satori_origin *o;
+
+	if (!READ_ONCE(active) ||
+	    !xa_find(&origins, &first, pfn + folio_nr_pages(folio) - 1,
+		     XA_PRESENT))
+		return;
+	for (i = 0; i < folio_nr_pages(folio); i++) {
+		xa_lock_irqsave(&origins, flags);
+		o = __xa_erase(&origins, pfn + i);
+		xa_unlock_irqrestore(&origins, flags);
+		if (!o)
+			continue;
+		if (READ_ONCE(satori_volatile))
+			satori_volatile_keep(folio, folio_page(folio, i), o);
+		kmem_cache_free(origin_cache, o);
+	}
+}
+
+void satori_volatile_start(void)
+{
+	origin_cache = KMEM_CACHE(satori_origin, 0);
+	if (!origin_cache) {
+		pr_err("satori: no memory; the volatile cache stays off\n");
+		return;
+	}
+	smp_store_release(&active, true);
+	pr_info("satori: volatile page cache on (xen_blkfront.satori_volatile)\n");
+}
+
+/* Counters kept by the hypervisor, read fresh. */
+static int satori_volatile_stats(struct satori_volatile_stats *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->domid = SATORI_DOMID_SELF;
+	return satori_hypercall(SATORI_OP_volatile_stats, s);
+}
+
+#define SATORI_XEN_COUNTER(name)					\
+static ssize_t name##_show(struct kobject *kobj,			\
+			   struct kobj_attribute *attr, char *buf)	\
+{									\
+	struct satori_volatile_stats s;					\
+	int rc = satori_volatile_stats(&s);				\
+									\
+	return rc ? rc : sysfs_emit(buf, "%llu\n", s.name);		\
+}									\
+static struct kobj_attribute name##_attr = __ATTR_RO(name)
+
+SATORI_XEN_COUNTER(held);
+SATORI_XEN_COUNTER(entitled);
+SATORI_XEN_COUNTER(reclaimed);
+SATORI_XEN_COUNTER(replaced);
+
+#define SATORI_GUEST_COUNTER(name, counter)				\
+static ssize_t name##_show(struct kobject *kobj,			\
+			   struct kobj_attribute *attr, char *buf)	\
+{									\
+	return sysfs_emit(buf, "%lld\n", atomic64_read(&counter));	\
+}									\
+static struct kobj_attribute name##_attr = __ATTR_RO(name)
+
+SATORI_GUEST_COUNTER(stored, nr_stored);
+SATORI_GUEST_COUNTER(restored, nr_restored);
+SATORI_GUEST_COUNTER(missed, nr_missed);
+SATORI_GUEST_COUNTER(invalidated, nr_invalidated);
+SATORI_GUEST_COUNTER(not_kept, nr_not_kept);
+SATORI_GUEST_COUNTER(errors, nr_put_errors);
+
+/* "hit_requests=N hit_ns=AVG read_requests=N read_ns=AVG" */
+static ssize_t latency_show(struct kobject *kobj, struct kobj_attribute *attr,
+			    char *buf)
+{
+	s64 h = atomic64_read(&hit_requests), r = atomic64_read(&read_requests);
+
+	return sysfs_emit(buf, "hit_requests=%lld hit_ns=%lld read_requests=%lld read_ns=%lld\n",
+			  h, h ? atomic64_read(&hit_ns) / h : 0,
+			  r, r ? atomic64_read(&read_ns) / r : 0);
+}
+static struct kobj_attribute latency_attr = __ATTR_RO(latency);
+
+static struct attribute *satori_volatile_attrs[] = {
+	&stored_attr.attr,
+	&restored_attr.attr,
+	&missed_attr.attr,
+	&invalidated_attr.attr,
+	&reclaimed_attr.attr,
+	&replaced_attr.attr,
+	&held_attr.attr,
+	&entitled_attr.attr,
+	&not_kept_attr.attr,
+	&errors_attr.attr,
+	&latency_attr.attr,
+	NULL,
+};
+
+const struct attribute_group satori_volatile_group = {
+	.name = "volatile",
+	.attrs = satori_volatile_attrs,
+};
