@@ -52,6 +52,13 @@ scan_guests() {
 
 console_log() { echo "/var/log/xen/console/guest-$1.log"; }
 
+# guest_log_field G KEY SUBKEY: SUBKEY= of the last "SATORI-GUEST KEY" line
+# on guest G's console.
+guest_log_field() {
+	tr -d '\r' <"$(console_log "$1")" | grep "^SATORI-GUEST $2 " | tail -1 |
+		tr ' ' '\n' | sed -n "s/^$3=//p"
+}
+
 # wait_console DOMAIN PATTERN SECONDS: until the guest's console shows PATTERN.
 # Returns 2 at once if the domain disappeared (crashed and was destroyed).
 wait_console() {

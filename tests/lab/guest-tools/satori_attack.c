@@ -515,6 +515,8 @@ static size_t iomem(struct range *r, size_t max, bool ram_only)
 #define POOL 64			/* hashes random registrations use */
 #define RGFNS 64
 #define HIST_MAX 4096
+#define VKEYS 32
+#define VSCRATCH 8
 
 static struct {
 	uint8_t *own;		/* OWN_PAGES locked anonymous pages */
@@ -542,6 +544,12 @@ static struct {
 	volatile uint32_t *stop;
 	pid_t racer_pid;
 	uint64_t writes;
+	/* Volatile frames: VKEYS keys, the hash last put under each (0: not
+	 * held as far as this program knows), gets land in scratch. */
+	uint8_t *scratch;
+	uint64_t scratch_gfn[VSCRATCH];
+	uint64_t vput[VKEYS];
+	uint64_t vhits, vstored, vwrong;
 } fz;
 
 static void fuzz_hist(size_t i)
@@ -942,8 +950,8 @@ static void fuzz_other(void)
 		break;
 	case 2:
 		cmd = SATORI_OP_host_stats;
-		if (bad)
-			u.h.reserved[below(4)] = rnd() | 1;
+		if (bad) /* OUT fields: junk in them changes nothing */
+			u.h.pool_frames = rnd() | 1;
 		break;
 	case 3:
 		cmd = SATORI_OP_set_group;
@@ -953,7 +961,7 @@ static void fuzz_other(void)
 			u.g.pad[below(3)] = 1 + below(0xffff);
 		break;
 	case 4:
-		cmd = 6 + below(95);
+		cmd = 11 + below(90);
 		break;
 	case 5:
 		cmd = unknown[below(6)];
@@ -967,6 +975,126 @@ static void fuzz_other(void)
 		break;
 	}
 	satori_op(cmd, arg);
+}
+
+/*
+ * The volatile sub-ops (1.3): puts from own and file pages, gets into
+ * scratch pages, flushes, with and without bad arguments. A hit must be
+ * what was last put under its key (Xen may have dropped it since: then a
+ * miss), and carry the hash that put gave.
+ */
+static void fuzz_volatile(void)
+{
+	struct satori_vpage e[8];
+	struct satori_volatile_op op;
+	struct satori_volatile_stats vs;
+	struct satori_reclaim_op r;
+	uint64_t map[1] = { 0 }, h[8];
+	uint32_t nr = 1 + below(8), i, k[8];
+	bool bad = below(4) == 0;
+	unsigned int sub = below(5);
+	long rc;
+
+	memset(e, 0, sizeof(e));
+	memset(&op, 0, sizeof(op));
+	op.domid = SATORI_DOMID_SELF;
+	op.nr = nr;
+	op.pages = P(e);
+	op.map = P(map);
+	for (i = 0; i < nr; i++) {
+		size_t j = fuzz_own();
+
+		/* distinct keys in one batch: the last put of each is known */
+		k[i] = (below(VKEYS / 8) * 8 + i) % VKEYS;
+		e[i].key = 0x5a7000000000ULL + k[i];
+		if (sub == 0 && fz.nfile && below(2)) {
+			size_t f = below(fz.nfile);
+
+			e[i].gfn = fz.file_gfn[f];
+			h[i] = XXH64(fz.file_addr[f], PAGE, 0);
+		} else if (sub == 0) {
+			e[i].gfn = fz.own_gfn[j];
+			h[i] = XXH64(fz.own + j * PAGE, PAGE, 0);
+		} else if (sub == 1) {
+			e[i].gfn = fz.scratch_gfn[i % VSCRATCH];
+		}
+		if (sub == 0)
+			e[i].hash = h[i] | 1; /* never 0: 0 means not held */
+	}
+	if (bad) {
+		switch (below(4)) {
+		case 0:
+			op.domid = fuzz_domid();
+			break;
+		case 1: {
+			/* A get writes: never into RAM this program does not own. */
+			const uint64_t no_ram[] = { fz.max_gpfn + 0x100,
+						    1ULL << 40, UINT64_MAX,
+						    0xfee00 };
+
+			e[below(nr)].gfn = sub != 1 ? fz.rgfn[below(fz.nrgfn)]
+						    : no_ram[below(4)];
+			break;
+		}
+		case 2:
+			op.pad2 = 1 + below(0xffff);
+			break;
+		default:
+			op.nr = below(2) ? 0 : SATORI_BATCH_MAX + 1 + below(4);
+			break;
+		}
+	}
+	switch (sub) {
+	case 0:
+		rc = satori_op(SATORI_OP_volatile_put, P(&op));
+		if (rc)
+			break;
+		for (i = 0; i < nr; i++) {
+			bool stored = map[0] >> i & 1;
+
+			fz.vput[k[i]] = stored ? e[i].hash : 0;
+			fz.vstored += stored;
+		}
+		break;
+	case 1:
+		rc = satori_op(SATORI_OP_volatile_get, P(&op));
+		if (rc)
+			break;
+		for (i = 0; i < nr; i++) {
+			uint8_t *pg = fz.scratch + (i % VSCRATCH) * PAGE;
+
+			if (!(map[0] >> i & 1))
+				continue;
+			fz.vhits++;
+			/* the page's bytes and hash, as put; and now gone */
+			if (!fz.vput[k[i]] || e[i].hash != fz.vput[k[i]] ||
+			    (XXH64(pg, PAGE, 0) | 1) != fz.vput[k[i]])
+				fz.vwrong++;
+			fz.vput[k[i]] = 0;
+		}
+		break;
+	case 2:
+		if (bad && below(2))
+			e[0].gfn = 1 + below(1000);
+		rc = satori_op(SATORI_OP_volatile_flush, P(&op));
+		if (!rc)
+			for (i = 0; i < nr; i++)
+				fz.vput[k[i]] = 0;
+		break;
+	case 3:
+		memset(&vs, 0, sizeof(vs));
+		vs.domid = below(2) ? SATORI_DOMID_SELF : fuzz_domid();
+		if (bad)
+			vs.reserved[below(4)] = rnd() | 1;
+		satori_op(SATORI_OP_volatile_stats, P(&vs));
+		break;
+	default:
+		memset(&r, 0, sizeof(r));
+		r.domid = below(2) ? SATORI_DOMID_ANY : fuzz_domid();
+		r.frames = below(2) ? 1 + below(SATORI_RECLAIM_MAX) : rnd();
+		satori_op(SATORI_OP_volatile_reclaim, P(&r));	/* -EPERM */
+		break;
+	}
 }
 
 /* A write to an own page: a copy-on-write break if it was merged. */
@@ -1121,8 +1249,11 @@ static void fuzz_one(void)
 	case 8 ... 11:
 		fuzz_batch(SATORI_OP_release);
 		break;
-	case 12 ... 16:
+	case 12 ... 15:
 		fuzz_bad_batch();
+		break;
+	case 16:
+		fuzz_volatile();
 		break;
 	default:
 		fuzz_other();
@@ -1139,6 +1270,9 @@ static int cmd_fuzz(uint64_t calls, char **files, int nfiles)
 
 	fuzz_setup_files(files, nfiles);
 	fuzz_setup_own();
+	fz.scratch = locked_pages(VSCRATCH, true);
+	for (c = 0; c < VSCRATCH; c++)
+		fz.scratch_gfn[c] = gfn_of(fz.scratch + c * PAGE);
 	fuzz_setup_gfns();
 	fuzz_setup_places();
 	self_stats(&before);
@@ -1167,9 +1301,11 @@ static int cmd_fuzz(uint64_t calls, char **files, int nfiles)
 	print_counts(&sum);
 	printf(" racer_calls=%" PRIu64 " writes=%" PRIu64 " wrong_pages=%zu"
 	       " indexed_before=%" PRIu64 " indexed_after=%" PRIu64
-	       " seed=%" PRIu64 " max_us=%" PRIu64 "\n",
+	       " seed=%" PRIu64 " max_us=%" PRIu64 " volatile_stored=%" PRIu64
+	       " volatile_hits=%" PRIu64 " volatile_wrong=%" PRIu64 "\n",
 	       fz.racer->calls, fz.writes, wrong, before.indexed,
-	       after.indexed, seed, sum.max_ns / 1000);
+	       after.indexed, seed, sum.max_ns / 1000, fz.vstored, fz.vhits,
+	       fz.vwrong);
 	return 0;
 }
 

@@ -3,8 +3,8 @@
 # squatter, a shared page made the client of a share (a host crash through
 # lock order before hv-hooks patch 0005), a huge reverse map made a client,
 # self-merged pairs then populating beyond max_pages, and a fuzzer of 10^6
-# hypercalls. g4 reads the same files in a group of its own. See
-# docs/security.md.
+# hypercalls (the volatile frames' sub-ops among them). g4 reads the same
+# files in a group of its own. See docs/security.md.
 LAB_NAME=hostile
 if lab_boot $LAB_NAME --scenario hostile --guests 4 --timeout 3000 \
 	--workload "$top/tests/lab/workloads/hostile"; then
@@ -53,6 +53,9 @@ if lab_boot $LAB_NAME --scenario hostile --guests 4 --timeout 3000 \
 	echo "INFO hostile: with its paging pool empty, g4 merged $(attack_field g4 pool merged) of 2048 pairs; $(attack_field g4 pool skipped) registrations skipped"
 	check_ge "fuzz: hypercalls issued" "$(attack_field g3 fuzz calls)" 1000000
 	check_eq "fuzz: its own pages hold what it wrote" "$(attack_field g3 fuzz wrong_pages)" 0
+	check_ge "fuzz: volatile puts that stored" "$(attack_field g3 fuzz volatile_stored)" 1
+	check_ge "fuzz: volatile gets that hit" "$(attack_field g3 fuzz volatile_hits)" 1
+	check_eq "fuzz: volatile hits that were not what was last put" "$(attack_field g3 fuzz volatile_wrong)" 0
 	check_ge "fuzz: honest guests checked their files meanwhile" "$(result fuzz_concurrent_checks)" 1
 	echo "INFO hostile: fuzz $(attack_lines g3 fuzz | tail -1 | cut -d' ' -f3-)"
 	echo "INFO hostile: longest single Satori hypercall in the run: $(attack_lines g3 '[a-z]*' | tr ' ' '\n' | sed -n 's/^max_us=//p' | sort -n | tail -1) us"

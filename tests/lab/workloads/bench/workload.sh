@@ -4,6 +4,15 @@
 #   seqread MB   sequential read of the first MB MiB of the raw disk, cold
 #                cache, 3 rounds alternating hints on and off (the blkfront
 #                parameter also stops dom0's hashing), one line per read
+#   tree MB      write a private tree of MB MiB (4 MiB files of random
+#                bytes) to the guest's own disk
+#   hold PERCENT keep the first PERCENT% of the userland files read above
+#                locked in memory (hold_files), so they stay shared; the
+#                rest may be evicted
+#   free         say how much memory the page cache can use now
+#   pass MODE MB read the first MB MiB of the private tree once, with the
+#                volatile cache on (MODE 1) or off (0), timed, with the
+#                disk sectors read and the volatile counters
 #   done         end the workload
 say() { echo "SATORI-GUEST $*"; }
 now() { cut -d' ' -f1 /proc/uptime; }
@@ -13,7 +22,8 @@ hints=/sys/module/xen_blkfront/parameters/satori_hints
 mount -t ext4 -o ro /dev/xvda /mnt || { say "read error=mount"; exit 1; }
 t0=$(now)
 set -- /mnt/usr/bin /mnt/usr/sbin /mnt/usr/lib/x86_64-linux-gnu
-files=$(find "$@" -type f | wc -l)
+find "$@" -type f | sort >/tmp/userland
+files=$(wc -l </tmp/userland)
 bytes=$(find "$@" -type f -exec cat {} + | wc -c)
 say "read files=$files bytes=$bytes seconds=$(awk -v a="$(now)" -v b="$t0" 'BEGIN { printf "%.1f", a - b }')"
 sleep 2
@@ -21,6 +31,7 @@ say "sharing $(for f in hints_received registered shared released errors skipped
 say "detect $(cat $sys/detect_us)"
 say "bench ready"
 
+holder=
 while read -r cmd arg </dev/hvc0; do
 	case "$cmd" in
 	seqread)
@@ -36,6 +47,41 @@ while read -r cmd arg </dev/hvc0; do
 		done
 		echo 1 >"$hints"
 		say "seqread done"
+		;;
+	tree)
+		mount -o remount,rw /mnt || say "tree error=remount"
+		mkdir -p /mnt/private
+		i=0
+		while [ $((i * 4)) -lt "$arg" ]; do
+			dd if=/dev/urandom of=/mnt/private/f$i bs=1M count=4 2>/dev/null
+			i=$((i + 1))
+		done
+		sync
+		say "tree mb=$arg files=$i"
+		;;
+	hold)
+		kill "$holder" 2>/dev/null
+		wait "$holder" 2>/dev/null
+		n=$(wc -l </tmp/userland)
+		head -n $((n * arg / 100)) /tmp/userland | hold_files >/tmp/hold.out &
+		holder=$!
+		while [ ! -s /tmp/hold.out ]; do sleep 0.2; done
+		say "hold percent=$arg $(cut -d' ' -f2- /tmp/hold.out)"
+		;;
+	free)
+		sync
+		echo 3 >/proc/sys/vm/drop_caches
+		say "free $(awk '/^MemAvailable/ { printf "available_kb=%d", $2 }' /proc/meminfo)"
+		;;
+	pass)
+		set -- $arg
+		echo "$1" >/sys/module/xen_blkfront/parameters/satori_volatile
+		before=$(awk '{ print $3 }' /sys/block/xvda/stat)
+		r0=$(cat $sys/volatile/restored) m0=$(cat $sys/volatile/missed)
+		t0=$(now)
+		seq -f "/mnt/private/f%g" 0 $(($2 / 4 - 1)) | xargs cat >/dev/null
+		t=$(awk -v a="$(now)" -v b="$t0" 'BEGIN { printf "%.2f", a - b }')
+		say "pass mode=$1 mb=$2 seconds=$t sectors=$(($(awk '{ print $3 }' /sys/block/xvda/stat) - before)) restored=$(($(cat $sys/volatile/restored) - r0)) missed=$(($(cat $sys/volatile/missed) - m0)) entitled=$(cat $sys/volatile/entitled) held=$(cat $sys/volatile/held) $(cat $sys/volatile/latency)"
 		;;
 	done) break ;;
 	esac

@@ -1,0 +1,144 @@
+#!/usr/bin/env python3
+"""bench-surplus.py OUT: the satori-surplus figures of one `make bench` run.
+
+The bench scenario's surplus step: every guest streams a private tree 5/4
+the size of its free page cache, in passes alternating the volatile cache
+on and off (each measured pass after a warm-up pass of the same mode),
+while it holds 100%, 66% and 33% of the shared userland in memory (its
+entitlement follows what stays shared). For each hold, over the measured
+passes of all guests:
+
+  entitled_mib, volatile_mib  mean entitlement and volatile frames held
+  hit_ratio        pages read from volatile frames / (those + pages sent
+                   to the disk), with the cache on
+  disk_reads_saved 1 - sectors read from disk on / off
+  speedup          median pass time off / on
+
+Prints a line per hold, the hit's cost against the read it saves
+(blkfront's per-request averages, same boot), and last the line for the
+largest entitlement:
+
+  satori-surplus: guests=N entitled_mib=N volatile_mib=N hit_ratio=P%
+    disk_reads_saved=P% speedup=X.XXx
+
+Writes OUT/surplus.csv and, with gnuplot, OUT/surplus.png (hit ratio and
+pass time against the entitlement). Exits 1 when a figure is missing.
+"""
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+PASSES_PER_HOLD = 8  # (warm, measured) x (on, off) x 2 rounds
+MEASURED_ON, MEASURED_OFF = (1, 5), (3, 7)
+
+
+def fields(line):
+    return dict(kv.split("=", 1) for kv in line.split() if "=" in kv)
+
+
+def passes(out, guest):
+    log = (out / "console" / f"guest-{guest}.log").read_text(errors="replace")
+    prefix = "SATORI-GUEST pass "
+    return [fields(l[len(prefix):]) for l in log.replace("\r", "").splitlines()
+            if l.startswith(prefix)]
+
+
+def main():
+    out = Path(sys.argv[1])
+    results = fields((out / "results").read_text())
+    holds = [int(k[len("surplus_hold"):-len("_mb")]) for k in results
+             if k.startswith("surplus_hold") and k.endswith("_mb")]
+    guests = sorted(p.name[len("guest-"):-len(".log")]
+                    for p in (out / "console").glob("guest-g*.log"))
+    runs = {g: passes(out, g) for g in guests}
+    if not holds or any(len(r) < PASSES_PER_HOLD * len(holds) for r in runs.values()):
+        print("bench-surplus: pass figures are missing", file=sys.stderr)
+        return 1
+    rows = []
+    for h, hold in enumerate(holds):
+        on, off = [], []
+        for g in guests:
+            phase = runs[g][h * PASSES_PER_HOLD:(h + 1) * PASSES_PER_HOLD]
+            on += [phase[i] for i in MEASURED_ON]
+            off += [phase[i] for i in MEASURED_OFF]
+        restored = sum(int(p["restored"]) for p in on)
+        missed = sum(int(p["missed"]) for p in on)
+        sectors_on = sum(int(p["sectors"]) for p in on)
+        sectors_off = sum(int(p["sectors"]) for p in off)
+        t_on = statistics.median(float(p["seconds"]) for p in on)
+        t_off = statistics.median(float(p["seconds"]) for p in off)
+        rows.append({
+            "hold_percent": hold,
+            "tree_mib": int(results[f"surplus_hold{hold}_mb"]),
+            "entitled_mib": statistics.mean(int(p["entitled"]) for p in on) * 4096 / 2**20,
+            "volatile_mib": statistics.mean(int(p["held"]) for p in on) * 4096 / 2**20,
+            "hit_ratio": restored / (restored + missed) if restored + missed else 0,
+            "disk_reads_saved": 1 - sectors_on / sectors_off if sectors_off else 0,
+            "seconds_on": t_on,
+            "seconds_off": t_off,
+            "speedup": t_off / t_on if t_on else 0,
+        })
+    with open(out / "surplus.csv", "w") as f:
+        f.write(",".join(rows[0]) + "\n")
+        for r in rows:
+            f.write(",".join(f"{v:.4f}" if isinstance(v, float) else str(v)
+                             for v in r.values()) + "\n")
+    for r in rows:
+        print("bench: surplus " + " ".join(
+            f"{k}={v:.2f}" if isinstance(v, float) else f"{k}={v}" for k, v in r.items()))
+
+    # A hit against the read it saves: blkfront's averages per request
+    # (cumulative over the boot), the worst guest's ratio.
+    costs = []
+    for g in guests:
+        last = runs[g][-1]
+        if int(last.get("hit_requests", 0)) and int(last.get("read_requests", 0)):
+            costs.append((int(last["hit_ns"]) / int(last["read_ns"]),
+                          int(last["hit_ns"]) / 1000, int(last["read_ns"]) / 1000))
+    if costs:
+        ratio, hit_us, read_us = max(costs)
+        print(f"bench: surplus hit_us={hit_us:.0f} read_us={read_us:.0f} "
+              f"hit_cost_per_read={ratio:.3f} (worst guest; per request)")
+
+    plot(out, rows)
+    best = max(rows, key=lambda r: r["entitled_mib"])
+    print(f"satori-surplus: guests={len(guests)} entitled_mib={best['entitled_mib']:.0f} "
+          f"volatile_mib={best['volatile_mib']:.0f} hit_ratio={100 * best['hit_ratio']:.1f}% "
+          f"disk_reads_saved={100 * best['disk_reads_saved']:.1f}% "
+          f"speedup={best['speedup']:.2f}x")
+    return 0
+
+
+def plot(out, rows):
+    data = out / "surplus.dat"
+    with open(data, "w") as f:
+        for r in sorted(rows, key=lambda r: r["entitled_mib"]):
+            f.write(f"{r['entitled_mib']:.2f} {100 * r['hit_ratio']:.2f} "
+                    f"{r['seconds_on']:.3f} {r['seconds_off']:.3f}\n")
+    script = f"""
+set terminal pngcairo size 900,520
+set output '{out / "surplus.png"}'
+set title 'Volatile page cache: hit ratio and pass time against the entitlement'
+set xlabel 'entitlement per guest (MiB)'
+set ylabel 'hit ratio (%)'
+set y2label 'pass time (s)'
+set yrange [0:105]
+set y2range [0:*]
+set ytics nomirror
+set y2tics
+set key bottom right
+set grid
+plot '{data}' using 1:2 with linespoints lw 2 title 'hit ratio (cache on)', \\
+     '{data}' using 1:3 axes x1y2 with linespoints lw 2 title 'pass time, cache on', \\
+     '{data}' using 1:4 axes x1y2 with linespoints lw 2 dt 2 title 'pass time, cache off'
+"""
+    try:
+        subprocess.run(["gnuplot"], input=script, text=True, check=True)
+        print(f"bench: surplus plot {out / 'surplus.png'}")
+    except (OSError, subprocess.CalledProcessError) as e:
+        print(f"bench-surplus: no plot ({e})", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

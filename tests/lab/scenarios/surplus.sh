@@ -1,0 +1,130 @@
+# Scenario: sharing entitlements and the volatile page cache. g1..g3 read
+# the same files, g4 twice as many, g5 (a trust group of its own) only
+# private data. Entitlements are checked against Xen's saved frames at
+# quiet moments (ledger); then the guests spill their page caches into
+# volatile frames, mutate files whose blocks are held there, and re-read
+# everything while dom0 takes volatile frames back; finally a sharer dies.
+# Every read is checked against the sums the guest remembered.
+. /host/scenarios/boot.sh
+
+GUESTS="g1 g2 g3 g4 g5"
+SHARERS="g1 g2 g3 g4"
+
+# ledger WHEN: with the guests paused (nothing shares or breaks), Xen's
+# exact entitlements (satori-ctl show, 2^-32 frames) against its saved
+# frames, and what Xen's own memory is by difference: total - free - lent
+# - shared frames - every domain's pages (out/ledger-WHEN.txt,
+# out/top-WHEN.json; ledger_WHEN_*, entitled_WHEN_G, shared_WHEN_G).
+ledger() {
+	local g top=$OUT/top-$1.json total
+	for g in $GUESTS; do xl domid "$g" >/dev/null 2>&1 && xl pause "$g"; done
+	/host/bin/satori-ctl show >"$OUT/ledger-$1.txt" || fail "satori-ctl show failed"
+	/host/bin/satori-top -b --json -n 1 >"$top" || fail "satori-top failed"
+	total=$(xl info | sed -n 's/^total_memory *: *//p')
+	for g in $GUESTS; do xl domid "$g" >/dev/null 2>&1 && xl unpause "$g"; done
+	result "ledger_$1_diff" "$(python3 -c '
+import json, sys
+rows = [l.split() for l in open(sys.argv[1]).read().splitlines()[1:]]
+top = json.loads(open(sys.argv[2]).read().splitlines()[-1])
+print(sum(int(r[4]) for r in rows) - (top["host"]["saved_frames"] << 32))' "$OUT/ledger-$1.txt" "$top")"
+	result "ledger_$1_xen_own" "$(python3 /host/lib/top-stat.py \
+		"$total * 256 - host['free_frames'] - host['lent_frames'] - host['shared_frames'] - sum(d['mem_bytes'] // 4096 for d in doms)" <"$top")"
+	result "ledger_$1_lent" "$(python3 /host/lib/top-stat.py 'host["lent_frames"]' <"$top")"
+	result "ledger_$1_saved" "$(python3 /host/lib/top-stat.py 'host["saved_frames"]' <"$top")"
+	for g in $GUESTS; do
+		result "entitled_$1_$g" "$(awk -v g="$g" '$2 == g { print int($4) }' "$OUT/ledger-$1.txt")"
+		result "shared_$1_$g" "$(python3 /host/lib/top-stat.py "dom(\"$g\")[\"shared\"] if any(d['name'] == '$g' for d in doms) else -1" <"$top")"
+	done
+	cat "$OUT/ledger-$1.txt"
+}
+
+step workload-device
+wl=$(losetup -r -f --show /host/workload.tar) || fail "losetup of the workload tar failed"
+
+step guests-create
+GROUP_g5=5
+disk=a
+for g in $GUESTS; do
+	create_guest "$g" "/dev/vd$disk" "$wl"
+	disk=$(echo "$disk" | tr a-e b-f)
+done
+for g in $GUESTS; do
+	wait_console "$g" "SATORI-GUEST surplus ready" 300 || fail "guest $g did not get ready"
+done
+
+step share
+for g in g1 g2 g3; do
+	guest_command "$g" "read 1 60" "SATORI-GUEST read first=1 "
+done
+guest_command g4 "read 1 120" "SATORI-GUEST read first=1 "
+guest_command g5 "private 16" "SATORI-GUEST private "
+ledger shared
+
+# g1 overwrites 10 of the shared files: its copies break away.
+step rewrite
+guest_command g1 "rewrite 10" "SATORI-GUEST rewrite "
+ledger rewritten
+
+# The sharers spill their page caches into volatile frames and read
+# everything back, from there where it is still held.
+step volatile
+for g in $GUESTS; do
+	guest_command "$g" evict "SATORI-GUEST evict "
+done
+ledger spilled
+for g in $SHARERS; do
+	guest_command "$g" verify "SATORI-GUEST verify "
+done
+ledger volatile
+
+# g2 puts its files' blocks in volatile frames, then rewrites, truncates
+# and deletes files, writes new ones over the freed blocks, and reads
+# everything again.
+step mutate
+guest_command g2 evict "SATORI-GUEST evict "
+guest_command g2 "rewrite 10" "SATORI-GUEST rewrite "
+guest_command g2 "truncate 10" "SATORI-GUEST truncate "
+guest_command g2 "delete 10" "SATORI-GUEST delete "
+guest_command g2 "create 20 64" "SATORI-GUEST create "
+guest_command g2 verify "SATORI-GUEST verify "
+guest_command g2 verify "SATORI-GUEST verify "
+
+# The sharers read in a loop while dom0 keeps taking volatile frames back.
+step reclaim
+for g in $SHARERS; do
+	guest_send "$g" "loop ${RECLAIM_LOOP_S:-40}"
+done
+taken=0 rounds=0
+end=$(deadline $((${RECLAIM_LOOP_S:-40} + 240)))
+while [ "$(cat $(for g in $SHARERS; do console_log "$g"; done) | grep -c 'SATORI-GUEST loop ')" -lt 4 ]; do
+	past "$end" && fail "the guests' read loops did not end"
+	n=$(/host/bin/satori-ctl reclaim 65536 | sed -n 's/^took \([0-9]*\) .*/\1/p')
+	taken=$((taken + ${n:-0}))
+	rounds=$((rounds + 1))
+	sleep 1
+done
+result reclaim_taken "$taken"
+result reclaim_rounds "$rounds"
+ledger reclaimed
+
+# A sharer dies: its entitlement goes, the others' follow.
+step destroy
+ledger before_destroy
+xl destroy g3 || fail "xl destroy g3 failed"
+wait_gone g3 60 || fail "g3 did not go"
+GUESTS="g1 g2 g4 g5"
+ledger destroyed
+
+step final-checks
+for g in g1 g2 g4; do
+	guest_command "$g" verify "SATORI-GUEST verify "
+done
+for g in $GUESTS; do
+	guest_command "$g" "done" "SATORI-GUEST surplus finished"
+done
+/host/bin/satori-top -b -n 1 | tee "$OUT/top.txt"
+/host/bin/satori-top --prometheus "$OUT/top.prom" -n 1 || fail "satori-top --prometheus failed"
+
+step guests-shutdown
+shutdown_guests $GUESTS
+losetup -d "$wl"

@@ -1,0 +1,81 @@
+# Lab test: sharing entitlements follow sharing exactly, and the volatile
+# page cache the guests keep in surplus frames never returns wrong data,
+# while files change under it and while Xen takes frames back. Five
+# guests: g1..g3 read the same files, g4 twice as many, g5 only private
+# data in a trust group of its own. See docs/surplus.md.
+LAB_NAME=surplus
+if lab_boot $LAB_NAME --scenario surplus --guests 5 --timeout 2400 \
+	--workload "$top/tests/lab/workloads/surplus"; then
+	check "no Xen crash, BUG or assertion" test "$(grep -ci 'panic\|Xen BUG\|assertion\|locking order' "$LAB_OUT/xl-dmesg.log")" = 0
+	check "no domain destroyed with an entitlement left" test "$(grep -c 'destroyed with entitlement' "$LAB_OUT/xl-dmesg.log")" = 0
+
+	# Exact: the entitlements of all domains add up to the saved frames,
+	# to the last 2^-32 frame, after sharing, breaks, volatile use,
+	# reclaim and a death.
+	for when in shared rewritten spilled volatile reclaimed before_destroy destroyed; do
+		check_eq "ledger $when: sum of entitlements - saved frames << 32" "$(result "ledger_${when}_diff")" 0
+	done
+	check_ge "ledger shared: frames saved" "$(result ledger_shared_saved)" 1000
+
+	# In proportion to shared pages: (k-1)/k of each, k = 3 or 4 here.
+	for g in g1 g2 g3 g4; do
+		ent=$(result "entitled_shared_$g")
+		shr=$(result "shared_shared_$g")
+		check_ge "$g's entitlement, % of its $shr shared pages" "$(percent "$ent" "$shr")" 60
+		check_le "$g's entitlement, % of its $shr shared pages" "$(percent "$ent" "$shr")" 80
+	done
+	check_le "g5 (private data, alone) earned <= 1% of g1's $(result entitled_shared_g1) frames" \
+		"$(percent "$(result entitled_shared_g5)" "$(result entitled_shared_g1)")" 1
+
+	# The numbers follow: g1's written copies earn it nothing any more; a
+	# dead sharer's entitlement is gone and the survivors' shrank.
+	check "g1 rewrote shared files: its entitlement fell" \
+		test "$(num "$(result entitled_rewritten_g1)")" -lt "$(num "$(result entitled_shared_g1)")"
+	check_eq "g3 destroyed: gone from the ledger" "$(result entitled_destroyed_g3)" ""
+	check "g3 destroyed: g1's entitlement fell (its frames have one sharer less)" \
+		test "$(num "$(result entitled_destroyed_g1)")" -lt "$(num "$(result entitled_before_destroy_g1)")"
+
+	# The volatile cache is used, and always right.
+	for g in g1 g2 g3 g4; do
+		check_ge "$g stored pages in volatile frames" "$(guest_field "$g" evict stored)" 100
+		check_ge "$g read pages back from volatile frames" "$(guest_field "$g" verify restored)" 100
+		check_eq "$g: volatile use errors" "$(guest_field "$g" verify errors)" 0
+	done
+	for g in g1 g2 g3 g4 g5; do
+		check_le "$g holds no more volatile frames than its entitlement" \
+			"$(guest_field "$g" evict held)" "$(num "$(guest_field "$g" evict entitled)")"
+	done
+	check_ge "frames lent as volatile once the guests spilled their caches" "$(result ledger_spilled_lent)" 1000
+	for g in g1 g2 g3 g4; do
+		check_eq "$g: every file read back right" "$(guest_log "$g" | grep '^SATORI-GUEST verify ' | head -1 | tr ' ' '\n' | sed -n 's/^wrong=//p')" 0
+	done
+	# Mutations of files whose blocks were in volatile frames.
+	check_ge "g2's rewrite dropped volatile blocks" "$(guest_field g2 rewrite invalidated)" 1
+	g2_wrong=$(guest_log g2 | grep '^SATORI-GUEST verify ' | tr ' ' '\n' | sed -n 's/^wrong=//p' | awk '{ s += $1 } END { print s + 0 }')
+	check_eq "g2: after rewrite, truncate, delete and new files, every read right" "$g2_wrong" 0
+	# Xen takes frames back while the guests read.
+	check_ge "dom0 took volatile frames back during the read loops" "$(result reclaim_taken)" 100
+	for g in g1 g2 g3 g4; do
+		check_ge "$g's read loop ran" "$(guest_field "$g" loop rounds)" 1
+		check_eq "$g's read loop: wrong reads while frames were taken" "$(guest_field "$g" loop wrong)" 0
+		check_ge "$g: frames Xen took back from it" "$(guest_field "$g" loop reclaimed)" 1
+	done
+	for g in g1 g2 g4; do
+		check_eq "$g: final check, every file right" "$(guest_field "$g" verify wrong)" 0
+	done
+	# Frames add up: Xen's own memory, by difference, holds still
+	# whatever is lent, taken back or freed by a death.
+	own=()
+	for when in shared rewritten spilled volatile reclaimed before_destroy destroyed; do
+		own+=("$(num "$(result "ledger_${when}_xen_own")")")
+	done
+	spread=$(printf '%s\n' "${own[@]}" | sort -n | sed -n '1p;$p' | paste -sd' ' | awk '{ print $2 - $1 }')
+	check_le "frames add up: Xen's own frames vary by (total - free - lent - shared - domains' pages)" "$spread" 1024
+	echo "INFO surplus: Xen's own frames at each ledger: ${own[*]}"
+
+	check "satori-top's Prometheus file passes promtool" promtool check metrics <"$LAB_OUT/top.prom"
+	check "satori-top shows the pool" grep -q '^Pool: ' "$LAB_OUT/top.txt"
+	for g in g1 g2 g3 g4 g5; do
+		check "guest $g came up" grep -q 'SATORI-GUEST up' <<<"$(guest_log $g)"
+	done
+fi

@@ -1,0 +1,123 @@
+# Guest workload for the surplus test: sharing entitlements and the
+# volatile page cache. It mounts its disk read-write (each guest's disk is
+# its own copy-on-write view) and obeys dom0's commands on the console, one
+# line each; every answer is one "SATORI-GUEST <command> ..." line:
+#   read FIRST LAST  checksum files FIRST..LAST of the list (they stay in
+#                    the page cache) and remember their sums
+#   private MB       write MB of random data to a file of its own, evict
+#                    it, read it back and remember its sum
+#   evict            sync and drop the page cache (clean pages go to
+#                    the volatile cache)
+#   verify           evict, then read every remembered file again and
+#                    compare with its sum
+#   loop SECONDS     verify over and over for SECONDS (a second between
+#                    the eviction and the reads)
+#   rewrite K        overwrite the first K remembered list files in place
+#                    with random bytes of the same size (new sums)
+#   truncate K       cut the next K to half their size (new sums)
+#   delete K         delete the next K (forgotten)
+#   create K KB      write K new files of KB random bytes (blocks that the
+#                    deleted and truncated files gave back)
+#   done             end the workload
+# Files are numbered from 1 in sorted order; every guest sees the same list.
+say() { echo "SATORI-GUEST $*"; }
+sysfs() { cat "/sys/kernel/mm/satori/$1" 2>/dev/null || echo -1; }
+vol() {
+	local k out=""
+	for k in stored restored missed invalidated reclaimed replaced held entitled not_kept errors; do
+		out="$out $k=$(sysfs "volatile/$k")"
+	done
+	echo "$out"
+}
+
+mount -t ext4 /dev/xvda /mnt || { say "surplus error=mount"; exit 1; }
+find /mnt/usr/lib/x86_64-linux-gnu -type f -size +16k | sort | head -200 >/tmp/files
+: >/tmp/sums # "md5  path" of every file remembered
+n=$(wc -l </tmp/files)
+say "surplus ready files=$n"
+
+# remember FILE...: (re)record the sums of FILEs.
+remember() {
+	md5sum "$@" >/tmp/new
+	awk 'FILENAME == ARGV[1] { new[$2] = 1; next } !($2 in new)' /tmp/new /tmp/sums >/tmp/keep
+	cat /tmp/keep /tmp/new >/tmp/sums
+}
+evict() { sync; echo 3 >/proc/sys/vm/drop_caches; }
+# wrong: files whose sum differs from the remembered one, or unreadable.
+wrong() {
+	[ -s /tmp/sums ] || { echo 0; return; }
+	# shellcheck disable=SC2046 # one path a line, no spaces
+	md5sum $(awk '{ print $2 }' /tmp/sums) 2>/dev/null | diff /tmp/sums - | grep -c '^-[0-9a-f]'
+}
+next=1 # the next list file rewrite/truncate/delete takes
+
+while read -r cmd args </dev/hvc0; do
+	# shellcheck disable=SC2086 # the arguments are words
+	set -- $args
+	case "$cmd" in
+	read)
+		# shellcheck disable=SC2046
+		remember $(sed -n "$1,$2p" /tmp/files)
+		sleep 2 # Satori registers behind the reads
+		say "read first=$1 last=$2 registered=$(sysfs registered) shared=$(sysfs shared)"
+		;;
+	private)
+		dd if=/dev/urandom of=/mnt/private bs=1M count="$1" 2>/dev/null
+		evict
+		remember /mnt/private
+		sleep 2
+		say "private mb=$1 registered=$(sysfs registered) shared=$(sysfs shared)"
+		;;
+	evict)
+		evict
+		say "evict$(vol)"
+		;;
+	verify)
+		evict
+		say "verify wrong=$(wrong) files=$(wc -l </tmp/sums)$(vol)"
+		;;
+	loop)
+		end=$(($(cut -d. -f1 /proc/uptime) + $1))
+		rounds=0 bad=0
+		while [ "$(cut -d. -f1 /proc/uptime)" -lt $end ]; do
+			evict
+			sleep 1 # held in volatile frames meanwhile: dom0 takes some
+			bad=$((bad + $(wrong)))
+			rounds=$((rounds + 1))
+		done
+		say "loop rounds=$rounds wrong=$bad$(vol)"
+		;;
+	rewrite | truncate | delete)
+		files=$(sed -n "$next,$((next + $1 - 1))p" /tmp/files)
+		next=$((next + $1))
+		for f in $files; do
+			size=$(stat -c %s "$f")
+			case "$cmd" in
+			rewrite) dd if=/dev/urandom of="$f" bs="$size" count=1 conv=notrunc 2>/dev/null ;;
+			truncate) truncate -s $((size / 2)) "$f" ;;
+			delete)
+				rm -f "$f"
+				grep -v " $f\$" /tmp/sums >/tmp/keep
+				cp /tmp/keep /tmp/sums
+				;;
+			esac
+		done
+		[ "$cmd" = delete ] || remember $files
+		sync
+		say "$cmd files=$1$(vol)"
+		;;
+	create)
+		i=0
+		while [ $i -lt "$1" ]; do
+			dd if=/dev/urandom of="/mnt/new-$i" bs=1K count="$2" 2>/dev/null
+			remember "/mnt/new-$i"
+			i=$((i + 1))
+		done
+		sync
+		say "create files=$1$(vol)"
+		;;
+	done) break ;;
+	esac
+done
+say "surplus finished"
+umount /mnt
