@@ -69,8 +69,17 @@ static DEFINE_XARRAY_FLAGS(origins, XA_FLAGS_LOCK_IRQ);
 static DEFINE_XARRAY_FLAGS(stored, XA_FLAGS_LOCK_IRQ);
 static atomic64_t wfilter[SATORI_WFILTER_SLOTS];
 static atomic64_t wgen = ATOMIC64_INIT(0);
-/* Set once at start; before that every hook returns at once. */
+/*
+ * Set once at start, after origin_cache exists (release); the hooks read it
+ * with acquire (is_active()), so whoever sees it set sees the cache.
+ */
 static bool active __read_mostly;
+
+static bool is_active(void)
+{
+	/* Pairs with satori_volatile_start()'s release. */
+	return smp_load_acquire(&active);
+}
 
 static DEFINE_SPINLOCK(batch_lock);
 static struct satori_vpage wire[SATORI_BATCH_MAX];
@@ -255,7 +264,7 @@ bool satori_volatile_queue(struct request *rq, int vdevice,
 {
 	r->gen = atomic64_read(&wgen);
 	r->start_ns = ktime_get_ns();
-	if (!READ_ONCE(active))
+	if (!is_active())
 		return false;
 	switch (req_op(rq)) {
 	case REQ_OP_READ:
@@ -277,7 +286,7 @@ bool satori_volatile_queue(struct request *rq, int vdevice,
 void satori_volatile_read_done(struct page *page, int vdevice, u64 pos,
 			       u64 hash, const struct satori_volatile_req *r)
 {
-	if (READ_ONCE(active) && !(pos & ~PAGE_MASK))
+	if (is_active() && !(pos & ~PAGE_MASK))
 		satori_note_origin(page, satori_vkey(vdevice, pos), hash,
 				   r->gen);
 }
@@ -285,7 +294,7 @@ void satori_volatile_read_done(struct page *page, int vdevice, u64 pos,
 void satori_volatile_complete(struct request *rq, int vdevice,
 			      const struct satori_volatile_req *r)
 {
-	if (!READ_ONCE(active))
+	if (!is_active())
 		return;
 	if (req_op(rq) == REQ_OP_READ) {
 		atomic64_inc(&read_requests);
@@ -340,7 +349,7 @@ void satori_volatile_folio_gone(struct folio *folio)
 	unsigned long pfn = folio_pfn(folio), first = pfn, flags, i;
 	struct satori_origin *o;
 
-	if (!READ_ONCE(active) ||
+	if (!is_active() ||
 	    !xa_find(&origins, &first, pfn + folio_nr_pages(folio) - 1,
 		     XA_PRESENT))
 		return;
@@ -363,6 +372,7 @@ void satori_volatile_start(void)
 		pr_err("satori: no memory; the volatile cache stays off\n");
 		return;
 	}
+	/* Pairs with is_active(): origin_cache is visible first. */
 	smp_store_release(&active, true);
 	pr_info("satori: volatile page cache on (xen_blkfront.satori_volatile)\n");
 }

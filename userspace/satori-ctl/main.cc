@@ -16,9 +16,12 @@
 //
 //   xl create -p guest.cfg; satori-ctl group guest 7; xl unpause guest
 //
-// `show` prints ID, NAME and GROUP, a line per domain. Trust groups need
-// Satori interface 1.2 (SATORI_OP_set_group, and the group in
-// SATORI_OP_domain_stats).
+// `show` prints ID, NAME and GROUP, a line per domain, and from interface
+// 1.3 on its sharing entitlement: ENTITLED in frames (two decimals),
+// ENTITLEMENT exactly as Xen keeps it (in 2^-32 frames: the entitlements
+// of all domains add up to exactly the saved frames << 32), and VOLATILE,
+// the volatile frames it holds. Trust groups need Satori interface 1.2
+// (SATORI_OP_set_group, and the group in SATORI_OP_domain_stats).
 //
 // `reclaim` has Xen take up to FRAMES (1 .. 65536) volatile frames back
 // into its free heap at once (SATORI_OP_volatile_reclaim, interface 1.3):
@@ -65,7 +68,9 @@ const char kHelp[] =
     "  xl create -p guest.cfg; satori-ctl group guest 7; xl unpause guest\n"
     "\n"
     "Every domain starts in the group Xen's satori_default_group= names\n"
-    "(alone unless set). show prints ID, NAME and GROUP per domain.\n"
+    "(alone unless set). show prints ID, NAME and GROUP per domain, and\n"
+    "its sharing entitlement: ENTITLED in frames, ENTITLEMENT exact in\n"
+    "2^-32 frames, VOLATILE the volatile frames it holds.\n"
     "\n"
     "reclaim takes up to FRAMES (1..65536) volatile frames back into Xen's\n"
     "free heap now, from DOMAIN or from whoever is furthest above its\n"
@@ -182,26 +187,43 @@ int Show(satori::Hypervisor &hv, satori::DomainSource &doms,
   struct Line {
     satori::DomainInfo info;
     uint32_t group;
+    satori_volatile_stats vol;
   };
+  bool entitlements = (hv.InterfaceVersion() & 0xffff) >= 3;
   std::vector<Line> lines;
   for (const satori::DomainInfo &d : list) {
     satori_domain_stats s;
     int rc = hv.DomainStats(static_cast<uint16_t>(d.id), &s);
     if (rc == -ESRCH && !arg)
       continue; // gone since the list was read
+    satori_volatile_stats v{};
+    if (!rc && entitlements)
+      rc = hv.VolatileStats(static_cast<uint16_t>(d.id), &v);
+    if (rc == -ESRCH && !arg)
+      continue;
     if (rc)
       return Fail(StatusOf(-rc), "cannot read the group of " + Describe(d) +
                                      ": " + Explain(-rc));
-    lines.push_back({d, s.group});
+    lines.push_back({d, s.group, v});
   }
   int width = 12;
   for (const Line &l : lines)
     width = std::max(width, static_cast<int>(l.info.name.size()));
-  std::printf("%5s %-*s %s\n", "ID", width, "NAME", "GROUP");
-  for (const Line &l : lines)
-    std::printf("%5u %-*s %s\n", l.info.id, width,
+  std::printf("%5s %-*s %6s", "ID", width, "NAME", "GROUP");
+  if (entitlements)
+    std::printf(" %10s %20s %9s", "ENTITLED", "ENTITLEMENT", "VOLATILE");
+  std::printf("\n");
+  for (const Line &l : lines) {
+    std::printf("%5u %-*s %6s", l.info.id, width,
                 l.info.name.empty() ? "-" : l.info.name.c_str(),
                 satori::GroupName(l.group).c_str());
+    if (entitlements)
+      std::printf(" %10.2f %20llu %9llu",
+                  static_cast<double>(l.vol.entitlement) / 4294967296.0,
+                  static_cast<unsigned long long>(l.vol.entitlement),
+                  static_cast<unsigned long long>(l.vol.held));
+    std::printf("\n");
+  }
   return std::fflush(stdout) == 0 ? 0 : Fail(kFailed, "cannot write output");
 }
 

@@ -1,0 +1,1 @@
+../read-files/workload.sh
