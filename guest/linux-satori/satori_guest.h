@@ -41,4 +41,16 @@ void satori_register_start(bool hypervisor_satori_on);
 /* The registration counters in /sys/kernel/mm/satori/. */
 extern const struct attribute_group satori_register_group;
 
+/*
+ * SATORI_COUNTER(name, counter): a read-only sysfs file name_attr showing
+ * the atomic64_t counter.
+ */
+#define SATORI_COUNTER(name, counter)					\
+static ssize_t name##_show(struct kobject *kobj,			\
+			   struct kobj_attribute *attr, char *buf)	\
+{									\
+	return sysfs_emit(buf, "%lld\n", atomic64_read(&counter));	\
+}									\
+static struct kobj_attribute name##_attr = __ATTR_RO(name)
+
 #endif /* SATORI_GUEST_H */

@@ -304,14 +304,6 @@ static ssize_t detect_us_show(struct kobject *kobj, struct kobj_attribute *attr,
 }
 static struct kobj_attribute detect_us_attr = __ATTR_RO(detect_us);
 
-#define SATORI_COUNTER(name, counter)					\
-static ssize_t name##_show(struct kobject *kobj,			\
-			   struct kobj_attribute *attr, char *buf)	\
-{									\
-	return sysfs_emit(buf, "%lld\n", atomic64_read(&counter));	\
-}									\
-static struct kobj_attribute name##_attr = __ATTR_RO(name)
-
 SATORI_COUNTER(hints_received, satori_hints_received);
 SATORI_COUNTER(registered, nr_registered);
 SATORI_COUNTER(released, nr_released);

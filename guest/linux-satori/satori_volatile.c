@@ -401,20 +401,12 @@ SATORI_XEN_COUNTER(entitled);
 SATORI_XEN_COUNTER(reclaimed);
 SATORI_XEN_COUNTER(replaced);
 
-#define SATORI_GUEST_COUNTER(name, counter)				\
-static ssize_t name##_show(struct kobject *kobj,			\
-			   struct kobj_attribute *attr, char *buf)	\
-{									\
-	return sysfs_emit(buf, "%lld\n", atomic64_read(&counter));	\
-}									\
-static struct kobj_attribute name##_attr = __ATTR_RO(name)
-
-SATORI_GUEST_COUNTER(stored, nr_stored);
-SATORI_GUEST_COUNTER(restored, nr_restored);
-SATORI_GUEST_COUNTER(missed, nr_missed);
-SATORI_GUEST_COUNTER(invalidated, nr_invalidated);
-SATORI_GUEST_COUNTER(not_kept, nr_not_kept);
-SATORI_GUEST_COUNTER(errors, nr_put_errors);
+SATORI_COUNTER(stored, nr_stored);
+SATORI_COUNTER(restored, nr_restored);
+SATORI_COUNTER(missed, nr_missed);
+SATORI_COUNTER(invalidated, nr_invalidated);
+SATORI_COUNTER(not_kept, nr_not_kept);
+SATORI_COUNTER(errors, nr_put_errors);
 
 /* "hit_requests=N hit_ns=AVG read_requests=N read_ns=AVG" */
 static ssize_t latency_show(struct kobject *kobj, struct kobj_attribute *attr,

@@ -63,6 +63,7 @@ while read -r cmd arg </dev/hvc0; do
 		kill "$holder" 2>/dev/null
 		wait "$holder" 2>/dev/null
 		n=$(wc -l </tmp/userland)
+		rm -f /tmp/hold.out
 		head -n $((n * arg / 100)) /tmp/userland | hold_files >/tmp/hold.out &
 		holder=$!
 		while [ ! -s /tmp/hold.out ]; do sleep 0.2; done
@@ -79,7 +80,7 @@ while read -r cmd arg </dev/hvc0; do
 		before=$(awk '{ print $3 }' /sys/block/xvda/stat)
 		r0=$(cat $sys/volatile/restored) m0=$(cat $sys/volatile/missed)
 		t0=$(now)
-		seq -f "/mnt/private/f%g" 0 $(($2 / 4 - 1)) | xargs cat >/dev/null
+		seq 0 $(($2 / 4 - 1)) | sed 's|^|/mnt/private/f|' | xargs cat >/dev/null
 		t=$(awk -v a="$(now)" -v b="$t0" 'BEGIN { printf "%.2f", a - b }')
 		say "pass mode=$1 mb=$2 seconds=$t sectors=$(($(awk '{ print $3 }' /sys/block/xvda/stat) - before)) restored=$(($(cat $sys/volatile/restored) - r0)) missed=$(($(cat $sys/volatile/missed) - m0)) entitled=$(cat $sys/volatile/entitled) held=$(cat $sys/volatile/held) $(cat $sys/volatile/latency)"
 		;;
