@@ -23,9 +23,14 @@
  *
  * Keys: (xenstore virtual-device number << 40) | (byte offset >> 12).
  *
+ * Puts are batched: an evicted page is copied to a staging area of
+ * SATORI_BATCH_MAX pages, which goes to the hypervisor in one put when full
+ * or shortly after; the write filter is checked again then.
+ *
  * Locking: the xarrays' own irq-safe locks; wire buffers for batches are
- * static under batch_lock (irqs off: hypercalls do not sleep). Counters
- * are atomic.
+ * static under batch_lock, the staging area under stage_lock (both
+ * irq-safe: hypercalls do not sleep; neither lock is taken under the
+ * other). Counters are atomic.
  */
 #include <linux/atomic.h>
 #include <linux/blk-mq.h>
@@ -38,6 +43,7 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/sysfs.h>
+#include <linux/workqueue.h>
 #include <linux/xarray.h>
 #include <linux/xxhash.h>
 #include <xen/page.h>
@@ -85,9 +91,21 @@ static DEFINE_SPINLOCK(batch_lock);
 static struct satori_vpage wire[SATORI_BATCH_MAX];
 static struct page *wire_page[SATORI_BATCH_MAX];
 
+/*
+ * The staging area: copies of evicted pages waiting for one batched put
+ * (stage_lock, irq-safe: pages are staged from under the page cache's
+ * i_pages lock).
+ */
+#define SATORI_STAGE_MS 20
+static DEFINE_SPINLOCK(stage_lock);
+static struct page *stage_page[SATORI_BATCH_MAX];
+static struct satori_origin stage_origin[SATORI_BATCH_MAX];
+static struct satori_vpage stage_wire[SATORI_BATCH_MAX];
+static unsigned int nr_staged;
+
 static atomic64_t nr_stored, nr_restored, nr_missed, nr_invalidated,
 	nr_not_kept, nr_put_errors;
-static atomic64_t hit_requests, hit_ns, read_requests, read_ns;
+static atomic64_t hit_requests, hit_ns, read_requests, read_ns, read_bytes;
 
 static u64 satori_vkey(int vdevice, u64 pos)
 {
@@ -299,6 +317,7 @@ void satori_volatile_complete(struct request *rq, int vdevice,
 	if (req_op(rq) == REQ_OP_READ) {
 		atomic64_inc(&read_requests);
 		atomic64_add(ktime_get_ns() - r->start_ns, &read_ns);
+		atomic64_add(blk_rq_bytes(rq), &read_bytes);
 	} else if (op_is_write(req_op(rq)) && blk_rq_bytes(rq)) {
 		/* A read sent while this was in flight may hold either. */
 		satori_volatile_drop(vdevice, blk_rq_pos(rq) << SECTOR_SHIFT,
@@ -306,22 +325,82 @@ void satori_volatile_complete(struct request *rq, int vdevice,
 	}
 }
 
-/* Put page's data under o's key if it still is the disk's data. */
+/*
+ * Has a write reached o's block since its read was sent? (Then the page
+ * may hold older data than the disk: never keep it.)
+ */
+static bool written_since(const struct satori_origin *o)
+{
+	return atomic64_read(wslot(o->key)) > (s64)o->gen;
+}
+
+/*
+ * Send the staged pages that are still the disk's data in one put. Called
+ * with stage_lock held (irqs off; a hypercall does not sleep).
+ */
+static void satori_stage_flush(void)
+{
+	u64 map[SATORI_BATCH_MAX / 64] = {};
+	struct satori_volatile_op op = {
+		.domid = SATORI_DOMID_SELF,
+		.pages = (u64)(uintptr_t)stage_wire,
+		.map = (u64)(uintptr_t)map,
+	};
+	unsigned long flags;
+	unsigned int i;
+
+	for (i = 0; i < nr_staged; i++) {
+		/* Written while it waited here: not the disk's data any more. */
+		if (written_since(&stage_origin[i])) {
+			atomic64_inc(&nr_not_kept);
+			continue;
+		}
+		stage_wire[op.nr].key = stage_origin[i].key;
+		stage_wire[op.nr].hash = stage_origin[i].hash;
+		stage_wire[op.nr].gfn = pfn_to_gfn(page_to_pfn(stage_page[i]));
+		op.nr++;
+	}
+	nr_staged = 0;
+	if (!op.nr)
+		return;
+	if (satori_hypercall(SATORI_OP_volatile_put, &op)) {
+		atomic64_add(op.nr, &nr_put_errors);
+		return;
+	}
+	atomic64_add(op.done, &nr_stored);
+	xa_lock_irqsave(&stored, flags);
+	for (i = 0; i < op.nr; i++)
+		if (map[i / 64] & BIT_ULL(i % 64))
+			__xa_store(&stored, stage_wire[i].key, xa_mk_value(0),
+				   GFP_ATOMIC);
+	xa_unlock_irqrestore(&stored, flags);
+}
+
+static void satori_stage_work_fn(struct work_struct *work)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&stage_lock, flags);
+	satori_stage_flush();
+	spin_unlock_irqrestore(&stage_lock, flags);
+}
+static DECLARE_DELAYED_WORK(stage_work, satori_stage_work_fn);
+
+/*
+ * Keep page's data under o's key if it still is the disk's data: copy it
+ * to the staging area, whose pages go to the hypervisor in one put when it
+ * is full or SATORI_STAGE_MS after the first (a put per page, from the page
+ * cache's eviction path, cost more than the disk read it would save).
+ */
 static void satori_volatile_keep(struct folio *folio, struct page *page,
 				 const struct satori_origin *o)
 {
-	struct satori_vpage p = {
-		.key = o->key,
-		.gfn = pfn_to_gfn(page_to_pfn(page)),
-		.hash = o->hash,
-	};
 	unsigned long flags;
 	void *va;
 	bool same;
-	u32 done;
 
 	if (folio_test_dirty(folio) || !folio_test_uptodate(folio) ||
-	    folio_test_writeback(folio) || atomic64_read(wslot(o->key)) > (s64)o->gen) {
+	    folio_test_writeback(folio) || written_since(o)) {
 		atomic64_inc(&nr_not_kept);
 		return;
 	}
@@ -332,16 +411,15 @@ static void satori_volatile_keep(struct folio *folio, struct page *page,
 		atomic64_inc(&nr_not_kept);
 		return;
 	}
-	if (volatile_op(SATORI_OP_volatile_put, &p, 1, &done)) {
-		atomic64_inc(&nr_put_errors);
-		return;
-	}
-	if (!done)
-		return;		/* no entitlement: nothing kept */
-	atomic64_inc(&nr_stored);
-	xa_lock_irqsave(&stored, flags);
-	__xa_store(&stored, o->key, xa_mk_value(0), GFP_ATOMIC);
-	xa_unlock_irqrestore(&stored, flags);
+	spin_lock_irqsave(&stage_lock, flags);
+	if (nr_staged == SATORI_BATCH_MAX)
+		satori_stage_flush();
+	copy_highpage(stage_page[nr_staged], page);
+	stage_origin[nr_staged] = *o;
+	if (!nr_staged++)
+		schedule_delayed_work(&stage_work,
+				      msecs_to_jiffies(SATORI_STAGE_MS));
+	spin_unlock_irqrestore(&stage_lock, flags);
 }
 
 void satori_volatile_folio_gone(struct folio *folio)
@@ -367,8 +445,15 @@ void satori_volatile_folio_gone(struct folio *folio)
 
 void satori_volatile_start(void)
 {
+	unsigned int i;
+
 	origin_cache = KMEM_CACHE(satori_origin, 0);
-	if (!origin_cache) {
+	for (i = 0; i < SATORI_BATCH_MAX && origin_cache; i++) {
+		stage_page[i] = alloc_page(GFP_KERNEL);
+		if (!stage_page[i])
+			break;
+	}
+	if (!origin_cache || i < SATORI_BATCH_MAX) {
 		pr_err("satori: no memory; the volatile cache stays off\n");
 		return;
 	}
@@ -408,15 +493,20 @@ SATORI_COUNTER(invalidated, nr_invalidated);
 SATORI_COUNTER(not_kept, nr_not_kept);
 SATORI_COUNTER(errors, nr_put_errors);
 
-/* "hit_requests=N hit_ns=AVG read_requests=N read_ns=AVG" */
+/*
+ * "hit_requests=N hit_ns=AVG read_requests=N read_ns=AVG read_bytes=N":
+ * reads served from volatile frames and their average time; reads sent to
+ * the backend, their average time and the bytes they read.
+ */
 static ssize_t latency_show(struct kobject *kobj, struct kobj_attribute *attr,
 			    char *buf)
 {
 	s64 h = atomic64_read(&hit_requests), r = atomic64_read(&read_requests);
 
-	return sysfs_emit(buf, "hit_requests=%lld hit_ns=%lld read_requests=%lld read_ns=%lld\n",
+	return sysfs_emit(buf, "hit_requests=%lld hit_ns=%lld read_requests=%lld read_ns=%lld read_bytes=%lld\n",
 			  h, h ? atomic64_read(&hit_ns) / h : 0,
-			  r, r ? atomic64_read(&read_ns) / r : 0);
+			  r, r ? atomic64_read(&read_ns) / r : 0,
+			  atomic64_read(&read_bytes));
 }
 static struct kobj_attribute latency_attr = __ATTR_RO(latency);
 

@@ -11,7 +11,7 @@ passes of all guests:
   entitled_mib, volatile_mib  mean entitlement and volatile frames held
   hit_ratio        pages read from volatile frames / (those + pages sent
                    to the disk), with the cache on
-  disk_reads_saved 1 - sectors read from disk on / off
+  disk_reads_saved 1 - bytes blkfront read from the backend on / off
   speedup          median pass time off / on
 
 Prints a line per hold, the hit's cost against the read it saves
@@ -64,8 +64,8 @@ def main():
             off += [phase[i] for i in MEASURED_OFF]
         restored = sum(int(p["restored"]) for p in on)
         missed = sum(int(p["missed"]) for p in on)
-        sectors_on = sum(int(p["sectors"]) for p in on)
-        sectors_off = sum(int(p["sectors"]) for p in off)
+        disk_on = sum(int(p["disk_bytes"]) for p in on)
+        disk_off = sum(int(p["disk_bytes"]) for p in off)
         t_on = statistics.median(float(p["seconds"]) for p in on)
         t_off = statistics.median(float(p["seconds"]) for p in off)
         rows.append({
@@ -74,7 +74,7 @@ def main():
             "entitled_mib": statistics.mean(int(p["entitled"]) for p in on) * 4096 / 2**20,
             "volatile_mib": statistics.mean(int(p["held"]) for p in on) * 4096 / 2**20,
             "hit_ratio": restored / (restored + missed) if restored + missed else 0,
-            "disk_reads_saved": 1 - sectors_on / sectors_off if sectors_off else 0,
+            "disk_reads_saved": 1 - disk_on / disk_off if disk_off else 0,
             "seconds_on": t_on,
             "seconds_off": t_off,
             "speedup": t_off / t_on if t_on else 0,

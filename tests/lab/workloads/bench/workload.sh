@@ -12,7 +12,8 @@
 #   free         say how much memory the page cache can use now
 #   pass MODE MB read the first MB MiB of the private tree once, with the
 #                volatile cache on (MODE 1) or off (0), timed, with the
-#                disk sectors read and the volatile counters
+#                bytes blkfront read from the backend and the volatile
+#                counters
 #   done         end the workload
 say() { echo "SATORI-GUEST $*"; }
 now() { cut -d' ' -f1 /proc/uptime; }
@@ -77,12 +78,14 @@ while read -r cmd arg </dev/hvc0; do
 	pass)
 		set -- $arg
 		echo "$1" >/sys/module/xen_blkfront/parameters/satori_volatile
-		before=$(awk '{ print $3 }' /sys/block/xvda/stat)
+		# blkfront's own count: a read served from volatile frames is
+		# still a read in /sys/block's statistics
+		before=$(sed 's/.*read_bytes=//' $sys/volatile/latency)
 		r0=$(cat $sys/volatile/restored) m0=$(cat $sys/volatile/missed)
 		t0=$(now)
 		seq 0 $(($2 / 4 - 1)) | sed 's|^|/mnt/private/f|' | xargs cat >/dev/null
 		t=$(awk -v a="$(now)" -v b="$t0" 'BEGIN { printf "%.2f", a - b }')
-		say "pass mode=$1 mb=$2 seconds=$t sectors=$(($(awk '{ print $3 }' /sys/block/xvda/stat) - before)) restored=$(($(cat $sys/volatile/restored) - r0)) missed=$(($(cat $sys/volatile/missed) - m0)) entitled=$(cat $sys/volatile/entitled) held=$(cat $sys/volatile/held) $(cat $sys/volatile/latency)"
+		say "pass mode=$1 mb=$2 seconds=$t disk_bytes=$(($(sed 's/.*read_bytes=//' $sys/volatile/latency) - before)) restored=$(($(cat $sys/volatile/restored) - r0)) missed=$(($(cat $sys/volatile/missed) - m0)) entitled=$(cat $sys/volatile/entitled) held=$(cat $sys/volatile/held) $(cat $sys/volatile/latency)"
 		;;
 	done) break ;;
 	esac
