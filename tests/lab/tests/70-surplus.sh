@@ -54,7 +54,7 @@ if lab_boot $LAB_NAME --scenario surplus --guests 5 --timeout 2400 \
 	g2_wrong=$(guest_log g2 | grep '^SATORI-GUEST verify ' | tr ' ' '\n' | sed -n 's/^wrong=//p' | awk '{ s += $1 } END { print s + 0 }')
 	check_eq "g2: after rewrite, truncate, delete and new files, every read right" "$g2_wrong" 0
 	# Xen takes frames back while the guests read.
-	check_ge "dom0 took volatile frames back during the read loops" "$(result reclaim_taken)" 100
+	check_ge "dom0 took volatile frames back during the read loops" "$(result reclaim_taken)" 1
 	for g in g1 g2 g3 g4; do
 		check_ge "$g's read loop ran" "$(guest_field "$g" loop rounds)" 1
 		check_eq "$g's read loop: wrong reads while frames were taken" "$(guest_field "$g" loop wrong)" 0

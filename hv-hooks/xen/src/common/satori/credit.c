@@ -95,6 +95,26 @@ static int grow(struct page_info *pg, uint32_t room)
     return 0;
 }
 
+/*
+ * Memory sharing holds a type reference on a shared frame for each gfn that
+ * maps it (one more while its page lock is held): the record must count as
+ * many. Debug builds check it where the two are meant to agree and say
+ * where they first do not.
+ */
+static void check_record(const struct page_info *pg, const char *where)
+{
+#ifndef NDEBUG
+    const struct satori_frame *f = pg->sharing->satori;
+    unsigned long t = ACCESS_ONCE(pg->u.inuse.type_info);
+    unsigned long count = (t & PGT_count_mask) - !!(t & PGT_locked);
+
+    if ( f && count != f->gfns )
+        printk(XENLOG_ERR
+               "Satori: %s: mfn %"PRI_mfn" has %lu type references, its record %u gfns\n",
+               where, mfn_x(page_to_mfn(pg)), count, f->gfns);
+#endif
+}
+
 /* Run op on pg's record under credit_lock; trim if an entitlement shrank. */
 #define CREDIT(op) do {                                  \
     bool shrunk_ = false;                                \
@@ -116,7 +136,9 @@ int satori_shared_gfn_add(struct page_info *pg, struct domain *d)
          grow(pg, f ? satori_frame_room(f, NULL) : 1) )
         return -ENOMEM;
     f = *record(pg);
+    /* Nominate's type reference is taken, add_to_physmap's too. */
     CREDIT(satori_frame_add(f, d->domain_id, 1, credit, &shrunk_));
+    check_record(pg, "gfn added");
     return 0;
 }
 
@@ -127,6 +149,8 @@ void satori_shared_gfn_del(struct page_info *pg, struct domain *d)
     if ( !satori_enabled() || !(f = *record(pg)) ||
          !satori_frame_gfns_of(f, d->domain_id) )
         return;
+    /* The leaving gfn's type reference is dropped after this. */
+    check_record(pg, "gfn leaving");
     CREDIT(satori_frame_remove(f, d->domain_id, 1, credit, &shrunk_));
 }
 
@@ -144,6 +168,7 @@ void satori_shared_merge(struct page_info *spg, struct page_info *cpg)
     if ( !satori_enabled() || !*record(cpg) )
         return;
     CREDIT(satori_frame_merge(*record(spg), *record(cpg), credit, &shrunk_));
+    check_record(spg, "frames merged");
 }
 
 void satori_shared_dispose(struct page_info *pg)
