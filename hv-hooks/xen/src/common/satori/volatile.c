@@ -77,8 +77,8 @@ struct satori_vframe {
 
 /*
  * satori_surplus_reserve=<size> or <percent>%: what the pool keeps back
- * of the saved frames, a size (K, M, G suffixes) or a share of the saved
- * frames. Default 10%: enough for a tenth of the shared gfns to take a
+ * of the saved frames, a size (K, M, G suffixes; a bare number is KiB, as
+ * parse_size_and_unit() reads it) or a share of the saved frames. Default 10%: enough for a tenth of the shared gfns to take a
  * copy-on-write break before Xen must take volatile frames back.
  */
 static unsigned long long __read_mostly opt_reserve_bytes;
