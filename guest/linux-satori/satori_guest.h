@@ -29,6 +29,13 @@ struct page;
  */
 void satori_page_read(struct page *page, u64 hash);
 
+/*
+ * page was filled with data whose hash is known without a hint (a read
+ * served from volatile frames: the hash the put gave): registered like a
+ * hinted read, not counted in satori_hints_received. Any context.
+ */
+void satori_page_filled(struct page *page, u64 hash);
+
 /* Hints satori_page_read() was given since boot. */
 extern atomic64_t satori_hints_received;
 

@@ -122,10 +122,15 @@ static void satori_send_release(struct satori_registry *r)
 
 void satori_page_read(struct page *page, u64 hash)
 {
+	atomic64_inc(&satori_hints_received);
+	satori_page_filled(page, hash);
+}
+
+void satori_page_filled(struct page *page, u64 hash)
+{
 	unsigned long flags;
 	bool queued = false;
 
-	atomic64_inc(&satori_hints_received);
 	if (!READ_ONCE(satori_wq))
 		return;
 

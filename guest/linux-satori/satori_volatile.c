@@ -262,7 +262,7 @@ static bool satori_volatile_serve(struct request *rq, int vdevice,
 			satori_note_origin(wire_page[i], wire[i].key,
 					   wire[i].hash, r->gen);
 			/* Shareable again, as if the backend had served it. */
-			satori_page_read(wire_page[i], wire[i].hash);
+			satori_page_filled(wire_page[i], wire[i].hash);
 		}
 	}
 	spin_unlock_irqrestore(&batch_lock, flags);
