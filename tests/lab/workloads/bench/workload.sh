@@ -36,6 +36,8 @@ holder=
 while read -r cmd arg </dev/hvc0; do
 	case "$cmd" in
 	seqread)
+		# Block hints alone: the volatile cache would serve some reads.
+		echo 0 >/sys/module/xen_blkfront/parameters/satori_volatile
 		for round in 1 2 3; do
 			for mode in 1 0; do
 				echo "$mode" >"$hints" || say "seqread error=hints-param"
@@ -47,6 +49,7 @@ while read -r cmd arg </dev/hvc0; do
 			done
 		done
 		echo 1 >"$hints"
+		echo 1 >/sys/module/xen_blkfront/parameters/satori_volatile
 		say "seqread done"
 		;;
 	tree)

@@ -3,7 +3,8 @@
 # blkfront received meanwhile; then obey dom0's commands on the console (one
 # line each), so that timings run while the other guests are idle:
 #   bench MB     drop caches, read the first MB MiB of xvda sequentially
-#                (dd, 1 MiB blocks), report seconds and hints received
+#                (dd, 1 MiB blocks), report seconds and hints received;
+#                the volatile cache is switched off from the first bench on
 #   hints 0|1    set xen_blkfront's satori_hints parameter at run time
 #   done         end the workload
 say() { echo "SATORI-GUEST $*"; }
@@ -33,6 +34,9 @@ umount /mnt
 while read -r cmd arg </dev/hvc0; do
 	case "$cmd" in
 	bench)
+		# Block hints alone: reads the volatile cache served would
+		# never reach the backend, nor get a hint.
+		echo 0 >/sys/module/xen_blkfront/parameters/satori_volatile
 		sync
 		echo 3 >/proc/sys/vm/drop_caches
 		h0=$(hints)
