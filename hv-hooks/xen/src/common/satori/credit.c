@@ -56,7 +56,7 @@ uint64_t satori_entitlement(domid_t domid)
 }
 
 /* satori_credit_fn: credit_lock held. */
-static void credit(void *ctx, uint16_t owner, int64_t delta)
+static void cf_check credit(void *ctx, uint16_t owner, int64_t delta)
 {
     bool *shrunk = ctx;
 
@@ -146,9 +146,15 @@ void satori_shared_gfn_del(struct page_info *pg, struct domain *d)
 {
     struct satori_frame *f;
 
-    if ( !satori_enabled() || !(f = *record(pg)) ||
-         !satori_frame_gfns_of(f, d->domain_id) )
+    if ( !satori_enabled() )
         return;
+    /* Every gfn that joined was recorded (gfn_add): it must be there. */
+    f = *record(pg);
+    if ( !f || !satori_frame_gfns_of(f, d->domain_id) )
+    {
+        ASSERT_UNREACHABLE();
+        return;
+    }
     /* The leaving gfn's type reference is dropped after this. */
     check_record(pg, "gfn leaving");
     CREDIT(satori_frame_remove(f, d->domain_id, 1, credit, &shrunk_));
