@@ -18,12 +18,20 @@ static uint64_t unowed(const struct satori_debtor *d)
 	return d->held - d->owed;
 }
 
+/* The weight of d in a spread: its excess, or what it does not owe. */
+static uint64_t weight(const struct satori_debtor *d, bool by_excess)
+{
+	return by_excess ? excess(d) : unowed(d);
+}
+
 /*
- * Ask d[0..n) for want frames in proportion to weight(d[i]), where want <=
- * the sum of the weights, total; nobody is asked for more than its weight.
+ * Ask d[0..n) for want frames in proportion to their weights, where want
+ * <= the sum of the weights, total; nobody is asked for more than its
+ * weight. (A flag, not a function pointer: Xen's indirect-branch tracking
+ * admits only annotated targets.)
  */
 static void spread(struct satori_debtor *d, size_t n, uint64_t want,
-		   uint64_t total, uint64_t (*weight)(const struct satori_debtor *))
+		   uint64_t total, bool by_excess)
 {
 	uint64_t asked = 0, w[64];
 	size_t i, base;
@@ -35,7 +43,7 @@ static void spread(struct satori_debtor *d, size_t n, uint64_t want,
 		size_t m = n - base < 64 ? n - base : 64;
 
 		for (i = 0; i < m; i++)
-			w[i] = weight(&d[base + i]);
+			w[i] = weight(&d[base + i], by_excess);
 		for (i = 0; i < m; i++) {
 			/* want, w < 2^32: no overflow; floor <= w. */
 			uint64_t share = want * w[i] / total;
@@ -46,7 +54,7 @@ static void spread(struct satori_debtor *d, size_t n, uint64_t want,
 	}
 	/* The floors left fewer than n frames: one each, in order. */
 	for (i = 0; i < n && asked < want; i++) {
-		if (weight(&d[i]) > 0 && unowed(&d[i]) > 0) {
+		if (weight(&d[i], by_excess) > 0) {
 			d[i].owed++;
 			asked++;
 		}
@@ -65,12 +73,12 @@ uint64_t satori_repay_split(struct satori_debtor *d, size_t n, uint64_t need)
 		for (i = 0; i < n; i++)
 			d[i].owed += excess(&d[i]);
 	} else {
-		spread(d, n, first, over, excess);
+		spread(d, n, first, over, true);
 	}
 
 	for (i = 0; i < n; i++)
 		rest += unowed(&d[i]);
 	second = need - first < rest ? need - first : rest;
-	spread(d, n, second, rest, unowed);
+	spread(d, n, second, rest, false);
 	return first + second;
 }

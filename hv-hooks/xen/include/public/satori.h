@@ -9,10 +9,11 @@
  *
  * Guarantees common to every sub-op:
  *  - An error leaves all hypervisor state as it was, with one exception:
- *    a batch (register, release) whose OUT places (the structure's done and
- *    shared, the shared_map) are probed writable before any change but can
- *    no longer be written once the work is done (the caller unmapped them
- *    meanwhile) returns -EFAULT with the work done, as Xen's memory ops do.
+ *    a batch (register, release, the volatile sub-ops) whose OUT places
+ *    (the structure's done and shared, the shared_map, repay's keys) are
+ *    probed writable before any change but can no longer be written once
+ *    the work is done (the caller unmapped them meanwhile) returns -EFAULT
+ *    with the work done, as Xen's memory ops do.
  *  - Fields marked IN and every pad/reserved field are validated; a non-zero
  *    pad gives -EINVAL, so a later version may give them meaning.
  *  - A hypervisor built without Satori answers -ENOSYS (unknown hypercall).
@@ -40,7 +41,7 @@
 #define __HYPERVISOR_satori_op 47
 
 #define SATORI_INTERFACE_MAJOR 1
-#define SATORI_INTERFACE_MINOR 3
+#define SATORI_INTERFACE_MINOR 4
 #define SATORI_INTERFACE_VERSION \
     ((SATORI_INTERFACE_MAJOR << 16) | SATORI_INTERFACE_MINOR)
 
@@ -301,7 +302,10 @@ typedef struct satori_volatile_op satori_volatile_op_t;
 /*
  * SATORI_OP_volatile_stats: a domain's entitlement and volatile frames.
  * SATORI_DOMID_SELF, or (dom0 only) any domain. Cumulative counters count
- * since the domain's first volatile put.
+ * since the domain's first volatile put. Dom0 may name SATORI_DOMID_ANY
+ * (1.4) for the host: held, owed and entitled are the sums over the live
+ * domains now, the cumulative counters sums over all domains since boot,
+ * dead ones included, and entitlement is 0.
  */
 #define SATORI_OP_volatile_stats 9
 
@@ -317,8 +321,14 @@ struct satori_volatile_stats {
     uint64_t restored;    /*      gets that hit */
     uint64_t missed;      /*      gets that missed */
     uint64_t invalidated; /*      flushes that dropped a frame */
-    uint64_t reclaimed;   /*      frames Xen took back */
-    uint64_t reserved[4]; /* IN: zero */
+    uint64_t reclaimed;   /*      frames Xen took back: repaid + forced */
+    /* Repayment (1.4; were reserved, IN: zero): */
+    uint64_t owed;        /* OUT: frames it owes now */
+    uint64_t requests;    /* OUT: repayment requests it was sent */
+    uint64_t repaid;      /*      frames it gave back when asked */
+    uint64_t forced;      /*      frames Xen took without it: a request's
+                           *      deadline passed, a copy-on-write break
+                           *      found no free frame, or dom0 took them */
 };
 typedef struct satori_volatile_stats satori_volatile_stats_t;
 
@@ -326,21 +336,71 @@ typedef struct satori_volatile_stats satori_volatile_stats_t;
  * SATORI_OP_volatile_reclaim: Xen takes volatile frames back into its free
  * heap, at once: from the named domain, or (SATORI_DOMID_ANY) from the
  * domains furthest above their entitlement first, then the oldest frames
- * of all. Each frame's key misses from then on. Control domain only
- * (-EPERM). At most SATORI_RECLAIM_MAX frames per call (-E2BIG).
+ * of all. Each frame's key misses from then on; these frames count as
+ * forced. Control domain only (-EPERM). At most SATORI_RECLAIM_MAX frames
+ * per call (-E2BIG).
+ *
+ * With SATORI_RECLAIM_REPAY (1.4) Xen asks instead: it sends repayment
+ * requests for the frames (from the named domain, or spread over all as
+ * satori_repay.h says) and returns; taken is the frames asked for. The
+ * domains owe them from then on, repay them within the deadline
+ * (satori_repay_deadline=), or lose them by force at the deadline; dom0
+ * sees them arrive in the free heap and owed fall to 0 (volatile_stats of
+ * SATORI_DOMID_ANY). This is how dom0 makes room for a new domain.
  */
 #define SATORI_OP_volatile_reclaim 10
 
 #define SATORI_DOMID_ANY 0x7FF4U
 #define SATORI_RECLAIM_MAX 65536
+#define SATORI_RECLAIM_REPAY 1U /* ask, with a deadline: don't take */
 
 struct satori_reclaim_op {
     uint16_t domid;       /* IN: a domain, or SATORI_DOMID_ANY */
-    uint16_t pad[3];      /* IN: zero */
+    uint16_t flags;       /* IN: 0 or SATORI_RECLAIM_REPAY (1.4; was pad) */
+    uint16_t pad[2];      /* IN: zero */
     uint64_t frames;      /* IN: frames wanted, 1 .. SATORI_RECLAIM_MAX */
     uint64_t taken;       /* OUT: frames taken (fewer if fewer are lent) */
     uint64_t reserved[2]; /* IN: zero */
 };
 typedef struct satori_reclaim_op satori_reclaim_op_t;
+
+/*
+ * Repayment (1.4). When Xen wants frames back (its free heap fell below
+ * the reserve, the pool shrank below what is lent, an entitlement shrank
+ * below what its domain holds, or dom0 asked for room), it sends the
+ * domains that hold volatile frames a repayment request: owed grows
+ * (volatile_stats) and Xen raises SATORI_VIRQ_REPAY, a global virtual
+ * interrupt the domain binds with EVTCHNOP_bind_virq on vCPU 0. The guest
+ * answers with SATORI_OP_volatile_repay. Whatever is still owed when the
+ * deadline (satori_repay_deadline=, from the first request that found the
+ * domain owing nothing) passes, Xen takes by force, oldest first. Any
+ * frame that leaves the domain while it owes (a get, a flush) counts
+ * against what it owes.
+ */
+#define SATORI_VIRQ_REPAY 14    /* VIRQ_SATORI_REPAY in xen.h */
+
+/*
+ * SATORI_OP_volatile_repay: give back up to nr of what the domain owes,
+ * its oldest volatile frames first (the order of their puts), and learn
+ * their keys (they miss from then on). done: frames given back, their
+ * keys in keys[0..done). owed: what the domain still owes after. A domain
+ * that owes nothing gives nothing back (done 0, not an error).
+ * domid: SATORI_DOMID_SELF. -EINVAL: a non-zero pad or reserved field,
+ * nr 0. -E2BIG: nr above SATORI_BATCH_MAX. -EOPNOTSUPP as for
+ * volatile_put. -EFAULT: as for the other batches (see the top of this file).
+ */
+#define SATORI_OP_volatile_repay 11
+
+struct satori_repay_op {
+    uint16_t domid;       /* IN: SATORI_DOMID_SELF */
+    uint16_t pad;         /* IN: zero */
+    uint32_t nr;          /* IN: room at keys, 1 .. SATORI_BATCH_MAX */
+    uint64_t keys;        /* IN: caller's address of nr uint64_t (OUT) */
+    uint32_t done;        /* OUT */
+    uint32_t pad2;        /* IN: zero */
+    uint64_t owed;        /* OUT */
+    uint64_t reserved[2]; /* IN: zero */
+};
+typedef struct satori_repay_op satori_repay_op_t;
 
 #endif /* __XEN_PUBLIC_SATORI_H__ */

@@ -10,6 +10,7 @@
 #include <xen/list.h>
 #include <xen/rbtree.h>
 #include <xen/spinlock.h>
+#include <xen/time.h>
 #include <xen/types.h>
 
 #include <public/satori.h>
@@ -27,7 +28,11 @@ struct satori_volatile {
     struct list_head fifo;      /* the same, oldest put first */
     unsigned long held;         /* frames in keys */
     bool dead;                  /* the domain is dying: hold nothing */
-    uint64_t stored, replaced, restored, missed, invalidated, reclaimed;
+    /* Repayment (repay.c): owed <= held; deadline valid while owed. */
+    unsigned long owed;
+    s_time_t deadline;
+    uint64_t stored, replaced, restored, missed, invalidated;
+    uint64_t requests, repaid, forced;
 };
 
 /* Satori's per-domain state, allocated at first use, freed with d. */
@@ -108,17 +113,43 @@ unsigned int satori_volatile_get(struct domain *d, struct satori_domain *sd,
 unsigned int satori_volatile_flush(struct domain *d, struct satori_domain *sd,
                                    const struct satori_vpage *pages,
                                    unsigned int nr, uint64_t *map);
-/* Take up to nr frames back from d (or, d NULL, from whoever should pay). */
+/*
+ * Take up to nr frames back from d (or, d NULL, from whoever should pay)
+ * by force: they count as forced. Returns the frames taken.
+ */
 unsigned long satori_volatile_take(struct domain *d, unsigned long nr);
+/*
+ * d repays: up to nr of what it owes, its oldest frames first; their keys
+ * go to keys[0..return). Counted as repaid.
+ */
+unsigned int satori_volatile_give(struct domain *d, struct satori_domain *sd,
+                                  unsigned int nr, uint64_t *keys);
+/* Frames d may hold: its entitlement, whole frames. */
+unsigned long satori_volatile_entitled(const struct domain *d);
+/* Frames lent beyond what the pool allows now (0 if none). */
+unsigned long satori_volatile_shortfall(void);
+/* d's counters; d NULL: the host's (live domains now, plus the dead). */
 void satori_volatile_get_stats(struct domain *d,
                                struct satori_volatile_stats *s);
 void satori_volatile_host_stats(struct satori_host_stats *s);
 /*
  * An entitlement shrank (credit.c, under credit_lock): domains now above
- * theirs give the difference back soon (a tasklet). Any context.
+ * theirs are asked to repay the difference (repay.c, soon). Any context.
  */
 void satori_volatile_shrunk(void);
 /* d is dying: every volatile frame of it goes back, none is taken again. */
 void satori_volatile_kill(struct domain *d);
+
+/*
+ * Repayment (repay.c): requests with a deadline, taken by force after it.
+ * satori_repay_init() at boot (satori=on). satori_repay_kick(): look at
+ * the pool and the domains soon (any context but under a volatile lock).
+ * satori_repay_ask(): ask d (or, NULL, the domains as satori_repay.h
+ * spreads it) for up to nr frames; returns the frames asked for.
+ * REQUIRES for ask: no volatile lock held; d alive and held.
+ */
+int satori_repay_init(void);
+void satori_repay_kick(void);
+unsigned long satori_repay_ask(struct domain *d, unsigned long nr);
 
 #endif /* __COMMON_SATORI_PRIVATE_H__ */

@@ -62,7 +62,7 @@ static int __init cf_check satori_init(void)
                satori_bad_value);
     if ( opt_satori &&
          (satori_registry_init() || satori_credit_init() ||
-          satori_volatile_init()) )
+          satori_volatile_init() || satori_repay_init()) )
     {
         printk(XENLOG_ERR "Satori: cannot start; Satori is off\n");
         opt_satori = false;
@@ -322,17 +322,23 @@ static long satori_volatile_stats(XEN_GUEST_HANDLE_PARAM(void) arg)
 
     if ( copy_from_guest(&s, arg, 1) )
         return -EFAULT;
-    if ( s.pad[0] || s.pad[1] || s.pad[2] || s.reserved[0] ||
-         s.reserved[1] || s.reserved[2] || s.reserved[3] )
+    if ( s.pad[0] || s.pad[1] || s.pad[2] || s.owed || s.requests ||
+         s.repaid || s.forced )
         return -EINVAL;
 
-    d = satori_target(s.domid, &rc);
-    if ( !d )
+    if ( s.domid == SATORI_DOMID_ANY )
+    {
+        if ( !is_control_domain(current->domain) )
+            return -EPERM;
+        d = NULL;
+    }
+    else if ( !(d = satori_target(s.domid, &rc)) )
         return rc;
     memset(&s.entitlement, 0,
            sizeof(s) - offsetof(struct satori_volatile_stats, entitlement));
     satori_volatile_get_stats(d, &s);
-    rcu_unlock_domain(d);
+    if ( d )
+        rcu_unlock_domain(d);
 
     return __copy_to_guest(arg, &s, 1) ? -EFAULT : 0;
 }
@@ -347,8 +353,9 @@ static long satori_volatile_reclaim_op(XEN_GUEST_HANDLE_PARAM(void) arg)
         return -EPERM;
     if ( copy_from_guest(&r, arg, 1) )
         return -EFAULT;
-    if ( r.pad[0] || r.pad[1] || r.pad[2] || r.taken || r.reserved[0] ||
-         r.reserved[1] || !r.frames || r.domid == SATORI_DOMID_SELF )
+    if ( (r.flags & ~SATORI_RECLAIM_REPAY) || r.pad[0] || r.pad[1] ||
+         r.taken || r.reserved[0] || r.reserved[1] || !r.frames ||
+         r.domid == SATORI_DOMID_SELF )
         return -EINVAL;
     if ( r.frames > SATORI_RECLAIM_MAX )
         return -E2BIG;
@@ -357,10 +364,64 @@ static long satori_volatile_reclaim_op(XEN_GUEST_HANDLE_PARAM(void) arg)
     if ( r.domid != SATORI_DOMID_ANY && !(d = satori_target(r.domid, &rc)) )
         return rc;
 
-    r.taken = satori_volatile_take(d, r.frames);
+    if ( r.flags & SATORI_RECLAIM_REPAY )
+        r.taken = satori_repay_ask(d, r.frames);
+    else
+        r.taken = satori_volatile_take(d, r.frames);
     if ( d )
         rcu_unlock_domain(d);
+    /* Watch the deadlines of what was asked. */
+    satori_repay_kick();
     return __copy_to_guest(arg, &r, 1) ? -EFAULT : 0;
+}
+
+/*
+ * SATORI_OP_volatile_repay: the caller gives back what it owes, oldest
+ * first. The OUT places are probed before anything changes.
+ */
+static long satori_volatile_repay_op(XEN_GUEST_HANDLE_PARAM(void) arg)
+{
+    struct satori_repay_op r;
+    struct domain *d = current->domain;
+    struct satori_domain *sd;
+    XEN_GUEST_HANDLE_PARAM(void) keys;
+    uint64_t *k;
+    long rc = 0;
+
+    if ( copy_from_guest(&r, arg, 1) )
+        return -EFAULT;
+    if ( r.domid != SATORI_DOMID_SELF || r.pad || r.pad2 || r.done ||
+         r.owed || r.reserved[0] || r.reserved[1] || !r.nr )
+        return -EINVAL;
+    if ( r.nr > SATORI_BATCH_MAX )
+        return -E2BIG;
+    if ( !is_hvm_domain(d) || !hap_enabled(d) )
+        return -EOPNOTSUPP;
+
+    keys = guest_handle_from_ptr(r.keys, void);
+    k = xzalloc_array(uint64_t, r.nr);
+    if ( !k )
+        return -ENOMEM;
+    if ( __copy_to_guest(arg, &r, 1) || copy_to_guest(keys, k, r.nr) )
+    {
+        xfree(k);
+        return -EFAULT;
+    }
+    if ( !(sd = satori_domain_get(d)) )
+    {
+        xfree(k);
+        return -ENOMEM;
+    }
+
+    r.done = satori_volatile_give(d, sd, r.nr, k);
+    r.owed = ACCESS_ONCE(sd->v.owed);
+    /* The work is done; a caller that unmapped its buffers loses the report. */
+    if ( r.done && copy_to_guest(keys, k, r.done) )
+        rc = -EFAULT;
+    xfree(k);
+    if ( __copy_to_guest(arg, &r, 1) )
+        rc = -EFAULT;
+    return rc;
 }
 
 long do_satori_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
@@ -389,6 +450,8 @@ long do_satori_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
         return satori_volatile_stats(arg);
     case SATORI_OP_volatile_reclaim:
         return satori_volatile_reclaim_op(arg);
+    case SATORI_OP_volatile_repay:
+        return satori_volatile_repay_op(arg);
     }
     return -EOPNOTSUPP;
 }

@@ -27,13 +27,14 @@
  * (guest/linux-satori/satori_volatile.c).
  *
  * Each domain's frames are in a red-black tree by key (O(log n) for any
- * keys a guest picks) and a FIFO by age. Xen takes frames back oldest
- * first: from the domain's own FIFO when a put needs room at its limit
- * ("replaced"), or, when Xen needs frames (satori_volatile_reclaim(), a
- * copy-on-write break that found no free frame; dom0's
- * SATORI_OP_volatile_reclaim; an entitlement that shrank), from the
- * domain furthest above its entitlement, else the domain whose oldest
- * frame is oldest ("reclaimed").
+ * keys a guest picks) and a FIFO by age. Frames leave oldest first: from
+ * the domain's own FIFO when a put needs room at its limit ("replaced");
+ * when the domain repays what Xen asked of it (repay.c: "repaid"); and
+ * when Xen takes them by force ("forced"): a copy-on-write break that
+ * found no free frame (satori_volatile_reclaim(), which cannot wait for
+ * anyone), a repayment deadline that passed, dom0's immediate
+ * SATORI_OP_volatile_reclaim. Force takes from the domain furthest above
+ * its entitlement, else the domain whose oldest frame is oldest.
  *
  * Locking: each domain's satori_volatile lock guards its tree, FIFO and
  * counters. Nothing that takes a p2m or page-sharing lock is called with it
@@ -146,6 +147,22 @@ static unsigned long entitled(const struct domain *d)
     return satori_entitlement(d->domain_id) >> SATORI_CREDIT_SHIFT;
 }
 
+unsigned long satori_volatile_entitled(const struct domain *d)
+{
+    return entitled(d);
+}
+
+unsigned long satori_volatile_shortfall(void)
+{
+    unsigned long l = atomic_read(&lent), pool = pool_frames();
+
+    return l > pool ? l - pool : 0;
+}
+
+/* Counters of the domains that died, for the host's sums; totals_lock. */
+static DEFINE_SPINLOCK(totals_lock);
+static struct satori_volatile dead_totals;
+
 void satori_volatile_setup(struct satori_volatile *v)
 {
     spin_lock_init(&v->lock);
@@ -184,7 +201,10 @@ static void insert(struct satori_volatile *v, struct satori_vframe *f)
     rb_insert_color(&f->node, &v->keys);
 }
 
-/* The frame of f goes back to the free heap. v->lock held. */
+/*
+ * The frame of f goes back to the free heap. v->lock held. Whatever way
+ * it leaves, the host has it back: it counts against what v owes.
+ */
 static void drop(struct satori_volatile *v, struct satori_vframe *f)
 {
     rb_erase(&f->node, &v->keys);
@@ -192,6 +212,8 @@ static void drop(struct satori_volatile *v, struct satori_vframe *f)
     free_domheap_page(f->pg);
     xfree(f);
     v->held--;
+    if ( v->owed )
+        v->owed--;
     atomic_dec(&lent);
 }
 
@@ -201,24 +223,13 @@ static struct satori_vframe *oldest(struct satori_volatile *v)
            : list_first_entry(&v->fifo, struct satori_vframe, fifo);
 }
 
-/* Give back what is above d's entitlement, oldest first. v->lock held. */
-static void trim(struct domain *d, struct satori_volatile *v)
-{
-    unsigned long limit = entitled(d);
-
-    while ( v->held > limit )
-    {
-        drop(v, oldest(v));
-        v->reclaimed++;
-    }
-}
-
 unsigned int satori_volatile_put(struct domain *d, struct satori_domain *sd,
                                  const struct satori_vpage *pages,
                                  unsigned int nr, uint64_t *map)
 {
     struct satori_volatile *v = &sd->v;
     unsigned int i, done = 0;
+    bool lent_more = false;
 
     for ( i = 0; i < nr; i++ )
     {
@@ -238,9 +249,9 @@ unsigned int satori_volatile_put(struct domain *d, struct satori_domain *sd,
         spin_lock(&v->lock);
         if ( v->dead )
             goto next;
-        trim(d, v);
         f = lookup(v, pages[i].key);
-        if ( !f && v->held < entitled(d) && pool_take() )
+        /* A domain that owes frames takes no new one. */
+        if ( !f && !v->owed && v->held < entitled(d) && pool_take() )
         {
             fresh = xmalloc(struct satori_vframe);
             if ( fresh )
@@ -258,6 +269,7 @@ unsigned int satori_volatile_put(struct domain *d, struct satori_domain *sd,
                 insert(v, fresh);
                 v->held++;
                 f = fresh;
+                lent_more = true;
             }
         }
         if ( !f && (f = oldest(v)) )
@@ -283,6 +295,9 @@ unsigned int satori_volatile_put(struct domain *d, struct satori_domain *sd,
         spin_unlock(&v->lock);
         put_page(src);
     }
+    /* Frames are lent: repay.c watches the pool from now on. */
+    if ( lent_more )
+        satori_repay_kick();
     return done;
 }
 
@@ -309,10 +324,7 @@ unsigned int satori_volatile_get(struct domain *d, struct satori_domain *sd,
 
         spin_lock(&v->lock);
         if ( dst && !v->dead )
-        {
-            trim(d, v);
             f = lookup(v, pages[i].key);
-        }
         if ( f )
         {
             copy_domain_page(page_to_mfn(dst), page_to_mfn(f->pg));
@@ -409,7 +421,7 @@ static unsigned long take_from(struct domain *d, unsigned long nr)
     while ( taken < nr && oldest(&sd->v) )
     {
         drop(&sd->v, oldest(&sd->v));
-        sd->v.reclaimed++;
+        sd->v.forced++;
         taken++;
     }
     spin_unlock(&sd->v.lock);
@@ -437,45 +449,53 @@ unsigned long satori_volatile_take(struct domain *d, unsigned long nr)
     return taken;
 }
 
+unsigned int satori_volatile_give(struct domain *d, struct satori_domain *sd,
+                                  unsigned int nr, uint64_t *keys)
+{
+    struct satori_volatile *v = &sd->v;
+    unsigned int done = 0;
+
+    spin_lock(&v->lock);
+    while ( done < nr && v->owed && oldest(v) )
+    {
+        keys[done++] = oldest(v)->key;
+        drop(v, oldest(v));
+        v->repaid++;
+    }
+    spin_unlock(&v->lock);
+    return done;
+}
+
 bool satori_volatile_reclaim(unsigned long nr)
 {
-    return satori_enabled() && satori_volatile_take(NULL, nr);
+    bool got;
+
+    if ( !satori_enabled() )
+        return false;
+    got = satori_volatile_take(NULL, nr);
+    /* The heap ran dry: ask for more before the next break needs it. */
+    satori_repay_kick();
+    return got;
 }
-
-/*
- * An entitlement shrank: in idle context, domains above their entitlement
- * give the difference back, and the pool is brought back within the
- * reserve (repayment with a deadline is the guest's chance to choose;
- * until then this is immediate).
- */
-static void cf_check trim_all(void *unused)
-{
-    struct domain *d;
-    unsigned long l, pool;
-
-    rcu_read_lock(&domlist_read_lock);
-    for_each_domain ( d )
-    {
-        struct satori_domain *sd = ACCESS_ONCE(d->satori);
-
-        if ( !sd || !ACCESS_ONCE(sd->v.held) )
-            continue;
-        spin_lock(&sd->v.lock);
-        trim(d, &sd->v);
-        spin_unlock(&sd->v.lock);
-    }
-    rcu_read_unlock(&domlist_read_lock);
-    l = atomic_read(&lent);
-    pool = pool_frames();
-    if ( l > pool )
-        satori_volatile_take(NULL, l - pool);
-}
-static DECLARE_TASKLET(trim_tasklet, trim_all, NULL);
 
 void satori_volatile_shrunk(void)
 {
     if ( atomic_read(&lent) )
-        tasklet_schedule(&trim_tasklet);
+        satori_repay_kick();
+}
+
+/* t += the cumulative counters of v. */
+static void add_counters(struct satori_volatile *t,
+                         const struct satori_volatile *v)
+{
+    t->stored += v->stored;
+    t->replaced += v->replaced;
+    t->restored += v->restored;
+    t->missed += v->missed;
+    t->invalidated += v->invalidated;
+    t->requests += v->requests;
+    t->repaid += v->repaid;
+    t->forced += v->forced;
 }
 
 void satori_volatile_kill(struct domain *d)
@@ -488,27 +508,73 @@ void satori_volatile_kill(struct domain *d)
     sd->v.dead = true;
     while ( oldest(&sd->v) )
         drop(&sd->v, oldest(&sd->v));
+    sd->v.owed = 0;
+    spin_lock(&totals_lock);
+    add_counters(&dead_totals, &sd->v);
+    spin_unlock(&totals_lock);
     spin_unlock(&sd->v.lock);
+}
+
+/* s's counters from v (v->lock held, or v not shared). */
+static void fill_stats(struct satori_volatile_stats *s,
+                       const struct satori_volatile *v)
+{
+    s->held = v->held;
+    s->owed = v->owed;
+    s->stored = v->stored;
+    s->replaced = v->replaced;
+    s->restored = v->restored;
+    s->missed = v->missed;
+    s->invalidated = v->invalidated;
+    s->requests = v->requests;
+    s->repaid = v->repaid;
+    s->forced = v->forced;
+    s->reclaimed = v->repaid + v->forced;
 }
 
 void satori_volatile_get_stats(struct domain *d,
                                struct satori_volatile_stats *s)
 {
-    struct satori_domain *sd = ACCESS_ONCE(d->satori);
+    struct satori_volatile sum = { .held = 0 };
+    struct satori_domain *sd;
+    uint64_t entitled_sum = 0;
 
-    s->entitlement = satori_entitlement(d->domain_id);
-    s->entitled = s->entitlement >> SATORI_CREDIT_SHIFT;
-    if ( !sd )
+    if ( d )
+    {
+        sd = ACCESS_ONCE(d->satori);
+        s->entitlement = satori_entitlement(d->domain_id);
+        s->entitled = s->entitlement >> SATORI_CREDIT_SHIFT;
+        if ( !sd )
+            return;
+        spin_lock(&sd->v.lock);
+        fill_stats(s, &sd->v);
+        spin_unlock(&sd->v.lock);
         return;
-    spin_lock(&sd->v.lock);
-    s->held = sd->v.held;
-    s->stored = sd->v.stored;
-    s->replaced = sd->v.replaced;
-    s->restored = sd->v.restored;
-    s->missed = sd->v.missed;
-    s->invalidated = sd->v.invalidated;
-    s->reclaimed = sd->v.reclaimed;
-    spin_unlock(&sd->v.lock);
+    }
+
+    /* The host: the dead's counters, then each live domain's. */
+    spin_lock(&totals_lock);
+    add_counters(&sum, &dead_totals);
+    spin_unlock(&totals_lock);
+    rcu_read_lock(&domlist_read_lock);
+    for_each_domain ( d )
+    {
+        entitled_sum += entitled(d);
+        if ( !(sd = ACCESS_ONCE(d->satori)) )
+            continue;
+        spin_lock(&sd->v.lock);
+        if ( !sd->v.dead )
+        {
+            /* A dead one's counters are in dead_totals already. */
+            add_counters(&sum, &sd->v);
+            sum.held += sd->v.held;
+            sum.owed += sd->v.owed;
+        }
+        spin_unlock(&sd->v.lock);
+    }
+    rcu_read_unlock(&domlist_read_lock);
+    fill_stats(s, &sum);
+    s->entitled = entitled_sum;
 }
 
 void satori_volatile_host_stats(struct satori_host_stats *s)
