@@ -112,6 +112,12 @@ static int __init satori_guest_init(void)
 	/* Volatile frames came with interface 1.3, for HVM (PVH) guests. */
 	if (on && (q.interface_version & 0xffff) >= 3 && xen_hvm_domain())
 		satori_volatile_start();
+#ifdef CONFIG_SATORI_VOLATILE
+	/* Repayment requests came with 1.4. */
+	if (on && (q.interface_version & 0xffff) >= 4 && xen_hvm_domain() &&
+	    !sysfs_merge_group(kobj, &satori_repay_group))
+		satori_repay_start();
+#endif
 	return 0;
 }
 late_initcall(satori_guest_init);

@@ -140,7 +140,7 @@ static int volatile_op(unsigned int cmd, struct satori_vpage *pages,
 	return rc;
 }
 
-static void stored_erase(u64 key)
+void satori_volatile_forget(u64 key)
 {
 	unsigned long flags;
 
@@ -183,13 +183,13 @@ static void satori_volatile_drop(int vdevice, u64 pos, u64 len)
 		if (!volatile_op(SATORI_OP_volatile_flush, wire, n, &done))
 			atomic64_add(done, &nr_invalidated);
 		for (i = 0; i < n; i++)
-			stored_erase(wire[i].key);
+			satori_volatile_forget(wire[i].key);
 		n = 0;
 	}
 	if (n && !volatile_op(SATORI_OP_volatile_flush, wire, n, &done))
 		atomic64_add(done, &nr_invalidated);
 	for (i = 0; i < n; i++)
-		stored_erase(wire[i].key);
+		satori_volatile_forget(wire[i].key);
 	spin_unlock_irqrestore(&batch_lock, flags);
 }
 
@@ -256,7 +256,7 @@ static bool satori_volatile_serve(struct request *rq, int vdevice,
 	if (volatile_op(SATORI_OP_volatile_get, wire, n, &done))
 		done = 0;
 	for (i = 0; i < n; i++)
-		stored_erase(wire[i].key);
+		satori_volatile_forget(wire[i].key);
 	if (done == n) {
 		for (i = 0; i < n; i++) {
 			satori_note_origin(wire_page[i], wire[i].key,
@@ -485,6 +485,10 @@ SATORI_XEN_COUNTER(held);
 SATORI_XEN_COUNTER(entitled);
 SATORI_XEN_COUNTER(reclaimed);
 SATORI_XEN_COUNTER(replaced);
+SATORI_XEN_COUNTER(owed);
+SATORI_XEN_COUNTER(requests);
+SATORI_XEN_COUNTER(repaid);
+SATORI_XEN_COUNTER(forced);
 
 SATORI_COUNTER(stored, nr_stored);
 SATORI_COUNTER(restored, nr_restored);
@@ -519,6 +523,10 @@ static struct attribute *satori_volatile_attrs[] = {
 	&replaced_attr.attr,
 	&held_attr.attr,
 	&entitled_attr.attr,
+	&owed_attr.attr,
+	&requests_attr.attr,
+	&repaid_attr.attr,
+	&forced_attr.attr,
 	&not_kept_attr.attr,
 	&errors_attr.attr,
 	&latency_attr.attr,

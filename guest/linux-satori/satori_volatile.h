@@ -80,7 +80,21 @@ void satori_volatile_folio_gone(struct folio *folio);
 /* At boot, when the hypervisor offers volatile frames (interface 1.3). */
 void satori_volatile_start(void);
 
+/*
+ * key is no longer held (the hypervisor has it back): reads of its block
+ * go to the disk without asking. Any context.
+ */
+void satori_volatile_forget(u64 key);
+
 extern const struct attribute_group satori_volatile_group;
+
+/*
+ * Repayment (satori_repay.c, interface 1.4): from boot on, answer the
+ * hypervisor's requests for volatile frames. Its sysfs files merge into
+ * the volatile group.
+ */
+void satori_repay_start(void);
+extern const struct attribute_group satori_repay_group;
 
 #else
 

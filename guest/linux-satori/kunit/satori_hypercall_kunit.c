@@ -504,6 +504,70 @@ static int reclaim(u16 domid, u64 frames)
 	return satori_hypercall(SATORI_OP_volatile_reclaim, &r);
 }
 
+static int repay(u16 domid, u32 nr, u64 *keys, struct satori_repay_op *op)
+{
+	memset(op, 0, sizeof(*op));
+	op->domid = domid;
+	op->nr = nr;
+	op->keys = (u64)(uintptr_t)keys;
+	return satori_hypercall(SATORI_OP_volatile_repay, op);
+}
+
+/*
+ * Bad input to the repayment sub-op, and to the ask of dom0's reclaim: a
+ * clear error, nothing changed. A guest that owes nothing repays nothing.
+ */
+static void repay_is_validated(struct kunit *test)
+{
+	struct satori_volatile_stats before, after;
+	struct satori_reclaim_op r;
+	struct satori_repay_op op;
+	int can = satori_on() && xen_hvm_domain() ? 0 : -EOPNOTSUPP;
+	u64 *keys = kunit_kcalloc(test, SATORI_BATCH_MAX, sizeof(*keys),
+				  GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, keys);
+	KUNIT_EXPECT_EQ(test, my_volatile(&before), when_on(0));
+	KUNIT_EXPECT_EQ(test, repay(0, 1, keys, &op), when_on(-EINVAL));
+	KUNIT_EXPECT_EQ(test, repay(SATORI_DOMID_SELF, 0, keys, &op),
+			when_on(-EINVAL));
+	KUNIT_EXPECT_EQ(test, repay(SATORI_DOMID_SELF, SATORI_BATCH_MAX + 1,
+				    keys, &op), when_on(-E2BIG));
+	memset(&op, 0, sizeof(op));
+	op.domid = SATORI_DOMID_SELF;
+	op.nr = 1;
+	op.keys = (u64)(uintptr_t)keys;
+	op.owed = 1;
+	KUNIT_EXPECT_EQ(test, satori_hypercall(SATORI_OP_volatile_repay, &op),
+			when_on(-EINVAL));
+	op.owed = 0;
+	op.reserved[1] = 1;
+	KUNIT_EXPECT_EQ(test, satori_hypercall(SATORI_OP_volatile_repay, &op),
+			when_on(-EINVAL));
+	KUNIT_EXPECT_EQ(test, repay(SATORI_DOMID_SELF, 1, (u64 *)8, &op),
+			when_on(can ?: -EFAULT));
+
+	/* Asking is dom0's; an unknown flag is refused by everyone. */
+	memset(&r, 0, sizeof(r));
+	r.domid = SATORI_DOMID_ANY;
+	r.frames = 1;
+	r.flags = 2;
+	KUNIT_EXPECT_EQ(test, satori_hypercall(SATORI_OP_volatile_reclaim, &r),
+			when_on(xen_initial_domain() ? -EINVAL : -EPERM));
+
+	if (!satori_on() || can)
+		return;
+	/* Owing nothing, it gives nothing back, and nothing changes. */
+	KUNIT_ASSERT_EQ(test, my_volatile(&after), 0);
+	if (after.owed)
+		kunit_skip(test, "this guest owes frames right now");
+	KUNIT_EXPECT_EQ(test, repay(SATORI_DOMID_SELF, 4, keys, &op), 0);
+	KUNIT_EXPECT_EQ(test, op.done, 0u);
+	KUNIT_EXPECT_EQ(test, op.owed, 0ull);
+	KUNIT_ASSERT_EQ(test, my_volatile(&after), 0);
+	KUNIT_EXPECT_EQ(test, after.repaid, before.repaid);
+}
+
 /* Bad input to the volatile sub-ops: a clear error, nothing changed. */
 static void volatile_ops_are_validated(struct kunit *test)
 {
@@ -554,15 +618,19 @@ static void volatile_ops_are_validated(struct kunit *test)
 
 	memset(&after, 0, sizeof(after));
 	after.domid = SATORI_DOMID_SELF;
-	after.reserved[3] = 1;
+	after.forced = 1;
 	KUNIT_EXPECT_EQ(test, satori_hypercall(SATORI_OP_volatile_stats,
 					       &after), when_on(-EINVAL));
 	if (!xen_initial_domain()) {
 		/* Only dom0 takes frames back, and sees other domains. */
 		KUNIT_EXPECT_EQ(test, reclaim(SATORI_DOMID_ANY, 1),
 				when_on(-EPERM));
-		after.reserved[3] = 0;
+		after.forced = 0;
 		after.domid = 0;
+		KUNIT_EXPECT_EQ(test, satori_hypercall(SATORI_OP_volatile_stats,
+						       &after),
+				when_on(-EPERM));
+		after.domid = SATORI_DOMID_ANY;
 		KUNIT_EXPECT_EQ(test, satori_hypercall(SATORI_OP_volatile_stats,
 						       &after),
 				when_on(-EPERM));
@@ -709,6 +777,7 @@ static void volatile_round_trip(struct kunit *test)
 static struct kunit_case satori_hypercall_cases[] = {
 	KUNIT_CASE(volatile_ops_are_validated),
 	KUNIT_CASE(volatile_round_trip),
+	KUNIT_CASE(repay_is_validated),
 	KUNIT_CASE(liar_costs_only_itself),
 	KUNIT_CASE(squatter_loses_its_slot),
 	KUNIT_CASE(set_group_is_validated),
