@@ -4,6 +4,9 @@
 //   satori-ctl show [DOMAIN]        each domain's trust group (or DOMAIN's)
 //   satori-ctl reclaim FRAMES [DOMAIN]
 //                                   take volatile frames back now
+//   satori-ctl repay FRAMES [DOMAIN]
+//                                   ask for volatile frames back, and wait
+//   satori-ctl make-room MIB        free MIB beyond the reserve (xl create)
 //   satori-ctl --help
 //
 // DOMAIN is a domain's name or id (all digits: an id, as xl reads it).
@@ -29,6 +32,20 @@
 // first, then the oldest frames. Their guests see cache misses, never
 // wrong data. Prints how many frames were taken.
 //
+// `repay` asks instead (interface 1.4): Xen sends repayment requests for
+// up to FRAMES frames to DOMAIN, or spread over the domains that hold
+// volatile frames (those above their entitlement first), and each repays
+// its oldest frames or loses them by force at Xen's deadline
+// (satori_repay_deadline=). satori-ctl waits until nothing is owed and
+// prints what was asked, repaid and forced, and how long it took.
+//
+// `make-room MIB` is how a new domain gets memory that is lent out as
+// volatile frames: it asks for what the free heap lacks for MIB more MiB
+// beyond Xen's reserve (at most what is lent), waits, and prints the free
+// memory then. Run it before `xl create` with the guest's memory:
+//
+//   satori-ctl make-room 256 && xl create guest.cfg
+//
 // Exit status: 0 ok; 2 bad arguments; 3 not on Xen; 4 not dom0; 5 no
 // permission; 6 Satori compiled out; 7 satori=off; 8 interface version
 // mismatch (or older than 1.2); 9 no such domain, or a hypercall failed.
@@ -39,6 +56,8 @@
 #include <optional>
 #include <string>
 #include <vector>
+
+#include <time.h>
 
 #include "domains.h"
 #include "hypervisor.h"
@@ -57,6 +76,8 @@ const char kUsage[] =
     "usage: satori-ctl group DOMAIN GROUP   put DOMAIN in trust group GROUP\n"
     "       satori-ctl show [DOMAIN]        each domain's trust group\n"
     "       satori-ctl reclaim FRAMES [DOMAIN]  take volatile frames back\n"
+    "       satori-ctl repay FRAMES [DOMAIN]    ask for them back, and wait\n"
+    "       satori-ctl make-room MIB        free MIB beyond the reserve\n"
     "       satori-ctl --help\n";
 
 const char kHelp[] =
@@ -75,6 +96,13 @@ const char kHelp[] =
     "reclaim takes up to FRAMES (1..65536) volatile frames back into Xen's\n"
     "free heap now, from DOMAIN or from whoever is furthest above its\n"
     "entitlement, then the oldest; their guests see cache misses.\n"
+    "\n"
+    "repay asks for up to FRAMES (1..65536) volatile frames back: the\n"
+    "domains repay their oldest frames, or Xen takes them at its deadline\n"
+    "(satori_repay_deadline=). It waits until nothing is owed, then prints\n"
+    "what was asked, repaid and forced. make-room MIB asks for what Xen's\n"
+    "free heap lacks for MIB more MiB beyond its reserve; run it before\n"
+    "xl create:  satori-ctl make-room 256 && xl create guest.cfg\n"
     "\n"
     "Exit status: 0 ok; 2 bad arguments; 3 not on Xen; 4 not dom0; 5 no\n"
     "permission; 6 Satori compiled out; 7 satori=off; 8 interface version\n"
@@ -250,6 +278,104 @@ int Reclaim(satori::Hypervisor &hv, satori::DomainSource &doms,
   return std::fflush(stdout) == 0 ? 0 : Fail(kFailed, "cannot write output");
 }
 
+// The host's repayment counters now (volatile_stats of SATORI_DOMID_ANY).
+int HostVolatile(satori::Hypervisor &hv, satori_volatile_stats *v) {
+  *v = satori_volatile_stats{};
+  return hv.VolatileStats(SATORI_DOMID_ANY, v);
+}
+
+double MsSince(const struct timespec &t0) {
+  struct timespec t1;
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  return (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6;
+}
+
+// Asks for frames from domid and waits until the host owes nothing.
+int AskAndWait(satori::Hypervisor &hv, uint16_t domid, uint64_t frames,
+               const std::string &from) {
+  satori_volatile_stats before, after;
+  int rc = HostVolatile(hv, &before);
+  uint64_t asked = 0;
+  struct timespec t0;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  if (!rc)
+    rc = hv.AskRepayment(domid, frames, &asked);
+  if (rc)
+    return Fail(StatusOf(-rc), "cannot ask " + from + " for frames: " +
+                                   (rc == -EINVAL ? "bad request"
+                                                  : Explain(-rc)));
+  // Xen's deadline (at most 60 s) bounds the wait; a minute more is ample.
+  while (!(rc = HostVolatile(hv, &after)) && after.owed) {
+    if (MsSince(t0) > 120000)
+      return Fail(kFailed, "frames are still owed after 120 s");
+    struct timespec pause = {0, 1000000};
+    nanosleep(&pause, nullptr);
+  }
+  if (rc)
+    return Fail(StatusOf(-rc), "cannot read what is owed: " + Explain(-rc));
+  std::printf("asked %s for %llu of %llu frames: %llu repaid, %llu forced, "
+              "in %.1f ms\n",
+              from.c_str(), static_cast<unsigned long long>(asked),
+              static_cast<unsigned long long>(frames),
+              static_cast<unsigned long long>(after.repaid - before.repaid),
+              static_cast<unsigned long long>(after.forced - before.forced),
+              MsSince(t0));
+  return 0;
+}
+
+int Repay(satori::Hypervisor &hv, satori::DomainSource &doms,
+          uint64_t frames, const std::optional<DomainArg> &arg) {
+  uint16_t domid = SATORI_DOMID_ANY;
+  std::string from = "the domains that hold volatile frames";
+  if (arg) {
+    satori::DomainInfo d;
+    if (!Resolve(doms, *arg, &d))
+      return Fail(kFailed, arg->text + ": no such domain");
+    domid = static_cast<uint16_t>(d.id);
+    from = Describe(d);
+  }
+  int rc = AskAndWait(hv, domid, frames, from);
+  return rc ? rc
+            : (std::fflush(stdout) == 0 ? 0
+                                        : Fail(kFailed, "cannot write output"));
+}
+
+int MakeRoom(satori::Hypervisor &hv, uint64_t mib) {
+  satori_host_stats h{};
+  int rc = hv.HostStats(&h);
+  if (rc)
+    return Fail(StatusOf(-rc), "cannot read the host: " + Explain(-rc));
+  uint64_t want = mib * 256 + h.reserve_frames;
+  uint64_t lacking = want > h.free_frames ? want - h.free_frames : 0;
+  lacking = std::min({lacking, h.lent_frames, uint64_t{SATORI_RECLAIM_MAX}});
+  if (lacking) {
+    rc = AskAndWait(hv, SATORI_DOMID_ANY, lacking,
+                    "the domains that hold volatile frames");
+    if (rc)
+      return rc;
+    if ((rc = hv.HostStats(&h)))
+      return Fail(StatusOf(-rc), "cannot read the host: " + Explain(-rc));
+  }
+  std::printf("free: %llu MiB (reserve %llu MiB, wanted %llu MiB more)\n",
+              static_cast<unsigned long long>(h.free_frames / 256),
+              static_cast<unsigned long long>(h.reserve_frames / 256),
+              static_cast<unsigned long long>(mib));
+  if (h.free_frames < want)
+    return Fail(kFailed, "not enough memory even with every volatile frame "
+                         "back");
+  return std::fflush(stdout) == 0 ? 0 : Fail(kFailed, "cannot write output");
+}
+
+// FRAMES as the command line gives it: 1 .. SATORI_RECLAIM_MAX.
+bool ParseFrames(const std::string &s, uint64_t *frames) {
+  if (s.empty() || s.size() > 5 ||
+      s.find_first_not_of("0123456789") != std::string::npos ||
+      std::stoul(s) == 0 || std::stoul(s) > SATORI_RECLAIM_MAX)
+    return false;
+  *frames = std::stoul(s);
+  return true;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -282,19 +408,24 @@ int main(int argc, char **argv) {
         return BadDomain(args[1]);
       show_domain = domain;
     }
-  } else if (cmd == "reclaim") {
+  } else if (cmd == "reclaim" || cmd == "repay") {
     if (args.size() < 2 || args.size() > 3)
-      return Usage("reclaim wants FRAMES [DOMAIN]");
-    if (args[1].empty() || args[1].size() > 5 ||
-        args[1].find_first_not_of("0123456789") != std::string::npos ||
-        std::stoul(args[1]) == 0 || std::stoul(args[1]) > SATORI_RECLAIM_MAX)
+      return Usage(cmd + " wants FRAMES [DOMAIN]");
+    if (!ParseFrames(args[1], &frames))
       return Usage("bad frame count " + args[1] + " (1..65536)");
-    frames = std::stoul(args[1]);
     if (args.size() == 3) {
       if (!ParseDomain(args[2], &domain))
         return BadDomain(args[2]);
       show_domain = domain;
     }
+  } else if (cmd == "make-room") {
+    if (args.size() != 2)
+      return Usage("make-room wants MIB");
+    if (args[1].empty() || args[1].size() > 7 ||
+        args[1].find_first_not_of("0123456789") != std::string::npos ||
+        std::stoul(args[1]) == 0)
+      return Usage("bad size " + args[1] + " (MiB, 1..9999999)");
+    frames = std::stoul(args[1]);
   } else {
     return Usage("unknown command " + cmd);
   }
@@ -305,7 +436,9 @@ int main(int argc, char **argv) {
   if (!hv)
     return Fail(static_cast<int>(why), message);
   uint32_t version = hv->InterfaceVersion();
-  unsigned int needs = cmd == "reclaim" ? 3 : 2;
+  unsigned int needs = cmd == "reclaim"                         ? 3
+                       : cmd == "repay" || cmd == "make-room" ? 4
+                                                              : 2;
   if ((version & 0xffff) < needs)
     return Fail(kVersion, "hypervisor speaks Satori interface " +
                               std::to_string(version >> 16) + "." +
@@ -320,5 +453,9 @@ int main(int argc, char **argv) {
     return Group(*hv, *doms, domain, group);
   if (cmd == "reclaim")
     return Reclaim(*hv, *doms, frames, show_domain);
+  if (cmd == "repay")
+    return Repay(*hv, *doms, frames, show_domain);
+  if (cmd == "make-room")
+    return MakeRoom(*hv, frames);
   return Show(*hv, *doms, show_domain);
 }

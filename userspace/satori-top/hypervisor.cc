@@ -139,4 +139,15 @@ int Hypervisor::Reclaim(uint16_t domid, uint64_t frames, uint64_t *taken) {
   return rc;
 }
 
+int Hypervisor::AskRepayment(uint16_t domid, uint64_t frames,
+                             uint64_t *asked) {
+  satori_reclaim_op op{};
+  op.domid = domid;
+  op.flags = SATORI_RECLAIM_REPAY;
+  op.frames = frames;
+  int rc = Call(SATORI_OP_volatile_reclaim, &op);
+  *asked = rc ? 0 : op.taken;
+  return rc;
+}
+
 } // namespace satori

@@ -54,6 +54,10 @@ public:
   // Takes up to frames volatile frames back at once, from domid or
   // (SATORI_DOMID_ANY) whoever should give first; *taken says how many.
   int Reclaim(uint16_t domid, uint64_t frames, uint64_t *taken);
+  // Asks for up to frames volatile frames back with a deadline (interface
+  // 1.4): from domid or (SATORI_DOMID_ANY) spread over the domains that
+  // hold them; *asked says how many were asked for.
+  int AskRepayment(uint16_t domid, uint64_t frames, uint64_t *asked);
 
   // The interface version the hypervisor gave when opened (major << 16 |
   // minor); the major is ours, the minor says which sub-ops it has.

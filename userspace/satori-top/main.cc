@@ -64,6 +64,13 @@ bool Sample(satori::Hypervisor &hv, satori::DomainSource &doms,
     *err = "host statistics: " + std::string(std::strerror(-rc));
     return false;
   }
+  // The host's repayment counters came with interface 1.4.
+  s->host_vol = satori_volatile_stats{};
+  if ((hv.InterfaceVersion() & 0xffff) >= 4 &&
+      (rc = hv.VolatileStats(SATORI_DOMID_ANY, &s->host_vol))) {
+    *err = "host volatile statistics: " + std::string(std::strerror(-rc));
+    return false;
+  }
   s->domains.clear();
   for (const satori::DomainInfo &d : doms.List()) {
     satori::DomainSample ds;

@@ -57,41 +57,62 @@ std::string LabelValue(const std::string &s) {
 struct HostField {
   const char *key;
   const char *help;
-  uint64_t satori_host_stats::*field;
+  uint64_t (*get)(const Snapshot &);
   bool counter;
 };
 
+template <auto F> uint64_t Host(const Snapshot &s) { return s.host.*F; }
+template <auto F> uint64_t HostVolatile(const Snapshot &s) {
+  return s.host_vol.*F;
+}
+// Frames lent beyond what the pool allows now: what Xen wants back.
+uint64_t Pressure(const Snapshot &s) {
+  return s.host.lent_frames > s.host.pool_frames
+             ? s.host.lent_frames - s.host.pool_frames
+             : 0;
+}
+
 const HostField kHostFields[] = {
     {"shared_frames", "Frames currently shared by guest pages",
-     &satori_host_stats::shared_frames, false},
+     Host<&satori_host_stats::shared_frames>, false},
     {"saved_frames", "Frames freed by sharing",
-     &satori_host_stats::saved_frames, false},
+     Host<&satori_host_stats::saved_frames>, false},
     {"index_entries", "Pages in the hypervisor's content index",
-     &satori_host_stats::index_entries, false},
+     Host<&satori_host_stats::index_entries>, false},
     {"index_limit", "Most pages the index holds",
-     &satori_host_stats::index_limit, false},
+     Host<&satori_host_stats::index_limit>, false},
     {"domain_limit", "Most index pages one domain may hold",
-     &satori_host_stats::domain_limit, false},
+     Host<&satori_host_stats::domain_limit>, false},
     {"registered", "Pages registered by all domains",
-     &satori_host_stats::registered, true},
-    {"released", "Pages released by all domains", &satori_host_stats::released,
-     true},
+     Host<&satori_host_stats::registered>, true},
+    {"released", "Pages released by all domains",
+     Host<&satori_host_stats::released>, true},
     {"merged", "Registrations merged into a shared frame",
-     &satori_host_stats::merged, true},
+     Host<&satori_host_stats::merged>, true},
     {"mismatched", "Hash hits whose bytes differed",
-     &satori_host_stats::mismatched, true},
-    {"skipped", "Valid registrations not kept", &satori_host_stats::skipped,
-     true},
+     Host<&satori_host_stats::mismatched>, true},
+    {"skipped", "Valid registrations not kept",
+     Host<&satori_host_stats::skipped>, true},
     {"cow_breaks", "Writes that unshared a page",
-     &satori_host_stats::cow_breaks, true},
+     Host<&satori_host_stats::cow_breaks>, true},
     {"pool_frames", "Frames the surplus pool may lend as volatile now",
-     &satori_host_stats::pool_frames, false},
+     Host<&satori_host_stats::pool_frames>, false},
     {"lent_frames", "Volatile frames domains hold now",
-     &satori_host_stats::lent_frames, false},
+     Host<&satori_host_stats::lent_frames>, false},
     {"free_frames", "Frames free in the hypervisor's heap",
-     &satori_host_stats::free_frames, false},
+     Host<&satori_host_stats::free_frames>, false},
     {"reserve_frames", "Saved frames the pool keeps back",
-     &satori_host_stats::reserve_frames, false},
+     Host<&satori_host_stats::reserve_frames>, false},
+    {"pressure_frames", "Volatile frames lent beyond what the pool allows now",
+     Pressure, false},
+    {"owed_frames", "Volatile frames domains owe the hypervisor now",
+     HostVolatile<&satori_volatile_stats::owed>, false},
+    {"repay_requests", "Repayment requests sent to domains",
+     HostVolatile<&satori_volatile_stats::requests>, true},
+    {"repaid_frames", "Volatile frames domains gave back when asked",
+     HostVolatile<&satori_volatile_stats::repaid>, true},
+    {"forced_frames", "Volatile frames the hypervisor took by force",
+     HostVolatile<&satori_volatile_stats::forced>, true},
 };
 
 // Gets that hit, of those the hypervisor answered; -1 before the first.
@@ -140,6 +161,22 @@ const std::vector<Column> &Columns() {
        [](const Row &r) { return HitRatio(r.now.vol); }, false,
        [](double x) {
          return x < 0 ? std::string("-") : Fixed(x * 100, 0) + "%";
+       }},
+      {"owed_bytes", "OWED", 7,
+       "volatile memory it owes the hypervisor now, in bytes",
+       [](const Row &r) {
+         return static_cast<double>(r.now.vol.owed) * kPageBytes;
+       }},
+      {"repaid_bytes", "REPAID", 7,
+       "volatile memory it gave back when asked, in bytes (cumulative)",
+       [](const Row &r) {
+         return static_cast<double>(r.now.vol.repaid) * kPageBytes;
+       }},
+      {"forced_bytes", "FORCED", 7,
+       "volatile memory the hypervisor took without it, in bytes "
+       "(cumulative)",
+       [](const Row &r) {
+         return static_cast<double>(r.now.vol.forced) * kPageBytes;
        }},
       {"cow_per_s", "COW/s", 6, "copy-on-write breaks per second",
        [](const Row &r) { return r.cow_per_s; }, true},
@@ -275,6 +312,11 @@ std::string FormatText(const View &v) {
     << HumanBytes(h.lent_frames * kPageBytes) << " lent as volatile, "
     << HumanBytes(h.free_frames * kPageBytes) << " free, reserve "
     << HumanBytes(h.reserve_frames * kPageBytes) << "\n";
+  const satori_volatile_stats &r = v.now.host_vol;
+  o << "Repayment: " << HumanBytes(Pressure(v.now) * kPageBytes)
+    << " wanted back, " << HumanBytes(r.owed * kPageBytes) << " owed; "
+    << r.requests << " requests, " << r.repaid << " frames repaid, "
+    << r.forced << " forced\n";
   o << "Index: " << h.index_entries << "/" << h.index_limit
     << " pages, per domain " << h.domain_limit << "; registered "
     << h.registered << ", merged " << h.merged << ", mismatched "
@@ -312,7 +354,7 @@ std::string FormatJson(const View &v) {
     << ",\"interval\":" << Fixed(v.interval_s, 3) << ",\"host\":{";
   bool first = true;
   for (const HostField &f : kHostFields) {
-    o << (first ? "" : ",") << "\"" << f.key << "\":" << v.now.host.*f.field;
+    o << (first ? "" : ",") << "\"" << f.key << "\":" << f.get(v.now);
     first = false;
   }
   o << ",\"saved_bytes\":" << Fixed(v.saved_bytes, 0)
@@ -338,7 +380,7 @@ std::string FormatPrometheus(const View &v) {
         std::string("satori_host_") + f.key + (f.counter ? "_total" : "");
     o << "# HELP " << name << " " << f.help << "\n# TYPE " << name << " "
       << (f.counter ? "counter" : "gauge") << "\n"
-      << name << " " << v.now.host.*f.field << "\n";
+      << name << " " << f.get(v.now) << "\n";
   }
   for (const Column &c : Columns()) {
     if (c.is_rate)

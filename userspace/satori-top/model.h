@@ -35,6 +35,7 @@ struct DomainSample {
 struct Snapshot {
   double time_s = 0; // monotonic seconds
   satori_host_stats host{};
+  satori_volatile_stats host_vol{}; // the host's repayment sums (1.4)
   std::vector<DomainSample> domains;
 };
 
