@@ -4,7 +4,8 @@
 # they are read. Then each guest drops its page cache (clean pages go to
 # volatile frames, up to its sharing entitlement) and reads part of it back.
 # Shows what each guest saw, what the hypervisor shared and lent
-# (satori-top's view), and how that compares with the most that could be.
+# (satori-top's view), and how that compares with the most that could be;
+# then dom0 asks for half the lent frames back and the guests repay them.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 : "${BUILD:=$top/build}"
@@ -12,7 +13,7 @@ out=$BUILD/lab/runs/demo/out
 
 echo "demo: booting Xen (satori=on) under QEMU TCG with dom0 and 3 PVH guests; this takes a few minutes"
 "$top/tests/lab/lab-run" --name demo --xen-args "satori=on" --guests 3 \
-	--workload "$top/tests/lab/workloads/demo" "$@"
+	--scenario demo --workload "$top/tests/lab/workloads/demo" "$@"
 rc=$?
 
 r() { sed -n "s/^$1=//p" "$out/results" 2>/dev/null | tail -1; }
@@ -50,5 +51,12 @@ if [ -f "$out/top.json" ] && [ -n "$(r scan_file_shareable)" ]; then
 	shared=$(python3 "$top/tests/lab/top-stat.py" 'sum(d["shared"] for d in doms if d["name"].startswith("g"))' "$out/top.json")
 	echo "  coverage: $shared guest pages shared of $(r scan_file_shareable) file pages that have a copy in another guest" \
 		"($(awk -v a="$shared" -v b="$(r scan_file_shareable)" 'BEGIN { printf "%.1f", 100 * a / b }')%)"
+fi
+echo "== repayment: dom0 asks for half the volatile frames back (satori-ctl repay), the guests give back their oldest"
+if [ -f "$out/repay.txt" ]; then
+	sed 's/^/  /' "$out/repay.txt"
+	sed 's/^/  /' "$out/top-repay.txt" 2>/dev/null
+else
+	echo "  (nothing lent, nothing asked: $(r demo_repay_asked) frames)"
 fi
 exit $rc

@@ -96,7 +96,7 @@ guest_cfg() {
 			kernel = "/host/img/vmlinux"
 			ramdisk = "/host/img/guest-initrd.cpio.gz"
 			extra = "console=hvc0 quiet"
-			memory = 256
+			memory = $(guest_mem "$1")
 			vcpus = 1
 			cpus = "${1#g}"
 			tsc_mode = "native"
@@ -106,6 +106,9 @@ guest_cfg() {
 			disk = [ "phy:$2,xvda,w", "phy:$3,xvdb,r" ]
 	CFG
 }
+
+# guest_mem gN: gN's memory in MiB: $MEM_gN if the scenario set it, else 256.
+guest_mem() { eval "echo \${MEM_$1:-256}"; }
 
 # guest_group gN: the trust group gN is created in: $GROUP_gN if the
 # scenario set it, else 1 (every guest of a scenario in one group).

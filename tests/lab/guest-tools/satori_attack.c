@@ -990,10 +990,11 @@ static void fuzz_volatile(void)
 	struct satori_volatile_op op;
 	struct satori_volatile_stats vs;
 	struct satori_reclaim_op r;
-	uint64_t map[1] = { 0 }, h[8];
+	struct satori_repay_op rp;
+	uint64_t map[1] = { 0 }, h[8], keys[8];
 	uint32_t nr = 1 + below(8), i, k[8], odd = nr; /* odd: entry aimed elsewhere */
 	bool bad = below(4) == 0;
-	unsigned int sub = below(5);
+	unsigned int sub = below(6);
 	long rc;
 
 	memset(e, 0, sizeof(e));
@@ -1093,9 +1094,28 @@ static void fuzz_volatile(void)
 	case 3:
 		memset(&vs, 0, sizeof(vs));
 		vs.domid = below(2) ? SATORI_DOMID_SELF : fuzz_domid();
-		if (bad)
-			vs.reserved[below(4)] = rnd() | 1;
+		if (bad) {
+			uint64_t *in_zero[] = { &vs.owed, &vs.requests,
+						&vs.repaid, &vs.forced };
+
+			*in_zero[below(4)] = rnd() | 1;
+		}
 		satori_op(SATORI_OP_volatile_stats, P(&vs));
+		break;
+	case 4:
+		/* Repay what this domain owes (usually nothing). */
+		memset(&rp, 0, sizeof(rp));
+		rp.domid = bad && below(2) ? fuzz_domid() : SATORI_DOMID_SELF;
+		rp.nr = bad && below(2) ? SATORI_BATCH_MAX + 1 : nr;
+		rp.keys = bad && below(2) ? fz.rgfn[0] << 12 : P(keys);
+		if (bad && below(2))
+			rp.reserved[below(2)] = rnd() | 1;
+		if (satori_op(SATORI_OP_volatile_repay, P(&rp)))
+			break;
+		/* Given back: such a key must never hit again until put. */
+		for (i = 0; i < rp.done && i < nr; i++)
+			if (keys[i] - 0x5a7000000000ULL < VKEYS)
+				fz.vput[keys[i] - 0x5a7000000000ULL] = 0;
 		break;
 	default:
 		memset(&r, 0, sizeof(r));

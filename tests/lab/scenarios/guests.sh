@@ -44,6 +44,11 @@ fi
 step scan
 scan_guests "${disks[0]}" $(for i in $(seq 1 "$LAB_GUESTS"); do xl domid "g$i"; done)
 
+# A scenario built on this one (demo.sh) does more while the guests live.
+if type guests_extra >/dev/null 2>&1; then
+	guests_extra
+fi
+
 step guests-shutdown
 shutdown_guests $(seq -f 'g%g' 1 "$LAB_GUESTS")
 losetup -d "$wl"

@@ -1,5 +1,5 @@
-# Guest workload for the surplus test: sharing entitlements and the
-# volatile page cache. It mounts its disk read-write (each guest's disk is
+# Guest workload for the surplus and repay tests: sharing entitlements,
+# the volatile page cache and its repayment. It mounts its disk read-write (each guest's disk is
 # its own copy-on-write view) and obeys dom0's commands on the console, one
 # line each; every answer is one "SATORI-GUEST <command> ..." line:
 #   read FIRST LAST  checksum files FIRST..LAST of the list (they stay in
@@ -18,13 +18,25 @@
 #   delete K         delete the next K (forgotten)
 #   create K KB      write K new files of KB random bytes (blocks that the
 #                    deleted and truncated files gave back)
+#   evictfiles F L   drop list files F..L from the page cache (their clean
+#                    pages go to the volatile cache, in that order)
+#   probe F L        read list files F..L (evicted before) and report the
+#                    pages restored from volatile frames and missed, and
+#                    the files whose sum is wrong
+#   repay on|off     answer the hypervisor's repayment requests, or not
+#   rewrite_pages N  overwrite remembered list files in place (from the
+#                    next one rewrite would take) until N pages are written
+#   cowtime_pages N  time the first write to N pages of list files, from
+#                    the next one cowtime_pages has not taken (the same byte
+#                    again: a copy-on-write break where the page is shared;
+#                    see cow_time.c), then sync
 #   done             end the workload
 # Files are numbered from 1 in sorted order; every guest sees the same list.
 say() { echo "SATORI-GUEST $*"; }
 sysfs() { cat "/sys/kernel/mm/satori/$1" 2>/dev/null || echo -1; }
 vol() {
 	local k out=""
-	for k in stored restored missed invalidated reclaimed replaced held entitled not_kept errors; do
+	for k in stored restored missed invalidated reclaimed replaced held entitled owed requests repaid forced not_kept errors; do
 		out="$out $k=$(sysfs "volatile/$k")"
 	done
 	echo "$out"
@@ -49,7 +61,8 @@ wrong() {
 	# shellcheck disable=SC2046 # one path a line, no spaces
 	md5sum $(awk '{ print $2 }' /tmp/sums) 2>/dev/null | diff /tmp/sums - | grep -c '^-[0-9a-f]'
 }
-next=1 # the next list file rewrite/truncate/delete takes
+next=1     # the next list file rewrite/truncate/delete takes
+cow_next=1 # the next list file cowtime_pages takes
 
 while read -r cmd args </dev/hvc0; do
 	# shellcheck disable=SC2086 # the arguments are words
@@ -115,6 +128,45 @@ while read -r cmd args </dev/hvc0; do
 		done
 		sync
 		say "create files=$1$(vol)"
+		;;
+	evictfiles)
+		# shellcheck disable=SC2046
+		drop_files $(sed -n "$1,$2p" /tmp/files)
+		sleep 1 # the staged puts go out
+		say "evictfiles first=$1 last=$2$(vol)"
+		;;
+	probe)
+		r0=$(sysfs volatile/restored) m0=$(sysfs volatile/missed)
+		files=$(sed -n "$1,$2p" /tmp/files)
+		# shellcheck disable=SC2086
+		bad=$(grep -F "$(printf ' %s\n' $files)" /tmp/sums | md5sum -c 2>&1 | grep -vc ': OK$')
+		say "probe first=$1 last=$2 wrong=$bad restored_now=$(($(sysfs volatile/restored) - r0)) missed_now=$(($(sysfs volatile/missed) - m0))$(vol)"
+		;;
+	repay)
+		[ "$1" = on ] && v=1 || v=0
+		echo $v >/sys/module/xen_blkfront/parameters/satori_repay
+		say "repay now=$(cat /sys/module/xen_blkfront/parameters/satori_repay)"
+		;;
+	rewrite_pages)
+		pages=0 nfiles=0
+		while [ $pages -lt "$1" ] && [ "$next" -le "$(wc -l </tmp/files)" ]; do
+			f=$(sed -n "${next}p" /tmp/files)
+			next=$((next + 1))
+			size=$(stat -c %s "$f")
+			dd if=/dev/urandom of="$f" bs="$size" count=1 conv=notrunc 2>/dev/null
+			remember "$f"
+			pages=$((pages + (size + 4095) / 4096))
+			nfiles=$((nfiles + 1))
+		done
+		sync
+		say "rewrite_pages files=$nfiles pages=$pages$(vol)"
+		;;
+	cowtime_pages)
+		# shellcheck disable=SC2046
+		line=$(cow_time -n "$1" $(sed -n "$cow_next,\$p" /tmp/files))
+		cow_next=$((cow_next + $(echo "$line" | tr ' ' '\n' | sed -n 's/^files=//p')))
+		sync
+		say "cowtime_pages $line"
 		;;
 	done) break ;;
 	esac

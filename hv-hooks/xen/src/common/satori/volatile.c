@@ -159,7 +159,11 @@ unsigned long satori_volatile_shortfall(void)
     return l > pool ? l - pool : 0;
 }
 
-/* Counters of the domains that died, for the host's sums; totals_lock. */
+/*
+ * Counters of the domains that died, for the host's sums. totals_lock is
+ * taken before a domain's volatile lock, never after: a domain's death
+ * (dead set, counters added) is one step for whoever sums.
+ */
 static DEFINE_SPINLOCK(totals_lock);
 static struct satori_volatile dead_totals;
 
@@ -504,15 +508,18 @@ void satori_volatile_kill(struct domain *d)
 
     if ( !sd )
         return;
-    spin_lock(&sd->v.lock);
-    sd->v.dead = true;
-    while ( oldest(&sd->v) )
-        drop(&sd->v, oldest(&sd->v));
-    sd->v.owed = 0;
     spin_lock(&totals_lock);
-    add_counters(&dead_totals, &sd->v);
-    spin_unlock(&totals_lock);
+    spin_lock(&sd->v.lock);
+    if ( !sd->v.dead )
+    {
+        sd->v.dead = true;
+        while ( oldest(&sd->v) )
+            drop(&sd->v, oldest(&sd->v));
+        sd->v.owed = 0;
+        add_counters(&dead_totals, &sd->v);
+    }
     spin_unlock(&sd->v.lock);
+    spin_unlock(&totals_lock);
 }
 
 /* s's counters from v (v->lock held, or v not shared). */
@@ -552,10 +559,9 @@ void satori_volatile_get_stats(struct domain *d,
         return;
     }
 
-    /* The host: the dead's counters, then each live domain's. */
+    /* The host: the dead's counters and each live domain's, at once. */
     spin_lock(&totals_lock);
     add_counters(&sum, &dead_totals);
-    spin_unlock(&totals_lock);
     rcu_read_lock(&domlist_read_lock);
     for_each_domain ( d )
     {
@@ -573,6 +579,7 @@ void satori_volatile_get_stats(struct domain *d,
         spin_unlock(&sd->v.lock);
     }
     rcu_read_unlock(&domlist_read_lock);
+    spin_unlock(&totals_lock);
     fill_stats(s, &sum);
     s->entitled = entitled_sum;
 }

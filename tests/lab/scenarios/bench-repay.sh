@@ -1,0 +1,147 @@
+# Scenario for `make bench`, repayment: g1..g3 share files; g1 times
+# copy-on-write breaks that find a free frame, then (with a hog domain
+# holding the free heap and g2, g3 not repaying) breaks that must take a
+# volatile frame; then a copy-on-write storm with repayment on, sampled
+# for the plot; then dom0's repayment requests, timed. Xen runs with
+# satori_repay_deadline=30000 so that, while g2 and g3 do not pay, nothing
+# is taken from them but by the breaks (tests/lab/bench-repay.py reads
+# what this leaves in OUT).
+. /host/scenarios/boot.sh
+
+GUESTS="g1 g2 g3"
+
+# guest_said G FIELD: FIELD=VALUE from G's last console answer.
+guest_said() {
+	tr -d '\r' <"$(console_log "$1")" | grep '^SATORI-GUEST ' | tail -1 |
+		tr ' ' '\n' | sed -n "s/^$2=//p"
+}
+
+# sample: one satori-top JSON line appended to OUT/repay-samples.jsonl.
+sample() { /host/bin/satori-top -b --json -n 1 >>"$OUT/repay-samples.jsonl"; }
+host_now() { /host/bin/satori-top -b --json -n 1 | python3 /host/lib/top-stat.py "$1"; }
+
+step workload-device
+wl=$(losetup -r -f --show /host/workload.tar) || fail "losetup of the workload tar failed"
+
+step guests-create
+disk=a
+for g in $GUESTS; do
+	create_guest "$g" "/dev/vd$disk" "$wl"
+	disk=$(echo "$disk" | tr a-e b-f)
+done
+for g in $GUESTS; do
+	wait_console "$g" "SATORI-GUEST surplus ready" 300 || fail "guest $g did not get ready"
+done
+
+step share
+for g in $GUESTS; do
+	guest_command "$g" "read 1 120" "SATORI-GUEST read first=1 "
+done
+
+# cow_figures NAME: the timing figures of g1's last cowtime_pages.
+cow_figures() {
+	local k
+	for k in pages p50_us p90_us p99_us mean_us; do
+		result "cow_$1_$k" "$(guest_said g1 "$k")"
+	done
+}
+
+# hog_down FRAMES: paused hog domains take the free heap down to about
+# FRAMES (each new one sized by what is still free, less 2 MiB for what
+# Xen and the toolstack add to a domain).
+hog_down() {
+	local i mib
+	for i in 1 2 3; do
+		mib=$(( ($(host_now 'host["free_frames"]') - $1) / 256 - 2 ))
+		[ "$mib" -ge 4 ] || break
+		cat >"/tmp/hog$i.cfg" <<-CFG
+			name = "hog$i"
+			type = "pvh"
+			kernel = "/host/img/vmlinux"
+			memory = $mib
+			vcpus = 1
+			cpus = "0"
+		CFG
+		timeout 300 xl create -p "/tmp/hog$i.cfg" || fail "xl create of hog$i failed"
+		HOGS="$HOGS hog$i"
+	done
+}
+
+# Copy-on-write breaks that find a free frame.
+step cow-free
+guest_command g1 "cowtime_pages 400" "SATORI-GUEST cowtime_pages "
+cow_figures free
+
+# Breaks that must take a volatile frame: g2 and g3 lend their cache of
+# files 61..120 (1..60 stay in their page caches, so g1's copies stay
+# shared) and do not repay; hogs take the free heap down; g1 drains the
+# rest with throwaway breaks, then times 400 more.
+step cow-volatile
+for g in g2 g3; do
+	guest_command "$g" "repay off" "SATORI-GUEST repay now=N"
+	guest_command "$g" "evictfiles 61 120" "SATORI-GUEST evictfiles first=61 "
+done
+HOGS=
+hog_down 512
+free=$(host_now 'host["free_frames"]')
+result cow_free_frames_after_hogs "$free"
+guest_command g1 "cowtime_pages $((free + 128))" "SATORI-GUEST cowtime_pages "
+result cow_drain_pages "$(guest_said g1 pages)"
+forced0=$(host_now 'host["forced_frames"]')
+result cow_free_frames_before "$(host_now 'host["free_frames"]')"
+result cow_lent_before "$(host_now 'host["lent_frames"]')"
+guest_command g1 "cowtime_pages 400" "SATORI-GUEST cowtime_pages "
+cow_figures volatile
+result cow_volatile_forced "$(($(host_now 'host["forced_frames"]') - forced0))"
+result cow_free_frames_after "$(host_now 'host["free_frames"]')"
+
+# A copy-on-write storm with repayment on: g2 and g3 repay again and
+# overwrite shared pages, two thirds of what is free and lent, while
+# dom0 samples free, lent and owed frames.
+step storm
+for g in g2 g3; do
+	guest_command "$g" "repay on" "SATORI-GUEST repay now=Y"
+done
+guest_command g1 evict "SATORI-GUEST evict "
+sample
+pages=$(tail -1 "$OUT/repay-samples.jsonl" | python3 /host/lib/top-stat.py "(host['free_frames'] + host['lent_frames']) // 3")
+result storm_pages_each "$pages"
+for g in g2 g3; do guest_send "$g" "rewrite_pages $pages"; done
+end=$(deadline 600)
+while [ "$(cat "$(console_log g2)" "$(console_log g3)" | grep -c 'SATORI-GUEST rewrite_pages ')" -lt 2 ]; do
+	past "$end" && fail "the storm did not end"
+	sample
+	sleep 0.2
+done
+sample
+for h in $HOGS; do xl destroy "$h"; done
+
+# Dom0's requests, timed: the guests hold what they spill; dom0 asks for
+# an eighth of what is lent, eight times.
+step requests
+for g in $GUESTS; do
+	guest_command "$g" "read 1 120" "SATORI-GUEST read first=1 "
+	guest_command "$g" evict "SATORI-GUEST evict "
+done
+for i in 1 2 3 4 5 6 7 8; do
+	n=$(host_now 'host["lent_frames"] // 8')
+	[ "$n" -gt 0 ] || break
+	line=$(/host/bin/satori-ctl repay "$n") || fail "satori-ctl repay $n failed"
+	echo "LAB request $i: $line"
+	echo "$line" >>"$OUT/repay-requests.txt"
+done
+
+step final-checks
+for g in $GUESTS; do
+	guest_command "$g" verify "SATORI-GUEST verify "
+	result "wrong_$g" "$(guest_said "$g" wrong)"
+done
+result enomem_no_helper "$(xl dmesg | grep -c 'ENOMEM and no helper')"
+/host/bin/satori-top -b --json -n 1 >"$OUT/top-end.json"
+for g in $GUESTS; do
+	guest_command "$g" "done" "SATORI-GUEST surplus finished"
+done
+
+step guests-shutdown
+shutdown_guests $GUESTS
+losetup -d "$wl"

@@ -1,0 +1,16 @@
+# Scenario for `make demo`: the guests scenario, and before the guests shut
+# down a short repayment episode while they hold volatile frames: dom0
+# asks for half of what is lent (satori-ctl repay), the guests give back
+# their oldest frames, and satori-top's view shows OWED, REPAID, FORCED.
+guests_extra() {
+	local n
+	step repayment
+	grep -q '^on' /sys/kernel/mm/satori/status || return 0
+	n=$(/host/bin/satori-top -b --json -n 1 | python3 /host/lib/top-stat.py 'host["lent_frames"] // 2')
+	result demo_repay_asked "$n"
+	if [ "$n" -gt 0 ]; then
+		/host/bin/satori-ctl repay "$n" | tee "$OUT/repay.txt" || fail "satori-ctl repay $n failed"
+	fi
+	/host/bin/satori-top -b -n 1 | tee "$OUT/top-repay.txt"
+}
+. /host/scenarios/guests.sh

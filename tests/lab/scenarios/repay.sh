@@ -1,0 +1,237 @@
+# Scenario: repayment of volatile frames. g1..g3 share files and spill
+# their page caches into volatile frames; then Xen asks for frames back
+# in every way it can: dom0 asks one guest (which repays its oldest data
+# first), a guest that does not pay and a paused one lose theirs by force
+# at the deadline, a sharer dies while it owes (and the others'
+# entitlements shrink), a hog domain drains the free heap so that a new
+# guest needs repayment to be created, and a copy-on-write storm runs the
+# heap dry. Every file is checked
+# against its sum throughout. Xen runs with satori_repay_deadline=1000.
+. /host/scenarios/boot.sh
+. /host/scenarios/ledger.sh
+
+GUESTS="g1 g2 g3"
+DEADLINE_MS=1000
+
+# host_field EXPR: a figure from one fresh satori-top JSON snapshot.
+host_field() {
+	/host/bin/satori-top -b --json -n 1 | python3 /host/lib/top-stat.py "$1"
+}
+
+# guest_said G FIELD: FIELD=VALUE from G's last console answer.
+guest_said() {
+	tr -d '\r' <"$(console_log "$1")" | grep '^SATORI-GUEST ' | tail -1 |
+		tr ' ' '\n' | sed -n "s/^$2=//p"
+}
+
+# repay_from G FRAMES NAME: dom0 asks G for FRAMES and waits; records
+# NAME_asked, NAME_repaid, NAME_forced and NAME_ms from satori-ctl's line.
+repay_from() {
+	local line
+	line=$(/host/bin/satori-ctl repay "$2" "$1") || fail "satori-ctl repay $2 $1 failed"
+	echo "LAB $3: $line"
+	result "$3_asked" "$(sed -n 's/.* for \([0-9]*\) of .*/\1/p' <<<"$line")"
+	result "$3_repaid" "$(sed -n 's/.*: \([0-9]*\) repaid.*/\1/p' <<<"$line")"
+	result "$3_forced" "$(sed -n 's/.*repaid, \([0-9]*\) forced.*/\1/p' <<<"$line")"
+	result "$3_ms" "$(sed -n 's/.* in \([0-9.]*\) ms$/\1/p' <<<"$line")"
+}
+
+step workload-device
+wl=$(losetup -r -f --show /host/workload.tar) || fail "losetup of the workload tar failed"
+
+step guests-create
+disk=a
+for g in $GUESTS; do
+	create_guest "$g" "/dev/vd$disk" "$wl"
+	disk=$(echo "$disk" | tr a-e b-f)
+done
+for g in $GUESTS; do
+	wait_console "$g" "SATORI-GUEST surplus ready" 300 || fail "guest $g did not get ready"
+done
+
+step share
+for g in $GUESTS; do
+	guest_command "$g" "read 1 120" "SATORI-GUEST read first=1 "
+done
+ledger shared
+
+# FIFO: g1 spills files 1..30 (A), then 31..60 (B); dom0 asks it for as
+# many frames as A took. It repays its oldest: A's blocks miss, B's hit.
+step fifo
+guest_command g1 "evictfiles 1 30" "SATORI-GUEST evictfiles first=1 "
+held_a=$(guest_said g1 held)
+guest_command g1 "evictfiles 31 60" "SATORI-GUEST evictfiles first=31 "
+result fifo_held_a "$held_a"
+result fifo_held_ab "$(guest_said g1 held)"
+repay_from g1 "$held_a" fifo
+guest_command g1 "probe 31 60" "SATORI-GUEST probe first=31 "
+result fifo_b_restored "$(guest_said g1 restored_now)"
+result fifo_b_wrong "$(guest_said g1 wrong)"
+guest_command g1 "probe 1 30" "SATORI-GUEST probe first=1 "
+result fifo_a_restored "$(guest_said g1 restored_now)"
+result fifo_a_wrong "$(guest_said g1 wrong)"
+result fifo_g1_repaid "$(guest_said g1 repaid)"
+
+# A guest that does not pay, and a paused one: Xen takes what they owe at
+# the deadline; they run on and read right; g1 is not touched.
+step deadline
+guest_command g3 "repay off" "SATORI-GUEST repay now=N"
+guest_command g3 evict "SATORI-GUEST evict "
+guest_command g2 evict "SATORI-GUEST evict "
+guest_command g1 evict "SATORI-GUEST evict "
+g1_forced=$(/host/bin/satori-top -b --json -n 1 | python3 /host/lib/top-stat.py 'dom("g1")["forced_bytes"] // 4096')
+asked=$(guest_said g3 held)
+[ "$asked" -gt 200 ] && asked=200
+repay_from g3 "$asked" nonpayer
+guest_command g3 verify "SATORI-GUEST verify "
+result nonpayer_verify_wrong "$(guest_said g3 wrong)"
+result nonpayer_guest_forced "$(guest_said g3 forced)"
+result nonpayer_guest_repaid "$(guest_said g3 repaid)"
+xl pause g2
+asked=$(/host/bin/satori-top -b --json -n 1 | python3 /host/lib/top-stat.py 'dom("g2")["volatile_bytes"] // 4096')
+[ "$asked" -gt 200 ] && asked=200
+repay_from g2 "$asked" paused
+xl unpause g2
+guest_command g2 verify "SATORI-GUEST verify "
+result paused_verify_wrong "$(guest_said g2 wrong)"
+result others_g1_forced_delta "$(($(/host/bin/satori-top -b --json -n 1 | python3 /host/lib/top-stat.py 'dom("g1")["forced_bytes"] // 4096') - g1_forced))"
+guest_command g3 "repay on" "SATORI-GUEST repay now=Y"
+
+# A sharer dies while it owes. g1 and g2 fill their volatile caches; g3
+# stops paying, is asked for its frames and is destroyed before the
+# deadline: nothing stays owed. Its death shrinks the others'
+# entitlements (its frames have one sharer less): whoever now holds more
+# than it may is asked for the excess, and holds no more after the
+# deadline.
+step destroy-owing
+guest_command g1 evict "SATORI-GUEST evict "
+guest_command g2 evict "SATORI-GUEST evict "
+guest_command g3 "repay off" "SATORI-GUEST repay now=N"
+guest_command g3 evict "SATORI-GUEST evict "
+top=$OUT/top-before-death.json
+/host/bin/satori-top -b --json -n 1 >"$top"
+for g in g1 g2; do
+	result "death_${g}_held_before" "$(python3 /host/lib/top-stat.py "dom('$g')['volatile_bytes'] // 4096" <"$top")"
+	result "death_${g}_repaid_before" "$(python3 /host/lib/top-stat.py "dom('$g')['repaid_bytes'] // 4096" <"$top")"
+done
+asked=$(python3 /host/lib/top-stat.py 'dom("g3")["volatile_bytes"] // 4096' <"$top")
+[ "$asked" -gt 0 ] || asked=1
+( /host/bin/satori-ctl repay "$asked" g3 >"$OUT/destroy-owing.txt" 2>&1 ) &
+repay_pid=$!
+sleep 0.3
+result destroy_owing_owed "$(host_field 'dom("g3")["owed_bytes"] // 4096')"
+xl destroy g3 || fail "xl destroy g3 failed"
+wait_gone g3 60 || fail "g3 did not go"
+wait $repay_pid
+result destroy_owing_rc $?
+cat "$OUT/destroy-owing.txt"
+sleep $((DEADLINE_MS / 1000 + 2))
+top=$OUT/top-after-death.json
+/host/bin/satori-top -b --json -n 1 >"$top"
+result destroy_owing_owed_after "$(python3 /host/lib/top-stat.py 'host["owed_frames"]' <"$top")"
+for g in g1 g2; do
+	result "death_${g}_held" "$(python3 /host/lib/top-stat.py "dom('$g')['volatile_bytes'] // 4096" <"$top")"
+	result "death_${g}_entitled" "$(python3 /host/lib/top-stat.py "dom('$g')['entitled_bytes'] // 4096" <"$top")"
+	result "death_${g}_repaid" "$(python3 /host/lib/top-stat.py "dom('$g')['repaid_bytes'] // 4096" <"$top")"
+done
+GUESTS="g1 g2"
+ledger destroyed
+
+# A hog domain takes the free heap down so that a new guest g4 needs
+# more than is free: about half the lent frames must come back first.
+# satori-ctl make-room asks for them; then xl create succeeds.
+step new-domain
+guest_command g1 verify "SATORI-GUEST verify "
+guest_command g2 verify "SATORI-GUEST verify "
+guest_command g1 evict "SATORI-GUEST evict "
+guest_command g2 evict "SATORI-GUEST evict "
+top=$OUT/top-before-hog.json
+/host/bin/satori-top -b --json -n 1 >"$top"
+hog=$(python3 /host/lib/top-stat.py \
+	"(host['free_frames'] - host['reserve_frames']) // 256 - 96" <"$top")
+result hog_mib "$hog"
+[ "$hog" -gt 64 ] || fail "too little free memory for the hog ($hog MiB)"
+cat >/tmp/hog.cfg <<-CFG
+	name = "hog"
+	type = "pvh"
+	kernel = "/host/img/vmlinux"
+	memory = $hog
+	vcpus = 1
+	cpus = "0"
+CFG
+timeout 300 xl create -p /tmp/hog.cfg || fail "xl create of the hog failed"
+top=$OUT/top-after-hog.json
+/host/bin/satori-top -b --json -n 1 >"$top"
+# g4's memory: what is free and half what is lent, less 2 MiB for what
+# the toolstack and Xen add to a domain of this size.
+g4=$(python3 /host/lib/top-stat.py "(host['free_frames'] + host['lent_frames'] // 2) // 256 - 2" <"$top")
+result g4_mib "$g4"
+result g4_lacking_frames "$(python3 /host/lib/top-stat.py "($g4 + 2) * 256 - host['free_frames']" <"$top")"
+repaid0=$(python3 /host/lib/top-stat.py 'host["repaid_frames"] + host["forced_frames"]' <"$top")
+line=$(/host/bin/satori-ctl make-room $((g4 + 2))) || fail "satori-ctl make-room $((g4 + 2)) failed: $line"
+echo "LAB make-room: $line"
+result make_room_back "$(($(host_field 'host["repaid_frames"] + host["forced_frames"]') - repaid0))"
+MEM_g4=$g4
+create_guest g4 /dev/vdd "$wl"
+wait_console g4 "SATORI-GUEST surplus ready" 300 || fail "guest g4 did not get ready"
+result g4_up 1
+GUESTS="g1 g2 g4"
+
+# Copy-on-write storm: g1 and g2 hold files 1..60 in their page caches
+# (shared) and lend 61..120 as volatile frames; with the heap near empty
+# they overwrite shared pages in place, more than the free heap holds. Xen
+# asks for frames back as the heap falls below the reserve, and takes one
+# at once when a break finds none: no break waits, nobody crashes.
+step cow-storm
+for g in g1 g2; do
+	guest_command "$g" "read 1 120" "SATORI-GUEST read first=1 "
+	guest_command "$g" "evictfiles 61 120" "SATORI-GUEST evictfiles first=61 "
+done
+top=$OUT/top-before-storm.json
+/host/bin/satori-top -b --json -n 1 >"$top"
+pages=$(python3 /host/lib/top-stat.py "(host['free_frames'] + host['lent_frames'] // 2) // 2" <"$top")
+result storm_free_before "$(python3 /host/lib/top-stat.py 'host["free_frames"]' <"$top")"
+result storm_lent_before "$(python3 /host/lib/top-stat.py 'host["lent_frames"]' <"$top")"
+result storm_pages_each "$pages"
+forced0=$(python3 /host/lib/top-stat.py 'host["forced_frames"]' <"$top")
+repaid0=$(python3 /host/lib/top-stat.py 'host["repaid_frames"]' <"$top")
+breaks0=$(python3 /host/lib/top-stat.py 'host["cow_breaks"]' <"$top")
+requests0=$(python3 /host/lib/top-stat.py 'host["repay_requests"]' <"$top")
+guest_send g1 "rewrite_pages $pages"
+guest_send g2 "rewrite_pages $pages"
+min_free=$(python3 /host/lib/top-stat.py 'host["free_frames"]' <"$top")
+end=$(deadline 600)
+while [ "$(cat "$(console_log g1)" "$(console_log g2)" | grep -c 'SATORI-GUEST rewrite_pages ')" -lt 2 ]; do
+	past "$end" && fail "the copy-on-write storm did not end"
+	/host/bin/satori-top -b --json -n 1 >>"$OUT/storm.jsonl"
+	free=$(tail -1 "$OUT/storm.jsonl" | python3 /host/lib/top-stat.py 'host["free_frames"]')
+	[ "$free" -lt "$min_free" ] && min_free=$free
+	sleep 0.2
+done
+result storm_min_free "$min_free"
+top=$OUT/top-after-storm.json
+/host/bin/satori-top -b --json -n 1 >"$top"
+result storm_forced "$(($(python3 /host/lib/top-stat.py 'host["forced_frames"]' <"$top") - forced0))"
+result storm_repaid "$(($(python3 /host/lib/top-stat.py 'host["repaid_frames"]' <"$top") - repaid0))"
+result storm_cow_breaks "$(($(python3 /host/lib/top-stat.py 'host["cow_breaks"]' <"$top") - breaks0))"
+result storm_requests "$(($(python3 /host/lib/top-stat.py 'host["repay_requests"]' <"$top") - requests0))"
+for g in g1 g2; do
+	guest_command "$g" verify "SATORI-GUEST verify "
+	result "storm_${g}_wrong" "$(guest_said "$g" wrong)"
+done
+ledger stormed
+
+step final-checks
+xl list
+result domains_alive "$(xl list | grep -c '^g[124] ')"
+result enomem_no_helper "$(xl dmesg | grep -c 'ENOMEM and no helper')"
+for g in $GUESTS; do
+	guest_command "$g" "done" "SATORI-GUEST surplus finished"
+done
+/host/bin/satori-top -b -n 1 | tee "$OUT/top.txt"
+/host/bin/satori-top --prometheus "$OUT/top.prom" -n 1 || fail "satori-top --prometheus failed"
+
+step guests-shutdown
+xl destroy hog
+shutdown_guests $GUESTS
+losetup -d "$wl"

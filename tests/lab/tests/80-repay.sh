@@ -1,0 +1,74 @@
+# Lab test: Xen gets volatile frames back when it needs them, in time,
+# without hurting anyone. g1..g3 share files and keep volatile frames;
+# dom0 asks for frames, a guest does not pay, one is paused, a sharer dies
+# while it owes, a new domain needs lent memory, and a copy-on-write storm
+# runs the free heap dry. See docs/repayment.md.
+LAB_NAME=repay
+if lab_boot $LAB_NAME --scenario repay --guests 4 --timeout 2400 \
+	--xen-args "satori=on satori_repay_deadline=1000" \
+	--workload "$top/tests/lab/workloads/repay"; then
+	check "no Xen crash, BUG or assertion" test "$(grep -ci 'panic\|Xen BUG\|assertion\|locking order' "$LAB_OUT/xl-dmesg.log")" = 0
+	check "Xen announced the deadline" grep -q 'repaid within 1000 ms' "$LAB_OUT/satori-dmesg.log"
+
+	# Oldest first: g1 spilled A (files 1..30) before B (31..60) and was
+	# asked for as many frames as A took; it repaid A, kept B.
+	check_ge "fifo: g1 held A's frames" "$(result fifo_held_a)" 100
+	check_eq "fifo: g1 repaid what it was asked, none forced" "$(result fifo_forced)" 0
+	check_eq "fifo: asked for A's frames" "$(result fifo_asked)" "$(result fifo_held_a)"
+	check_eq "fifo: repaid A's frames" "$(result fifo_repaid)" "$(result fifo_held_a)"
+	check_eq "fifo: A (the oldest) read back from volatile frames: nothing" "$(result fifo_a_restored)" 0
+	check_ge "fifo: B (the newer) read back from volatile frames" "$(result fifo_b_restored)" 50
+	check_eq "fifo: A's files right" "$(result fifo_a_wrong)" 0
+	check_eq "fifo: B's files right" "$(result fifo_b_wrong)" 0
+	check_le "fifo: repaid well within the deadline (ms)" "$(num "$(result fifo_ms | cut -d. -f1)")" 900
+
+	# Deadline and force.
+	check_ge "a guest that does not pay was asked for frames" "$(result nonpayer_asked)" 1
+	check_eq "... repaid none" "$(result nonpayer_repaid)" 0
+	check_eq "... lost them all by force" "$(result nonpayer_forced)" "$(result nonpayer_asked)"
+	check_ge "... and only at the deadline (ms)" "$(num "$(result nonpayer_ms | cut -d. -f1)")" 1000
+	check_eq "... runs on and reads every file right" "$(result nonpayer_verify_wrong)" 0
+	check_ge "a paused guest was asked for frames" "$(result paused_asked)" 1
+	check_eq "... lost them by force" "$(result paused_forced)" "$(result paused_asked)"
+	check_eq "... reads every file right once unpaused" "$(result paused_verify_wrong)" 0
+	check_eq "g1 lost nothing by force meanwhile" "$(result others_g1_forced_delta)" 0
+
+	# A sharer dies while it owes.
+	check_ge "g3 owed frames when it was destroyed" "$(result destroy_owing_owed)" 1
+	check_eq "satori-ctl repay ended when g3 died" "$(result destroy_owing_rc)" 0
+	check_eq "nothing owed once g3 is gone" "$(result destroy_owing_owed_after)" 0
+	check_eq "ledger after the death: sum of entitlements - saved frames << 32" "$(result ledger_destroyed_diff)" 0
+	for g in g1 g2; do
+		check_le "$g holds no more than its shrunken entitlement" "$(result "death_${g}_held")" "$(num "$(result "death_${g}_entitled")")"
+		over=$(($(num "$(result "death_${g}_held_before")") - $(num "$(result "death_${g}_entitled")")))
+		if [ "$over" -gt 0 ]; then
+			check_ge "$g was above its shrunken entitlement by $over: it repaid" \
+				"$(($(num "$(result "death_${g}_repaid")") - $(num "$(result "death_${g}_repaid_before")")))" 1
+		else
+			echo "INFO repay: $g stayed within its shrunken entitlement"
+		fi
+	done
+
+	# A new domain, with the pool lent out.
+	check_ge "g4 needed frames that were lent out" "$(result g4_lacking_frames)" 1
+	check_ge "make-room got volatile frames back" "$(result make_room_back)" 1
+	check_eq "g4 was created and came up" "$(result g4_up)" 1
+
+	# The copy-on-write storm.
+	check_ge "the storm made copy-on-write breaks" "$(result storm_cow_breaks)" 100
+	check "the storm drew on the free heap" \
+		test "$(num "$(result storm_min_free)")" -lt "$(num "$(result storm_free_before)")"
+	check_ge "Xen asked for frames back during the storm" "$(result storm_requests)" 1
+	echo "INFO repay: storm: free $(result storm_free_before) -> min $(result storm_min_free) frames (reserve $(python3 "$top/tests/lab/top-stat.py" 'host["reserve_frames"]' "$LAB_OUT/top-before-storm.json")), lent $(result storm_lent_before), $(result storm_cow_breaks) breaks, $(result storm_requests) requests, $(result storm_repaid) repaid, $(result storm_forced) forced"
+	check_ge "frames came back during the storm (repaid + forced)" \
+		"$(($(num "$(result storm_repaid)") + $(num "$(result storm_forced)")))" 1
+	check_eq "no copy-on-write break found no frame (ENOMEM and no helper)" "$(result enomem_no_helper)" 0
+	check_eq "every guest alive after the storm" "$(result domains_alive)" 3
+	for g in g1 g2; do
+		check_eq "$g: every file right after the storm" "$(result "storm_${g}_wrong")" 0
+	done
+	check_eq "ledger after the storm: sum of entitlements - saved frames << 32" "$(result ledger_stormed_diff)" 0
+
+	check "satori-top's Prometheus file passes promtool" promtool check metrics <"$LAB_OUT/top.prom"
+	check "satori-top shows repayment" grep -q '^Repayment: ' "$LAB_OUT/top.txt"
+fi

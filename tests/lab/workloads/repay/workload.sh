@@ -1,0 +1,1 @@
+../surplus/workload.sh
