@@ -57,6 +57,12 @@ expect_exit satori-ctl "reclaim 0" 2 "bad frame count 0 (1..65536)" reclaim 0
 expect_exit satori-ctl "reclaim 65537" 2 "bad frame count 65537" reclaim 65537
 expect_exit satori-ctl "reclaim x" 2 "bad frame count x" reclaim x
 expect_exit satori-ctl "reclaim from a reserved domain id" 2 "bad domain 32752" reclaim 1 32752
+expect_exit satori-ctl "repay without FRAMES" 2 "repay wants FRAMES" repay
+expect_exit satori-ctl "repay 0" 2 "bad frame count 0 (1..65536)" repay 0
+expect_exit satori-ctl "repay from a reserved domain id" 2 "bad domain 32752" repay 1 32752
+expect_exit satori-ctl "make-room without MIB" 2 "make-room wants MIB" make-room
+expect_exit satori-ctl "make-room 0" 2 "bad size 0 (MiB, 1..9999999)" make-room 0
+expect_exit satori-ctl "make-room 1G" 2 "bad size 1G" make-room 1G
 help=$("$BUILD/cmake/satori-ctl" --help 2>&1)
 rc=$?
 if [ "$rc" = 0 ] && grep -q 'satori-ctl group guest 7' <<<"$help"; then

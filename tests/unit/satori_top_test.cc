@@ -113,6 +113,42 @@ TEST(SatoriTop, PoolIsInTheHeader) {
   EXPECT_EQ(j["host"]["reserve_frames"], 25);
 }
 
+// Repayment: the host's line (what Xen wants back is what is lent beyond
+// the pool), its JSON fields, and each domain's OWED, REPAID, FORCED in
+// bytes.
+TEST(SatoriTop, RepaymentIsInTheHeaderAndTheColumns) {
+  auto d = Domain(3, "g1", 0, 0, 0);
+  d.vol.owed = 2;
+  d.vol.repaid = 256;
+  d.vol.forced = 1;
+  auto s = Snap(0, {d}, 0, 0);
+  s.host.pool_frames = 100;
+  s.host.lent_frames = 356;
+  s.host_vol.owed = 300;
+  s.host_vol.requests = 7;
+  s.host_vol.repaid = 40;
+  s.host_vol.forced = 5;
+  satori::View v = satori::MakeView(s, nullptr);
+  std::string t = satori::FormatText(v);
+  EXPECT_NE(t.find("Repayment: 1.0M wanted back, 1.2M owed; 7 requests, 40 "
+                   "frames repaid, 5 forced"),
+            std::string::npos)
+      << t;
+  auto j = nlohmann::json::parse(satori::FormatJson(v));
+  EXPECT_EQ(j["host"]["pressure_frames"], 256);
+  EXPECT_EQ(j["host"]["owed_frames"], 300);
+  EXPECT_EQ(j["host"]["repay_requests"], 7);
+  EXPECT_EQ(j["host"]["repaid_frames"], 40);
+  EXPECT_EQ(j["host"]["forced_frames"], 5);
+  EXPECT_EQ(j["domains"][0]["owed_bytes"], 8192);
+  EXPECT_EQ(j["domains"][0]["repaid_bytes"], 1048576);
+  EXPECT_EQ(j["domains"][0]["forced_bytes"], 4096);
+  // Nothing is wanted back while the pool covers what is lent.
+  s.host.pool_frames = 400;
+  j = nlohmann::json::parse(satori::FormatJson(satori::MakeView(s, nullptr)));
+  EXPECT_EQ(j["host"]["pressure_frames"], 0);
+}
+
 TEST(SatoriTop, SortsByAnyColumnAndReverses) {
   auto s = Snap(0,
                 {Domain(1, "b", 5, 0, 0), Domain(2, "a", 9, 0, 0),
