@@ -152,6 +152,21 @@ create_guest() {
 	fail "guest $name did not come up in 3 tries"
 }
 
+# create_ready_guests WORKLOAD_DEV G...: creates each guest (create_guest)
+# on the next disk, /dev/vda first, and waits until every one's workload
+# says "SATORI-GUEST surplus ready" (the surplus workload's first line).
+create_ready_guests() {
+	local wl=$1 disk=a g
+	shift
+	for g in "$@"; do
+		create_guest "$g" "/dev/vd$disk" "$wl"
+		disk=$(echo "$disk" | tr a-g b-h)
+	done
+	for g in "$@"; do
+		wait_console "$g" "SATORI-GUEST surplus ready" 300 || fail "guest $g did not get ready"
+	done
+}
+
 # set_group G GROUP: satori-ctl puts G in GROUP where Satori is on (with
 # satori=off there are no groups to set).
 set_group() {

@@ -117,8 +117,7 @@ TEST(SatoriRepay, RandomRequestsKeepTheRules) {
       } else {
         // Only excesses pay, each within one frame of its exact share.
         uint64_t got = d[i].owed - before[i].owed;
-        unsigned __int128 exact =
-            (unsigned __int128)need * Excess(before[i]);
+        unsigned __int128 exact = (unsigned __int128)need * Excess(before[i]);
         ASSERT_LE((unsigned __int128)got * over, exact + over);
         ASSERT_GE((unsigned __int128)got * over + over, exact);
         ASSERT_LE(got, Excess(before[i]));
@@ -128,4 +127,4 @@ TEST(SatoriRepay, RandomRequestsKeepTheRules) {
   }
 }
 
-}  // namespace
+} // namespace

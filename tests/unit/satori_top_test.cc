@@ -108,7 +108,8 @@ TEST(SatoriTop, PoolIsInTheHeader) {
                    "reserve 100K"),
             std::string::npos)
       << t;
-  auto j = nlohmann::json::parse(satori::FormatJson(satori::MakeView(s, nullptr)));
+  auto j =
+      nlohmann::json::parse(satori::FormatJson(satori::MakeView(s, nullptr)));
   EXPECT_EQ(j["host"]["lent_frames"], 512);
   EXPECT_EQ(j["host"]["reserve_frames"], 25);
 }

@@ -255,28 +255,41 @@ int Show(satori::Hypervisor &hv, satori::DomainSource &doms,
   return std::fflush(stdout) == 0 ? 0 : Fail(kFailed, "cannot write output");
 }
 
-int Reclaim(satori::Hypervisor &hv, satori::DomainSource &doms,
-            uint64_t frames, const std::optional<DomainArg> &arg) {
-  uint16_t domid = SATORI_DOMID_ANY;
-  std::string from = "the domains that should give first";
-  if (arg) {
-    satori::DomainInfo d;
-    if (!Resolve(doms, *arg, &d))
-      return Fail(kFailed, arg->text + ": no such domain");
-    domid = static_cast<uint16_t>(d.id);
-    from = Describe(d);
-  }
+// The domain reclaim or repay names (*domid, described in *from), or
+// SATORI_DOMID_ANY and all. False if the named domain is not there.
+bool Target(satori::DomainSource &doms, const std::optional<DomainArg> &arg,
+            const std::string &all, uint16_t *domid, std::string *from) {
+  *domid = SATORI_DOMID_ANY;
+  *from = all;
+  if (!arg)
+    return true;
+  satori::DomainInfo d;
+  if (!Resolve(doms, *arg, &d))
+    return false;
+  *domid = static_cast<uint16_t>(d.id);
+  *from = Describe(d);
+  return true;
+}
+
+int Reclaim(satori::Hypervisor &hv, satori::DomainSource &doms, uint64_t frames,
+            const std::optional<DomainArg> &arg) {
+  uint16_t domid;
+  std::string from;
+  if (!Target(doms, arg, "the domains that should give first", &domid, &from))
+    return Fail(kFailed, arg->text + ": no such domain");
   uint64_t taken = 0;
   int rc = hv.Reclaim(domid, frames, &taken);
   if (rc)
-    return Fail(StatusOf(-rc), "cannot reclaim from " + from + ": " +
-                                   (rc == -EINVAL ? "bad request"
-                                                  : Explain(-rc)));
+    return Fail(StatusOf(-rc),
+                "cannot reclaim from " + from + ": " +
+                    (rc == -EINVAL ? "bad request" : Explain(-rc)));
   std::printf("took %llu of %llu frames from %s\n",
               static_cast<unsigned long long>(taken),
               static_cast<unsigned long long>(frames), from.c_str());
   return std::fflush(stdout) == 0 ? 0 : Fail(kFailed, "cannot write output");
 }
+
+const char kHolders[] = "the domains that hold volatile frames";
 
 // The host's repayment counters now (volatile_stats of SATORI_DOMID_ANY).
 int HostVolatile(satori::Hypervisor &hv, satori_volatile_stats *v) {
@@ -301,9 +314,9 @@ int AskAndWait(satori::Hypervisor &hv, uint16_t domid, uint64_t frames,
   if (!rc)
     rc = hv.AskRepayment(domid, frames, &asked);
   if (rc)
-    return Fail(StatusOf(-rc), "cannot ask " + from + " for frames: " +
-                                   (rc == -EINVAL ? "bad request"
-                                                  : Explain(-rc)));
+    return Fail(StatusOf(-rc),
+                "cannot ask " + from + " for frames: " +
+                    (rc == -EINVAL ? "bad request" : Explain(-rc)));
   // Xen's deadline (at most 60 s) bounds the wait; a minute more is ample.
   while (!(rc = HostVolatile(hv, &after)) && after.owed) {
     if (MsSince(t0) > 120000)
@@ -323,17 +336,12 @@ int AskAndWait(satori::Hypervisor &hv, uint16_t domid, uint64_t frames,
   return 0;
 }
 
-int Repay(satori::Hypervisor &hv, satori::DomainSource &doms,
-          uint64_t frames, const std::optional<DomainArg> &arg) {
-  uint16_t domid = SATORI_DOMID_ANY;
-  std::string from = "the domains that hold volatile frames";
-  if (arg) {
-    satori::DomainInfo d;
-    if (!Resolve(doms, *arg, &d))
-      return Fail(kFailed, arg->text + ": no such domain");
-    domid = static_cast<uint16_t>(d.id);
-    from = Describe(d);
-  }
+int Repay(satori::Hypervisor &hv, satori::DomainSource &doms, uint64_t frames,
+          const std::optional<DomainArg> &arg) {
+  uint16_t domid;
+  std::string from;
+  if (!Target(doms, arg, kHolders, &domid, &from))
+    return Fail(kFailed, arg->text + ": no such domain");
   int rc = AskAndWait(hv, domid, frames, from);
   return rc ? rc
             : (std::fflush(stdout) == 0 ? 0
@@ -349,8 +357,7 @@ int MakeRoom(satori::Hypervisor &hv, uint64_t mib) {
   uint64_t lacking = want > h.free_frames ? want - h.free_frames : 0;
   lacking = std::min({lacking, h.lent_frames, uint64_t{SATORI_RECLAIM_MAX}});
   if (lacking) {
-    rc = AskAndWait(hv, SATORI_DOMID_ANY, lacking,
-                    "the domains that hold volatile frames");
+    rc = AskAndWait(hv, SATORI_DOMID_ANY, lacking, kHolders);
     if (rc)
       return rc;
     if ((rc = hv.HostStats(&h)))
@@ -436,7 +443,7 @@ int main(int argc, char **argv) {
   if (!hv)
     return Fail(static_cast<int>(why), message);
   uint32_t version = hv->InterfaceVersion();
-  unsigned int needs = cmd == "reclaim"                         ? 3
+  unsigned int needs = cmd == "reclaim"                       ? 3
                        : cmd == "repay" || cmd == "make-room" ? 4
                                                               : 2;
   if ((version & 0xffff) < needs)

@@ -139,8 +139,7 @@ int Hypervisor::Reclaim(uint16_t domid, uint64_t frames, uint64_t *taken) {
   return rc;
 }
 
-int Hypervisor::AskRepayment(uint16_t domid, uint64_t frames,
-                             uint64_t *asked) {
+int Hypervisor::AskRepayment(uint16_t domid, uint64_t frames, uint64_t *asked) {
   satori_reclaim_op op{};
   op.domid = domid;
   op.flags = SATORI_RECLAIM_REPAY;

@@ -5,10 +5,10 @@
 //   satori-top --prometheus FILE [-n N] [-d SECONDS]
 //
 // Reads Satori's counters from the hypervisor (SATORI_OP_host_stats,
-// SATORI_OP_domain_stats and SATORI_OP_volatile_stats) and the domain list from the toolstack, every
-// -d seconds (default 1). Batch mode prints N snapshots (default 1) as
-// text or, with --json, one JSON object per line. --prometheus rewrites
-// FILE atomically at each snapshot, for node_exporter's textfile
+// SATORI_OP_domain_stats and SATORI_OP_volatile_stats) and the domain list from
+// the toolstack, every -d seconds (default 1). Batch mode prints N snapshots
+// (default 1) as text or, with --json, one JSON object per line. --prometheus
+// rewrites FILE atomically at each snapshot, for node_exporter's textfile
 // collector. Interactive keys: q quit, p pause, < > sort column, r
 // reverse, h help.
 //

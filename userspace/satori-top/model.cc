@@ -315,8 +315,8 @@ std::string FormatText(const View &v) {
   const satori_volatile_stats &r = v.now.host_vol;
   o << "Repayment: " << HumanBytes(Pressure(v.now) * kPageBytes)
     << " wanted back, " << HumanBytes(r.owed * kPageBytes) << " owed; "
-    << r.requests << " requests, " << r.repaid << " frames repaid, "
-    << r.forced << " forced\n";
+    << r.requests << " requests, " << r.repaid << " frames repaid, " << r.forced
+    << " forced\n";
   o << "Index: " << h.index_entries << "/" << h.index_limit
     << " pages, per domain " << h.domain_limit << "; registered "
     << h.registered << ", merged " << h.merged << ", mismatched "
@@ -336,10 +336,10 @@ std::string FormatText(const View &v) {
     o << buf;
     for (const Column &c : Columns()) {
       double x = c.value(r);
-      std::string s = c.text ? c.text(x)
+      std::string s = c.text                                   ? c.text(x)
                       : std::string(c.key).ends_with("_bytes") ? HumanBytes(x)
-                      : c.is_rate ? Fixed(x, 1)
-                                  : Fixed(x, 0);
+                      : c.is_rate                              ? Fixed(x, 1)
+                                                               : Fixed(x, 0);
       std::snprintf(buf, sizeof(buf), " %*s", c.width, s.c_str());
       o << buf;
     }

@@ -68,9 +68,9 @@ const Column *FindColumn(const std::string &key);
 
 struct View {
   Snapshot now;
-  double interval_s = 0;   // 0 when there is no previous snapshot
-  double saved_bytes = 0;  // host: memory freed by sharing
-  double saved_per_s = 0;  // bytes per second
+  double interval_s = 0;    // 0 when there is no previous snapshot
+  double saved_bytes = 0;   // host: memory freed by sharing
+  double saved_per_s = 0;   // bytes per second
   double sharing_ratio = 0; // guest pages backed by shared frames per frame
   std::vector<Row> rows;
 };

@@ -10,12 +10,6 @@
 
 GUESTS="g1 g2 g3"
 
-# guest_said G FIELD: FIELD=VALUE from G's last console answer.
-guest_said() {
-	tr -d '\r' <"$(console_log "$1")" | grep '^SATORI-GUEST ' | tail -1 |
-		tr ' ' '\n' | sed -n "s/^$2=//p"
-}
-
 # sample: one satori-top JSON line appended to OUT/repay-samples.jsonl.
 sample() { /host/bin/satori-top -b --json -n 1 >>"$OUT/repay-samples.jsonl"; }
 host_now() { /host/bin/satori-top -b --json -n 1 | python3 /host/lib/top-stat.py "$1"; }
@@ -24,14 +18,7 @@ step workload-device
 wl=$(losetup -r -f --show /host/workload.tar) || fail "losetup of the workload tar failed"
 
 step guests-create
-disk=a
-for g in $GUESTS; do
-	create_guest "$g" "/dev/vd$disk" "$wl"
-	disk=$(echo "$disk" | tr a-e b-f)
-done
-for g in $GUESTS; do
-	wait_console "$g" "SATORI-GUEST surplus ready" 300 || fail "guest $g did not get ready"
-done
+create_ready_guests "$wl" $GUESTS
 
 step share
 for g in $GUESTS; do
@@ -42,7 +29,7 @@ done
 cow_figures() {
 	local k
 	for k in pages p50_us p90_us p99_us mean_us; do
-		result "cow_$1_$k" "$(guest_said g1 "$k")"
+		result "cow_$1_$k" "$(guest_log_field g1 cowtime_pages "$k")"
 	done
 }
 
@@ -86,7 +73,7 @@ hog_down 512
 free=$(host_now 'host["free_frames"]')
 result cow_free_frames_after_hogs "$free"
 guest_command g1 "cowtime_pages $((free + 128))" "SATORI-GUEST cowtime_pages "
-result cow_drain_pages "$(guest_said g1 pages)"
+result cow_drain_pages "$(guest_log_field g1 cowtime_pages pages)"
 forced0=$(host_now 'host["forced_frames"]')
 result cow_free_frames_before "$(host_now 'host["free_frames"]')"
 result cow_lent_before "$(host_now 'host["lent_frames"]')"
@@ -134,7 +121,7 @@ done
 step final-checks
 for g in $GUESTS; do
 	guest_command "$g" verify "SATORI-GUEST verify "
-	result "wrong_$g" "$(guest_said "$g" wrong)"
+	result "wrong_$g" "$(guest_log_field "$g" verify wrong)"
 done
 result enomem_no_helper "$(xl dmesg | grep -c 'ENOMEM and no helper')"
 /host/bin/satori-top -b --json -n 1 >"$OUT/top-end.json"

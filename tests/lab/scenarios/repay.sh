@@ -18,12 +18,6 @@ host_field() {
 	/host/bin/satori-top -b --json -n 1 | python3 /host/lib/top-stat.py "$1"
 }
 
-# guest_said G FIELD: FIELD=VALUE from G's last console answer.
-guest_said() {
-	tr -d '\r' <"$(console_log "$1")" | grep '^SATORI-GUEST ' | tail -1 |
-		tr ' ' '\n' | sed -n "s/^$2=//p"
-}
-
 # repay_from G FRAMES NAME: dom0 asks G for FRAMES and waits; records
 # NAME_asked, NAME_repaid, NAME_forced and NAME_ms from satori-ctl's line.
 repay_from() {
@@ -40,14 +34,7 @@ step workload-device
 wl=$(losetup -r -f --show /host/workload.tar) || fail "losetup of the workload tar failed"
 
 step guests-create
-disk=a
-for g in $GUESTS; do
-	create_guest "$g" "/dev/vd$disk" "$wl"
-	disk=$(echo "$disk" | tr a-e b-f)
-done
-for g in $GUESTS; do
-	wait_console "$g" "SATORI-GUEST surplus ready" 300 || fail "guest $g did not get ready"
-done
+create_ready_guests "$wl" $GUESTS
 
 step share
 for g in $GUESTS; do
@@ -59,18 +46,18 @@ ledger shared
 # many frames as A took. It repays its oldest: A's blocks miss, B's hit.
 step fifo
 guest_command g1 "evictfiles 1 30" "SATORI-GUEST evictfiles first=1 "
-held_a=$(guest_said g1 held)
+held_a=$(guest_log_field g1 evictfiles held)
 guest_command g1 "evictfiles 31 60" "SATORI-GUEST evictfiles first=31 "
 result fifo_held_a "$held_a"
-result fifo_held_ab "$(guest_said g1 held)"
+result fifo_held_ab "$(guest_log_field g1 evictfiles held)"
 repay_from g1 "$held_a" fifo
 guest_command g1 "probe 31 60" "SATORI-GUEST probe first=31 "
-result fifo_b_restored "$(guest_said g1 restored_now)"
-result fifo_b_wrong "$(guest_said g1 wrong)"
+result fifo_b_restored "$(guest_log_field g1 probe restored_now)"
+result fifo_b_wrong "$(guest_log_field g1 probe wrong)"
 guest_command g1 "probe 1 30" "SATORI-GUEST probe first=1 "
-result fifo_a_restored "$(guest_said g1 restored_now)"
-result fifo_a_wrong "$(guest_said g1 wrong)"
-result fifo_g1_repaid "$(guest_said g1 repaid)"
+result fifo_a_restored "$(guest_log_field g1 probe restored_now)"
+result fifo_a_wrong "$(guest_log_field g1 probe wrong)"
+result fifo_g1_repaid "$(guest_log_field g1 probe repaid)"
 
 # A guest that does not pay, and a paused one: Xen takes what they owe at
 # the deadline; they run on and read right; g1 is not touched.
@@ -80,20 +67,20 @@ guest_command g3 evict "SATORI-GUEST evict "
 guest_command g2 evict "SATORI-GUEST evict "
 guest_command g1 evict "SATORI-GUEST evict "
 g1_forced=$(/host/bin/satori-top -b --json -n 1 | python3 /host/lib/top-stat.py 'dom("g1")["forced_bytes"] // 4096')
-asked=$(guest_said g3 held)
+asked=$(guest_log_field g3 evict held)
 [ "$asked" -gt 200 ] && asked=200
 repay_from g3 "$asked" nonpayer
 guest_command g3 verify "SATORI-GUEST verify "
-result nonpayer_verify_wrong "$(guest_said g3 wrong)"
-result nonpayer_guest_forced "$(guest_said g3 forced)"
-result nonpayer_guest_repaid "$(guest_said g3 repaid)"
+result nonpayer_verify_wrong "$(guest_log_field g3 verify wrong)"
+result nonpayer_guest_forced "$(guest_log_field g3 verify forced)"
+result nonpayer_guest_repaid "$(guest_log_field g3 verify repaid)"
 xl pause g2
 asked=$(/host/bin/satori-top -b --json -n 1 | python3 /host/lib/top-stat.py 'dom("g2")["volatile_bytes"] // 4096')
 [ "$asked" -gt 200 ] && asked=200
 repay_from g2 "$asked" paused
 xl unpause g2
 guest_command g2 verify "SATORI-GUEST verify "
-result paused_verify_wrong "$(guest_said g2 wrong)"
+result paused_verify_wrong "$(guest_log_field g2 verify wrong)"
 result others_g1_forced_delta "$(($(/host/bin/satori-top -b --json -n 1 | python3 /host/lib/top-stat.py 'dom("g1")["forced_bytes"] // 4096') - g1_forced))"
 guest_command g3 "repay on" "SATORI-GUEST repay now=Y"
 
@@ -217,7 +204,7 @@ result storm_cow_breaks "$(($(python3 /host/lib/top-stat.py 'host["cow_breaks"]'
 result storm_requests "$(($(python3 /host/lib/top-stat.py 'host["repay_requests"]' <"$top") - requests0))"
 for g in g1 g2; do
 	guest_command "$g" verify "SATORI-GUEST verify "
-	result "storm_${g}_wrong" "$(guest_said "$g" wrong)"
+	result "storm_${g}_wrong" "$(guest_log_field "$g" verify wrong)"
 done
 ledger stormed
 

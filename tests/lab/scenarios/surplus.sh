@@ -16,14 +16,7 @@ wl=$(losetup -r -f --show /host/workload.tar) || fail "losetup of the workload t
 
 step guests-create
 GROUP_g5=5
-disk=a
-for g in $GUESTS; do
-	create_guest "$g" "/dev/vd$disk" "$wl"
-	disk=$(echo "$disk" | tr a-e b-f)
-done
-for g in $GUESTS; do
-	wait_console "$g" "SATORI-GUEST surplus ready" 300 || fail "guest $g did not get ready"
-done
+create_ready_guests "$wl" $GUESTS
 
 step share
 for g in g1 g2 g3; do
