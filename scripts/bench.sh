@@ -12,7 +12,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 "$top/tests/lab/lab-run" --name bench --scenario bench --guests 3 \
 	--workload "$top/tests/lab/workloads/bench" --timeout 3000 "$@"
 "$top/tests/lab/lab-run" --name bench-repay --scenario bench-repay --guests 3 \
-	--xen-args "satori=on satori_repay_deadline=30000" \
+	--xen-args "satori=on satori_repay_deadline=60000" \
 	--workload "$top/tests/lab/workloads/repay" --timeout 2400
 python3 "$top/tests/lab/bench-report.py" "$BUILD/lab/runs/bench/out"
 python3 "$top/tests/lab/bench-surplus.py" "$BUILD/lab/runs/bench/out"

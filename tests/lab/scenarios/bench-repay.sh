@@ -3,7 +3,7 @@
 # holding the free heap and g2, g3 not repaying) breaks that must take a
 # volatile frame; then a copy-on-write storm with repayment on, sampled
 # for the plot; then dom0's repayment requests, timed. Xen runs with
-# satori_repay_deadline=30000 so that, while g2 and g3 do not pay, nothing
+# satori_repay_deadline=60000 so that, while g2 and g3 do not pay, nothing
 # is taken from them but by the breaks (tests/lab/bench-repay.py reads
 # what this leaves in OUT).
 . /host/scenarios/boot.sh
@@ -33,25 +33,30 @@ cow_figures() {
 	done
 }
 
-# hog_down FRAMES: paused hog domains take the free heap down to about
-# FRAMES (each new one sized by what is still free, less 2 MiB for what
-# Xen and the toolstack add to a domain).
+# hog_down: a paused hog domain takes all but about a MiB of the free
+# heap. What Xen and the toolstack add to a domain of its size is not
+# known here: the hog asks for all that is free less 6 MiB, then 8, 10...
+# until it fits (a build that does not fit fails and leaves nothing).
 hog_down() {
-	local i mib
-	for i in 1 2 3; do
-		mib=$(( ($(host_now 'host["free_frames"]') - $1) / 256 - 2 ))
-		[ "$mib" -ge 4 ] || break
-		cat >"/tmp/hog$i.cfg" <<-CFG
-			name = "hog$i"
+	local margin mib
+	for margin in 6 8 10 12 16 24 32; do
+		mib=$(( $(host_now 'host["free_frames"]') / 256 - margin ))
+		cat >/tmp/hog.cfg <<-CFG
+			name = "hog"
 			type = "pvh"
 			kernel = "/host/img/vmlinux"
 			memory = $mib
 			vcpus = 1
 			cpus = "0"
 		CFG
-		timeout 300 xl create -p "/tmp/hog$i.cfg" || fail "xl create of hog$i failed"
-		HOGS="$HOGS hog$i"
+		if timeout 300 xl create -p /tmp/hog.cfg >/dev/null 2>&1; then
+			result hog_mib "$mib"
+			result hog_margin_mib "$margin"
+			return 0
+		fi
+		sleep 2 # the failed build's memory goes back
 	done
+	fail "no hog fits in the free heap"
 }
 
 # Copy-on-write breaks that find a free frame.
@@ -61,15 +66,14 @@ cow_figures free
 
 # Breaks that must take a volatile frame: g2 and g3 lend their cache of
 # files 61..120 (1..60 stay in their page caches, so g1's copies stay
-# shared) and do not repay; hogs take the free heap down; g1 drains the
+# shared) and do not repay; a hog takes the free heap down; g1 drains the
 # rest with throwaway breaks, then times 400 more.
 step cow-volatile
 for g in g2 g3; do
 	guest_command "$g" "repay off" "SATORI-GUEST repay now=N"
 	guest_command "$g" "evictfiles 61 120" "SATORI-GUEST evictfiles first=61 "
 done
-HOGS=
-hog_down 512
+hog_down
 free=$(host_now 'host["free_frames"]')
 result cow_free_frames_after_hogs "$free"
 guest_command g1 "cowtime_pages $((free + 128))" "SATORI-GUEST cowtime_pages "
@@ -101,7 +105,7 @@ while [ "$(cat "$(console_log g2)" "$(console_log g3)" | grep -c 'SATORI-GUEST r
 	sleep 0.2
 done
 sample
-for h in $HOGS; do xl destroy "$h"; done
+xl destroy hog
 
 # Dom0's requests, timed: the guests hold what they spill; dom0 asks for
 # an eighth of what is lent, eight times.

@@ -395,14 +395,15 @@ static struct domain *victim(void)
 
         if ( !sd || !(held = ACCESS_ONCE(sd->v.held)) )
             continue;
-        over = (long)held - (long)entitled(d);
+        /* Within its entitlement counts as 0 above it: then age decides. */
+        over = max((long)held - (long)entitled(d), 0L);
         spin_lock(&sd->v.lock);
         f = oldest(&sd->v);
-        if ( f && (over > best_over ||
+        if ( f && (!best || over > best_over ||
                    (over == best_over && f->age < best_age)) )
         {
             best = d;
-            best_over = over > 0 ? over : 0;
+            best_over = over;
             best_age = f->age;
         }
         spin_unlock(&sd->v.lock);
