@@ -49,7 +49,12 @@ def main():
         requests = [re.search(r"for (\d+) of \d+ frames: (\d+) repaid, (\d+) forced, in ([0-9.]+) ms", l)
                     for l in (out / "repay-requests.txt").read_text().splitlines()]
         requests = [(int(m[1]), int(m[2]), int(m[3]), float(m[4])) for m in requests if m]
-        samples = [json.loads(l) for l in (out / "repay-samples.jsonl").read_text().splitlines() if l]
+        samples = []
+        for line in (out / "repay-samples.jsonl").read_text().splitlines():
+            try:
+                samples.append(json.loads(line))
+            except ValueError:
+                pass  # the sampler was stopped mid-line
         host = json.loads((out / "top-end.json").read_text().splitlines()[-1])["host"]
         free_us = (float(r["cow_free_p50_us"]), float(r["cow_free_p99_us"]))
         vol_us = (float(r["cow_volatile_p50_us"]), float(r["cow_volatile_p99_us"]))
@@ -65,11 +70,12 @@ def main():
     ms = [q[3] for q in requests]
     for i, (asked, repaid, forced, t) in enumerate(requests, 1):
         print(f"bench: repay request {i}: asked={asked} repaid={repaid} forced={forced} ms={t:.1f}")
-    print(f"bench: repay cow breaks, free frame: pages={r['cow_free_pages']} "
-          f"p50_us={free_us[0]:.1f} p99_us={free_us[1]:.1f}; volatile frame "
-          f"(heap drained, {r['cow_volatile_forced']} frames forced meanwhile): "
-          f"pages={r['cow_volatile_pages']} p50_us={vol_us[0]:.1f} p99_us={vol_us[1]:.1f}; "
-          f"p50 ratio {vol_us[0] / free_us[0]:.2f}x (goal < 2.00x)")
+    print(f"bench: repay cow breaks, free frame: writes={r['cow_free_pages']} "
+          f"breaks={r['cow_free_breaks']} p50_us={free_us[0]:.1f} p99_us={free_us[1]:.1f}; "
+          f"volatile frame (heap drained: {r['cow_free_frames_before']} free): "
+          f"writes={r['cow_volatile_pages']} breaks={r['cow_volatile_breaks']} "
+          f"frames forced={r['cow_volatile_forced']} p50_us={vol_us[0]:.1f} "
+          f"p99_us={vol_us[1]:.1f}; p50 ratio {vol_us[0] / free_us[0]:.2f}x (goal < 2.00x)")
     t0 = samples[0]["time"]
     with open(out / "repay.csv", "w") as f:
         f.write("seconds,free_frames,volatile_frames,owed_frames\n")

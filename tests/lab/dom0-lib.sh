@@ -167,6 +167,36 @@ create_ready_guests() {
 	done
 }
 
+# host_now EXPR: a figure (top-stat.py EXPR) from a fresh satori-top JSON
+# snapshot.
+host_now() { /host/bin/satori-top -b --json -n 1 | python3 /host/lib/top-stat.py "$1"; }
+
+# hog_down: a paused hog domain takes all but about a MiB of the free
+# heap. What Xen and the toolstack add to a domain of its size is not
+# known here: the hog asks for all that is free less 6 MiB, then 8, 10...
+# until it fits (a build that does not fit fails and leaves nothing).
+hog_down() {
+	local margin mib
+	for margin in 6 8 10 12 16 24 32; do
+		mib=$(( $(host_now 'host["free_frames"]') / 256 - margin ))
+		cat >/tmp/hog.cfg <<-CFG
+			name = "hog"
+			type = "pvh"
+			kernel = "/host/img/vmlinux"
+			memory = $mib
+			vcpus = 1
+			cpus = "0"
+		CFG
+		if timeout 300 xl create -p /tmp/hog.cfg >/dev/null 2>&1; then
+			result hog_mib "$mib"
+			result hog_margin_mib "$margin"
+			return 0
+		fi
+		sleep 2 # the failed build's memory goes back
+	done
+	fail "no hog fits in the free heap"
+}
+
 # set_group G GROUP: satori-ctl puts G in GROUP where Satori is on (with
 # satori=off there are no groups to set).
 set_group() {

@@ -12,7 +12,6 @@ GUESTS="g1 g2 g3"
 
 # sample: one satori-top JSON line appended to OUT/repay-samples.jsonl.
 sample() { /host/bin/satori-top -b --json -n 1 >>"$OUT/repay-samples.jsonl"; }
-host_now() { /host/bin/satori-top -b --json -n 1 | python3 /host/lib/top-stat.py "$1"; }
 
 step workload-device
 wl=$(losetup -r -f --show /host/workload.tar) || fail "losetup of the workload tar failed"
@@ -25,64 +24,40 @@ for g in $GUESTS; do
 	guest_command "$g" "read 1 120" "SATORI-GUEST read first=1 "
 done
 
-# cow_figures NAME: the timing figures of g1's last cowtime_pages.
-cow_figures() {
-	local k
+# cow_time NAME PAGES: g1 times PAGES first writes (cowtime_pages);
+# records their figures and the copy-on-write breaks Xen counted meanwhile
+# as cow_NAME_*.
+cow_time() {
+	local k breaks0
+	breaks0=$(host_now 'host["cow_breaks"]')
+	guest_command g1 "cowtime_pages $2" "SATORI-GUEST cowtime_pages "
+	result "cow_$1_breaks" "$(($(host_now 'host["cow_breaks"]') - breaks0))"
 	for k in pages p50_us p90_us p99_us mean_us; do
 		result "cow_$1_$k" "$(guest_log_field g1 cowtime_pages "$k")"
 	done
 }
 
-# hog_down: a paused hog domain takes all but about a MiB of the free
-# heap. What Xen and the toolstack add to a domain of its size is not
-# known here: the hog asks for all that is free less 6 MiB, then 8, 10...
-# until it fits (a build that does not fit fails and leaves nothing).
-hog_down() {
-	local margin mib
-	for margin in 6 8 10 12 16 24 32; do
-		mib=$(( $(host_now 'host["free_frames"]') / 256 - margin ))
-		cat >/tmp/hog.cfg <<-CFG
-			name = "hog"
-			type = "pvh"
-			kernel = "/host/img/vmlinux"
-			memory = $mib
-			vcpus = 1
-			cpus = "0"
-		CFG
-		if timeout 300 xl create -p /tmp/hog.cfg >/dev/null 2>&1; then
-			result hog_mib "$mib"
-			result hog_margin_mib "$margin"
-			return 0
-		fi
-		sleep 2 # the failed build's memory goes back
-	done
-	fail "no hog fits in the free heap"
-}
-
 # Copy-on-write breaks that find a free frame.
 step cow-free
-guest_command g1 "cowtime_pages 400" "SATORI-GUEST cowtime_pages "
-cow_figures free
+cow_time free 150
 
 # Breaks that must take a volatile frame: g2 and g3 lend their cache of
-# files 61..120 (1..60 stay in their page caches, so g1's copies stay
+# files 91..120 (1..90 stay in their page caches, so g1's copies stay
 # shared) and do not repay; a hog takes the free heap down; g1 drains the
-# rest with throwaway breaks, then times 400 more.
+# rest with throwaway breaks, then times 150 more.
 step cow-volatile
 for g in g2 g3; do
 	guest_command "$g" "repay off" "SATORI-GUEST repay now=N"
-	guest_command "$g" "evictfiles 61 120" "SATORI-GUEST evictfiles first=61 "
+	guest_command "$g" "evictfiles 91 120" "SATORI-GUEST evictfiles first=91 "
 done
 hog_down
 free=$(host_now 'host["free_frames"]')
 result cow_free_frames_after_hogs "$free"
-guest_command g1 "cowtime_pages $((free + 128))" "SATORI-GUEST cowtime_pages "
-result cow_drain_pages "$(guest_log_field g1 cowtime_pages pages)"
+cow_time drain $((free + 32))
 forced0=$(host_now 'host["forced_frames"]')
 result cow_free_frames_before "$(host_now 'host["free_frames"]')"
 result cow_lent_before "$(host_now 'host["lent_frames"]')"
-guest_command g1 "cowtime_pages 400" "SATORI-GUEST cowtime_pages "
-cow_figures volatile
+cow_time volatile 150
 result cow_volatile_forced "$(($(host_now 'host["forced_frames"]') - forced0))"
 result cow_free_frames_after "$(host_now 'host["free_frames"]')"
 
@@ -97,14 +72,17 @@ guest_command g1 evict "SATORI-GUEST evict "
 sample
 pages=$(tail -1 "$OUT/repay-samples.jsonl" | python3 /host/lib/top-stat.py "(host['free_frames'] + host['lent_frames']) // 3")
 result storm_pages_each "$pages"
+/host/bin/satori-top -b --json -d 0.1 -n 3000 >>"$OUT/repay-samples.jsonl" &
+sampler=$!
 for g in g2 g3; do guest_send "$g" "rewrite_pages $pages"; done
 end=$(deadline 600)
 while [ "$(cat "$(console_log g2)" "$(console_log g3)" | grep -c 'SATORI-GUEST rewrite_pages ')" -lt 2 ]; do
 	past "$end" && fail "the storm did not end"
-	sample
-	sleep 0.2
+	sleep 0.5
 done
-sample
+sleep 1
+kill "$sampler"
+wait "$sampler" 2>/dev/null
 xl destroy hog
 
 # Dom0's requests, timed: the guests hold what they spill; dom0 asks for

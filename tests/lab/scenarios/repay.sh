@@ -4,19 +4,15 @@
 # first), a guest that does not pay and a paused one lose theirs by force
 # at the deadline, a sharer dies while it owes (and the others'
 # entitlements shrink), a hog domain drains the free heap so that a new
-# guest needs repayment to be created, and a copy-on-write storm runs the
-# heap dry. Every file is checked
+# guest needs repayment to be created, a copy-on-write storm draws the
+# heap below the reserve, and breaks with the heap dry take volatile
+# frames at once. Every file is checked
 # against its sum throughout. Xen runs with satori_repay_deadline=1000.
 . /host/scenarios/boot.sh
 . /host/scenarios/ledger.sh
 
 GUESTS="g1 g2 g3"
 DEADLINE_MS=1000
-
-# host_field EXPR: a figure from one fresh satori-top JSON snapshot.
-host_field() {
-	/host/bin/satori-top -b --json -n 1 | python3 /host/lib/top-stat.py "$1"
-}
 
 # repay_from G FRAMES NAME: dom0 asks G for FRAMES and waits; records
 # NAME_asked, NAME_repaid, NAME_forced and NAME_ms from satori-ctl's line.
@@ -106,7 +102,7 @@ asked=$(python3 /host/lib/top-stat.py 'dom("g3")["volatile_bytes"] // 4096' <"$t
 ( /host/bin/satori-ctl repay "$asked" g3 >"$OUT/destroy-owing.txt" 2>&1 ) &
 repay_pid=$!
 sleep 0.3
-result destroy_owing_owed "$(host_field 'dom("g3")["owed_bytes"] // 4096')"
+result destroy_owing_owed "$(host_now 'dom("g3")["owed_bytes"] // 4096')"
 xl destroy g3 || fail "xl destroy g3 failed"
 wait_gone g3 60 || fail "g3 did not go"
 wait $repay_pid
@@ -157,7 +153,7 @@ result g4_lacking_frames "$(python3 /host/lib/top-stat.py "($g4 + 2) * 256 - hos
 repaid0=$(python3 /host/lib/top-stat.py 'host["repaid_frames"] + host["forced_frames"]' <"$top")
 line=$(/host/bin/satori-ctl make-room $((g4 + 2))) || fail "satori-ctl make-room $((g4 + 2)) failed: $line"
 echo "LAB make-room: $line"
-result make_room_back "$(($(host_field 'host["repaid_frames"] + host["forced_frames"]') - repaid0))"
+result make_room_back "$(($(host_now 'host["repaid_frames"] + host["forced_frames"]') - repaid0))"
 MEM_g4=$g4
 create_guest g4 /dev/vdd "$wl"
 wait_console g4 "SATORI-GUEST surplus ready" 300 || fail "guest g4 did not get ready"
@@ -208,6 +204,37 @@ for g in g1 g2; do
 done
 ledger stormed
 
+# The heap runs dry: g2 lends its cache of files 61..120 and stops
+# paying, a hog takes all but a few MiB, and g1 writes to pages it shares
+# with g2 faster than the deadline forces anything: once the free frames
+# are gone, each copy-on-write break takes one of g2's volatile frames at
+# once. No break fails, g1 lives and reads right.
+step dry-heap
+xl destroy hog
+wait_gone hog 60 || fail "the hog did not go"
+guest_command g2 "repay off" "SATORI-GUEST repay now=N"
+for g in g1 g2; do
+	guest_command "$g" "read 1 120" "SATORI-GUEST read first=1 "
+done
+guest_command g2 "evictfiles 61 120" "SATORI-GUEST evictfiles first=61 "
+hog_down
+top=$OUT/top-before-dry.json
+/host/bin/satori-top -b --json -n 1 >"$top"
+result dry_free_before "$(python3 /host/lib/top-stat.py 'host["free_frames"]' <"$top")"
+result dry_g2_held_before "$(python3 /host/lib/top-stat.py 'dom("g2")["volatile_bytes"] // 4096' <"$top")"
+forced0=$(python3 /host/lib/top-stat.py 'host["forced_frames"]' <"$top")
+breaks0=$(python3 /host/lib/top-stat.py 'host["cow_breaks"]' <"$top")
+guest_command g1 "cowtime_pages 1500" "SATORI-GUEST cowtime_pages "
+top=$OUT/top-after-dry.json
+/host/bin/satori-top -b --json -n 1 >"$top"
+result dry_cow_breaks "$(($(python3 /host/lib/top-stat.py 'host["cow_breaks"]' <"$top") - breaks0))"
+result dry_forced "$(($(python3 /host/lib/top-stat.py 'host["forced_frames"]' <"$top") - forced0))"
+result dry_free_after "$(python3 /host/lib/top-stat.py 'host["free_frames"]' <"$top")"
+guest_command g2 "repay on" "SATORI-GUEST repay now=Y"
+guest_command g1 verify "SATORI-GUEST verify "
+result dry_g1_wrong "$(guest_log_field g1 verify wrong)"
+xl destroy hog
+
 step final-checks
 xl list
 result domains_alive "$(xl list | grep -c '^g[124] ')"
@@ -219,6 +246,5 @@ done
 /host/bin/satori-top --prometheus "$OUT/top.prom" -n 1 || fail "satori-top --prometheus failed"
 
 step guests-shutdown
-xl destroy hog
 shutdown_guests $GUESTS
 losetup -d "$wl"

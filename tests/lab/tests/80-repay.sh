@@ -69,6 +69,14 @@ if lab_boot $LAB_NAME --scenario repay --guests 4 --timeout 2400 \
 	done
 	check_eq "ledger after the storm: sum of entitlements - saved frames << 32" "$(result ledger_stormed_diff)" 0
 
+	# The heap runs dry: breaks take volatile frames at once.
+	check_ge "dry heap: g2 lent frames (and did not repay)" "$(result dry_g2_held_before)" 100
+	check "dry heap: g1 made more copy-on-write breaks than there were free frames" \
+		test "$(num "$(result dry_cow_breaks)")" -gt "$(num "$(result dry_free_before)")"
+	check_ge "dry heap: frames were taken by force" "$(result dry_forced)" 1
+	check_eq "dry heap: g1 reads every file right" "$(result dry_g1_wrong)" 0
+	echo "INFO repay: dry heap: free $(result dry_free_before), $(result dry_cow_breaks) breaks, $(result dry_forced) frames forced"
+
 	check "satori-top's Prometheus file passes promtool" promtool check metrics <"$LAB_OUT/top.prom"
 	check "satori-top shows repayment" grep -q '^Repayment: ' "$LAB_OUT/top.txt"
 fi
