@@ -45,6 +45,13 @@ def percentile(values, p):
 def main():
     out = Path(sys.argv[1])
     r = fields((out / "results").read_text())
+    need = [f"cow_{p}_{k}" for p in ("free", "volatile") for k in
+            ("pages", "breaks", "p50_us", "p99_us")] + [
+        "cow_volatile_forced", "cow_free_frames_before", "enomem_no_helper"]
+    if any(k not in r for k in need):
+        print("bench-repay: figures are missing: " +
+              " ".join(k for k in need if k not in r), file=sys.stderr)
+        return 1
     try:
         requests = [re.search(r"for (\d+) of \d+ frames: (\d+) repaid, (\d+) forced, in ([0-9.]+) ms", l)
                     for l in (out / "repay-requests.txt").read_text().splitlines()]
