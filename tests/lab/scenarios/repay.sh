@@ -224,7 +224,13 @@ result dry_free_before "$(python3 /host/lib/top-stat.py 'host["free_frames"]' <"
 result dry_g2_held_before "$(python3 /host/lib/top-stat.py 'dom("g2")["volatile_bytes"] // 4096' <"$top")"
 forced0=$(python3 /host/lib/top-stat.py 'host["forced_frames"]' <"$top")
 breaks0=$(python3 /host/lib/top-stat.py 'host["cow_breaks"]' <"$top")
-guest_command g1 "cowtime_pages 1500" "SATORI-GUEST cowtime_pages "
+# What is free and half of what g2 lends: more than the heap holds, well
+# within what the heap and the volatile frames hold together (beyond
+# that the host is simply out of memory, and the writer crashes as on
+# stock Xen).
+writes=$(python3 /host/lib/top-stat.py "host['free_frames'] + dom('g2')['volatile_bytes'] // 4096 // 2" <"$top")
+result dry_writes "$writes"
+guest_command g1 "cowtime_pages $writes" "SATORI-GUEST cowtime_pages "
 top=$OUT/top-after-dry.json
 /host/bin/satori-top -b --json -n 1 >"$top"
 result dry_cow_breaks "$(($(python3 /host/lib/top-stat.py 'host["cow_breaks"]' <"$top") - breaks0))"

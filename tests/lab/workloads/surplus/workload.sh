@@ -27,7 +27,7 @@
 #   rewrite_pages N  overwrite remembered list files in place (from the
 #                    next one rewrite would take) until N pages are written
 #   cowtime_pages N  time the first write to N pages of list files, from
-#                    the next one cowtime_pages has not taken (the same byte
+#                    the next one neither cowtime_pages nor rewrite took (the same byte
 #                    again: a copy-on-write break where the page is shared;
 #                    see cow_time.c), then sync
 #   done             end the workload
@@ -162,6 +162,8 @@ while read -r cmd args </dev/hvc0; do
 		say "rewrite_pages files=$nfiles pages=$pages$(vol)"
 		;;
 	cowtime_pages)
+		# Files rewrite took are private now: no break to time there.
+		[ "$cow_next" -lt "$next" ] && cow_next=$next
 		# shellcheck disable=SC2046
 		line=$(cow_time -n "$1" $(sed -n "$cow_next,\$p" /tmp/files))
 		cow_next=$((cow_next + $(echo "$line" | tr ' ' '\n' | sed -n 's/^files=//p')))
