@@ -10,8 +10,10 @@
 #   make unit        GoogleTest unit tests (ctest)
 #   make kunit       KUnit suites under UML (kunit.py)
 #   make lab         boot the lab once (3 guests read their disks)
-#   make bench       one lab boot measuring detection: coverage, latency,
-#                    sequential-read overhead (prints satori-detect: ...)
+#   make bench       two lab boots measuring detection (coverage, latency,
+#                    sequential-read overhead), the volatile cache and
+#                    repayment (prints satori-detect:, satori-surplus:,
+#                    satori-repay: ...)
 #   make demo        all of the above that is missing, then the demo
 #   make test        every test; prints "N passed, N failed"
 
