@@ -143,13 +143,17 @@ void satori_volatile_kill(struct domain *d);
 /*
  * Repayment (repay.c): requests with a deadline, taken by force after it.
  * satori_repay_init() at boot (satori=on). satori_repay_kick(): look at
- * the pool and the domains soon (any context but under a volatile lock).
- * satori_repay_ask(): ask d (or, NULL, the domains as satori_repay.h
- * spreads it) for up to nr frames; returns the frames asked for.
- * REQUIRES for ask: no volatile lock held; d alive and held.
+ * the pool and the domains now (the tasklet runs before this vCPU goes
+ * back to its guest: for dom0's requests). satori_repay_watch(): look
+ * within REPAY_TICK and every tick while anything is lent or owed (cheap:
+ * for hot paths, a put, a break). satori_repay_ask(): ask d (or, NULL, the
+ * domains as satori_repay.h spreads it) for up to nr frames; returns the
+ * frames asked for. kick and watch: any context but under a volatile
+ * lock. REQUIRES for ask: no volatile lock held; d alive and held.
  */
 int satori_repay_init(void);
 void satori_repay_kick(void);
+void satori_repay_watch(void);
 unsigned long satori_repay_ask(struct domain *d, unsigned long nr);
 
 #endif /* __COMMON_SATORI_PRIVATE_H__ */

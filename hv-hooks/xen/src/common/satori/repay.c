@@ -31,11 +31,12 @@
  *     long: it takes a frame at once (volatile.c, satori_volatile_reclaim).
  *
  * All of it runs in one tasklet (idle vCPU context, so it may walk the
- * domain list and free frames), kicked when something changes (a put took
- * new frames, an entitlement shrank, the heap ran dry, dom0 asked) and by
- * a timer every REPAY_TICK while anything is lent or owed: that is how a
- * deadline is enforced, and how a free heap drained by something Satori
- * does not see (a domain being built, dom0 growing) is noticed.
+ * domain list and free frames), run by a timer every REPAY_TICK while
+ * anything is lent or owed (armed by the first put, or a break, that finds
+ * it off), and at once when dom0 asks: that is how a deadline is
+ * enforced, and how a free heap drained by something Satori does not see
+ * (a domain being built, dom0 growing) is noticed. Puts and breaks do not
+ * run it themselves: it would run before their vCPU returns to its guest.
  *
  * Locking: each domain's volatile lock guards its owed and deadline; no
  * other lock is held with it. The event is raised after it is dropped.
@@ -84,6 +85,12 @@ custom_param("satori_repay_deadline", parse_deadline);
 #define REPAY_TICK MILLISECS(10)
 
 static struct timer repay_timer;
+/*
+ * The timer is armed, or about to be. A put or a break that races the
+ * tick which finds nothing lent may leave it off until the next put or
+ * break; a break never needs it (it takes a frame itself).
+ */
+static bool watching;
 
 /*
  * d owes n more frames (at most what it holds and does not owe yet).
@@ -230,6 +237,8 @@ static void cf_check repay_work(void *unused)
 
     if ( held || owed )
         set_timer(&repay_timer, now + REPAY_TICK);
+    else
+        ACCESS_ONCE(watching) = false;
 }
 static DECLARE_TASKLET(repay_tasklet, repay_work, NULL);
 
@@ -241,6 +250,14 @@ static void cf_check repay_tick(void *unused)
 void satori_repay_kick(void)
 {
     tasklet_schedule(&repay_tasklet);
+}
+
+void satori_repay_watch(void)
+{
+    if ( ACCESS_ONCE(watching) )
+        return;
+    ACCESS_ONCE(watching) = true;
+    set_timer(&repay_timer, NOW() + REPAY_TICK);
 }
 
 int __init satori_repay_init(void)

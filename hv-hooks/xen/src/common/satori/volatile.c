@@ -301,7 +301,7 @@ unsigned int satori_volatile_put(struct domain *d, struct satori_domain *sd,
     }
     /* Frames are lent: repay.c watches the pool from now on. */
     if ( lent_more )
-        satori_repay_kick();
+        satori_repay_watch();
     return done;
 }
 
@@ -477,16 +477,19 @@ bool satori_volatile_reclaim(unsigned long nr)
 
     if ( !satori_enabled() )
         return false;
+    /*
+     * No kick of the repayment tasklet here: it would run before the vCPU
+     * returns to its guest, on every break. Its timer (running while
+     * anything is lent) sees the shortfall within REPAY_TICK.
+     */
     got = satori_volatile_take(NULL, nr);
-    /* The heap ran dry: ask for more before the next break needs it. */
-    satori_repay_kick();
     return got;
 }
 
 void satori_volatile_shrunk(void)
 {
     if ( atomic_read(&lent) )
-        satori_repay_kick();
+        satori_repay_watch();
 }
 
 /* t += the cumulative counters of v. */
