@@ -149,4 +149,40 @@ int Hypervisor::AskRepayment(uint16_t domid, uint64_t frames, uint64_t *asked) {
   return rc;
 }
 
+int Hypervisor::Batch(unsigned int cmd, uint16_t domid,
+                      const satori_page *pages, uint32_t nr,
+                      satori_batch_op *op) {
+  if (nr == 0 || nr > SATORI_BATCH_MAX)
+    return -EINVAL;
+  // The entries, like the argument, must sit in a hypercall buffer.
+  void *buf = xencall_alloc_buffer(xcall_, nr * sizeof(*pages));
+  if (!buf)
+    return -ENOMEM;
+  std::memcpy(buf, pages, nr * sizeof(*pages));
+  *op = satori_batch_op{};
+  op->domid = domid;
+  op->nr = nr;
+  op->pages = reinterpret_cast<uint64_t>(buf);
+  int rc = Call(cmd, op);
+  xencall_free_buffer(xcall_, buf);
+  return rc;
+}
+
+int Hypervisor::RegisterPages(uint16_t domid, const satori_page *pages,
+                              uint32_t nr, uint32_t *done, uint32_t *shared) {
+  satori_batch_op op;
+  int rc = Batch(SATORI_OP_register, domid, pages, nr, &op);
+  *done = rc ? 0 : op.done;
+  *shared = rc ? 0 : op.shared;
+  return rc;
+}
+
+int Hypervisor::ReleasePages(uint16_t domid, const satori_page *pages,
+                             uint32_t nr, uint32_t *done) {
+  satori_batch_op op;
+  int rc = Batch(SATORI_OP_release, domid, pages, nr, &op);
+  *done = rc ? 0 : op.done;
+  return rc;
+}
+
 } // namespace satori

@@ -59,6 +59,16 @@ public:
   // hold them; *asked says how many were asked for.
   int AskRepayment(uint16_t domid, uint64_t frames, uint64_t *asked);
 
+  // Registers (SATORI_OP_register) or releases (SATORI_OP_release) nr
+  // pages of domid, 1 <= nr <= SATORI_BATCH_MAX: dom0 on a guest's behalf
+  // (satori-scand). On success *done and *shared are what Xen returned
+  // (shared: register only). A bad entry fails the whole batch with
+  // -EINVAL and changes nothing (see public/satori.h).
+  int RegisterPages(uint16_t domid, const satori_page *pages, uint32_t nr,
+                    uint32_t *done, uint32_t *shared);
+  int ReleasePages(uint16_t domid, const satori_page *pages, uint32_t nr,
+                   uint32_t *done);
+
   // The interface version the hypervisor gave when opened (major << 16 |
   // minor); the major is ours, the minor says which sub-ops it has.
   uint32_t InterfaceVersion() const { return version_; }
@@ -66,6 +76,8 @@ public:
 private:
   explicit Hypervisor(xencall_handle *h) : xcall_(h) {}
   template <typename T> int Call(unsigned int cmd, T *arg);
+  int Batch(unsigned int cmd, uint16_t domid, const satori_page *pages,
+            uint32_t nr, satori_batch_op *op);
   xencall_handle *xcall_;
   uint32_t version_ = 0;
 };

@@ -1,0 +1,102 @@
+// scanner.h: satori-scand's scan of unenlightened guests, a batch at a time.
+//
+// Satori finds duplicates when blkback serves a read, but a guest whose
+// kernel does not speak hints (a stock distribution kernel, another OS)
+// gives it nothing. For those, dom0 scans memory the way KSM does, and
+// hands what it finds to the same place hints go: Xen's index, through
+// SATORI_OP_register with the guest's domid. Xen then does what it does
+// for any registration: look the hash up among the pages of the guest's
+// trust group, compare the full 4 KiB, merge copy-on-write. One index and
+// one merge path serve both kinds of guests, and nothing here is trusted
+// more than a hint is.
+//
+// The scan, per page (KSM's "unstable tree" rule, with Xen's index as the
+// stable one):
+//   - the page is mapped read-only (foreign mapping), hashed (xxh64, the
+//     interface hash) and unmapped before anything is registered: Xen
+//     will not nominate a page that has extra references;
+//   - a page seen for the first time, or whose hash changed since the
+//     last pass, is only remembered: content that changes between passes
+//     is not worth an index entry (KSM's checksum test);
+//   - a page with the same hash on two passes in a row is registered;
+//   - a page whose registered hash changed (the guest wrote it: a private
+//     copy after a merge, or a page that never merged) has its old entry
+//     released, so the index never holds what the guest no longer has;
+//   - fill pages (one byte repeated, free memory) are skipped, as the
+//     coverage census skips them: they say nothing about duplicated data.
+// Pages already merged stay mapped read-only by Xen; mapping them
+// read-only does not unshare them.
+//
+// Thread rules: a Scanner is used by one thread, an RCU reader thread
+// (see page_table.h).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+extern "C" {
+#include <xenctrl.h>
+#include <xenforeignmemory.h>
+}
+
+#include "hypervisor.h"
+#include "page_table.h"
+
+namespace satori {
+
+// What the scan does with one page after hashing it (pure: tested on the
+// host). The record is the page's PageTable entry (nullptr: none yet).
+struct PageStep {
+  bool remember = false; // create the record with hash (not registered)
+  bool forget = false;   // drop the record
+  bool release = false;  // release old_hash for this gfn
+  uint64_t old_hash = 0;
+  bool register_it = false; // register hash for this gfn (record: registered)
+};
+PageStep NextStep(const PageRecord *record, bool fill, uint64_t hash);
+
+// Counters since the daemon started (cumulative).
+struct ScanCounters {
+  uint64_t scanned = 0;    // pages mapped and hashed
+  uint64_t unmapped = 0;   // gfns that could not be mapped (holes, MMIO)
+  uint64_t fill = 0;       // fill pages skipped
+  uint64_t changed = 0;    // pages seen first or with a new hash
+  uint64_t registered = 0; // entries Xen took (done of SATORI_OP_register)
+  uint64_t merged = 0;     // of which shared a frame right away
+  uint64_t released = 0;   // entries released because the page changed
+  uint64_t errors = 0;     // batches Xen refused (logged)
+  uint64_t passes = 0;     // full passes over every scanned domain
+};
+
+class Scanner {
+public:
+  // The handles stay owned by the caller and must outlive the Scanner.
+  Scanner(xc_interface *xc, xenforeignmemory_handle *fmem, Hypervisor *hv)
+      : xc_(xc), fmem_(fmem), hv_(hv) {}
+
+  // Scans up to n pages of domid from gfn first on: map, hash, unmap,
+  // then release and register what NextStep says. Returns the next gfn
+  // to scan, or 0 when the domain's last gfn was scanned (or the domain
+  // is gone). REQUIRES: 1 <= n <= SATORI_BATCH_MAX.
+  uint64_t ScanBatch(uint16_t domid, uint64_t first, unsigned n);
+
+  // Releases every entry registered for domid and forgets its records:
+  // the domain left the scan (it negotiated hints, or was excluded).
+  // Entries of a dead domain are gone from Xen already: then pass
+  // release_in_xen = false.
+  void Forget(uint16_t domid, bool release_in_xen);
+
+  ScanCounters &counters() { return counters_; }
+  const PageTable &table() const { return table_; }
+
+private:
+  void Flush(uint16_t domid, std::vector<satori_page> *pages, bool reg);
+
+  xc_interface *xc_;
+  xenforeignmemory_handle *fmem_;
+  Hypervisor *hv_;
+  PageTable table_;
+  ScanCounters counters_;
+};
+
+} // namespace satori

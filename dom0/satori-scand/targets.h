@@ -1,0 +1,36 @@
+// targets.h: which guests satori-scand may scan.
+//
+// A guest whose kernel negotiated Satori's hints registers its own page
+// cache and releases what it registered; pages registered behind its
+// back would be entries its kernel never releases. So satori-scand scans
+// only guests that did not negotiate hints: every virtual disk's frontend
+// is connected (xenstore state 4, after the negotiation) and none wrote
+// satori-hint-nr-refs (what an enlightened blkfront writes when it offers
+// hints). A guest that negotiates later leaves the scan. A guest with no
+// virtual disk cannot get hints and is scanned.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+extern "C" {
+#include <xenctrl.h>
+#include <xenstore.h>
+}
+
+namespace satori {
+
+enum class GuestKind {
+  kUnenlightened, // scan it
+  kEnlightened,   // its kernel speaks hints: never scan it
+  kNotReady,      // a disk frontend is not connected yet: ask again later
+  kGone,          // no such domain, or dying
+};
+
+// What domid is now. REQUIRES: xs open read-only or better.
+GuestKind KindOf(xc_interface *xc, xs_handle *xs, uint16_t domid);
+
+// Every live guest (domid >= 1), in id order.
+std::vector<uint16_t> LiveGuests(xc_interface *xc);
+
+} // namespace satori
