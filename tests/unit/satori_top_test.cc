@@ -336,3 +336,43 @@ TEST(SatoriTop, PrometheusPassesPromtool) {
 }
 
 } // namespace
+
+namespace {
+bool AlivePid(long) { return true; }
+bool DeadPid(long) { return false; }
+const char *kScanStatus =
+    "{\"pid\": 7, \"rate\": 5000, \"domains\": [3, 4], \"idle\": false, "
+    "\"passes\": 2, \"scanned\": 1000, \"fill\": 10, \"changed\": 900, "
+    "\"registered\": 800, \"merged\": 300, \"released\": 5, \"errors\": 0, "
+    "\"records\": 990, \"cpu_s\": 1.250}\n";
+} // namespace
+
+TEST(SatoriTopScanner, StatusOfARunningScannerIsShown) {
+  satori::Snapshot s;
+  s.scanner = satori::ParseScannerStatus(kScanStatus, AlivePid);
+  ASSERT_TRUE(s.scanner.running);
+  EXPECT_EQ(s.scanner.domains, (std::vector<uint32_t>{3, 4}));
+  satori::View v = satori::MakeView(s, nullptr);
+  EXPECT_NE(satori::FormatText(v).find("Scanner: 5000 pages/s over 2 guests "
+                                       "without hints; 2 passes, 1000 pages "
+                                       "scanned, 800 registered, 300 merged"),
+            std::string::npos);
+  auto j = nlohmann::json::parse(satori::FormatJson(v));
+  EXPECT_EQ(j["scanner"]["merged"], 300);
+  EXPECT_DOUBLE_EQ(j["scanner"]["cpu_s"].get<double>(), 1.25);
+  EXPECT_NE(
+      satori::FormatPrometheus(v).find("satori_scanner_registered_total 800\n"),
+      std::string::npos);
+}
+
+TEST(SatoriTopScanner, StaleOrMalformedStatusReadsAsNotRunning) {
+  EXPECT_FALSE(satori::ParseScannerStatus(kScanStatus, DeadPid).running);
+  EXPECT_FALSE(satori::ParseScannerStatus("{\"pid\": 7", AlivePid).running);
+  EXPECT_FALSE(satori::ParseScannerStatus("{\"pid\": 7}", AlivePid).running);
+  EXPECT_FALSE(satori::ParseScannerStatus("[]", AlivePid).running);
+  satori::Snapshot s; // no scanner: no line, no JSON object
+  satori::View v = satori::MakeView(s, nullptr);
+  EXPECT_EQ(satori::FormatText(v).find("Scanner:"), std::string::npos);
+  EXPECT_FALSE(
+      nlohmann::json::parse(satori::FormatJson(v)).contains("scanner"));
+}

@@ -71,6 +71,7 @@ bool Sample(satori::Hypervisor &hv, satori::DomainSource &doms,
     *err = "host volatile statistics: " + std::string(std::strerror(-rc));
     return false;
   }
+  s->scanner = satori::ReadScannerStatus(satori::kScannerStatusPath);
   s->domains.clear();
   for (const satori::DomainInfo &d : doms.List()) {
     satori::DomainSample ds;

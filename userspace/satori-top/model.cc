@@ -317,6 +317,14 @@ std::string FormatText(const View &v) {
     << " wanted back, " << HumanBytes(r.owed * kPageBytes) << " owed; "
     << r.requests << " requests, " << r.repaid << " frames repaid, " << r.forced
     << " forced\n";
+  if (v.now.scanner.running) {
+    const ScannerStatus &sc = v.now.scanner;
+    o << "Scanner: " << sc.rate << " pages/s over " << sc.domains.size()
+      << " guests without hints" << (sc.idle ? " (idle)" : "") << "; "
+      << sc.passes << " passes, " << sc.scanned << " pages scanned, "
+      << sc.registered << " registered, " << sc.merged << " merged, "
+      << sc.released << " released, " << Fixed(sc.cpu_s, 1) << " CPU s\n";
+  }
   o << "Index: " << h.index_entries << "/" << h.index_limit
     << " pages, per domain " << h.domain_limit << "; registered "
     << h.registered << ", merged " << h.merged << ", mismatched "
@@ -359,7 +367,19 @@ std::string FormatJson(const View &v) {
   }
   o << ",\"saved_bytes\":" << Fixed(v.saved_bytes, 0)
     << ",\"saved_bytes_per_s\":" << Fixed(v.saved_per_s, 3)
-    << ",\"sharing_ratio\":" << Fixed(v.sharing_ratio, 4) << "},\"domains\":[";
+    << ",\"sharing_ratio\":" << Fixed(v.sharing_ratio, 4) << "}";
+  if (v.now.scanner.running) {
+    const ScannerStatus &sc = v.now.scanner;
+    o << ",\"scanner\":{\"rate\":" << sc.rate << ",\"domains\":[";
+    for (size_t i = 0; i < sc.domains.size(); ++i)
+      o << (i ? "," : "") << sc.domains[i];
+    o << "],\"idle\":" << (sc.idle ? "true" : "false")
+      << ",\"passes\":" << sc.passes << ",\"scanned\":" << sc.scanned
+      << ",\"registered\":" << sc.registered << ",\"merged\":" << sc.merged
+      << ",\"released\":" << sc.released << ",\"cpu_s\":" << Fixed(sc.cpu_s, 3)
+      << "}";
+  }
+  o << ",\"domains\":[";
   first = true;
   for (const Row &r : v.rows) {
     o << (first ? "" : ",") << "{\"id\":" << r.now.info.id
@@ -381,6 +401,34 @@ std::string FormatPrometheus(const View &v) {
     o << "# HELP " << name << " " << f.help << "\n# TYPE " << name << " "
       << (f.counter ? "counter" : "gauge") << "\n"
       << name << " " << f.get(v.now) << "\n";
+  }
+  if (v.now.scanner.running) {
+    const ScannerStatus &sc = v.now.scanner;
+    const struct {
+      const char *name, *help;
+      double value;
+      bool counter;
+      int decimals = 0;
+    } scan[] = {
+        {"rate", "Pages per second satori-scand is set to scan",
+         double(sc.rate), false},
+        {"domains", "Guests without hints satori-scand scans now",
+         double(sc.domains.size()), false},
+        {"scanned", "Pages satori-scand scanned", double(sc.scanned), true},
+        {"registered", "Pages satori-scand registered for guests",
+         double(sc.registered), true},
+        {"merged", "Of those, merged at once", double(sc.merged), true},
+        {"released", "Entries satori-scand released (pages changed)",
+         double(sc.released), true},
+        {"cpu_seconds", "CPU seconds satori-scand used", sc.cpu_s, true, 3},
+    };
+    for (const auto &f : scan) {
+      std::string name =
+          std::string("satori_scanner_") + f.name + (f.counter ? "_total" : "");
+      o << "# HELP " << name << " " << f.help << "\n# TYPE " << name << " "
+        << (f.counter ? "counter" : "gauge") << "\n"
+        << name << " " << Fixed(f.value, f.decimals) << "\n";
+    }
   }
   for (const Column &c : Columns()) {
     if (c.is_rate)

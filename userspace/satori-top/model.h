@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "scanner_status.h"
+
 extern "C" {
 #include "satori.h"
 }
@@ -37,6 +39,7 @@ struct Snapshot {
   satori_host_stats host{};
   satori_volatile_stats host_vol{}; // the host's repayment sums (1.4)
   std::vector<DomainSample> domains;
+  ScannerStatus scanner; // satori-scand, if it runs
 };
 
 struct Row {
