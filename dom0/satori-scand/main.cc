@@ -15,8 +15,8 @@
 //   --domain  scan only this guest (repeatable; default: every guest that
 //             did not negotiate hints). Naming an enlightened guest is an
 //             error.
-//   --idle    after a full pass that found no new or changed page and
-//             registered and released nothing, wait
+//   --idle    after a quiet pass (no page seen for the first time, and
+//             fewer than 1 in 1000 pages registered or released), wait
 //             this long before the next pass (default 10; 0: never wait).
 //             With no guest to scan the daemon only looks for new guests,
 //             once a second.
@@ -92,13 +92,15 @@ void WriteStatus(const std::string &path, uint64_t rate,
   std::fprintf(
       f,
       "], \"idle\": %s, \"passes\": %llu, \"scanned\": %llu, "
-      "\"fill\": %llu, \"changed\": %llu, \"registered\": %llu, \"merged\": "
+      "\"fill\": %llu, \"first_seen\": %llu, \"changed\": %llu, "
+      "\"registered\": %llu, \"merged\": "
       "%llu, "
       "\"released\": %llu, \"errors\": %llu, \"records\": %llu, "
       "\"cpu_s\": %.3f}\n",
       idle ? "true" : "false", static_cast<unsigned long long>(c.passes),
       static_cast<unsigned long long>(c.scanned),
       static_cast<unsigned long long>(c.fill),
+      static_cast<unsigned long long>(c.first_seen),
       static_cast<unsigned long long>(c.changed),
       static_cast<unsigned long long>(c.registered),
       static_cast<unsigned long long>(c.merged),
@@ -185,7 +187,7 @@ int main(int argc, char **argv) {
     std::vector<uint16_t> targets; // guests being scanned, in id order
     size_t cur = 0;                // index into targets
     uint64_t next_gfn = 0;
-    uint64_t changes_at_pass_start = 0;
+    satori::ScanCounters at_pass_start;
     auto next_tick = Clock::now(), next_look = Clock::now(),
          next_status = Clock::now(), idle_until = Clock::now();
 
@@ -213,6 +215,9 @@ int main(int argc, char **argv) {
           if (std::find(want.begin(), want.end(), d) == want.end())
             scanner.Forget(d, satori::KindOf(xc, xs, d) !=
                                   satori::GuestKind::kGone);
+        for (uint16_t d : want) // a new guest is scanned at once
+          if (std::find(targets.begin(), targets.end(), d) == targets.end())
+            idle_until = now;
         uint16_t at = cur < targets.size() ? targets[cur] : 0;
         targets = want;
         auto it = std::find(targets.begin(), targets.end(), at);
@@ -250,10 +255,18 @@ int main(int argc, char **argv) {
         cur = 0;
         satori::ScanCounters &c = scanner.counters();
         ++c.passes;
-        uint64_t changes = c.changed + c.registered + c.released + c.errors;
-        if (changes == changes_at_pass_start && idle_s)
+        // Quiet: no page seen for the first time, and registrations and
+        // releases under 1 in 1000 pages scanned (content that keeps
+        // changing is never registered, and is no reason to hurry).
+        satori::ScanCounters pass = c;
+        pass.first_seen -= at_pass_start.first_seen;
+        pass.scanned -= at_pass_start.scanned;
+        pass.registered -= at_pass_start.registered;
+        pass.released -= at_pass_start.released;
+        if (idle_s && !pass.first_seen &&
+            (pass.registered + pass.released) * 1000 <= pass.scanned)
           idle_until = Clock::now() + std::chrono::seconds(idle_s);
-        changes_at_pass_start = changes;
+        at_pass_start = c;
         break;
       }
       next_tick += kTick;

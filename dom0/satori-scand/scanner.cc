@@ -91,7 +91,7 @@ uint64_t Scanner::ScanBatch(uint16_t domid, uint64_t first, unsigned n) {
     if (s.forget) {
       table_.Erase(domid, pfns[i]);
     } else if (s.remember) {
-      ++counters_.changed;
+      ++counters_.first_seen;
       table_.Insert(domid, pfns[i], PageRecord{hashes[i], false});
     } else if (r && r->hash != hashes[i]) {
       ++counters_.changed;
