@@ -92,6 +92,8 @@ TEST(Census, FilePagesAreSplitOut) {
   EXPECT_EQ(s.file, 3u);
   EXPECT_EQ(s.file_shareable, 3u);
   EXPECT_EQ(s.shareable, 5u);
+  EXPECT_EQ(s.max_saved, 3u);      // 0xf's 3 copies in one frame, 0xa's 2
+  EXPECT_EQ(s.file_max_saved, 2u); // 0xf's alone
   EXPECT_EQ(s.per_domain.at(2).file, 2u);
   EXPECT_EQ(s.per_domain.at(2).file_shareable, 2u);
   EXPECT_EQ(s.per_domain.at(3).file, 0u);
@@ -105,6 +107,7 @@ TEST(Census, FileBlockInOneDomainIsFileButNotShareable) {
   auto s = c.Summarize();
   EXPECT_EQ(s.file, 1u);
   EXPECT_EQ(s.file_shareable, 0u);
+  EXPECT_EQ(s.file_max_saved, 0u);
   EXPECT_EQ(s.per_domain.at(1).file, 1u);
 }
 

@@ -27,6 +27,8 @@ CensusSummary PageCensus::Summarize() const {
     if (c.in_several_domains) {
       s.shareable += c.copies;
       s.max_saved += c.copies - 1;
+      if (file_blocks_.count(hash))
+        s.file_max_saved += c.copies - 1;
     }
   }
   for (const auto &[domid, pages] : domain_pages_) {

@@ -37,6 +37,8 @@ struct CensusSummary {
   uint64_t max_saved = 0;      // frames freed if all those were merged
   uint64_t file = 0;           // pages holding a disk block
   uint64_t file_shareable = 0; // of which are shareable
+  uint64_t file_max_saved = 0; // frames freed if the shareable file pages
+                               // alone were merged (what hints can find)
   std::map<uint32_t, DomainCensus> per_domain;
 };
 

@@ -171,7 +171,7 @@ int main(int argc, char **argv) {
                 static_cast<unsigned long long>(d.file_shareable));
   std::printf("satori-scan: domains=%llu pages=%llu fill=%llu distinct=%llu "
               "shareable=%llu max_saved=%llu file=%llu file_shareable=%llu "
-              "seconds=%.1f\n",
+              "file_max_saved=%llu seconds=%.1f\n",
               static_cast<unsigned long long>(s.domains),
               static_cast<unsigned long long>(s.pages),
               static_cast<unsigned long long>(s.fill),
@@ -179,7 +179,8 @@ int main(int argc, char **argv) {
               static_cast<unsigned long long>(s.shareable),
               static_cast<unsigned long long>(s.max_saved),
               static_cast<unsigned long long>(s.file),
-              static_cast<unsigned long long>(s.file_shareable), secs);
+              static_cast<unsigned long long>(s.file_shareable),
+              static_cast<unsigned long long>(s.file_max_saved), secs);
 
   xenforeignmemory_close(fmem);
   xc_interface_close(xch);
