@@ -6,6 +6,10 @@
 #                                tests/lab/guest-tools/ built static)
 #   $BUILD/lab/guest-disk.img    ext4 image of the Debian userland: every guest
 #                                gets its own copy-on-write view of it
+#   $BUILD/lab/stock-vmlinux     Debian's own cloud kernel (scripts/fetch-stock-kernel.sh)
+#                                as an ELF, for unenlightened guests (KERNEL_gN=stock)
+#   $BUILD/lab/stock-initrd.cpio.gz  guest-initrd plus that kernel's xen-blkfront.ko
+#                                (built in in the project's kernel, a module in Debian's)
 # Each is rebuilt only when its inputs changed.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -47,8 +51,11 @@ if changed dom0-root.cpio "$top/tests/lab/dom0-init" "$trimmed/.satori-from"; th
 	echo "lab-images: dom0-root.cpio $(du -h "$lab/dom0-root.cpio" | cut -f1)"
 fi
 
-if changed guest-initrd.cpio.gz "$top/tests/lab/guest-init" /bin/busybox "$top"/tests/lab/guest-tools/*.c \
-	"$top/hv-hooks/xen/include/public/satori.h"; then
+initrd_inputs=("$top/tests/lab/guest-init" /bin/busybox "$top"/tests/lab/guest-tools/*.c
+	"$top/hv-hooks/xen/include/public/satori.h")
+# stock-initrd is copied from the guest-initrd directory: rebuild that if it is gone.
+[ -d "$lab/guest-initrd" ] || rm -f "$lab/guest-initrd.cpio.gz.sum"
+if changed guest-initrd.cpio.gz "${initrd_inputs[@]}"; then
 	d=$lab/guest-initrd
 	rm -rf "$d"
 	mkdir -p "$d"/{bin,dev,proc,sys,mnt,run,tmp}
@@ -71,3 +78,47 @@ if changed guest-disk.img "$trimmed/.satori-from"; then
 	commit guest-disk.img
 	echo "lab-images: guest-disk.img (ext4, $(du -sh "$trimmed" | cut -f1) of Debian userland)"
 fi
+
+# Debian's stock cloud kernel, unpacked (once per run, only if needed) into $stock.
+stock_deb=$("$top/scripts/fetch-stock-kernel.sh")
+stock=$lab/stock-kernel
+unpack_stock() {
+	[ -z "${stock_unpacked:-}" ] || return 0
+	rm -rf "$stock"
+	mkdir -p "$stock"
+	dpkg -x "$stock_deb" "$stock/pkg"
+	stock_unpacked=1
+}
+
+if changed stock-vmlinux "$stock_deb"; then
+	unpack_stock
+	# xl's PVH direct boot needs the ELF, not the bzImage. extract-vmlinux comes
+	# from the packaged source, which is there before $BUILD/linux-src may be.
+	tar -xJf /usr/src/linux-source-6.1.tar.xz -O --wildcards '*/scripts/extract-vmlinux' >"$stock/extract-vmlinux"
+	sh "$stock/extract-vmlinux" "$stock"/pkg/boot/vmlinuz-* >"$stock/vmlinux"
+	notes=$(readelf -n "$stock/vmlinux")
+	grep -q '^ *Xen .*(0x00000012)' <<<"$notes" || {
+		echo "lab-images: $stock_deb: no PVH entry note (XEN_ELFNOTE_PHYS32_ENTRY) in its vmlinux" >&2
+		exit 1
+	}
+	mv "$stock/vmlinux" "$lab/stock-vmlinux"
+	commit stock-vmlinux
+	echo "lab-images: stock-vmlinux ($(basename "$stock_deb" .deb))"
+fi
+
+if changed stock-initrd.cpio.gz "${initrd_inputs[@]}" "$stock_deb"; then
+	unpack_stock
+	ko=$(find "$stock/pkg/lib/modules" -path '*/kernel/drivers/block/xen-blkfront.ko')
+	[ -f "$ko" ] || { echo "lab-images: $stock_deb: no xen-blkfront.ko" >&2; exit 1; }
+	d=$lab/stock-initrd
+	rm -rf "$d"
+	cp -a "$lab/guest-initrd" "$d"
+	mkdir -p "$d/lib/modules"
+	cp "$ko" "$d/lib/modules/xen-blkfront.ko"
+	(cd "$d" && find . | cpio -o -H newc --quiet | gzip -1) >"$lab/stock-initrd.cpio.gz.tmp"
+	mv "$lab/stock-initrd.cpio.gz.tmp" "$lab/stock-initrd.cpio.gz"
+	rm -rf "$d"
+	commit stock-initrd.cpio.gz
+	echo "lab-images: stock-initrd.cpio.gz $(du -h "$lab/stock-initrd.cpio.gz" | cut -f1)"
+fi
+rm -rf "$stock"
