@@ -88,13 +88,20 @@ wait_gone() {
 
 # guest_cfg gN DISK WORKLOAD_DEV: writes /tmp/gN.cfg, a PVH guest running the
 # project's kernel from the share, DISK as xvda and the workload tar as
-# xvdb, pinned to pCPU N (see lab-run: a pCPU per domain).
+# xvdb, pinned to pCPU N (see lab-run: a pCPU per domain). With
+# KERNEL_gN=stock set by the scenario, gN runs Debian's own cloud kernel
+# instead (unenlightened: no Satori), with the same initramfs plus that
+# kernel's xen-blkfront module (stock-vmlinux, stock-initrd.cpio.gz).
 guest_cfg() {
+	local kernel=/host/img/vmlinux ramdisk=/host/img/guest-initrd.cpio.gz
+	if [ "$(guest_kernel "$1")" = stock ]; then
+		kernel=/host/img/stock-vmlinux ramdisk=/host/img/stock-initrd.cpio.gz
+	fi
 	cat >"/tmp/$1.cfg" <<-CFG
 			name = "$1"
 			type = "pvh"
-			kernel = "/host/img/vmlinux"
-			ramdisk = "/host/img/guest-initrd.cpio.gz"
+			kernel = "$kernel"
+			ramdisk = "$ramdisk"
 			extra = "console=hvc0 quiet"
 			memory = $(guest_mem "$1")
 			vcpus = 1
@@ -109,6 +116,10 @@ guest_cfg() {
 
 # guest_mem gN: gN's memory in MiB: $MEM_gN if the scenario set it, else 256.
 guest_mem() { eval "echo \${MEM_$1:-256}"; }
+
+# guest_kernel gN: the kernel gN runs: $KERNEL_gN if the scenario set it
+# ("stock": Debian's own), else "satori" (the project's).
+guest_kernel() { eval "echo \${KERNEL_$1:-satori}"; }
 
 # guest_group gN: the trust group gN is created in: $GROUP_gN if the
 # scenario set it, else 1 (every guest of a scenario in one group).
