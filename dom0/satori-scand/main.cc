@@ -188,6 +188,7 @@ int main(int argc, char **argv) {
     size_t cur = 0;                // index into targets
     uint64_t next_gfn = 0;
     satori::ScanCounters at_pass_start;
+    bool in_hole = false; // the last batch held no RAM
     auto next_tick = Clock::now(), next_look = Clock::now(),
          next_status = Clock::now(), idle_until = Clock::now();
 
@@ -241,12 +242,20 @@ int main(int argc, char **argv) {
       }
 
       // One tick's worth of pages, then sleep to the next tick.
-      uint64_t budget = per_tick;
+      // The rate counts pages that hold RAM; a hole costs 1/64 of a page
+      // (a map attempt that finds nothing), and runs of holes are crossed
+      // a whole batch at a time.
+      uint64_t budget = per_tick * 64;
       while (budget && !targets.empty()) {
-        unsigned n =
-            static_cast<unsigned>(std::min<uint64_t>(budget, SATORI_BATCH_MAX));
-        next_gfn = scanner.ScanBatch(targets[cur], next_gfn, n);
-        budget -= n;
+        unsigned n = in_hole ? SATORI_BATCH_MAX
+                             : static_cast<unsigned>(std::clamp<uint64_t>(
+                                   budget / 64, 1, SATORI_BATCH_MAX));
+        unsigned mapped = 0;
+        uint64_t at = next_gfn;
+        next_gfn = scanner.ScanBatch(targets[cur], at, n, &mapped);
+        in_hole = !mapped;
+        uint64_t visited = next_gfn ? next_gfn - at : n;
+        budget -= std::min(budget, mapped * 64 + (visited - mapped));
         if (next_gfn)
           continue;
         if (++cur < targets.size())

@@ -47,8 +47,10 @@ PageStep NextStep(const PageRecord *record, bool fill, uint64_t hash) {
   return s;
 }
 
-uint64_t Scanner::ScanBatch(uint16_t domid, uint64_t first, unsigned n) {
+uint64_t Scanner::ScanBatch(uint16_t domid, uint64_t first, unsigned n,
+                            unsigned *mapped) {
   xen_pfn_t max = 0;
+  *mapped = 0;
   if (xc_domain_maximum_gpfn(xc_, domid, &max) < 0 || first > max)
     return 0;
   n = static_cast<unsigned>(std::min<uint64_t>(n, max + 1 - first));
@@ -82,6 +84,7 @@ uint64_t Scanner::ScanBatch(uint16_t domid, uint64_t first, unsigned n) {
       ++counters_.unmapped;
       continue;
     }
+    ++*mapped;
     ++counters_.scanned;
     counters_.fill += fill[i];
     PageRecord *r = table_.Find(domid, pfns[i]);

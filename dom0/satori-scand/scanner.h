@@ -78,8 +78,11 @@ public:
   // Scans up to n pages of domid from gfn first on: map, hash, unmap,
   // then release and register what NextStep says. Returns the next gfn
   // to scan, or 0 when the domain's last gfn was scanned (or the domain
-  // is gone). REQUIRES: 1 <= n <= SATORI_BATCH_MAX.
-  uint64_t ScanBatch(uint16_t domid, uint64_t first, unsigned n);
+  // is gone); *mapped says how many of the gfns held RAM (the rest are
+  // holes: a PVH guest's gfns run past its RAM to its special pages near
+  // 4 GiB). REQUIRES: 1 <= n <= SATORI_BATCH_MAX.
+  uint64_t ScanBatch(uint16_t domid, uint64_t first, unsigned n,
+                     unsigned *mapped);
 
   // Releases every entry registered for domid and forgets its records:
   // the domain left the scan (it negotiated hints, or was excluded).
