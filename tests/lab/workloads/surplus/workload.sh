@@ -1,9 +1,11 @@
-# Guest workload for the surplus and repay tests: sharing entitlements,
+# Guest workload for the surplus, repay and scan tests: sharing entitlements,
 # the volatile page cache and its repayment. It mounts its disk read-write (each guest's disk is
 # its own copy-on-write view) and obeys dom0's commands on the console, one
 # line each; every answer is one "SATORI-GUEST <command> ..." line:
 #   read FIRST LAST  checksum files FIRST..LAST of the list (they stay in
 #                    the page cache) and remember their sums
+#   readnow FIRST LAST  the same, answering as soon as the last byte was
+#                    read (the bench times what happens after the reads)
 #   private MB       write MB of random data to a file of its own, evict
 #                    it, read it back and remember its sum
 #   evict            sync and drop the page cache (clean pages go to
@@ -73,6 +75,11 @@ while read -r cmd args </dev/hvc0; do
 		remember $(sed -n "$1,$2p" /tmp/files)
 		sleep 2 # Satori registers behind the reads
 		say "read first=$1 last=$2 registered=$(sysfs registered) shared=$(sysfs shared)"
+		;;
+	readnow)
+		# shellcheck disable=SC2046
+		remember $(sed -n "$1,$2p" /tmp/files)
+		say "readnow first=$1 last=$2"
 		;;
 	private)
 		dd if=/dev/urandom of=/mnt/private bs=1M count="$1" 2>/dev/null

@@ -1,0 +1,97 @@
+# Scenario: a guest without Satori's kernel. g1 and g2 run the project's
+# kernel (hints); g3 runs Debian's own stock cloud kernel, which knows
+# nothing of Satori (blkback serves it without hints). All three read the
+# same files. satori-scand, dom0's scanner, must refuse to scan an
+# enlightened guest, pick g3 by itself, and get g3's copies merged with
+# the enlightened guests' pages through Xen's index; g3 then writes to
+# files whose pages were merged (copy-on-write) and every guest checks
+# every file against its sum. When g3 is gone the scanner idles.
+. /host/scenarios/boot.sh
+
+GUESTS="g1 g2 g3"
+KERNEL_g3=stock
+SCAND_STATUS=/run/satori-scand.json # the default: satori-top reads it
+
+# scand FIELD: a figure from satori-scand's status file.
+scand() { python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$SCAND_STATUS" "$1"; }
+
+step workload-device
+wl=$(losetup -r -f --show /host/workload.tar) || fail "losetup of the workload tar failed"
+
+step guests-create
+create_ready_guests "$wl" $GUESTS
+result g3_kernel "$(guest_log_field g3 up kernel)"
+result g3_hint_refs "$(xenstore-ls "/local/domain/$(xl domid g3)/device/vbd" 2>/dev/null | grep -c satori-hint)"
+result g1_hint_refs "$(xenstore-ls "/local/domain/$(xl domid g1)/device/vbd" 2>/dev/null | grep -c satori-hint)"
+
+step read
+for g in $GUESTS; do
+	guest_command "$g" "read 1 60" "SATORI-GUEST read first=1 "
+done
+result g3_shared_before "$(satori_stat 'dom("g3")["shared"]')"
+# What g3 can share at most: the file pages g1 and g2 share (g3 read the
+# same files; the rest of its memory has no registered twin).
+g1_shared=$(satori_stat 'dom("g1")["shared"]')
+result g1_shared_before "$g1_shared"
+result g1_registered_before "$(satori_stat 'dom("g1")["registered"]')"
+
+# Naming an enlightened guest is refused, and changes nothing.
+step refuse
+/host/bin/satori-scand --domain "$(xl domid g1)" --status /tmp/refused.json >"$OUT/scand-refused.log" 2>&1
+result refuse_rc $?
+cat "$OUT/scand-refused.log"
+result refuse_status_written "$([ -e /tmp/refused.json ] && echo 1 || echo 0)"
+/host/bin/satori-scand --rate 0 >>"$OUT/scand-refused.log" 2>&1
+result refuse_rate_rc $?
+
+step scan
+t0=$(uptime_s)
+/host/bin/satori-scand >"$OUT/scand.log" 2>&1 &
+scand_pid=$!
+# Until g3's copies of the files share frames as g1's do (9 in 10), or
+# four minutes.
+dl=$(deadline 240)
+while ! past "$dl"; do
+	[ "$(satori_stat 'dom("g3")["shared"]')" -ge $((g1_shared * 9 / 10)) ] && break
+	sleep 2
+done
+result scan_s "$(since "$t0")"
+result scand_domains "$(python3 -c 'import json, sys; print(" ".join(map(str, json.load(open(sys.argv[1]))["domains"])))' "$SCAND_STATUS")"
+result g3_domid "$(xl domid g3)"
+result g3_shared "$(satori_stat 'dom("g3")["shared"]')"
+result g1_registered_after "$(satori_stat 'dom("g1")["registered"]')"
+for k in scanned registered merged released errors cpu_s; do
+	result "scand_$k" "$(scand "$k")"
+done
+/host/bin/satori-top -b -n 1 >"$OUT/top-scan.txt"
+cat "$OUT/top-scan.txt"
+
+# g3 writes to files whose pages were merged; everyone re-reads from disk.
+step write
+guest_command g3 "rewrite 10" "SATORI-GUEST rewrite "
+for g in $GUESTS; do
+	guest_command "$g" verify "SATORI-GUEST verify "
+done
+result g3_cow_breaks "$(satori_stat 'dom("g3")["cow_breaks"]')"
+
+# The scanner keeps up with the rewrite, then has nothing left to do.
+step idle
+dl=$(deadline 120)
+while ! past "$dl"; do
+	[ "$(scand idle)" = True ] && break
+	sleep 2
+done
+result scand_idle_with_g3 "$(scand idle)"
+result scand_released "$(scand released)"
+xl destroy g3
+wait_gone g3 60 || fail "g3 did not go"
+sleep 3
+cpu0=$(scand cpu_s)
+sleep 10
+result scand_idle_cpu_s "$(awk -v a="$(scand cpu_s)" -v b="$cpu0" 'BEGIN { printf "%.3f", a - b }')"
+result scand_domains_after "$(python3 -c 'import json, sys; print(len(json.load(open(sys.argv[1]))["domains"]))' "$SCAND_STATUS")"
+kill "$scand_pid"
+wait "$scand_pid"
+result scand_exit "$?"
+cp "$SCAND_STATUS" "$OUT/scand.json"
+GUESTS="g1 g2"

@@ -1,0 +1,49 @@
+# Lab test: a guest running Debian's stock kernel (no Satori, no hints)
+# works unchanged, and satori-scand, dom0's scanner, gets its copies of
+# files merged with the enlightened guests' through Xen's index; copy-on-
+# write keeps every file right; the scanner never scans an enlightened
+# guest and idles when there is nothing to scan. See docs/scanner.md.
+LAB_NAME=scan
+if lab_boot $LAB_NAME --scenario scan --guests 3 --timeout 1800 \
+	--workload "$top/tests/lab/workloads/scan"; then
+	check "no Xen crash, BUG or assertion" test "$(grep -ci 'panic\|Xen BUG\|assertion\|locking order' "$LAB_OUT/xl-dmesg.log")" = 0
+
+	# g3 runs Debian's kernel and works unchanged, without hints.
+	check "g3 runs Debian's stock cloud kernel ($(result g3_kernel))" grep -q -- '-cloud-amd64$' <<<"$(result g3_kernel)"
+	check_eq "g3's disk frontend offered no hints" "$(result g3_hint_refs)" 0
+	check_ge "g1's disk frontend offered hints" "$(result g1_hint_refs)" 1
+	check_eq "g3 read the files without Satori: nothing shared before the scanner" "$(result g3_shared_before)" 0
+
+	# Bad input: an enlightened guest named, a zero rate.
+	check_eq "satori-scand refuses to scan an enlightened guest (exit 2)" "$(result refuse_rc)" 2
+	check "satori-scand says why" grep -q 'negotiated Satori hints' "$LAB_OUT/scand-refused.log"
+	check_eq "the refused run wrote no status" "$(result refuse_status_written)" 0
+	check_eq "satori-scand refuses a zero rate (exit 2)" "$(result refuse_rate_rc)" 2
+
+	# It picked g3 by itself, and g3's pages now share frames.
+	check_eq "satori-scand scans only the guest without hints" "$(result scand_domains)" "$(result g3_domid)"
+	check_ge "g1 shares the files' pages with g2 (hints)" "$(result g1_shared_before)" 500
+	check_ge "g3's pages share frames after the scan, % of g1's" \
+		"$(percent "$(result g3_shared)" "$(result g1_shared_before)")" 90
+	check_ge "satori-scand registered pages for g3" "$(result scand_registered)" "$(num "$(result g1_shared_before)")"
+	check_ge "of which merged at once with equal pages" "$(result scand_merged)" 500
+	check_eq "no batch refused" "$(result scand_errors)" 0
+	check_eq "g1's own registrations untouched by the scanner" "$(result g1_registered_after)" "$(result g1_registered_before)"
+	echo "INFO scan: g3 shared $(result g3_shared) pages $(result scan_s) s after the scanner started; $(result scand_scanned) pages scanned, $(result scand_cpu_s) CPU s"
+	check "satori-top shows the scanner" grep -q '^Scanner: 5000 pages/s over 1 guests' "$LAB_OUT/top-scan.txt"
+
+	# Copy-on-write: g3 rewrote merged pages; every guest reads every file right.
+	check_ge "g3's writes broke shared pages" "$(result g3_cow_breaks)" 1
+	for g in g1 g2 g3; do
+		check_eq "$g: every file right" "$(guest_field "$g" verify wrong)" 0
+	done
+
+	# Nothing to scan: no CPU.
+	echo "INFO scan: idle with g3 still running: $(result scand_idle_with_g3); entries released as g3 rewrote: $(result scand_released)"
+	check_eq "with g3 gone the scanner scans nothing" "$(result scand_domains_after)" 0
+	check_le "and used under 1 CPU second in 10 s (ms)" "$(awk -v c="$(result scand_idle_cpu_s)" 'BEGIN { print int(c * 1000) }')" 1000
+	check_eq "satori-scand stops on SIGTERM (exit 0)" "$(result scand_exit)" 0
+	for g in g1 g2 g3; do
+		check "guest $g came up" grep -q 'SATORI-GUEST up' <<<"$(guest_log $g)"
+	done
+fi
