@@ -10,10 +10,11 @@
 #   make unit        GoogleTest unit tests (ctest)
 #   make kunit       KUnit suites under UML (kunit.py)
 #   make lab         boot the lab once (3 guests read their disks)
-#   make bench       two lab boots measuring detection (coverage, latency,
-#                    sequential-read overhead), the volatile cache and
-#                    repayment (prints satori-detect:, satori-surplus:,
-#                    satori-repay: ...)
+#   make bench       three lab boots measuring detection (coverage, latency,
+#                    sequential-read overhead), the volatile cache,
+#                    repayment, and hints against a scanner (prints
+#                    satori-detect:, satori-surplus:, satori-repay:,
+#                    satori-vs-scan: ...; plots in build/bench/)
 #   make demo        all of the above that is missing, then the demo
 #   make test        every test; prints "N passed, N failed"
 

@@ -1,11 +1,13 @@
 #!/bin/bash
-# make bench: two lab boots. The first measures Satori's detection and its
+# make bench: three lab boots. The first measures Satori's detection and its
 # surplus (see tests/lab/bench-report.py and tests/lab/bench-surplus.py for
-# each figure); the second its repayment (tests/lab/bench-repay.py). Prints
-# the figures, ending with the satori-detect, satori-surplus and
-# satori-repay lines; the plots land in $BUILD/lab/runs/bench/out/surplus.png
-# and $BUILD/lab/runs/bench-repay/out/repay.png. Figures are ratios within
-# one boot; the absolute times are those of QEMU's TCG emulation.
+# each figure); the second its repayment (tests/lab/bench-repay.py); the
+# third Satori's hints against a scanner at KSM's default rate, side by
+# side (tests/lab/bench-scan.py). Prints the figures, ending with the
+# satori-detect, satori-surplus, satori-repay and satori-vs-scan lines;
+# the plots and the CSVs behind them land in $BUILD/bench/ (surplus.png,
+# repay.png, scan.png). Figures are ratios within one boot; the absolute
+# times are those of QEMU's TCG emulation.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 : "${BUILD:?}"
@@ -14,6 +16,16 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 "$top/tests/lab/lab-run" --name bench-repay --scenario bench-repay --guests 3 \
 	--xen-args "satori=on satori_repay_deadline=60000" \
 	--workload "$top/tests/lab/workloads/repay" --timeout 2400
-python3 "$top/tests/lab/bench-report.py" "$BUILD/lab/runs/bench/out"
-python3 "$top/tests/lab/bench-surplus.py" "$BUILD/lab/runs/bench/out"
-exec python3 "$top/tests/lab/bench-repay.py" "$BUILD/lab/runs/bench-repay/out"
+"$top/tests/lab/lab-run" --name bench-scan --scenario bench-scan --guests 4 \
+	--workload "$top/tests/lab/workloads/scan" --timeout 2400
+runs=$BUILD/lab/runs
+python3 "$top/tests/lab/bench-report.py" "$runs/bench/out"
+python3 "$top/tests/lab/bench-surplus.py" "$runs/bench/out"
+python3 "$top/tests/lab/bench-repay.py" "$runs/bench-repay/out"
+python3 "$top/tests/lab/bench-scan.py" "$runs/bench-scan/out"
+mkdir -p "$BUILD/bench"
+for f in bench/out/surplus.png bench/out/surplus.csv bench-repay/out/repay.png \
+	bench-repay/out/repay.csv bench-scan/out/scan.png bench-scan/out/scan.csv; do
+	[ -f "$runs/$f" ] && cp "$runs/$f" "$BUILD/bench/"
+done
+echo "bench: plots and their data in $BUILD/bench/"
