@@ -29,3 +29,29 @@ print(sum(int(r[4]) for r in rows) - (top["host"]["saved_frames"] << 32))' "$OUT
 	done
 	cat "$OUT/ledger-$1.txt"
 }
+
+# settled WHEN: Xen's rule for volatile frames above an entitlement. A
+# domain may hold more than its entitlement until the deadline of the
+# request for the excess (satori_repay_deadline), so a snapshot taken
+# while the guests run can catch one frame over. With the guests paused
+# the entitlements hold still and nobody can pay: whatever is above an
+# entitlement must go by force at the deadline. Waits (up to 5 s) until
+# no guest holds more than its entitlement and records that moment:
+# held_WHEN_G and entitled_frames_WHEN_G (whole frames), settled_WHEN_ms.
+settled() {
+	local g top=$OUT/top-settled-$1.json start=$(date +%s%N) over=1 tries=0
+	: >"$top" # every look, one JSON line each: the last is the settled one
+	for g in $GUESTS; do xl domid "$g" >/dev/null 2>&1 && xl pause "$g"; done
+	while [ "$over" != 0 ] && [ $tries -lt 50 ]; do
+		/host/bin/satori-top -b --json -n 1 >>"$top" || fail "satori-top failed"
+		over=$(python3 /host/lib/top-stat.py 'sum(d["volatile_bytes"] // 4096 > d["entitled_bytes"] // 4096 for d in doms)' <"$top")
+		[ "$over" = 0 ] || sleep 0.1
+		tries=$((tries + 1))
+	done
+	result "settled_$1_ms" "$((($(date +%s%N) - start) / 1000000))"
+	for g in $GUESTS; do xl domid "$g" >/dev/null 2>&1 && xl unpause "$g"; done
+	for g in $GUESTS; do
+		result "held_$1_$g" "$(python3 /host/lib/top-stat.py "dom('$g')['volatile_bytes'] // 4096" <"$top")"
+		result "entitled_frames_$1_$g" "$(python3 /host/lib/top-stat.py "dom('$g')['entitled_bytes'] // 4096" <"$top")"
+	done
+}

@@ -38,6 +38,7 @@ for g in $GUESTS; do
 	guest_command "$g" evict "SATORI-GUEST evict "
 done
 ledger spilled
+settled spilled
 for g in $SHARERS; do
 	guest_command "$g" verify "SATORI-GUEST verify "
 done
