@@ -13,7 +13,15 @@ max_shareable: pages holding file data whose content is in 2+ guests
 hypervisor backs with a shared frame (satori-top). detect: from a read
 completing to the hypervisor answering that its page is shared, the worst
 guest's p50 and p99. seq_read_overhead: median time of a cold sequential
-read of the raw disk with hints on vs off, same guest, same boot.
+read of the raw disk with hints on vs off, same guest, same boot. Before
+it, the line
+
+  satori-read-cost: raw_disk_overhead=P% merging_overhead=P%
+    new_data_overhead=P%
+
+gives the same ratio for the raw disk, for the userland files the other
+guests hold (every page read merges) and for new random data nobody else
+has (nothing merges: hashing, hint and registration only).
 Exits 1 when a figure is missing.
 """
 import json
@@ -62,6 +70,20 @@ def main():
         return 1
     on, off = statistics.median(seq["1"]), statistics.median(seq["0"])
     print(f"bench: host {json.dumps(top['host'])}")
+    # The same cold rounds over data whose pages merge and over new data.
+    costs = {}
+    for what in ("seqfiles", "seqnew"):
+        t = {"1": [], "0": []}
+        for r in guest_lines(out, "g1", what):
+            if "hints" in r:
+                t[r["hints"]].append(float(r["seconds"]))
+        print(f"bench: {what} seconds hints on {t['1']} off {t['0']}")
+        if t["1"] and t["0"]:
+            m_on, m_off = statistics.median(t["1"]), statistics.median(t["0"])
+            costs[what] = f"{100 * (m_on - m_off) / m_off:.1f}%"
+    print(f"satori-read-cost: raw_disk_overhead={100 * (on - off) / off:.1f}% "
+          f"merging_overhead={costs.get('seqfiles', 'NA')} "
+          f"new_data_overhead={costs.get('seqnew', 'NA')}")
     print(f"satori-detect: guests={len(guests)} pages_read={pages_read} "
           f"max_shareable={max_shareable} shared={shared} "
           f"coverage={100 * shared / max_shareable:.1f}% "

@@ -2,7 +2,8 @@
 # shares them as they arrive; dom0 reads the hypervisor's counters
 # (satori-top) and the maximum possible sharing (satori-scan, file pages
 # told apart by the guests' disk); then g1 measures sequential reads with
-# hints on and off.
+# hints on and off: of its raw disk, of files whose pages merge, and of
+# new data that does not.
 . /host/scenarios/boot.sh
 
 step workload-device
@@ -29,6 +30,10 @@ scan_guests /dev/vda $(for i in $(seq 1 "$LAB_GUESTS"); do xl domid "g$i"; done)
 
 step seqread
 guest_command g1 "seqread ${LAB_SEQREAD_MB:-256}" "SATORI-GUEST seqread done" 900
+# The read path's cost apart for data whose pages merge (the userland
+# files g2 and g3 hold) and for new data nobody else has.
+guest_command g1 seqfiles "SATORI-GUEST seqfiles done" 900
+guest_command g1 "seqnew ${LAB_SEQNEW_MB:-128}" "SATORI-GUEST seqnew done" 900
 
 # The surplus: each guest streams a private tree a little larger than its
 # free page cache, with the volatile cache on and off in alternate passes,

@@ -4,6 +4,10 @@
 #   seqread MB   sequential read of the first MB MiB of the raw disk, cold
 #                cache, 3 rounds alternating hints on and off (the blkfront
 #                parameter also stops dom0's hashing), one line per read
+#   seqfiles     the same rounds reading every userland file read above:
+#                data the other guests hold, so every page read merges
+#   seqnew MB    write MB MiB of random bytes to a new file, then the same
+#                rounds reading it: data nobody else has, nothing merges
 #   tree MB      write a private tree of MB MiB (4 MiB files of random
 #                bytes) to the guest's own disk
 #   hold PERCENT keep the first PERCENT% of the userland files read above
@@ -32,25 +36,39 @@ say "sharing $(for f in hints_received registered shared released errors skipped
 say "detect $(cat $sys/detect_us)"
 say "bench ready"
 
+# rounds WHAT CMD...: 3 rounds of a cold read (CMD, its output dropped)
+# with hints on, then off; the volatile cache off, since it would serve
+# some reads. A line "WHAT round=R hints=H seconds=S" per read, then
+# "WHAT done".
+rounds() {
+	what=$1
+	shift
+	echo 0 >/sys/module/xen_blkfront/parameters/satori_volatile
+	for round in 1 2 3; do
+		for mode in 1 0; do
+			echo "$mode" >"$hints" || say "$what error=hints-param"
+			sync
+			echo 3 >/proc/sys/vm/drop_caches
+			t0=$(now)
+			"$@" >/dev/null 2>&1
+			say "$what round=$round hints=$mode seconds=$(awk -v a="$(now)" -v b="$t0" 'BEGIN { printf "%.2f", a - b }')"
+		done
+	done
+	echo 1 >"$hints"
+	echo 1 >/sys/module/xen_blkfront/parameters/satori_volatile
+	say "$what done"
+}
+
 holder=
 while read -r cmd arg </dev/hvc0; do
 	case "$cmd" in
-	seqread)
-		# Block hints alone: the volatile cache would serve some reads.
-		echo 0 >/sys/module/xen_blkfront/parameters/satori_volatile
-		for round in 1 2 3; do
-			for mode in 1 0; do
-				echo "$mode" >"$hints" || say "seqread error=hints-param"
-				sync
-				echo 3 >/proc/sys/vm/drop_caches
-				t0=$(now)
-				dd if=/dev/xvda of=/dev/null bs=1M count="$arg" 2>/dev/null
-				say "seqread round=$round hints=$mode mb=$arg seconds=$(awk -v a="$(now)" -v b="$t0" 'BEGIN { printf "%.2f", a - b }')"
-			done
-		done
-		echo 1 >"$hints"
-		echo 1 >/sys/module/xen_blkfront/parameters/satori_volatile
-		say "seqread done"
+	seqread) rounds seqread dd if=/dev/xvda of=/dev/null bs=1M count="$arg" ;;
+	seqfiles) rounds seqfiles sh -c 'xargs cat </tmp/userland' ;;
+	seqnew)
+		mount -o remount,rw /mnt || say "seqnew error=remount"
+		dd if=/dev/urandom of=/mnt/seqnew bs=1M count="$arg" 2>/dev/null
+		sync
+		rounds seqnew dd if=/mnt/seqnew of=/dev/null bs=1M
 		;;
 	tree)
 		mount -o remount,rw /mnt || say "tree error=remount"
