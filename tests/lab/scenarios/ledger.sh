@@ -35,23 +35,37 @@ print(sum(int(r[4]) for r in rows) - (top["host"]["saved_frames"] << 32))' "$OUT
 # request for the excess (satori_repay_deadline), so a snapshot taken
 # while the guests run can catch one frame over. With the guests paused
 # the entitlements hold still and nobody can pay: whatever is above an
-# entitlement must go by force at the deadline. Waits (up to 5 s) until
-# no guest holds more than its entitlement and records that moment:
-# held_WHEN_G and entitled_frames_WHEN_G (whole frames), settled_WHEN_ms.
+# entitlement must go by force at the deadline. Looks (up to 50 times,
+# 5 s and more) until no guest holds more than its entitlement and
+# records that look: held_WHEN_G and entitled_frames_WHEN_G (whole
+# frames), settled_WHEN_ms. Each look is one satori-top and one python3;
+# a look that fails (python3 under TCG has died of a MemoryError on a
+# one-line JSON) is taken again.
 settled() {
-	local g top=$OUT/top-settled-$1.json start=$(date +%s%N) over=1 tries=0
+	local g top=$OUT/top-settled-$1.json start tries=0 look= fields=
 	: >"$top" # every look, one JSON line each: the last is the settled one
+	start=$(date +%s%N)
 	for g in $GUESTS; do xl domid "$g" >/dev/null 2>&1 && xl pause "$g"; done
-	while [ "$over" != 0 ] && [ $tries -lt 50 ]; do
-		/host/bin/satori-top -b --json -n 1 >>"$top" || fail "satori-top failed"
-		over=$(python3 /host/lib/top-stat.py 'sum(d["volatile_bytes"] // 4096 > d["entitled_bytes"] // 4096 for d in doms)' <"$top")
-		[ "$over" = 0 ] || sleep 0.1
+	while [ $tries -lt 50 ]; do
 		tries=$((tries + 1))
+		/host/bin/satori-top -b --json -n 1 >>"$top" || { sleep 0.1; continue; }
+		# "OVER G=HELD/ENTITLED ...", OVER the guests above their entitlement.
+		look=$(python3 -c '
+import json, sys
+doms = {d["name"]: d for d in json.loads(sys.stdin.read().splitlines()[-1])["domains"]}
+figs = [(g, doms[g]["volatile_bytes"] // 4096, doms[g]["entitled_bytes"] // 4096) for g in sys.argv[1].split()]
+print(sum(h > e for _, h, e in figs), " ".join(f"{g}={h}/{e}" for g, h, e in figs))' "$GUESTS" <"$top") ||
+			{ sleep 0.1; continue; }
+		fields=$look
+		[ "${look%% *}" = 0 ] && break
+		sleep 0.1
 	done
 	result "settled_$1_ms" "$((($(date +%s%N) - start) / 1000000))"
+	result "settled_$1_looks" "$tries"
 	for g in $GUESTS; do xl domid "$g" >/dev/null 2>&1 && xl unpause "$g"; done
 	for g in $GUESTS; do
-		result "held_$1_$g" "$(python3 /host/lib/top-stat.py "dom('$g')['volatile_bytes'] // 4096" <"$top")"
-		result "entitled_frames_$1_$g" "$(python3 /host/lib/top-stat.py "dom('$g')['entitled_bytes'] // 4096" <"$top")"
+		look=$(tr ' ' '\n' <<<"$fields" | sed -n "s/^$g=//p")
+		result "held_$1_$g" "${look%/*}"
+		result "entitled_frames_$1_$g" "${look#*/}"
 	done
 }
