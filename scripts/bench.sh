@@ -1,10 +1,12 @@
 #!/bin/bash
 # make bench: three lab boots. The first measures Satori's detection and its
-# surplus (see tests/lab/bench-report.py and tests/lab/bench-surplus.py for
-# each figure); the second its repayment (tests/lab/bench-repay.py); the
-# third Satori's hints against a scanner at KSM's default rate, side by
-# side (tests/lab/bench-scan.py). Prints the figures, ending with the
-# satori-detect, satori-surplus, satori-repay and satori-vs-scan lines;
+# read path's cost stage by stage and its surplus (see
+# tests/lab/bench-report.py, bench-stages.py and bench-surplus.py for each
+# figure); the second its repayment (tests/lab/bench-repay.py); the third
+# Satori's hints against a scanner at KSM's default rate, side by side
+# (tests/lab/bench-scan.py). Prints the figures, ending with the
+# satori-detect, satori-stages, satori-surplus, satori-repay and
+# satori-vs-scan lines;
 # the plots and the CSVs behind them land in $BUILD/bench/ (surplus.png,
 # repay.png, scan.png). Figures are ratios within one boot; the absolute
 # times are those of QEMU's TCG emulation.
@@ -20,6 +22,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 	--workload "$top/tests/lab/workloads/scan" --timeout 2400
 runs=$BUILD/lab/runs
 python3 "$top/tests/lab/bench-report.py" "$runs/bench/out"
+python3 "$top/tests/lab/bench-stages.py" "$runs/bench/out"
 python3 "$top/tests/lab/bench-surplus.py" "$runs/bench/out"
 python3 "$top/tests/lab/bench-repay.py" "$runs/bench-repay/out"
 python3 "$top/tests/lab/bench-scan.py" "$runs/bench-scan/out"

@@ -10,10 +10,13 @@
  * must only cost the frontend its hints). Every slot address comes from
  * the geometry validated once at connect, never from shared memory.
  */
+#include <linux/atomic.h>
 #include <linux/kernel.h>
+#include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
 #include <linux/slab.h>
+#include <linux/sysfs.h>
 #include <linux/xxhash.h>
 #include <xen/grant_table.h>
 #include <xen/xenbus.h>
@@ -29,6 +32,29 @@ static bool satori_hints = true;
 module_param(satori_hints, bool, 0644);
 MODULE_PARM_DESC(satori_hints,
 		 "Hash the pages returned for reads and pass the hashes to Satori frontends (default on)");
+
+/*
+ * Where dom0's time goes (docs/read-cost.md): pages hashed and the time
+ * hashing and publishing them took, since boot, over all devices.
+ */
+static atomic64_t satori_hashed_pages = ATOMIC64_INIT(0);
+static atomic64_t satori_hash_ns = ATOMIC64_INIT(0);
+
+static int param_get_atomic64(char *buffer, const struct kernel_param *kp)
+{
+	return sysfs_emit(buffer, "%lld\n", atomic64_read(kp->arg));
+}
+
+static const struct kernel_param_ops satori_counter_ops = {
+	.get = param_get_atomic64,
+};
+module_param_cb(satori_hashed_pages, &satori_counter_ops,
+		&satori_hashed_pages, 0444);
+MODULE_PARM_DESC(satori_hashed_pages,
+		 "Pages hashed for Satori frontends since boot (read-only)");
+module_param_cb(satori_hash_ns, &satori_counter_ops, &satori_hash_ns, 0444);
+MODULE_PARM_DESC(satori_hash_ns,
+		 "Nanoseconds spent hashing them (read-only)");
 
 struct satori_blkback_hints {
 	struct satori_hint_geom geom;
@@ -205,7 +231,8 @@ void satori_blkback_read_done(struct pending_req *req)
 {
 	struct satori_blkback_hints *h = req->ring->satori_hints;
 	struct satori_hint_slot *slot;
-	unsigned int i;
+	unsigned int i, hashed = 0;
+	ktime_t start;
 	void *data;
 	u64 hash;
 
@@ -214,6 +241,7 @@ void satori_blkback_read_done(struct pending_req *req)
 	    !satori_hint_enabled(page_address(h->pages[0])))
 		return;
 
+	start = ktime_get();
 	for (i = 0; i < req->nr_segs; i++) {
 		/* Only segments that are a whole 4 KiB page. */
 		if (req->seg[i].offset != 0 ||
@@ -228,5 +256,9 @@ void satori_blkback_read_done(struct pending_req *req)
 		satori_hint_slot_put_hash(slot, hash);
 		virt_wmb();	/* the hash before its tag */
 		satori_hint_slot_publish(slot);
+		hashed++;
 	}
+	atomic64_add(hashed, &satori_hashed_pages);
+	atomic64_add(ktime_to_ns(ktime_sub(ktime_get(), start)),
+		     &satori_hash_ns);
 }

@@ -6,6 +6,7 @@
  */
 #include <linux/gfp.h>
 #include <linux/kernel.h>
+#include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
 #include <linux/random.h>
@@ -233,13 +234,17 @@ void satori_blkfront_read_done(struct satori_blkfront_hints *h,
 	};
 	struct scatterlist *sg;
 	unsigned int i;
+	ktime_t start;
 
 	if (!h || !READ_ONCE(satori_hints))
 		return;
+	start = ktime_get();
 	for_each_sg(sgl, sg, num_sg, i) {
 		/* PAGE_SIZE == XEN_PAGE_SIZE: a whole grant is the whole page. */
 		w.page = sg_page(sg);
 		gnttab_foreach_grant_in_range(sg_page(sg), sg->offset,
 					      sg->length, hint_grant, &w);
 	}
+	atomic64_add(ktime_to_ns(ktime_sub(ktime_get(), start)),
+		     &satori_hint_ns);
 }

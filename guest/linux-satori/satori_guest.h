@@ -38,6 +38,8 @@ void satori_page_filled(struct page *page, u64 hash);
 
 /* Hints satori_page_read() was given since boot. */
 extern atomic64_t satori_hints_received;
+/* Time (ns) blkfront's read completions spent on hints since boot. */
+extern atomic64_t satori_hint_ns;
 
 /*
  * Starts registering pages (only if the hypervisor runs Satori and this is

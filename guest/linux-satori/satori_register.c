@@ -76,7 +76,11 @@ static u64 shared_map[SATORI_BATCH_MAX / 64];
 static struct satori_registry registry;
 
 atomic64_t satori_hints_received = ATOMIC64_INIT(0);
+atomic64_t satori_hint_ns = ATOMIC64_INIT(0);
 static atomic64_t nr_registered, nr_released, nr_shared, nr_errors, nr_skipped;
+/* Where the guest's time goes (cumulative; docs/read-cost.md). */
+static atomic64_t worker_pages, queue_ns, worker_ns, register_calls,
+	register_ns;
 
 static DEFINE_SPINLOCK(latency_lock);
 static u32 latency_us[SATORI_LATENCY_SAMPLES];
@@ -179,7 +183,7 @@ static void satori_send_batch(void)
 		.pages = (u64)(uintptr_t)batch.entries,
 		.shared_map = (u64)(uintptr_t)shared_map,
 	};
-	ktime_t now;
+	ktime_t start, now;
 	unsigned int i;
 	int rc;
 
@@ -190,8 +194,11 @@ static void satori_send_batch(void)
 		     offsetof(struct satori_page, gfn) ||
 		     offsetof(struct satori_entry, hash) !=
 		     offsetof(struct satori_page, hash));
+	start = ktime_get();
 	rc = satori_hypercall(SATORI_OP_register, &op);
 	now = ktime_get();
+	atomic64_inc(&register_calls);
+	atomic64_add(ktime_to_ns(ktime_sub(now, start)), &register_ns);
 	if (rc) {
 		atomic64_add(batch.count, &nr_errors);
 		pr_warn_ratelimited("satori: register of %u pages: %d\n",
@@ -233,7 +240,9 @@ static void satori_add(unsigned long pfn, u64 key, ktime_t done)
 
 static void satori_work_fn(struct work_struct *work)
 {
-	unsigned int n, i, deferred = 0;
+	unsigned int n, i, deferred = 0, taken = 0;
+	ktime_t start = ktime_get();
+	s64 waited = 0;
 	unsigned long flags;
 
 	spin_lock_irqsave(&read_lock, flags);
@@ -262,8 +271,11 @@ static void satori_work_fn(struct work_struct *work)
 		} else {
 			atomic64_inc(&nr_skipped);
 		}
-		if (r->page)
+		if (r->page) {
+			taken++;
+			waited += ktime_to_ns(ktime_sub(start, r->done));
 			put_page(r->page);
+		}
 	}
 	satori_send_batch();
 
@@ -271,6 +283,9 @@ static void satori_work_fn(struct work_struct *work)
 	satori_send_release(&registry);
 	xa_unlock_irqrestore(&registry.registered, flags);
 
+	atomic64_add(taken, &worker_pages);
+	atomic64_add(waited, &queue_ns);
+	atomic64_add(ktime_to_ns(ktime_sub(ktime_get(), start)), &worker_ns);
 	if (deferred)
 		queue_work(satori_wq, &satori_work);
 }
@@ -315,6 +330,12 @@ SATORI_COUNTER(released, nr_released);
 SATORI_COUNTER(shared, nr_shared);
 SATORI_COUNTER(errors, nr_errors);
 SATORI_COUNTER(skipped, nr_skipped);
+SATORI_COUNTER(hint_ns, satori_hint_ns);
+SATORI_COUNTER(worker_pages, worker_pages);
+SATORI_COUNTER(queue_ns, queue_ns);
+SATORI_COUNTER(worker_ns, worker_ns);
+SATORI_COUNTER(register_calls, register_calls);
+SATORI_COUNTER(register_ns, register_ns);
 
 static struct attribute *satori_register_attrs[] = {
 	&hints_received_attr.attr,
@@ -324,6 +345,12 @@ static struct attribute *satori_register_attrs[] = {
 	&errors_attr.attr,
 	&skipped_attr.attr,
 	&detect_us_attr.attr,
+	&hint_ns_attr.attr,
+	&worker_pages_attr.attr,
+	&queue_ns_attr.attr,
+	&worker_ns_attr.attr,
+	&register_calls_attr.attr,
+	&register_ns_attr.attr,
 	NULL,
 };
 

@@ -28,12 +28,7 @@ timeout 60 /host/bin/satori-top -b -n 1 | tee "$OUT/top.txt"
 step scan
 scan_guests /dev/vda $(for i in $(seq 1 "$LAB_GUESTS"); do xl domid "g$i"; done)
 
-step seqread
-guest_command g1 "seqread ${LAB_SEQREAD_MB:-256}" "SATORI-GUEST seqread done" 900
-# The read path's cost apart for data whose pages merge (the userland
-# files g2 and g3 hold) and for new data nobody else has.
-guest_command g1 seqfiles "SATORI-GUEST seqfiles done" 900
-guest_command g1 "seqnew ${LAB_SEQNEW_MB:-128}" "SATORI-GUEST seqnew done" 900
+. /host/scenarios/read-cost.sh
 
 # The surplus: each guest streams a private tree a little larger than its
 # free page cache, with the volatile cache on and off in alternate passes,

@@ -38,12 +38,14 @@ say "bench ready"
 
 # rounds WHAT CMD...: 3 rounds of a cold read (CMD, its output dropped)
 # with hints on, then off; the volatile cache off, since it would serve
-# some reads. A line "WHAT round=R hints=H seconds=S" per read, then
-# "WHAT done".
+# some reads. A line "WHAT round=R hints=H seconds=S" per read, the
+# guest's stage counters before and after ("WHAT-costs when=before|after
+# NAME=VALUE..."), then "WHAT done".
 rounds() {
 	what=$1
 	shift
 	echo 0 >/sys/module/xen_blkfront/parameters/satori_volatile
+	say "$what-costs when=before $(costs)"
 	for round in 1 2 3; do
 		for mode in 1 0; do
 			echo "$mode" >"$hints" || say "$what error=hints-param"
@@ -54,9 +56,18 @@ rounds() {
 			say "$what round=$round hints=$mode seconds=$(awk -v a="$(now)" -v b="$t0" 'BEGIN { printf "%.2f", a - b }')"
 		done
 	done
+	say "$what-costs when=after $(costs)"
 	echo 1 >"$hints"
 	echo 1 >/sys/module/xen_blkfront/parameters/satori_volatile
 	say "$what done"
+}
+
+# The guest's stage counters (docs/read-cost.md), as name=value.
+costs() {
+	for f in hints_received hint_ns worker_pages queue_ns worker_ns \
+		register_calls register_ns registered shared; do
+		printf '%s=%s ' "$f" "$(cat "$sys/$f")"
+	done
 }
 
 holder=

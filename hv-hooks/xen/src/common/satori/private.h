@@ -86,6 +86,45 @@ void satori_get_domain_stats(struct domain *d, struct satori_domain_stats *s);
 void satori_get_host_stats(struct satori_host_stats *s);
 
 /*
+ * Where registration time goes (stages.c). The registry times the stages
+ * of a batch's entries into a struct of its own and adds it once at the
+ * batch's end; satori.c adds each register call's whole time and pages.
+ * Any context that may take a spinlock; the sums are for dom0's 'W' key.
+ */
+enum satori_stage {
+    SATORI_STAGE_CALL,      /* a whole register hypercall */
+    SATORI_STAGE_VALIDATE,  /* a batch's gfns checked as the domain's RAM */
+    SATORI_STAGE_INDEX,     /* an entry looked up or inserted */
+    SATORI_STAGE_COMPARE,   /* a hit's bytes compared before nominating */
+    SATORI_STAGE_HASH,      /* Xen hashed a page after a mismatch */
+    SATORI_STAGE_NOMINATE,  /* a pair nominated (made read-only) */
+    SATORI_STAGE_RECOMPARE, /* the bytes compared again, frozen */
+    SATORI_STAGE_SHARE,     /* the pair shared */
+    SATORI_NR_STAGES
+};
+
+struct satori_stage_times {
+    uint64_t count[SATORI_NR_STAGES];
+    uint64_t ns[SATORI_NR_STAGES];
+};
+
+/* Adds t's stage time (end - start, end returned) and one run of stage. */
+static inline s_time_t satori_stage_end(struct satori_stage_times *t,
+                                        enum satori_stage stage,
+                                        s_time_t start)
+{
+    s_time_t end = NOW();
+
+    t->count[stage]++;
+    t->ns[stage] += end - start;
+    return end;
+}
+
+void satori_stages_init(void);
+void satori_stages_add(const struct satori_stage_times *t);
+void satori_stages_add_call(unsigned int nr, s_time_t ns);
+
+/*
  * Entitlements (credit.c). satori_credit_init() allocates the per-domain
  * ledger at boot (satori=on). satori_entitlement() is d's entitlement in
  * 2^-32 frames; it changes under the frame hooks at any time, so it is a

@@ -307,13 +307,19 @@ static int share_either_way(struct domain *od, gfn_t ogfn, shr_handle_t oh,
     return rc;
 }
 
-/* Merge (d, gfn) into the canonical page (owner, ogfn) of (hash, key). */
+/*
+ * Merge (d, gfn) into the canonical page (owner, ogfn) of (hash, key); the
+ * time of each stage goes into t.
+ */
 static enum merge_result merge(struct domain *d, uint64_t gfn, uint64_t hash,
-                               uint32_t key, domid_t owner, uint64_t ogfn)
+                               uint32_t key, domid_t owner, uint64_t ogfn,
+                               struct satori_stage_times *t)
 {
     struct domain *od = get_domain_by_id(owner);
     shr_handle_t oh, h;
     enum merge_result res = SKIPPED;
+    s_time_t start = NOW();
+    bool equal;
 
     if ( !od || od->is_dying )
     {
@@ -322,7 +328,9 @@ static enum merge_result merge(struct domain *d, uint64_t gfn, uint64_t hash,
             res = REPLACED;
         goto out;
     }
-    if ( !gfns_equal(od, _gfn(ogfn), d, _gfn(gfn)) )
+    equal = gfns_equal(od, _gfn(ogfn), d, _gfn(gfn));
+    start = satori_stage_end(t, SATORI_STAGE_COMPARE, start);
+    if ( !equal )
     {
         /* Who is wrong? Hash both; only a stale canonical page loses. */
         res = MISMATCHED;
@@ -330,23 +338,28 @@ static enum merge_result merge(struct domain *d, uint64_t gfn, uint64_t hash,
              gfn_has_hash(d, _gfn(gfn), hash) &&
              replace_canonical(hash, key, owner, ogfn, d, gfn) )
             res = REPLACED;
+        satori_stage_end(t, SATORI_STAGE_HASH, start);
         goto out;
     }
     if ( mem_sharing_satori_nominate(od, _gfn(ogfn), &oh) ||
          mem_sharing_satori_nominate(d, _gfn(gfn), &h) )
         goto out;                       /* busy: mapped by someone else */
+    start = satori_stage_end(t, SATORI_STAGE_NOMINATE, start);
     if ( oh == h )
     {
         res = MERGED;                   /* one frame already */
         goto out;
     }
-    if ( !gfns_equal(od, _gfn(ogfn), d, _gfn(gfn)) )
+    equal = gfns_equal(od, _gfn(ogfn), d, _gfn(gfn));
+    start = satori_stage_end(t, SATORI_STAGE_RECOMPARE, start);
+    if ( !equal )
     {
         res = MISMATCHED;               /* written between 1 and 2 */
         goto out;
     }
     if ( !share_either_way(od, _gfn(ogfn), oh, d, _gfn(gfn), h) )
         res = MERGED;
+    satori_stage_end(t, SATORI_STAGE_SHARE, start);
 
  out:
     if ( od )
@@ -361,7 +374,9 @@ int satori_register(struct domain *d, const struct satori_page *pages,
                     unsigned int nr, uint32_t *done, uint32_t *shared,
                     uint64_t *map)
 {
+    struct satori_stage_times t = {};
     struct satori_domain *sd;
+    s_time_t start = NOW();
     unsigned int i;
 
     /*
@@ -374,6 +389,7 @@ int satori_register(struct domain *d, const struct satori_page *pages,
     for ( i = 0; i < nr; i++ )
         if ( !satori_gfn_is_own_ram(d, pages[i].gfn) )
             return -EINVAL;
+    satori_stage_end(&t, SATORI_STAGE_VALIDATE, start);
     sd = satori_domain_get(d);
     if ( !sd )
         return -ENOMEM;
@@ -390,6 +406,7 @@ int satori_register(struct domain *d, const struct satori_page *pages,
         uint64_t ogfn = 0;
         uint32_t key;
 
+        start = NOW();
         spin_lock(&satori_lock);
         key = group_key(d, sd);
         /* A dying domain's entries are being removed: add none. */
@@ -412,12 +429,13 @@ int satori_register(struct domain *d, const struct satori_page *pages,
         else if ( r != SATORI_INDEX_FOUND )
             COUNT(sd, skipped);
         spin_unlock(&satori_lock);
+        satori_stage_end(&t, SATORI_STAGE_INDEX, start);
         if ( r != SATORI_INDEX_FOUND ||
              (owner == d->domain_id && ogfn == pages[i].gfn) )
             continue;
 
         /* Registered unless the registrant's own bytes are wrong. */
-        m = merge(d, pages[i].gfn, pages[i].hash, key, owner, ogfn);
+        m = merge(d, pages[i].gfn, pages[i].hash, key, owner, ogfn, &t);
         spin_lock(&satori_lock);
         if ( m != MISMATCHED )
         {
@@ -437,6 +455,7 @@ int satori_register(struct domain *d, const struct satori_page *pages,
             map[i / 64] |= 1ULL << (i % 64);
         }
     }
+    satori_stages_add(&t);
     return 0;
 }
 

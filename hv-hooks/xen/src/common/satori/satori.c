@@ -67,6 +67,8 @@ static int __init cf_check satori_init(void)
         printk(XENLOG_ERR "Satori: cannot start; Satori is off\n");
         opt_satori = false;
     }
+    if ( opt_satori )
+        satori_stages_init();
     printk("Satori: %s, interface version %u.%u\n",
            opt_satori ? "on" : "off",
            SATORI_INTERFACE_MAJOR, SATORI_INTERFACE_MINOR);
@@ -120,6 +122,7 @@ static long satori_do_batch(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
     struct satori_page *pages;
     uint64_t map[SATORI_BATCH_MAX / 64] = {};
     struct domain *d;
+    s_time_t start = NOW();
     long rc;
 
     if ( copy_from_guest(&b, arg, 1) )
@@ -171,6 +174,8 @@ static long satori_do_batch(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
         rc = -EFAULT;
     if ( !rc && __copy_to_guest(arg, &b, 1) )
         rc = -EFAULT;
+    if ( cmd == SATORI_OP_register )
+        satori_stages_add_call(b.nr, NOW() - start);
     return rc;
 }
 
