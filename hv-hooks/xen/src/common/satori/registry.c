@@ -9,7 +9,9 @@
  * merged with the canonical page when, and only when, their 4 KiB are
  * equal:
  *
- *   1. compare the frames as they are: a cheap filter, nothing changes;
+ *   1. compare the frames as they are: a cheap filter, nothing changes
+ *      (skipped when the canonical page is shared already: its frame can
+ *      no longer change, so 3. is the only compare needed);
  *   2. nominate both gfns: each becomes p2m_ram_shared and read-only, so
  *      its content is frozen (a write now faults and is unshared first);
  *   3. compare again, now that nothing can change under us;
@@ -20,8 +22,14 @@
  *      must back its own gfn alone (mem_sharing refuses anything else:
  *      see patch 0005), so when neither frame qualifies nothing merges.
  *
+ * Release: a guest releases a page whose content stopped being what it
+ * registered. If that page was a content's canonical page and its frame is
+ * shared, the content lives on in the frame's other gfns, so one of them
+ * takes over the entry (hand_over()): a content stays findable for as long
+ * as any page of its group holds it, not only its first reader's.
+ *
  * Hashes are only hints, and a guest chooses what it registers. A mismatch
- * at 1 means the canonical page was written since it was registered, or
+ * at 1 (or at 3, when 1 was skipped) means the canonical page was written since it was registered, or
  * one of the two hashes lies; Xen hashes both pages itself to tell which.
  * The registrant replaces the canonical page only when the canonical page
  * no longer matches the hash and the registrant's does; otherwise the
@@ -51,7 +59,12 @@
  * Bounded work: a register or release batch has at most SATORI_BATCH_MAX
  * entries, and each entry costs at most two page compares, two page
  * hashes, two nominations and one share, whose reverse-map walk is one
- * entry long (see 4.). Nothing loops over another domain's pages.
+ * entry long (see 4.); a release at most one p2m query and a reverse-map
+ * walk of two entries (or a hash table's buckets once). Nothing loops over
+ * another domain's pages.
+ *
+ * Time: each stage of a registration is timed into the batch's own sums
+ * and added to the host's once per batch (stages.c, dom0's 'W' key).
  *
  * Memory: the index is allocated once at boot (satori_index_slots=, a
  * power of two) and each domain may hold satori_domain_limit= entries of
@@ -210,6 +223,24 @@ bool satori_gfn_is_own_ram(struct domain *d, uint64_t gfn)
 }
 
 /*
+ * Are two frames' 4 KiB equal? Xen's memcmp() is a byte loop; this takes
+ * eight words a step and branches once per step.
+ */
+static bool frames_equal(const void *a, const void *b)
+{
+    const unsigned long *x = a, *y = b;
+    unsigned int i;
+
+    for ( i = 0; i < PAGE_SIZE / sizeof(*x); i += 8 )
+        if ( (x[i] ^ y[i]) | (x[i + 1] ^ y[i + 1]) |
+             (x[i + 2] ^ y[i + 2]) | (x[i + 3] ^ y[i + 3]) |
+             (x[i + 4] ^ y[i + 4]) | (x[i + 5] ^ y[i + 5]) |
+             (x[i + 6] ^ y[i + 6]) | (x[i + 7] ^ y[i + 7]) )
+            return false;
+    return true;
+}
+
+/*
  * Compare two gfns' frames. Holds a reference on each frame only while
  * comparing: nominating demands that nobody else holds one.
  */
@@ -234,7 +265,7 @@ static bool gfns_equal(struct domain *a, gfn_t ga, struct domain *b, gfn_t gb)
         {
             va = map_domain_page(page_to_mfn(pa));
             vb = map_domain_page(page_to_mfn(pb));
-            equal = !memcmp(va, vb, PAGE_SIZE);
+            equal = frames_equal(va, vb);
             unmap_domain_page(vb);
             unmap_domain_page(va);
         }
@@ -244,6 +275,18 @@ static bool gfns_equal(struct domain *a, gfn_t ga, struct domain *b, gfn_t gb)
     if ( pa )
         put_page(pa);
     return equal;
+}
+
+/* Is (d, gfn) backed by a shared frame (whose bytes cannot change)? */
+static bool gfn_is_shared(struct domain *d, gfn_t gfn)
+{
+    struct page_info *pg;
+    p2m_type_t t;
+
+    pg = get_page_from_gfn(d, gfn_x(gfn), &t, 0 /* query */);
+    if ( pg )
+        put_page(pg);
+    return pg && p2m_is_shared(t);
 }
 
 /*
@@ -308,6 +351,22 @@ static int share_either_way(struct domain *od, gfn_t ogfn, shr_handle_t oh,
 }
 
 /*
+ * The bytes of (d, gfn) and of the canonical page (od, ogfn) of (hash,
+ * key) differ. Who is wrong? Hash both; only a stale canonical page loses
+ * its place, to (d, gfn).
+ */
+static enum merge_result mismatch(struct domain *d, uint64_t gfn,
+                                  uint64_t hash, uint32_t key,
+                                  struct domain *od, uint64_t ogfn)
+{
+    if ( !gfn_has_hash(od, _gfn(ogfn), hash) &&
+         gfn_has_hash(d, _gfn(gfn), hash) &&
+         replace_canonical(hash, key, od->domain_id, ogfn, d, gfn) )
+        return REPLACED;
+    return MISMATCHED;
+}
+
+/*
  * Merge (d, gfn) into the canonical page (owner, ogfn) of (hash, key); the
  * time of each stage goes into t.
  */
@@ -319,7 +378,7 @@ static enum merge_result merge(struct domain *d, uint64_t gfn, uint64_t hash,
     shr_handle_t oh, h;
     enum merge_result res = SKIPPED;
     s_time_t start = NOW();
-    bool equal;
+    bool equal, frozen;
 
     if ( !od || od->is_dying )
     {
@@ -328,18 +387,22 @@ static enum merge_result merge(struct domain *d, uint64_t gfn, uint64_t hash,
             res = REPLACED;
         goto out;
     }
-    equal = gfns_equal(od, _gfn(ogfn), d, _gfn(gfn));
-    start = satori_stage_end(t, SATORI_STAGE_COMPARE, start);
-    if ( !equal )
+    /*
+     * 1. is skipped when the canonical page is shared already: its frame
+     * cannot change (a write gives the writer a copy), and nominating
+     * the registrant's own page costs no one else a fault.
+     */
+    frozen = gfn_is_shared(od, _gfn(ogfn));
+    if ( !frozen )
     {
-        /* Who is wrong? Hash both; only a stale canonical page loses. */
-        res = MISMATCHED;
-        if ( !gfn_has_hash(od, _gfn(ogfn), hash) &&
-             gfn_has_hash(d, _gfn(gfn), hash) &&
-             replace_canonical(hash, key, owner, ogfn, d, gfn) )
-            res = REPLACED;
-        satori_stage_end(t, SATORI_STAGE_HASH, start);
-        goto out;
+        equal = gfns_equal(od, _gfn(ogfn), d, _gfn(gfn));
+        start = satori_stage_end(t, SATORI_STAGE_COMPARE, start);
+        if ( !equal )
+        {
+            res = mismatch(d, gfn, hash, key, od, ogfn);
+            satori_stage_end(t, SATORI_STAGE_HASH, start);
+            goto out;
+        }
     }
     if ( mem_sharing_satori_nominate(od, _gfn(ogfn), &oh) ||
          mem_sharing_satori_nominate(d, _gfn(gfn), &h) )
@@ -354,7 +417,10 @@ static enum merge_result merge(struct domain *d, uint64_t gfn, uint64_t hash,
     start = satori_stage_end(t, SATORI_STAGE_RECOMPARE, start);
     if ( !equal )
     {
-        res = MISMATCHED;               /* written between 1 and 2 */
+        /* Never compared before (see 1.), or written between 1 and 2. */
+        res = frozen ? mismatch(d, gfn, hash, key, od, ogfn) : MISMATCHED;
+        if ( frozen )
+            satori_stage_end(t, SATORI_STAGE_HASH, start);
         goto out;
     }
     if ( !share_either_way(od, _gfn(ogfn), oh, d, _gfn(gfn), h) )
@@ -459,6 +525,36 @@ int satori_register(struct domain *d, const struct satori_page *pages,
     return 0;
 }
 
+/*
+ * (d, gfn) just left the index as the canonical page of (hash, key), but
+ * its content lives on in any other gfn its frame backs: one of them takes
+ * the entry, so the next read of the same data still finds it. That gfn
+ * is in d's group (frames are shared within one group only; checked), and
+ * its domain releases it like any entry of its own when its page changes.
+ * A hand-over that lost a race (the other gfn was written meanwhile) names
+ * a stale page, which the next hit replaces (see mismatch()).
+ */
+static void hand_over(struct domain *d, uint64_t gfn, uint64_t hash,
+                      uint32_t key)
+{
+    const struct satori_domain *osd;
+    struct domain *od;
+    domid_t owner;
+    gfn_t ogfn;
+
+    if ( mem_sharing_satori_other_gfn(d, _gfn(gfn), &owner, &ogfn) )
+        return;
+    od = get_domain_by_id(owner);
+    if ( !od )
+        return;
+    osd = ACCESS_ONCE(od->satori);
+    spin_lock(&satori_lock);
+    if ( !od->is_dying && osd && group_key(od, osd) == key )
+        satori_index_insert(&index, hash, key, owner, gfn_x(ogfn), NULL);
+    spin_unlock(&satori_lock);
+    put_domain(od);
+}
+
 int satori_release(struct domain *d, const struct satori_page *pages,
                    unsigned int nr, uint32_t *done)
 {
@@ -473,15 +569,24 @@ int satori_release(struct domain *d, const struct satori_page *pages,
         return -ENOMEM;
 
     *done = 0;
-    spin_lock(&satori_lock);
     for ( i = 0; i < nr; i++ )
-        if ( satori_index_remove(&index, pages[i].hash, group_key(d, sd),
-                                 d->domain_id, pages[i].gfn) )
+    {
+        uint32_t key;
+        bool removed;
+
+        spin_lock(&satori_lock);
+        key = group_key(d, sd);
+        removed = satori_index_remove(&index, pages[i].hash, key,
+                                      d->domain_id, pages[i].gfn);
+        if ( removed )
         {
             COUNT(sd, released);
             ++*done;
         }
-    spin_unlock(&satori_lock);
+        spin_unlock(&satori_lock);
+        if ( removed )
+            hand_over(d, pages[i].gfn, pages[i].hash, key);
+    }
     return 0;
 }
 
