@@ -199,7 +199,18 @@ struct hint_walk {
 	int vdevice;
 	u64 pos;		/* disk byte offset of this grant */
 	const struct satori_volatile_req *r;
+	/* Hinted pages not yet handed to satori_pages_read(). */
+	unsigned int nr;
+	struct page *pages[SATORI_HINTS_PER_CALL];
+	u64 hashes[SATORI_HINTS_PER_CALL];
 };
+
+static void hint_flush(struct hint_walk *w)
+{
+	if (w->nr)
+		satori_pages_read(w->pages, w->hashes, w->nr);
+	w->nr = 0;
+}
 
 /* Called by gnttab_foreach_grant_in_range() once per grant, as blkfront. */
 static void hint_grant(unsigned long gfn, unsigned int offset,
@@ -218,7 +229,10 @@ static void hint_grant(unsigned long gfn, unsigned int offset,
 		return;
 	virt_rmb();	/* the tag before the hash */
 	hash = satori_hint_slot_hash(slot);
-	satori_page_read(w->page, hash);
+	w->pages[w->nr] = w->page;
+	w->hashes[w->nr] = hash;
+	if (++w->nr == SATORI_HINTS_PER_CALL)
+		hint_flush(w);
 	satori_volatile_read_done(w->page, w->vdevice, pos, hash, w->r);
 }
 
@@ -245,6 +259,7 @@ void satori_blkfront_read_done(struct satori_blkfront_hints *h,
 		gnttab_foreach_grant_in_range(sg_page(sg), sg->offset,
 					      sg->length, hint_grant, &w);
 	}
+	hint_flush(&w);
 	atomic64_add(ktime_to_ns(ktime_sub(ktime_get(), start)),
 		     &satori_hint_ns);
 }

@@ -4,7 +4,7 @@
  *
  * The frontend offers the backend a hint area (lib/satori_hint.h) per ring
  * and, when a read completes, passes each whole-page hash the backend left
- * there to satori_page_read(). Negotiation (see also
+ * there to satori_pages_read(). Negotiation (see also
  * dom0/blkfront-hints/satori_blkback.h): only if xen_blkfront's
  * satori_hints parameter is set (default on; xen_blkfront.satori_hints=0 on
  * the kernel command line turns it off) and the backend advertises
@@ -68,7 +68,7 @@ void satori_blkfront_queue_read(struct satori_blkfront_hints *h,
  * Under the ring lock, for a successful read whose data is in its pages
  * (after blkfront's bounce copy): walks sg like blkfront's grant iteration
  * and, for each whole-page segment with a ready slot, calls
- * satori_page_read() and tells the volatile cache where the page was read
+ * satori_pages_read() and tells the volatile cache where the page was read
  * from (vdevice, the byte offset pos of the request, its stamp r). id and
  * extra_id as for satori_blkfront_queue_read().
  */

@@ -20,14 +20,17 @@ struct attribute_group;
 struct page;
 
 /*
- * The block frontend's hook: a read just completed into page, which the
- * backend hashed for us (xxh64, seed 0, over the page's 4 KiB; see
- * lib/satori_hint.h). Called once per whole-page segment of a successful
- * read, from any context including hard irq, before the bio completes (the
- * page is still locked by its reader and not yet up to date). The hash is
- * a hint: nothing here trusts it beyond choosing what to register.
+ * The block frontend's hook: a read just completed into pages[0..nr),
+ * which the backend hashed for us (hashes[i]: xxh64, seed 0, over the
+ * page's 4 KiB; see lib/satori_hint.h). Called with whole-page segments of
+ * a successful read (one call per request, or per SATORI_HINTS_PER_CALL
+ * of them), from any context including hard irq, before the bio completes
+ * (the pages are still locked by their reader and not yet up to date). A
+ * hash is a hint: nothing here trusts it beyond choosing what to register.
  */
-void satori_page_read(struct page *page, u64 hash);
+#define SATORI_HINTS_PER_CALL 16
+void satori_pages_read(struct page **pages, const u64 *hashes,
+		       unsigned int nr);
 
 /*
  * page was filled with data whose hash is known without a hint (a read
@@ -36,7 +39,7 @@ void satori_page_read(struct page *page, u64 hash);
  */
 void satori_page_filled(struct page *page, u64 hash);
 
-/* Hints satori_page_read() was given since boot. */
+/* Hints satori_pages_read() was given since boot. */
 extern atomic64_t satori_hints_received;
 /* Time (ns) blkfront's read completions spent on hints since boot. */
 extern atomic64_t satori_hint_ns;

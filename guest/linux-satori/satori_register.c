@@ -6,10 +6,11 @@
  *
  * The path of a page:
  *
- *  1. blkfront completes a read and calls satori_page_read() with the
- *     page and the hash dom0's block backend computed (hard irq). The page
- *     is still locked by its reader and not yet up to date, so it is only
- *     queued, with a reference and the time, and the worker is kicked.
+ *  1. blkfront completes a read and calls satori_pages_read() with the
+ *     pages and the hashes dom0's block backend computed (hard irq). The
+ *     pages are still locked by their reader and not yet up to date, so
+ *     they are only queued, with a reference and the time, and the worker
+ *     is kicked: one lock, one clock read and one kick per request.
  *  2. The worker (process context) keeps the pages that are now whole,
  *     up to date, clean page-cache pages (satori_page_registrable()),
  *     notes them in the registry, and sends them in batches of up to
@@ -79,8 +80,8 @@ atomic64_t satori_hints_received = ATOMIC64_INIT(0);
 atomic64_t satori_hint_ns = ATOMIC64_INIT(0);
 static atomic64_t nr_registered, nr_released, nr_shared, nr_errors, nr_skipped;
 /* Where the guest's time goes (cumulative; docs/read-cost.md). */
-static atomic64_t worker_pages, queue_ns, worker_ns, register_calls,
-	register_ns;
+static atomic64_t worker_pages, worker_runs, worker_deferred, queue_ns,
+	worker_ns, register_calls, register_ns, release_calls, release_ns;
 
 static DEFINE_SPINLOCK(latency_lock);
 static u32 latency_us[SATORI_LATENCY_SAMPLES];
@@ -105,6 +106,7 @@ static void satori_send_release(struct satori_registry *r)
 		.pages = (u64)(uintptr_t)release_wire,
 	};
 	unsigned int i;
+	ktime_t start;
 	int rc;
 
 	if (!r->nr_release)
@@ -113,7 +115,10 @@ static void satori_send_release(struct satori_registry *r)
 		release_wire[i].gfn = pfn_to_gfn(r->release[i].pfn);
 		release_wire[i].hash = r->release[i].key;
 	}
+	start = ktime_get();
 	rc = satori_hypercall(SATORI_OP_release, &op);
+	atomic64_inc(&release_calls);
+	atomic64_add(ktime_to_ns(ktime_sub(ktime_get(), start)), &release_ns);
 	if (rc) {
 		atomic64_add(r->nr_release, &nr_errors);
 		pr_warn_ratelimited("satori: release of %u pages: %d\n",
@@ -124,35 +129,45 @@ static void satori_send_release(struct satori_registry *r)
 	r->nr_release = 0;
 }
 
-void satori_page_read(struct page *page, u64 hash)
+/* Queues pages[0..nr) and their hashes for the worker. Any context. */
+static void satori_queue_pages(struct page **pages, const u64 *hashes,
+			       unsigned int nr)
 {
-	atomic64_inc(&satori_hints_received);
-	satori_page_filled(page, hash);
-}
-
-void satori_page_filled(struct page *page, u64 hash)
-{
+	unsigned int i, queued = 0;
 	unsigned long flags;
-	bool queued = false;
+	ktime_t now;
 
 	if (!READ_ONCE(satori_wq))
 		return;
 
+	now = ktime_get();
 	spin_lock_irqsave(&read_lock, flags);
-	if (nr_read < SATORI_READ_QUEUE) {
-		get_page(page);
-		read_queue[nr_read].page = page;
-		read_queue[nr_read].key = satori_key(hash);
-		read_queue[nr_read].done = ktime_get();
+	for (i = 0; i < nr && nr_read < SATORI_READ_QUEUE; i++) {
+		get_page(pages[i]);
+		read_queue[nr_read].page = pages[i];
+		read_queue[nr_read].key = satori_key(hashes[i]);
+		read_queue[nr_read].done = now;
 		nr_read++;
-		queued = true;
+		queued++;
 	}
 	spin_unlock_irqrestore(&read_lock, flags);
 
 	if (queued)
 		queue_work(satori_wq, &satori_work);
-	else
-		atomic64_inc(&nr_skipped);
+	if (queued < nr)
+		atomic64_add(nr - queued, &nr_skipped);
+}
+
+void satori_pages_read(struct page **pages, const u64 *hashes,
+		       unsigned int nr)
+{
+	atomic64_add(nr, &satori_hints_received);
+	satori_queue_pages(pages, hashes, nr);
+}
+
+void satori_page_filled(struct page *page, u64 hash)
+{
+	satori_queue_pages(&page, &hash, 1);
 }
 
 void satori_folio_changed(struct folio *folio)
@@ -278,14 +293,16 @@ static void satori_work_fn(struct work_struct *work)
 		}
 	}
 	satori_send_batch();
+	/* Registration's time; releases are timed on their own. */
+	atomic64_inc(&worker_runs);
+	atomic64_add(deferred, &worker_deferred);
+	atomic64_add(taken, &worker_pages);
+	atomic64_add(waited, &queue_ns);
+	atomic64_add(ktime_to_ns(ktime_sub(ktime_get(), start)), &worker_ns);
 
 	xa_lock_irqsave(&registry.registered, flags);
 	satori_send_release(&registry);
 	xa_unlock_irqrestore(&registry.registered, flags);
-
-	atomic64_add(taken, &worker_pages);
-	atomic64_add(waited, &queue_ns);
-	atomic64_add(ktime_to_ns(ktime_sub(ktime_get(), start)), &worker_ns);
 	if (deferred)
 		queue_work(satori_wq, &satori_work);
 }
@@ -332,10 +349,14 @@ SATORI_COUNTER(errors, nr_errors);
 SATORI_COUNTER(skipped, nr_skipped);
 SATORI_COUNTER(hint_ns, satori_hint_ns);
 SATORI_COUNTER(worker_pages, worker_pages);
+SATORI_COUNTER(worker_runs, worker_runs);
+SATORI_COUNTER(worker_deferred, worker_deferred);
 SATORI_COUNTER(queue_ns, queue_ns);
 SATORI_COUNTER(worker_ns, worker_ns);
 SATORI_COUNTER(register_calls, register_calls);
 SATORI_COUNTER(register_ns, register_ns);
+SATORI_COUNTER(release_calls, release_calls);
+SATORI_COUNTER(release_ns, release_ns);
 
 static struct attribute *satori_register_attrs[] = {
 	&hints_received_attr.attr,
@@ -347,10 +368,14 @@ static struct attribute *satori_register_attrs[] = {
 	&detect_us_attr.attr,
 	&hint_ns_attr.attr,
 	&worker_pages_attr.attr,
+	&worker_runs_attr.attr,
+	&worker_deferred_attr.attr,
 	&queue_ns_attr.attr,
 	&worker_ns_attr.attr,
 	&register_calls_attr.attr,
 	&register_ns_attr.attr,
+	&release_calls_attr.attr,
+	&release_ns_attr.attr,
 	NULL,
 };
 

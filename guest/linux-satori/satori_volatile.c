@@ -304,7 +304,11 @@ bool satori_volatile_queue(struct request *rq, int vdevice,
 void satori_volatile_read_done(struct page *page, int vdevice, u64 pos,
 			       u64 hash, const struct satori_volatile_req *r)
 {
-	if (is_active() && !(pos & ~PAGE_MASK))
+	/*
+	 * Switched off, nothing will be kept: spare the read path an
+	 * allocation and a store per page.
+	 */
+	if (is_active() && READ_ONCE(satori_volatile) && !(pos & ~PAGE_MASK))
 		satori_note_origin(page, satori_vkey(vdevice, pos), hash,
 				   r->gen);
 }

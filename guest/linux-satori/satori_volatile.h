@@ -57,7 +57,8 @@ bool satori_volatile_queue(struct request *rq, int vdevice,
 /*
  * blkfront read completion: page (a whole page at byte offset pos of the
  * disk) now holds what the backend served, whose hash it reported. Hard
- * irq; r is the request's stamp.
+ * irq; r is the request's stamp. Notes nothing while the cache is
+ * switched off (xen_blkfront.satori_volatile=0).
  */
 void satori_volatile_read_done(struct page *page, int vdevice, u64 pos,
 			       u64 hash, const struct satori_volatile_req *r);
