@@ -63,6 +63,9 @@ def delta(before, after, key):
 
 
 def report(out, what, data):
+    if not (out / f"costs-{what}-after.txt").exists():
+        print(f"bench: {what}: no stage counters in {out}", file=sys.stderr)
+        return False
     before = snapshot(out / f"costs-{what}-before.txt")
     after = snapshot(out / f"costs-{what}-after.txt")
     guest = {l["when"]: l for l in guest_lines(out, f"{what}-costs")}
@@ -97,7 +100,9 @@ def report(out, what, data):
     figures["queue_us"] = g["queue_ns"] / wpages / 1000
     runs = " ".join(f"{s}={delta(before, after, f'xen_{s}_count')}"
                     for s in STAGES[1:])
-    print(f"bench: {what}: stage runs over {pages} pages: {runs}")
+    print(f"bench: {what}: stage runs over {pages} pages: {runs}; guest worker "
+          + " ".join(f"{k}={delta(guest['before'], guest['after'], k)}"
+                     for k in ("worker_runs", "worker_deferred", "shared")))
     print(f"satori-stages: data={data} " +
           " ".join(f"{k}={fmt(v)}" for k, v in figures.items()))
     return True

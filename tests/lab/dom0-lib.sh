@@ -35,6 +35,23 @@ satori_stat() {
 	/host/bin/satori-top -b --json -n 1 | python3 /host/lib/top-stat.py "$1"
 }
 
+# xen_stage_times: where Xen's registrations spent their time, as its 'W'
+# debug key prints it now: the 8 "Satori stage NAME: count=N ns=N" lines
+# (docs/read-cost.md). The key's handler runs from a tasklet: this waits
+# for its lines to reach the console ring.
+xen_stage_times() {
+	local n dl
+	n=$(xl dmesg | grep -c "Satori stage call:")
+	xl debug-keys W
+	dl=$(deadline 30)
+	until [ "$(xl dmesg | grep -c "Satori stage call:")" -gt "$n" ]; do
+		past "$dl" && fail "Xen did not print its stage times ('W' key)"
+		sleep 0.2
+	done
+	sleep 0.5
+	xl dmesg | grep "Satori stage " | tail -n 8
+}
+
 # scan_guests DISK DOMID...: the measuring stick, satori-scan over the
 # guests with DISK telling file pages apart; its output in out/scan.log and
 # its totals as scan_* results.

@@ -3,6 +3,9 @@
 # (blkback hints, guest registration, byte compare in Xen); then each guest
 # in turn writes some files (write(), then g1 also through mmap) and checks
 # its own new data, and the other checks that its copies did not change.
+# Last, each guest in turn drops its page cache and reads the files nobody
+# wrote again: whichever guest's page was a content's first (canonical),
+# the other guest's copy keeps the content findable, so the re-read merges.
 . /host/scenarios/boot.sh
 
 step workload-device
@@ -41,6 +44,9 @@ step cow-g1-mmap-writes
 guest_command g1 "mwrite 101 150" "cow mwrite-done first=101 "
 step cow-g2-checks-mmap
 guest_command g2 "check 101 200" "cow check-done first=101 "
+step cow-rereads
+guest_command g1 "reread 151 200" "cow reread-done first=151 "
+guest_command g2 "reread 151 200" "cow reread-done first=151 "
 for g in g1 g2; do
 	guest_command "$g" "done" "SATORI-GUEST done"
 done

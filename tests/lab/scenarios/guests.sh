@@ -36,6 +36,7 @@ if grep -q '^on' /sys/kernel/mm/satori/status; then
 	timeout 60 /host/bin/satori-top -b -n 1 >"$OUT/top.txt" 2>&1 || fail "satori-top -b failed"
 	cat "$OUT/top.txt"
 	. /host/scenarios/top-screen.sh
+	xen_stage_times | tee "$OUT/stages.txt"
 fi
 
 # The measuring stick: what sharing could save at best, scanned from dom0;

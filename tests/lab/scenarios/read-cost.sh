@@ -9,20 +9,11 @@ guest_command g1 "seqread ${LAB_SEQREAD_MB:-256}" "SATORI-GUEST seqread done" 90
 # cost_snapshot: dom0's hashing counters and Xen's stage sums, one
 # NAME=VALUE or "Satori stage" line each.
 cost_snapshot() {
-	local f n
+	local f
 	for f in satori_hashed_pages satori_hash_ns; do
 		echo "dom0_$f=$(cat /sys/module/xen_blkback/parameters/$f)"
 	done
-	# The 'W' key prints Xen's stage sums from a tasklet: wait for them.
-	n=$(xl dmesg | grep -c "Satori stage call:")
-	xl debug-keys W
-	dl=$(deadline 30)
-	until [ "$(xl dmesg | grep -c "Satori stage call:")" -gt "$n" ]; do
-		past "$dl" && fail "Xen did not print its stage times ('W' key)"
-		sleep 0.2
-	done
-	sleep 0.5
-	xl dmesg | grep "Satori stage " | tail -n 8
+	xen_stage_times
 }
 for what in seqfiles "seqnew ${LAB_SEQNEW_MB:-128}"; do
 	cost_snapshot >"$OUT/costs-${what%% *}-before.txt"

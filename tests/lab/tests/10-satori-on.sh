@@ -45,6 +45,19 @@ if lab_boot $LAB_NAME --xen-args "satori=on" --guests 3; then
 		check "guest $g sysfs registered $registered agrees with Xen's $xen_registered (+ KUnit's 16)" \
 			test $((xen_registered - registered)) -ge 0 -a $((xen_registered - registered)) -le 16
 	done
+	# Xen's 'W' debug key: every registered page passed through a
+	# register call (KUnit's bad batches too), and was looked up.
+	stage() { grep "Satori stage $1:" "$LAB_OUT/stages.txt" | tail -1 | tr ' ' '\n' | sed -n "s/^$2=//p"; }
+	guests_registered=0
+	for g in g1 g2 g3; do
+		guests_registered=$((guests_registered + $(num "$(guest_field $g sharing registered)")))
+	done
+	call_pages=$(num "$(stage call pages)")
+	check "Xen's 'W' key printed its 8 stage lines" test "$(grep -c 'Satori stage ' "$LAB_OUT/stages.txt")" = 8
+	check "Xen's stage times: register calls carried >= the $guests_registered pages the guests registered" \
+		test "$call_pages" -ge "$guests_registered" -a "$guests_registered" -gt 0
+	check "Xen's stage times: index look-ups ($(stage index count)) between those and the calls' $call_pages pages" \
+		test "$(num "$(stage index count)")" -ge "$guests_registered" -a "$(num "$(stage index count)")" -le "$call_pages"
 	for g in g2 g3; do
 		registered=$(num "$(guest_field $g sharing registered)")
 		check "guest $g was told >= 90% of its registrations were shared" \

@@ -1,5 +1,5 @@
 # Lab test: block hints. dom0's blkback hashes the whole pages it returns for
-# reads and the guest's blkfront passes each hash to satori_page_read(),
+# reads and the guest's blkfront passes each hash to satori_pages_read(),
 # negotiated per device through xenstore. Three guests read the same files:
 # g1's backend was probed with xen_blkback.satori_hints=0, g2 has both sides
 # on, g3 booted with xen_blkfront.satori_hints=0. Then g2 reads its disk

@@ -64,10 +64,12 @@ rounds() {
 
 # The guest's stage counters (docs/read-cost.md), as name=value.
 costs() {
-	for f in hints_received hint_ns worker_pages queue_ns worker_ns \
-		register_calls register_ns registered shared; do
+	for f in hints_received hint_ns worker_pages worker_runs \
+		worker_deferred queue_ns worker_ns register_calls register_ns \
+		release_calls release_ns registered shared; do
 		printf '%s=%s ' "$f" "$(cat "$sys/$f")"
 	done
+	printf 'clocksource=%s' "$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
 }
 
 holder=

@@ -5,6 +5,9 @@
 #                      other file is unchanged
 #   mwrite FIRST LAST  the same through a shared writable mmap
 #   check FIRST LAST   check files FIRST..LAST are unchanged
+#   reread FIRST LAST  drop the page cache, check files FIRST..LAST are
+#                      unchanged (reading them again from disk), and say
+#                      how many pages that registered and how many shared
 #   done               end the workload
 # Files are numbered from 1 in sorted order; every guest sees the same list.
 say() { echo "SATORI-GUEST $*"; }
@@ -48,6 +51,17 @@ while read -r cmd first last </dev/hvc0; do
 		;;
 	check)
 		say "cow check-done first=$first last=$last changed=$(unchanged "$first" "$last")"
+		;;
+	reread)
+		registered=$(cat /sys/kernel/mm/satori/registered)
+		shared=$(cat /sys/kernel/mm/satori/shared)
+		sync
+		echo 3 >/proc/sys/vm/drop_caches
+		changed=$(unchanged "$first" "$last")
+		sleep 2 # Satori registers behind the reads
+		registered=$(($(cat /sys/kernel/mm/satori/registered) - registered))
+		shared=$(($(cat /sys/kernel/mm/satori/shared) - shared))
+		say "cow reread-done first=$first last=$last changed=$changed registered=$registered shared=$shared"
 		;;
 	done) break ;;
 	esac
