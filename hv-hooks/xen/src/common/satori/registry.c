@@ -29,8 +29,9 @@
  * as any page of its group holds it, not only its first reader's.
  *
  * Hashes are only hints, and a guest chooses what it registers. A mismatch
- * at 1 (or at 3, when 1 was skipped) means the canonical page was written since it was registered, or
- * one of the two hashes lies; Xen hashes both pages itself to tell which.
+ * at 1 (or at 3, when 1 was skipped) means the canonical page was written
+ * since it was registered, or one of the two hashes lies; Xen hashes both
+ * pages itself to tell which.
  * The registrant replaces the canonical page only when the canonical page
  * no longer matches the hash and the registrant's does; otherwise the
  * registration is dropped. So a liar costs only itself the merge, and a
