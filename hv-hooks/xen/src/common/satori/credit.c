@@ -15,9 +15,11 @@
  *
  * Locking: a frame's record is guarded by the shared page's lock, which
  * every hook is called under. credit_lock guards the ledger (entitlement[])
- * and is taken inside page locks only, never the other way round; it is a
- * leaf: nothing is called with it held but the arithmetic and
- * satori_volatile_shrunk() (which only schedules a tasklet).
+ * and is taken inside page locks only, never the other way round. Nothing
+ * is called with it held but the arithmetic and satori_volatile_shrunk(),
+ * which takes one domain's volatile lock (a leaf: nothing takes
+ * credit_lock under it; entitlements are read without it) and frees at
+ * most a step of frames.
  *
  * Memory: a record has an entry per sharer domain, and every entry stands
  * for at least one of memory sharing's own gfn_info allocations, which
@@ -55,16 +57,18 @@ uint64_t satori_entitlement(domid_t domid)
     return ACCESS_ONCE(entitlement[domid]);
 }
 
-/* satori_credit_fn: credit_lock held. */
+/*
+ * satori_credit_fn: credit_lock held. A shrunk entitlement is acted on at
+ * once (satori_volatile_shrunk()): a domain never holds volatile frames
+ * beyond max_pages plus its entitlement, not even until a deadline.
+ */
 static void cf_check credit(void *ctx, uint16_t owner, int64_t delta)
 {
-    bool *shrunk = ctx;
-
     if ( owner >= DOMID_FIRST_RESERVED )
         return;
     entitlement[owner] += (uint64_t)delta;
     if ( delta < 0 )
-        *shrunk = true;
+        satori_volatile_shrunk(owner);
 }
 
 static struct satori_frame **record(struct page_info *pg)
@@ -84,7 +88,8 @@ static int grow(struct page_info *pg, uint32_t room)
         return -ENOMEM;                 /* cannot happen: distinct domains */
     want = max(max(want * 2, room), 2U);
     want = min_t(uint32_t, want, DOMID_FIRST_RESERVED);
-    bigger = _xmalloc(satori_frame_size(want), __alignof__(*bigger));
+    bigger = satori_fail_alloc() ? NULL
+             : _xmalloc(satori_frame_size(want), __alignof__(*bigger));
     if ( !bigger )
         return -ENOMEM;
     satori_frame_init(bigger, want);
@@ -115,14 +120,11 @@ static void check_record(const struct page_info *pg, const char *where)
 #endif
 }
 
-/* Run op on pg's record under credit_lock; trim if an entitlement shrank. */
+/* Run op on pg's record under credit_lock. */
 #define CREDIT(op) do {                                  \
-    bool shrunk_ = false;                                \
     spin_lock(&credit_lock);                             \
     op;                                                  \
     spin_unlock(&credit_lock);                           \
-    if ( shrunk_ )                                       \
-        satori_volatile_shrunk();                        \
 } while ( 0 )
 
 int satori_shared_gfn_add(struct page_info *pg, struct domain *d)
@@ -137,9 +139,41 @@ int satori_shared_gfn_add(struct page_info *pg, struct domain *d)
         return -ENOMEM;
     f = *record(pg);
     /* Nominate's type reference is taken, add_to_physmap's too. */
-    CREDIT(satori_frame_add(f, d->domain_id, 1, credit, &shrunk_));
+    CREDIT(satori_frame_add(f, d->domain_id, 1, credit, NULL));
     check_record(pg, "gfn added");
     return 0;
+}
+
+/* A fresh record has room for two sharers: its first and one merge. */
+#define FIRST_ROOM 2
+
+int satori_shared_alloc(struct satori_frame **rec)
+{
+    *rec = NULL;
+    if ( !satori_enabled() )
+        return 0;
+    if ( !satori_fail_alloc() )
+        *rec = _xmalloc(satori_frame_size(FIRST_ROOM), __alignof__(**rec));
+    if ( !*rec )
+        return -ENOMEM;
+    satori_frame_init(*rec, FIRST_ROOM);
+    return 0;
+}
+
+void satori_shared_nominated(struct page_info *pg, struct domain *d,
+                             struct satori_frame *rec)
+{
+    if ( !satori_enabled() )
+        return;
+    ASSERT(rec && !*record(pg));
+    *record(pg) = rec;
+    /* One sharer, one gfn: k = 1 credits nothing, but the record counts. */
+    CREDIT(satori_frame_add(rec, d->domain_id, 1, credit, NULL));
+}
+
+void satori_shared_free(struct satori_frame *rec)
+{
+    xfree(rec);
 }
 
 void satori_shared_gfn_del(struct page_info *pg, struct domain *d)
@@ -157,7 +191,7 @@ void satori_shared_gfn_del(struct page_info *pg, struct domain *d)
     }
     /* The leaving gfn's type reference is dropped after this. */
     check_record(pg, "gfn leaving");
-    CREDIT(satori_frame_remove(f, d->domain_id, 1, credit, &shrunk_));
+    CREDIT(satori_frame_remove(f, d->domain_id, 1, credit, NULL));
 }
 
 int satori_shared_merge_prepare(struct page_info *spg, struct page_info *cpg)
@@ -173,7 +207,7 @@ void satori_shared_merge(struct page_info *spg, struct page_info *cpg)
 {
     if ( !satori_enabled() || !*record(cpg) )
         return;
-    CREDIT(satori_frame_merge(*record(spg), *record(cpg), credit, &shrunk_));
+    CREDIT(satori_frame_merge(*record(spg), *record(cpg), credit, NULL));
     check_record(spg, "frames merged");
 }
 

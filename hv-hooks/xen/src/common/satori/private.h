@@ -28,9 +28,13 @@ struct satori_volatile {
     struct list_head fifo;      /* the same, oldest put first */
     unsigned long held;         /* frames in keys */
     bool dead;                  /* the domain is dying: hold nothing */
-    /* Repayment (repay.c): owed <= held; deadline valid while owed. */
+    /*
+     * Repayment (repay.c): owed <= held; deadline valid while owed;
+     * untold: owed grew where no event could be sent (the tick sends it).
+     */
     unsigned long owed;
     s_time_t deadline;
+    bool untold;
     uint64_t stored, replaced, restored, missed, invalidated;
     uint64_t requests, repaid, forced;
 };
@@ -43,6 +47,13 @@ struct satori_domain {
     atomic_t cow_breaks;
     struct satori_volatile v;
 };
+
+/*
+ * Can d use the sub-ops that share or lend memory (register, the volatile
+ * ones, repay)? An HVM/PVH guest with hardware-assisted paging and no
+ * passthrough IOMMU (memory sharing's own conditions).
+ */
+bool satori_can_share(const struct domain *d);
 
 /*
  * May d name gfn in a sub-op? Ordinary RAM it owns, shared or not (a
@@ -125,6 +136,23 @@ void satori_stages_add(const struct satori_stage_times *t);
 void satori_stages_add_call(unsigned int nr, s_time_t ns);
 
 /*
+ * The longest time each kind of bounded work took (stages.c, the 'W'
+ * key): a hold of a domain's volatile lock, one run of the repayment
+ * tasklet, one step of a dying domain's relinquish. Any context.
+ */
+enum satori_hold {
+    SATORI_HOLD_VOLATILE,       /* a satori_volatile lock hold */
+    SATORI_HOLD_TASKLET,        /* a run of the repayment tasklet */
+    SATORI_HOLD_RELINQUISH,     /* a step of satori_volatile_relinquish() */
+    SATORI_NR_HOLDS
+};
+void satori_hold_note(enum satori_hold h, s_time_t ns);
+
+/* Allocation fault injection (fault.c): its count for the 'W' key. */
+void satori_fault_init(void);
+void satori_fault_dump(void);
+
+/*
  * Entitlements (credit.c). satori_credit_init() allocates the per-domain
  * ledger at boot (satori=on). satori_entitlement() is d's entitlement in
  * 2^-32 frames; it changes under the frame hooks at any time, so it is a
@@ -165,6 +193,13 @@ unsigned int satori_volatile_give(struct domain *d, struct satori_domain *sd,
                                   unsigned int nr, uint64_t *keys);
 /* Frames d may hold: its entitlement, whole frames. */
 unsigned long satori_volatile_entitled(const struct domain *d);
+/*
+ * What d's volatile frames (and their records) cost beyond its
+ * entitlement, in frames: counted against its allocation. A snapshot.
+ */
+unsigned long satori_volatile_excess(const struct domain *d);
+/* Volatile frames lent now (all domains). */
+unsigned long satori_volatile_lent(void);
 /* Frames lent beyond what the pool allows now (0 if none). */
 unsigned long satori_volatile_shortfall(void);
 /* d's counters; d NULL: the host's (live domains now, plus the dead). */
@@ -172,12 +207,19 @@ void satori_volatile_get_stats(struct domain *d,
                                struct satori_volatile_stats *s);
 void satori_volatile_host_stats(struct satori_host_stats *s);
 /*
- * An entitlement shrank (credit.c, under credit_lock): domains now above
- * theirs are asked to repay the difference (repay.c, soon). Any context.
+ * domid's entitlement shrank (credit.c, under credit_lock and a page
+ * lock): what its frames cost above it is owed at once, and what its
+ * allocation has no room for is taken at once (bounded). Takes only the
+ * domain's volatile lock.
  */
-void satori_volatile_shrunk(void);
-/* d is dying: every volatile frame of it goes back, none is taken again. */
+void satori_volatile_shrunk(domid_t domid);
+/* d is dying: it holds no new frame from now on; O(1). */
 void satori_volatile_kill(struct domain *d);
+/*
+ * d is dying: free up to a step of its frames. 0 when none is left,
+ * -ERESTART otherwise (call again).
+ */
+int satori_volatile_relinquish(struct domain *d);
 
 /*
  * Repayment (repay.c): requests with a deadline, taken by force after it.
@@ -194,5 +236,11 @@ int satori_repay_init(void);
 void satori_repay_kick(void);
 void satori_repay_watch(void);
 unsigned long satori_repay_ask(struct domain *d, unsigned long nr);
+/*
+ * v owes at least n frames (no more than it holds): owed grows to n if it
+ * is below, its deadline starts if it owed nothing, and the next tick
+ * tells the guest. REQUIRES: v->lock held. No allocation, no event.
+ */
+void satori_repay_owe(struct satori_volatile *v, unsigned long n);
 
 #endif /* __COMMON_SATORI_PRIVATE_H__ */

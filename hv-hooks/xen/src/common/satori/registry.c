@@ -9,9 +9,8 @@
  * merged with the canonical page when, and only when, their 4 KiB are
  * equal:
  *
- *   1. compare the frames as they are: a cheap filter, nothing changes
- *      (skipped when the canonical page is shared already: its frame can
- *      no longer change, so 3. is the only compare needed);
+ *   1. compare the frames as they are: a cheap filter, nothing changes,
+ *      so a registration whose bytes differ costs Xen no memory;
  *   2. nominate both gfns: each becomes p2m_ram_shared and read-only, so
  *      its content is frozen (a write now faults and is unshared first);
  *   3. compare again, now that nothing can change under us;
@@ -29,16 +28,19 @@
  * as any page of its group holds it, not only its first reader's.
  *
  * Hashes are only hints, and a guest chooses what it registers. A mismatch
- * at 1 (or at 3, when 1 was skipped) means the canonical page was written
- * since it was registered, or one of the two hashes lies; Xen hashes both
- * pages itself to tell which.
+ * at 1 means the canonical page was written since it was registered, or
+ * one of the two hashes lies; Xen hashes both pages itself to tell which.
  * The registrant replaces the canonical page only when the canonical page
  * no longer matches the hash and the registrant's does; otherwise the
  * registration is dropped. So a liar costs only itself the merge, and a
  * squatter (garbage registered first under popular hashes) loses its slot
  * to the first honest registrant. A mismatch at 3 (a write raced us
- * between 1 and 2) leaves both pages nominated, which costs their next
- * write a fault and nothing else. Merged registrants are not added to the
+ * between 1 and 2), or a share that failed (no memory, busy), undoes the
+ * calling domain's nominations (mem_sharing_satori_unnominate()); another
+ * domain's page stays nominated, which costs its next write a fault and
+ * nothing else. An allocation failure anywhere on this path (the heap is
+ * empty: normal on an overcommitted host) skips the entry, counted as
+ * skipped, with nothing changed. Merged registrants are not added to the
  * index: one entry per content and group, however many domains share it.
  *
  * Trust groups: a domain belongs to one group (satori_default_group= at
@@ -73,11 +75,13 @@
  * above it: satori_index.h); per-domain state is a few counters allocated at first use, freed
  * with the domain. The sharing metadata memory sharing allocates (per
  * shared frame and per shared gfn) is bounded by the domain's allocation:
- * shared gfns count against max_pages (satori_over_allocation()).
+ * shared gfns count against max_pages (satori_over_allocation()), and a
+ * registration that did not merge keeps none of it (see above).
   */
 
 #include <xen/domain_page.h>
 #include <xen/errno.h>
+#include <xen/iommu.h>
 #include <xen/lib.h>
 #include <xen/param.h>
 #include <xen/random.h>
@@ -181,7 +185,7 @@ struct satori_domain *satori_domain_get(struct domain *d)
 
     if ( sd )
         return sd;
-    sd = xzalloc(struct satori_domain);
+    sd = satori_fail_alloc() ? NULL : xzalloc(struct satori_domain);
     if ( !sd )
         return NULL;
     sd->group = opt_default_group;
@@ -201,6 +205,11 @@ static uint32_t group_key(const struct domain *d,
 {
     return sd->group == SATORI_GROUP_ALONE ? SATORI_KEY_ALONE | d->domain_id
                                            : sd->group;
+}
+
+bool satori_can_share(const struct domain *d)
+{
+    return is_hvm_domain(d) && hap_enabled(d) && !is_iommu_enabled(d);
 }
 
 /*
@@ -276,18 +285,6 @@ static bool gfns_equal(struct domain *a, gfn_t ga, struct domain *b, gfn_t gb)
     if ( pa )
         put_page(pa);
     return equal;
-}
-
-/* Is (d, gfn) backed by a shared frame (whose bytes cannot change)? */
-static bool gfn_is_shared(struct domain *d, gfn_t gfn)
-{
-    struct page_info *pg;
-    p2m_type_t t;
-
-    pg = get_page_from_gfn(d, gfn_x(gfn), &t, 0 /* query */);
-    if ( pg )
-        put_page(pg);
-    return pg && p2m_is_shared(t);
 }
 
 /*
@@ -368,6 +365,19 @@ static enum merge_result mismatch(struct domain *d, uint64_t gfn,
 }
 
 /*
+ * A nomination that did not lead to a share is undone, so a registration
+ * that did not merge leaves no sharing metadata in Xen's heap. Only the
+ * calling domain's own pages (a running domain cannot be dying); another
+ * domain's nominated page costs its next write a fault and nothing else,
+ * and counts against that domain's max_pages while it is nominated.
+ */
+static void unnominate(struct domain *d, gfn_t gfn)
+{
+    if ( d == current->domain )
+        mem_sharing_satori_unnominate(d, gfn);
+}
+
+/*
  * Merge (d, gfn) into the canonical page (owner, ogfn) of (hash, key); the
  * time of each stage goes into t.
  */
@@ -379,7 +389,7 @@ static enum merge_result merge(struct domain *d, uint64_t gfn, uint64_t hash,
     shr_handle_t oh, h;
     enum merge_result res = SKIPPED;
     s_time_t start = NOW();
-    bool equal, frozen;
+    bool equal;
 
     if ( !od || od->is_dying )
     {
@@ -389,25 +399,25 @@ static enum merge_result merge(struct domain *d, uint64_t gfn, uint64_t hash,
         goto out;
     }
     /*
-     * 1. is skipped when the canonical page is shared already: its frame
-     * cannot change (a write gives the writer a copy), and nominating
-     * the registrant's own page costs no one else a fault.
+     * 1. always comes first, even when the canonical page is shared
+     * already: a registration whose bytes differ (a lie, or a page
+     * written since) nominates nothing, so it costs Xen no memory.
      */
-    frozen = gfn_is_shared(od, _gfn(ogfn));
-    if ( !frozen )
+    equal = gfns_equal(od, _gfn(ogfn), d, _gfn(gfn));
+    start = satori_stage_end(t, SATORI_STAGE_COMPARE, start);
+    if ( !equal )
     {
-        equal = gfns_equal(od, _gfn(ogfn), d, _gfn(gfn));
-        start = satori_stage_end(t, SATORI_STAGE_COMPARE, start);
-        if ( !equal )
-        {
-            res = mismatch(d, gfn, hash, key, od, ogfn);
-            satori_stage_end(t, SATORI_STAGE_HASH, start);
-            goto out;
-        }
+        res = mismatch(d, gfn, hash, key, od, ogfn);
+        satori_stage_end(t, SATORI_STAGE_HASH, start);
+        goto out;
     }
-    if ( mem_sharing_satori_nominate(od, _gfn(ogfn), &oh) ||
-         mem_sharing_satori_nominate(d, _gfn(gfn), &h) )
-        goto out;                       /* busy: mapped by someone else */
+    if ( mem_sharing_satori_nominate(od, _gfn(ogfn), &oh) )
+        goto out;                       /* busy, or no memory */
+    if ( mem_sharing_satori_nominate(d, _gfn(gfn), &h) )
+    {
+        unnominate(od, _gfn(ogfn));
+        goto out;
+    }
     start = satori_stage_end(t, SATORI_STAGE_NOMINATE, start);
     if ( oh == h )
     {
@@ -416,17 +426,18 @@ static enum merge_result merge(struct domain *d, uint64_t gfn, uint64_t hash,
     }
     equal = gfns_equal(od, _gfn(ogfn), d, _gfn(gfn));
     start = satori_stage_end(t, SATORI_STAGE_RECOMPARE, start);
+    /* Unequal now: written between 1 and 2. */
     if ( !equal )
-    {
-        /* Never compared before (see 1.), or written between 1 and 2. */
-        res = frozen ? mismatch(d, gfn, hash, key, od, ogfn) : MISMATCHED;
-        if ( frozen )
-            satori_stage_end(t, SATORI_STAGE_HASH, start);
-        goto out;
-    }
-    if ( !share_either_way(od, _gfn(ogfn), oh, d, _gfn(gfn), h) )
+        res = MISMATCHED;
+    else if ( !share_either_way(od, _gfn(ogfn), oh, d, _gfn(gfn), h) )
         res = MERGED;
-    satori_stage_end(t, SATORI_STAGE_SHARE, start);
+    if ( res != MERGED )
+    {
+        unnominate(d, _gfn(gfn));
+        unnominate(od, _gfn(ogfn));
+    }
+    else
+        satori_stage_end(t, SATORI_STAGE_SHARE, start);
 
  out:
     if ( od )
@@ -451,7 +462,7 @@ int satori_register(struct domain *d, const struct satori_page *pages,
      * once all of it passed (its Satori state is allocated, invisibly, on
      * first use).
      */
-    if ( !is_hvm_domain(d) || !hap_enabled(d) )
+    if ( !satori_can_share(d) )
         return -EOPNOTSUPP;
     for ( i = 0; i < nr; i++ )
         if ( !satori_gfn_is_own_ram(d, pages[i].gfn) )
@@ -601,11 +612,14 @@ int satori_set_group(struct domain *d, uint32_t group)
     spin_lock(&satori_lock);
     /*
      * Only before the first registration (counted under this lock before
-     * any merge can start) and while nothing of d is shared: a group must
-     * hold for everything d ever shared.
+     * any merge can start), while nothing of d is shared and while d owns
+     * no index entry (hand_over() gives entries to domains that never
+     * registered): a group must hold for everything d ever shared or
+     * offered to be shared.
      */
     if ( sd->group != group &&
-         (sd->used || atomic_read(&d->shr_pages)) )
+         (sd->used || atomic_read(&d->shr_pages) ||
+          index.owner_count[d->domain_id]) )
         rc = -EBUSY;
     else
         sd->group = group;
@@ -619,7 +633,9 @@ bool satori_over_allocation(const struct domain *d, unsigned long nr)
 
     if ( !satori_enabled() )
         return false;
-    held = domain_tot_pages(d) + (unsigned long)atomic_read(&d->shr_pages);
+    /* Volatile frames above the entitlement count as allocated too. */
+    held = domain_tot_pages(d) + (unsigned long)atomic_read(&d->shr_pages) +
+           satori_volatile_excess(d);
     return held + nr > d->max_pages;
 }
 
@@ -668,6 +684,13 @@ void satori_domain_kill(struct domain *d)
     satori_index_remove_owner(&index, d->domain_id);
     spin_unlock(&satori_lock);
     satori_volatile_kill(d);
+}
+
+int satori_domain_relinquish(struct domain *d)
+{
+    if ( !satori_enabled() )
+        return 0;
+    return satori_volatile_relinquish(d);
 }
 
 void satori_domain_destroy(struct domain *d)

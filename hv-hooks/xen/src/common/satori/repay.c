@@ -38,9 +38,18 @@
  * (a domain being built, dom0 growing) is noticed. Puts and breaks do not
  * run it themselves: it would run before their vCPU returns to its guest.
  *
- * Locking: each domain's volatile lock guards its owed and deadline; no
- * other lock is held with it. The event is raised after it is dropped.
- * The domain list is walked under its RCU lock.
+ * Asking for memory needs no memory: the arrays a request is spread with
+ * are allocated at boot (MAX_DEBTORS), so a dry heap, exactly when frames
+ * are wanted, never stops a request or its deadline. One run of the
+ * tasklet takes at most TASKLET_FRAMES by force (and runs again at once
+ * if more is overdue), in holds of at most a step of frames (volatile.c).
+ *
+ * Locking: each domain's volatile lock guards its owed, deadline and
+ * untold. ask_lock (the debtor arrays) is taken before a volatile lock,
+ * never after. The event is raised after the volatile lock is dropped; an
+ * amount owed where no event can be raised (a shrink, under page locks)
+ * is marked untold and raised by the next run. The domain list is walked
+ * under its RCU lock.
  */
 
 #include <xen/errno.h>
@@ -84,11 +93,26 @@ custom_param("satori_repay_deadline", parse_deadline);
 
 #define REPAY_TICK MILLISECS(10)
 
+/*
+ * Most frames one run of the tasklet takes by force; when more are
+ * overdue it runs again at once, so other work gets the CPU in between.
+ */
+#define TASKLET_FRAMES 1024
+
+/*
+ * Most domains one request is spread over (the debtor arrays are
+ * allocated at boot: asking for memory must not need memory). With more
+ * debtors, the first ones in the domain list are asked, and whatever the
+ * pool still lacks is asked of the others at the next tick.
+ */
+#define MAX_DEBTORS 1024
+
 static struct timer repay_timer;
 /*
- * The timer is armed, or about to be. A put or a break that races the
- * tick which finds nothing lent may leave it off until the next put or
- * break; a break never needs it (it takes a frame itself).
+ * The timer is armed, or about to be. Set by satori_repay_watch() after
+ * frames were lent or owed; cleared by the tasklet when it found nothing
+ * lent, which then looks again (see repay_work()), so a put racing it is
+ * never left unwatched.
  */
 static bool watching;
 
@@ -108,6 +132,12 @@ static bool owe(struct satori_volatile *v, unsigned long n, s_time_t now)
     return true;
 }
 
+void satori_repay_owe(struct satori_volatile *v, unsigned long n)
+{
+    if ( n > v->owed && owe(v, n - v->owed, NOW()) )
+        v->untold = true;
+}
+
 static void tell(struct domain *d)
 {
     send_guest_global_virq(d, SATORI_VIRQ_REPAY);
@@ -119,13 +149,17 @@ struct debt {
     struct satori_debtor f;
 };
 
+/* The debtors of the request being spread; ask_lock. */
+static DEFINE_SPINLOCK(ask_lock);
+static struct debt *debts;
+static struct satori_debtor *figures;
+
 unsigned long satori_repay_ask(struct domain *target, unsigned long nr)
 {
     struct satori_domain *sd;
     struct domain *d;
-    struct debt *debts;
-    struct satori_debtor *f;
-    unsigned int n = 0, max = 0, i;
+    struct satori_debtor *f = figures;
+    unsigned int n = 0, i;
     unsigned long asked = 0;
     s_time_t now = NOW();
     bool news;
@@ -143,16 +177,11 @@ unsigned long satori_repay_ask(struct domain *target, unsigned long nr)
         return asked;
     }
 
+    spin_lock(&ask_lock);
     rcu_read_lock(&domlist_read_lock);
     for_each_domain ( d )
-        max++;
-    debts = xmalloc_array(struct debt, max);
-    f = xmalloc_array(struct satori_debtor, max);
-    if ( !debts || !f )
-        goto out;
-    for_each_domain ( d )
     {
-        if ( n == max )
+        if ( n == MAX_DEBTORS )
             break;
         if ( !(sd = ACCESS_ONCE(d->satori)) )
             continue;
@@ -185,22 +214,25 @@ unsigned long satori_repay_ask(struct domain *target, unsigned long nr)
         if ( news )
             tell(debts[i].d);
     }
- out:
     rcu_read_unlock(&domlist_read_lock);
-    xfree(f);
-    xfree(debts);
+    spin_unlock(&ask_lock);
     return asked;
 }
 
+static void cf_check repay_work(void *unused);
+static DECLARE_TASKLET(repay_tasklet, repay_work, NULL);
+
 /*
- * Look at every domain: take what is overdue, ask for what is above an
- * entitlement; then ask for the pool's shortfall that nobody owes yet.
+ * Look at every domain: take what is overdue (at most TASKLET_FRAMES a
+ * run), tell those that owe more than they heard of, ask for what is above
+ * an entitlement; then ask for the pool's shortfall that nobody owes yet.
  */
 static void cf_check repay_work(void *unused)
 {
     struct domain *d;
-    unsigned long owed = 0, held = 0, shortfall;
+    unsigned long owed = 0, held = 0, shortfall, budget = TASKLET_FRAMES;
     s_time_t now = NOW();
+    bool again = false;
 
     rcu_read_lock(&domlist_read_lock);
     for_each_domain ( d )
@@ -216,13 +248,20 @@ static void cf_check repay_work(void *unused)
             overdue = sd->v.owed;
         spin_unlock(&sd->v.lock);
         /* Force: what is overdue goes, oldest first (counted forced). */
+        if ( overdue > budget )
+        {
+            overdue = budget;
+            again = true;
+        }
         if ( overdue )
-            satori_volatile_take(d, overdue);
+            budget -= satori_volatile_take(d, overdue);
 
         limit = satori_volatile_entitled(d);
         spin_lock(&sd->v.lock);
-        news = sd->v.held > limit + sd->v.owed &&
-               owe(&sd->v, sd->v.held - limit - sd->v.owed, now);
+        news = sd->v.untold ||
+               (sd->v.held > limit + sd->v.owed &&
+                owe(&sd->v, sd->v.held - limit - sd->v.owed, now));
+        sd->v.untold = false;
         owed += sd->v.owed;
         held += sd->v.held;
         spin_unlock(&sd->v.lock);
@@ -235,12 +274,25 @@ static void cf_check repay_work(void *unused)
     if ( shortfall > owed )
         owed += satori_repay_ask(NULL, shortfall - owed);
 
-    if ( held || owed )
+    if ( again )
+        tasklet_schedule(&repay_tasklet);
+    else if ( held || owed )
         set_timer(&repay_timer, now + REPAY_TICK);
     else
+    {
+        /*
+         * Nothing lent: stop, then look once more. A put lends (lent
+         * grows) before it reads watching; we clear watching before we
+         * read lent: one of the two sees the other.
+         */
         ACCESS_ONCE(watching) = false;
+        smp_mb();
+        if ( satori_volatile_lent() )
+            satori_repay_watch();
+    }
+    satori_hold_note(SATORI_HOLD_TASKLET, NOW() - now);
 }
-static DECLARE_TASKLET(repay_tasklet, repay_work, NULL);
+
 
 static void cf_check repay_tick(void *unused)
 {
@@ -254,14 +306,23 @@ void satori_repay_kick(void)
 
 void satori_repay_watch(void)
 {
-    if ( ACCESS_ONCE(watching) )
+    smp_mb();   /* what was lent or owed before watching is read */
+    if ( ACCESS_ONCE(watching) || test_and_set_bool(watching) )
         return;
-    ACCESS_ONCE(watching) = true;
     set_timer(&repay_timer, NOW() + REPAY_TICK);
 }
 
 int __init satori_repay_init(void)
 {
+    debts = xzalloc_array(struct debt, MAX_DEBTORS);
+    figures = xzalloc_array(struct satori_debtor, MAX_DEBTORS);
+    if ( !debts || !figures )
+    {
+        xfree(debts);
+        xfree(figures);
+        printk(XENLOG_ERR "Satori: no memory for the repayment debtors\n");
+        return -ENOMEM;
+    }
     init_timer(&repay_timer, repay_tick, NULL, 0);
     printk("Satori: volatile frames are repaid within %u ms, or taken\n",
            opt_deadline_ms);

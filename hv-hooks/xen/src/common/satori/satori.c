@@ -68,7 +68,10 @@ static int __init cf_check satori_init(void)
         opt_satori = false;
     }
     if ( opt_satori )
+    {
         satori_stages_init();
+        satori_fault_init();
+    }
     printk("Satori: %s, interface version %u.%u\n",
            opt_satori ? "on" : "off",
            SATORI_INTERFACE_MAJOR, SATORI_INTERFACE_MINOR);
@@ -143,7 +146,8 @@ static long satori_do_batch(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
                         (b.nr + 63) / 64)) )
         return -EFAULT;
 
-    pages = xmalloc_array(struct satori_page, b.nr);
+    pages = satori_fail_alloc() ? NULL
+                                : xmalloc_array(struct satori_page, b.nr);
     if ( !pages )
         return -ENOMEM;
     if ( copy_from_guest(pages, guest_handle_from_ptr(b.pages, void), b.nr) )
@@ -267,7 +271,7 @@ static long satori_do_volatile(unsigned int cmd,
         return -EINVAL;
     if ( op.nr > SATORI_BATCH_MAX )
         return -E2BIG;
-    if ( !is_hvm_domain(d) || !hap_enabled(d) )
+    if ( !satori_can_share(d) )
         return -EOPNOTSUPP;
 
     if ( __copy_to_guest(arg, &op, 1) ||
@@ -276,7 +280,8 @@ static long satori_do_volatile(unsigned int cmd,
         return -EFAULT;
 
     list = guest_handle_from_ptr(op.pages, void);
-    pages = xmalloc_array(struct satori_vpage, op.nr);
+    pages = satori_fail_alloc() ? NULL
+                                : xmalloc_array(struct satori_vpage, op.nr);
     if ( !pages )
         return -ENOMEM;
     if ( copy_from_guest(pages, list, op.nr) ||
@@ -327,8 +332,8 @@ static long satori_volatile_stats(XEN_GUEST_HANDLE_PARAM(void) arg)
 
     if ( copy_from_guest(&s, arg, 1) )
         return -EFAULT;
-    if ( s.pad[0] || s.pad[1] || s.pad[2] || s.owed || s.requests ||
-         s.repaid || s.forced )
+    /* Only IN and pad fields are checked (public/satori.h). */
+    if ( s.pad[0] || s.pad[1] || s.pad[2] )
         return -EINVAL;
 
     if ( s.domid == SATORI_DOMID_ANY )
@@ -359,7 +364,7 @@ static long satori_volatile_reclaim_op(XEN_GUEST_HANDLE_PARAM(void) arg)
     if ( copy_from_guest(&r, arg, 1) )
         return -EFAULT;
     if ( (r.flags & ~SATORI_RECLAIM_REPAY) || r.pad[0] || r.pad[1] ||
-         r.taken || r.reserved[0] || r.reserved[1] || !r.frames ||
+         r.reserved[0] || r.reserved[1] || !r.frames ||
          r.domid == SATORI_DOMID_SELF )
         return -EINVAL;
     if ( r.frames > SATORI_RECLAIM_MAX )
@@ -395,16 +400,16 @@ static long satori_volatile_repay_op(XEN_GUEST_HANDLE_PARAM(void) arg)
 
     if ( copy_from_guest(&r, arg, 1) )
         return -EFAULT;
-    if ( r.domid != SATORI_DOMID_SELF || r.pad || r.pad2 || r.done ||
-         r.owed || r.reserved[0] || r.reserved[1] || !r.nr )
+    if ( r.domid != SATORI_DOMID_SELF || r.pad || r.pad2 ||
+         r.reserved[0] || r.reserved[1] || !r.nr )
         return -EINVAL;
     if ( r.nr > SATORI_BATCH_MAX )
         return -E2BIG;
-    if ( !is_hvm_domain(d) || !hap_enabled(d) )
+    if ( !satori_can_share(d) )
         return -EOPNOTSUPP;
 
     keys = guest_handle_from_ptr(r.keys, void);
-    k = xzalloc_array(uint64_t, r.nr);
+    k = satori_fail_alloc() ? NULL : xzalloc_array(uint64_t, r.nr);
     if ( !k )
         return -ENOMEM;
     if ( __copy_to_guest(arg, &r, 1) || copy_to_guest(keys, k, r.nr) )

@@ -17,6 +17,16 @@
  * pages=N), ns the time it took in all. The stages of an entry are
  * disjoint, so their sum is at most the calls' time; the rest is the
  * argument copies and the loop itself.
+ *
+ * The same key prints the longest run of each kind of bounded work since
+ * boot, so a test can show that no lock hold or tasklet run grows with
+ * what a domain holds:
+ *
+ *   Satori hold NAME: count=N max_ns=N
+ *
+ * (volatile: a hold of a domain's volatile lock; tasklet: a run of the
+ * repayment tasklet; relinquish: a step of a dying domain's frames), and
+ * the allocation failures injected (fault.c).
  */
 
 #include <xen/init.h>
@@ -24,12 +34,21 @@
 #include <xen/lib.h>
 #include <xen/sched.h>
 #include <xen/spinlock.h>
+#include <xen/string.h>
 
 #include "private.h"
 
 static DEFINE_SPINLOCK(stage_lock);
 static struct satori_stage_times host_times; /* stage_lock */
 static uint64_t host_pages;                  /* stage_lock */
+
+static const char *const hold_name[SATORI_NR_HOLDS] = {
+    [SATORI_HOLD_VOLATILE] = "volatile",
+    [SATORI_HOLD_TASKLET] = "tasklet",
+    [SATORI_HOLD_RELINQUISH] = "relinquish",
+};
+static uint64_t hold_count[SATORI_NR_HOLDS]; /* stage_lock */
+static s_time_t hold_max[SATORI_NR_HOLDS];   /* stage_lock */
 
 static const char *const stage_name[SATORI_NR_STAGES] = {
     [SATORI_STAGE_CALL] = "call",
@@ -64,15 +83,28 @@ void satori_stages_add_call(unsigned int nr, s_time_t ns)
     spin_unlock(&stage_lock);
 }
 
+void satori_hold_note(enum satori_hold h, s_time_t ns)
+{
+    /* The tasklet, a hypercall, a break under p2m and page locks. */
+    spin_lock(&stage_lock);
+    hold_count[h]++;
+    if ( ns > hold_max[h] )
+        hold_max[h] = ns;
+    spin_unlock(&stage_lock);
+}
+
 static void cf_check dump_stages(unsigned char key)
 {
     struct satori_stage_times t;
-    uint64_t pages;
+    uint64_t pages, count[SATORI_NR_HOLDS];
+    s_time_t max[SATORI_NR_HOLDS];
     unsigned int s;
 
     spin_lock(&stage_lock);
     t = host_times;
     pages = host_pages;
+    memcpy(count, hold_count, sizeof(count));
+    memcpy(max, hold_max, sizeof(max));
     spin_unlock(&stage_lock);
 
     printk("Satori stage call: count=%"PRIu64" pages=%"PRIu64" ns=%"PRIu64"\n",
@@ -80,6 +112,10 @@ static void cf_check dump_stages(unsigned char key)
     for ( s = SATORI_STAGE_CALL + 1; s < SATORI_NR_STAGES; s++ )
         printk("Satori stage %s: count=%"PRIu64" ns=%"PRIu64"\n",
                stage_name[s], t.count[s], t.ns[s]);
+    for ( s = 0; s < SATORI_NR_HOLDS; s++ )
+        printk("Satori hold %s: count=%"PRIu64" max_ns=%"PRI_stime"\n",
+               hold_name[s], count[s], max[s]);
+    satori_fault_dump();
 }
 
 void __init satori_stages_init(void)

@@ -34,18 +34,41 @@
  * found no free frame (satori_volatile_reclaim(), which cannot wait for
  * anyone), a repayment deadline that passed, dom0's immediate
  * SATORI_OP_volatile_reclaim. Force takes from the domain furthest above
- * its entitlement, else the domain whose oldest frame is oldest.
+ * its entitlement, else the domain whose oldest frame is oldest. Ages
+ * count from a key's first put: putting a key again replaces its data
+ * but keeps its age, so no domain can keep its frames young and push the
+ * forced takes onto the others.
+ *
+ * The entitlement bounds memory at every instant. A domain's frames cost
+ * their number plus the Xen heap their records take (cost(), in whole
+ * frames), and a put takes a new frame only while that cost stays within
+ * the entitlement. When the entitlement shrinks (a share of the domain
+ * broke, another sharer left), satori_volatile_shrunk() runs at once:
+ * what the frames now cost above the entitlement is owed (repay.c) and
+ * counts against the domain's allocation (satori_over_allocation()), and
+ * whatever its allocation has no room for is taken on the spot. So
+ * tot_pages + shr_pages + cost(held) <= max_pages + entitlement always.
  *
  * Locking: each domain's satori_volatile lock guards its tree, FIFO and
  * counters. Nothing that takes a p2m or page-sharing lock is called with it
  * held: the guest's pages are looked up (and, for a get, unshared) before
  * it is taken, so reclaiming from under a copy-on-write break (p2m and
- * page lock held) cannot deadlock. lent is atomic: a put reserves a pool
- * frame by compare-and-swap, so the pool is never overdrawn.
+ * page lock held) cannot deadlock; and a break never waits for a lender's
+ * lock (it skips a busy domain). It is taken under credit_lock (credit.c,
+ * a shrink) and under totals_lock (a death), never the other way round.
+ * lent is atomic: a put reserves a pool frame by compare-and-swap, so the
+ * pool is never overdrawn.
+ *
+ * Bounded work: one hold of a volatile lock moves at most STEP_FRAMES
+ * frames (a forced take, a repayment, a flush batch, a dying domain's
+ * step), and frames taken in bulk are freed after the hold; a larger take
+ * is a series of holds. The 'W' debug key prints the longest hold.
  *
  * Memory: a volatile frame costs one frame and one struct satori_vframe,
- * both bounded by the domain's entitlement. A dying domain's frames all go
- * back in satori_volatile_kill(), before its memory is relinquished.
+ * both within the domain's entitlement (cost()). A dying domain holds
+ * nothing new from satori_volatile_kill() on; its frames go back in
+ * satori_volatile_relinquish(), STEP_FRAMES per step, in the preemptible
+ * part of domain_kill() (a hypercall continuation between steps).
  */
 
 #include <xen/domain_page.h>
@@ -72,9 +95,26 @@ struct satori_vframe {
     struct rb_node node;        /* in satori_volatile.keys */
     struct list_head fifo;      /* in satori_volatile.fifo */
     uint64_t key, hash;
-    uint64_t age;               /* when it was put: global order */
+    uint64_t age;               /* its key's first put: global order */
     struct page_info *pg;       /* anonymous frame, ours */
 };
+
+/*
+ * Frames n volatile frames cost their domain: the frames, and the Xen heap
+ * their records take, rounded up to whole frames. This, not n, is what
+ * must fit in the entitlement.
+ */
+#define VFRAMES_PER_FRAME (PAGE_SIZE / sizeof(struct satori_vframe))
+static unsigned long cost(unsigned long n)
+{
+    return n + DIV_ROUND_UP(n, VFRAMES_PER_FRAME);
+}
+
+/*
+ * Most frames one lock hold frees or moves (a forced take, a dying
+ * domain's step): the rest waits for the next hold.
+ */
+#define STEP_FRAMES 256
 
 /*
  * satori_surplus_reserve=<size> or <percent>%: what the pool keeps back
@@ -152,6 +192,27 @@ unsigned long satori_volatile_entitled(const struct domain *d)
     return entitled(d);
 }
 
+/* What d's frames cost beyond its entitlement, in frames; v->lock or not. */
+static unsigned long excess(const struct domain *d,
+                            const struct satori_volatile *v)
+{
+    unsigned long c = cost(ACCESS_ONCE(v->held)), e = entitled(d);
+
+    return c > e ? c - e : 0;
+}
+
+unsigned long satori_volatile_excess(const struct domain *d)
+{
+    const struct satori_domain *sd = ACCESS_ONCE(d->satori);
+
+    return sd ? excess(d, &sd->v) : 0;
+}
+
+unsigned long satori_volatile_lent(void)
+{
+    return atomic_read(&lent);
+}
+
 unsigned long satori_volatile_shortfall(void)
 {
     unsigned long l = atomic_read(&lent), pool = pool_frames();
@@ -206,25 +267,74 @@ static void insert(struct satori_volatile *v, struct satori_vframe *f)
 }
 
 /*
- * The frame of f goes back to the free heap. v->lock held. Whatever way
- * it leaves, the host has it back: it counts against what v owes.
+ * f leaves v: v->lock held. Whatever way it leaves, the host gets its
+ * frame back: it counts against what v owes. The caller frees it
+ * (vframe_free()), after dropping the lock where it can.
  */
-static void drop(struct satori_volatile *v, struct satori_vframe *f)
+static void vframe_unlink(struct satori_volatile *v, struct satori_vframe *f)
 {
     rb_erase(&f->node, &v->keys);
     list_del(&f->fifo);
-    free_domheap_page(f->pg);
-    xfree(f);
     v->held--;
     if ( v->owed )
         v->owed--;
+}
+
+/* f's frame back to the free heap, and its record. No lock needed. */
+static void vframe_free(struct satori_vframe *f)
+{
+    free_domheap_page(f->pg);
+    xfree(f);
     atomic_dec(&lent);
+}
+
+/* One frame leaves and is freed: v->lock held (one frame per hold). */
+static void drop(struct satori_volatile *v, struct satori_vframe *f)
+{
+    vframe_unlink(v, f);
+    vframe_free(f);
+}
+
+/* Free every frame of a list unlinked from its domain. No lock held. */
+static void free_list(struct list_head *l)
+{
+    struct satori_vframe *f, *n;
+
+    list_for_each_entry_safe ( f, n, l, fifo )
+        vframe_free(f);
 }
 
 static struct satori_vframe *oldest(struct satori_volatile *v)
 {
     return list_empty(&v->fifo) ? NULL
            : list_first_entry(&v->fifo, struct satori_vframe, fifo);
+}
+
+/*
+ * A fresh frame for key in v: the pool lent it (pool_take()). v->lock
+ * held. NULL, the loan returned, if Xen's heap has none.
+ */
+static struct satori_vframe *fresh(struct satori_volatile *v, uint64_t key)
+{
+    struct satori_vframe *f;
+
+    f = satori_fail_alloc() ? NULL : xmalloc(struct satori_vframe);
+    if ( f && !(f->pg = satori_fail_alloc() ? NULL
+                        : alloc_domheap_page(NULL, MEMF_no_scrub)) )
+    {
+        xfree(f);
+        f = NULL;
+    }
+    if ( !f )
+    {
+        atomic_dec(&lent);
+        return NULL;
+    }
+    INIT_LIST_HEAD(&f->fifo);
+    f->key = key;
+    insert(v, f);
+    v->held++;
+    return f;
 }
 
 unsigned int satori_volatile_put(struct domain *d, struct satori_domain *sd,
@@ -237,9 +347,10 @@ unsigned int satori_volatile_put(struct domain *d, struct satori_domain *sd,
 
     for ( i = 0; i < nr; i++ )
     {
-        struct satori_vframe *f, *fresh = NULL;
+        struct satori_vframe *f;
         struct page_info *src;
         p2m_type_t t;
+        bool new_key = true;
 
         src = get_page_from_gfn(d, pages[i].gfn, &t, 0 /* query */);
         if ( !src )
@@ -253,30 +364,16 @@ unsigned int satori_volatile_put(struct domain *d, struct satori_domain *sd,
         spin_lock(&v->lock);
         if ( v->dead )
             goto next;
-        f = lookup(v, pages[i].key);
-        /* A domain that owes frames takes no new one. */
-        if ( !f && !v->owed && v->held < entitled(d) && pool_take() )
-        {
-            fresh = xmalloc(struct satori_vframe);
-            if ( fresh )
-                fresh->pg = alloc_domheap_page(NULL, MEMF_no_scrub);
-            if ( !fresh || !fresh->pg )
-            {
-                xfree(fresh);
-                fresh = NULL;
-                atomic_dec(&lent);
-            }
-            else
-            {
-                INIT_LIST_HEAD(&fresh->fifo);
-                fresh->key = pages[i].key;
-                insert(v, fresh);
-                v->held++;
-                f = fresh;
-                lent_more = true;
-            }
-        }
-        if ( !f && (f = oldest(v)) )
+        if ( (f = lookup(v, pages[i].key)) )
+            new_key = false;            /* new data under a key it holds */
+        /*
+         * A new frame while what its frames cost stays within its
+         * entitlement; a domain that owes frames takes no new one.
+         */
+        else if ( !v->owed && cost(v->held + 1) <= entitled(d) &&
+                  pool_take() && (f = fresh(v, pages[i].key)) )
+            lent_more = true;
+        else if ( (f = oldest(v)) )
         {
             /* At its limit: its own oldest data makes room. */
             rb_erase(&f->node, &v->keys);
@@ -288,9 +385,18 @@ unsigned int satori_volatile_put(struct domain *d, struct satori_domain *sd,
         {
             copy_domain_page(page_to_mfn(f->pg), page_to_mfn(src));
             f->hash = pages[i].hash;
-            f->age = arch_fetch_and_add(&put_clock, 1);
-            list_del(&f->fifo);
-            list_add_tail(&f->fifo, &v->fifo);
+            /*
+             * A new key is the youngest. A key put again keeps its age and
+             * its place in the FIFO: ages count from a key's first put, so
+             * no domain keeps its frames young by putting the same keys
+             * again and pushes the forced takes onto the others.
+             */
+            if ( new_key )
+            {
+                f->age = arch_fetch_and_add(&put_clock, 1);
+                list_del(&f->fifo);
+                list_add_tail(&f->fifo, &v->fifo);
+            }
             v->stored++;
             map[i / 64] |= 1ULL << (i % 64);
             done++;
@@ -375,14 +481,37 @@ unsigned int satori_volatile_flush(struct domain *d, struct satori_domain *sd,
 }
 
 /*
- * The domain that should give a frame back next, with a reference: the
- * one furthest above its entitlement, else the one whose oldest frame is
- * oldest. NULL if nobody holds any.
+ * Take v->lock; with nowait (a copy-on-write break, which holds p2m and
+ * page locks and must not wait on a lender), only if it is free now.
  */
-static struct domain *victim(void)
+static bool vlock(struct satori_volatile *v, bool nowait)
+{
+    if ( !nowait )
+    {
+        spin_lock(&v->lock);
+        return true;
+    }
+    return spin_trylock(&v->lock);
+}
+
+/* v->lock was held since start: note the hold for the 'W' key. */
+static void vunlock(struct satori_volatile *v, s_time_t start)
+{
+    spin_unlock(&v->lock);
+    satori_hold_note(SATORI_HOLD_VOLATILE, NOW() - start);
+}
+
+/*
+ * The domain that should give a frame back next, with a reference: the
+ * one whose frames cost most above its entitlement (what it holds beyond
+ * it is owed already and counted against its allocation), else the one
+ * whose oldest frame is oldest (ages count from a key's first put). NULL
+ * if nobody holds any. nowait: skip a domain whose lock is taken.
+ */
+static struct domain *victim(bool nowait)
 {
     struct domain *d, *best = NULL;
-    long best_over = 0;
+    unsigned long best_over = 0;
     uint64_t best_age = ~0ULL;
 
     rcu_read_lock(&domlist_read_lock);
@@ -390,14 +519,11 @@ static struct domain *victim(void)
     {
         struct satori_domain *sd = ACCESS_ONCE(d->satori);
         struct satori_vframe *f;
-        unsigned long held;
-        long over;
+        unsigned long over;
 
-        if ( !sd || !(held = ACCESS_ONCE(sd->v.held)) )
+        if ( !sd || !ACCESS_ONCE(sd->v.held) || !vlock(&sd->v, nowait) )
             continue;
-        /* Within its entitlement counts as 0 above it: then age decides. */
-        over = max((long)held - (long)entitled(d), 0L);
-        spin_lock(&sd->v.lock);
+        over = excess(d, &sd->v);
         f = oldest(&sd->v);
         if ( f && (!best || over > best_over ||
                    (over == best_over && f->age < best_age)) )
@@ -414,38 +540,68 @@ static struct domain *victim(void)
     return best;
 }
 
-/* Take up to nr of d's oldest frames. */
-static unsigned long take_from(struct domain *d, unsigned long nr)
+/*
+ * Unlink up to nr (at most STEP_FRAMES) of v's oldest frames into l, in
+ * one hold of v->lock (taken and dropped here; nowait as for vlock()),
+ * counted as forced. Returns how many.
+ */
+static unsigned long take_step(struct satori_volatile *v, unsigned long nr,
+                               bool nowait, struct list_head *l)
 {
-    struct satori_domain *sd = ACCESS_ONCE(d->satori);
     unsigned long taken = 0;
+    struct satori_vframe *f;
+    s_time_t start;
 
-    if ( !sd )
+    if ( !vlock(v, nowait) )
         return 0;
-    spin_lock(&sd->v.lock);
-    while ( taken < nr && oldest(&sd->v) )
+    start = NOW();
+    nr = min(nr, (unsigned long)STEP_FRAMES);
+    while ( taken < nr && (f = oldest(v)) )
     {
-        drop(&sd->v, oldest(&sd->v));
-        sd->v.forced++;
+        vframe_unlink(v, f);
+        list_add_tail(&f->fifo, l);
+        v->forced++;
         taken++;
     }
-    spin_unlock(&sd->v.lock);
+    vunlock(v, start);
     return taken;
 }
 
-unsigned long satori_volatile_take(struct domain *d, unsigned long nr)
+/*
+ * Take up to nr of d's oldest frames, STEP_FRAMES per lock hold, each
+ * step's frames freed after the hold.
+ */
+static unsigned long take_from(struct domain *d, unsigned long nr, bool nowait)
+{
+    struct satori_domain *sd = ACCESS_ONCE(d->satori);
+    unsigned long taken = 0, got;
+
+    if ( !sd )
+        return 0;
+    do {
+        LIST_HEAD(l);
+
+        got = take_step(&sd->v, nr - taken, nowait, &l);
+        free_list(&l);
+        taken += got;
+    } while ( got && taken < nr );
+    return taken;
+}
+
+/* As satori_volatile_take(); nowait as for vlock(). */
+static unsigned long take(struct domain *d, unsigned long nr, bool nowait)
 {
     unsigned long taken = 0, got;
 
     if ( d )
-        return take_from(d, nr);
-    while ( taken < nr && (d = victim()) )
+        return take_from(d, nr, nowait);
+    while ( taken < nr && (d = victim(nowait)) )
     {
         struct satori_domain *sd = d->satori;
-        unsigned long over = sd->v.held > entitled(d)
-                             ? sd->v.held - entitled(d) : 1;
+        /* Its excess first, and at least one frame of the oldest. */
+        unsigned long want = max(excess(d, &sd->v), 1UL);
 
-        got = take_from(d, min(over, nr - taken));
+        got = take_from(d, min(want, nr - taken), nowait);
         put_domain(d);
         if ( !got )
             break;
@@ -454,42 +610,97 @@ unsigned long satori_volatile_take(struct domain *d, unsigned long nr)
     return taken;
 }
 
+unsigned long satori_volatile_take(struct domain *d, unsigned long nr)
+{
+    return take(d, nr, false);
+}
+
 unsigned int satori_volatile_give(struct domain *d, struct satori_domain *sd,
                                   unsigned int nr, uint64_t *keys)
 {
     struct satori_volatile *v = &sd->v;
+    struct satori_vframe *f;
     unsigned int done = 0;
+    s_time_t start;
+    LIST_HEAD(l);
 
+    /* nr <= SATORI_BATCH_MAX (= STEP_FRAMES): one hold. */
     spin_lock(&v->lock);
-    while ( done < nr && v->owed && oldest(v) )
+    start = NOW();
+    while ( done < nr && v->owed && (f = oldest(v)) )
     {
-        keys[done++] = oldest(v)->key;
-        drop(v, oldest(v));
+        keys[done++] = f->key;
+        vframe_unlink(v, f);
+        list_add_tail(&f->fifo, &l);
         v->repaid++;
     }
-    spin_unlock(&v->lock);
+    vunlock(v, start);
+    free_list(&l);
     return done;
 }
 
 bool satori_volatile_reclaim(unsigned long nr)
 {
-    bool got;
-
     if ( !satori_enabled() )
         return false;
     /*
-     * No kick of the repayment tasklet here: it would run before the vCPU
-     * returns to its guest, on every break. Its timer (running while
-     * anything is lent) sees the shortfall within REPAY_TICK.
+     * A copy-on-write break, under p2m and page locks: it never waits on
+     * a lender's lock (nowait), and no kick of the repayment tasklet here
+     * (it would run before the vCPU returns to its guest, on every break).
+     * Its timer (running while anything is lent) sees the shortfall within
+     * REPAY_TICK.
      */
-    got = satori_volatile_take(NULL, nr);
-    return got;
+    return take(NULL, nr, true);
 }
 
-void satori_volatile_shrunk(void)
+/*
+ * d's entitlement just shrank (credit.c, under credit_lock and a shared
+ * page's lock: this is a leaf, taking only d's volatile lock). Whatever
+ * its frames now cost above the entitlement is owed at once and counts
+ * against its allocation (satori_over_allocation()); the part that its
+ * allocation has no room for (tot_pages + shr_pages + cost of the frames
+ * above max_pages + entitlement) is taken now, at most STEP_FRAMES, so a
+ * domain never holds more than max_pages + its entitlement. The guest
+ * hears of the rest from the repayment tick (a virtual interrupt cannot
+ * be sent under these locks).
+ */
+void satori_volatile_shrunk(domid_t domid)
 {
-    if ( atomic_read(&lent) )
+    struct domain *d = rcu_lock_domain_by_id(domid);
+    struct satori_domain *sd;
+    struct satori_vframe *f;
+    unsigned long over, held, room, n = 0;
+    s_time_t start;
+    LIST_HEAD(l);
+
+    if ( !d )
+        return;
+    sd = ACCESS_ONCE(d->satori);
+    if ( !sd || !ACCESS_ONCE(sd->v.held) )
+        goto out;
+    spin_lock(&sd->v.lock);
+    start = NOW();
+    over = sd->v.dead ? 0 : excess(d, &sd->v);
+    if ( over )
+    {
+        held = domain_tot_pages(d) + (unsigned long)atomic_read(&d->shr_pages);
+        room = d->max_pages > held ? d->max_pages - held : 0;
+        while ( over > room && n < STEP_FRAMES && (f = oldest(&sd->v)) )
+        {
+            vframe_unlink(&sd->v, f);
+            list_add_tail(&f->fifo, &l);
+            sd->v.forced++;
+            n++;
+            over = excess(d, &sd->v);
+        }
+        satori_repay_owe(&sd->v, over);
+    }
+    vunlock(&sd->v, start);
+    free_list(&l);
+    if ( over )
         satori_repay_watch();
+ out:
+    rcu_unlock_domain(d);
 }
 
 /* t += the cumulative counters of v. */
@@ -506,6 +717,11 @@ static void add_counters(struct satori_volatile *t,
     t->forced += v->forced;
 }
 
+/*
+ * d is dying: it holds nothing more from now on (puts store nothing, gets
+ * miss); its counters join the dead's. Its frames go back in
+ * satori_volatile_relinquish(), in steps. O(1).
+ */
 void satori_volatile_kill(struct domain *d)
 {
     struct satori_domain *sd = ACCESS_ONCE(d->satori);
@@ -517,13 +733,38 @@ void satori_volatile_kill(struct domain *d)
     if ( !sd->v.dead )
     {
         sd->v.dead = true;
-        while ( oldest(&sd->v) )
-            drop(&sd->v, oldest(&sd->v));
         sd->v.owed = 0;
         add_counters(&dead_totals, &sd->v);
     }
     spin_unlock(&sd->v.lock);
     spin_unlock(&totals_lock);
+}
+
+int satori_volatile_relinquish(struct domain *d)
+{
+    struct satori_domain *sd = ACCESS_ONCE(d->satori);
+    struct satori_vframe *f;
+    unsigned int n = 0;
+    s_time_t start = NOW();
+    bool more;
+    LIST_HEAD(l);
+
+    if ( !sd )
+        return 0;
+    /* Its state may have come after satori_domain_kill() (dom0's calls). */
+    satori_volatile_kill(d);
+    spin_lock(&sd->v.lock);
+    while ( n < STEP_FRAMES && (f = oldest(&sd->v)) )
+    {
+        vframe_unlink(&sd->v, f);
+        list_add_tail(&f->fifo, &l);
+        n++;
+    }
+    more = sd->v.held;
+    vunlock(&sd->v, start);
+    free_list(&l);
+    satori_hold_note(SATORI_HOLD_RELINQUISH, NOW() - start);
+    return more ? -ERESTART : 0;
 }
 
 /* s's counters from v (v->lock held, or v not shared). */

@@ -9,6 +9,7 @@
 
 struct domain;
 struct page_info;
+struct satori_frame;
 
 #ifdef CONFIG_SATORI
 
@@ -20,6 +21,13 @@ bool satori_enabled(void);
  * entries go, so no later registration is merged with its pages.
  */
 void satori_domain_kill(struct domain *d);
+
+/*
+ * d is dying (domain_kill(), preemptible part): its volatile frames go
+ * back to the free heap, a bounded batch per call. 0 when none is left,
+ * -ERESTART to be called again (a hypercall continuation).
+ */
+int satori_domain_relinquish(struct domain *d);
 
 /* d is being freed (after the RCU grace period): Satori's state goes. */
 void satori_domain_destroy(struct domain *d);
@@ -45,6 +53,17 @@ bool satori_over_allocation(const struct domain *d, unsigned long nr);
  */
 int satori_shared_gfn_add(struct page_info *pg, struct domain *d);
 void satori_shared_gfn_del(struct page_info *pg, struct domain *d);
+/*
+ * A page is about to be nominated: alloc gets the record of its frame's
+ * sharers beforehand (0 and *rec, NULL with satori=off; -ENOMEM), so that
+ * nothing can fail once its type changed; nominated hands it to pg (whose
+ * first gfn, of d, joins; cannot fail); free: the nomination did not
+ * happen (rec may be NULL).
+ */
+int satori_shared_alloc(struct satori_frame **rec);
+void satori_shared_nominated(struct page_info *pg, struct domain *d,
+                             struct satori_frame *rec);
+void satori_shared_free(struct satori_frame *rec);
 int satori_shared_merge_prepare(struct page_info *spg, struct page_info *cpg);
 void satori_shared_merge(struct page_info *spg, struct page_info *cpg);
 void satori_shared_dispose(struct page_info *pg);
@@ -67,10 +86,24 @@ static inline bool satori_npt_sharing(void)
     return satori_enabled();
 }
 
+/*
+ * Allocation fault injection (debug builds; common/satori/fault.c): true
+ * when the allocation about to be made on a Satori or memory sharing path
+ * should fail instead, every Nth call with satori_fail_alloc=N. Always
+ * false when N is 0 (the default) and in release builds.
+ */
+#ifdef CONFIG_DEBUG
+bool satori_fail_alloc(void);
+#else
+static inline bool satori_fail_alloc(void) { return false; }
+#endif
+
 #else
 
 static inline bool satori_enabled(void) { return false; }
+static inline bool satori_fail_alloc(void) { return false; }
 static inline void satori_domain_kill(struct domain *d) {}
+static inline int satori_domain_relinquish(struct domain *d) { return 0; }
 static inline void satori_domain_destroy(struct domain *d) {}
 static inline void satori_note_cow_break(struct domain *d) {}
 static inline bool satori_over_allocation(const struct domain *d,
@@ -94,6 +127,15 @@ static inline int satori_shared_merge_prepare(struct page_info *spg,
 static inline void satori_shared_merge(struct page_info *spg,
                                        struct page_info *cpg) {}
 static inline void satori_shared_dispose(struct page_info *pg) {}
+static inline int satori_shared_alloc(struct satori_frame **rec)
+{
+    *rec = NULL;
+    return 0;
+}
+static inline void satori_shared_nominated(struct page_info *pg,
+                                           struct domain *d,
+                                           struct satori_frame *rec) {}
+static inline void satori_shared_free(struct satori_frame *rec) {}
 static inline bool satori_volatile_reclaim(unsigned long nr)
 {
     return false;
