@@ -86,18 +86,28 @@ PageRecord *PageTable::Insert(uint16_t domid, uint64_t gfn,
     delete n;
     return &caa_container_of(got, Node, node)->record;
   }
+  ++counts_[domid];
   return &n->record;
 }
 
-void PageTable::Erase(uint16_t domid, uint64_t gfn) {
+bool PageTable::Erase(uint16_t domid, uint64_t gfn) {
   uint64_t key = KeyOf(domid, gfn);
   cds_lfht_iter it;
+  bool erased = false;
   rcu_read_lock();
   cds_lfht_lookup(table_, HashOf(key), Match, &key, &it);
   cds_lfht_node *node = cds_lfht_iter_get_node(&it);
-  if (node && !cds_lfht_del(table_, node))
+  if (node && !cds_lfht_del(table_, node)) {
     call_rcu(&caa_container_of(node, Node, node)->rcu, FreeNode);
+    erased = true;
+  }
   rcu_read_unlock();
+  if (erased) {
+    auto c = counts_.find(domid);
+    if (c != counts_.end() && --c->second == 0)
+      counts_.erase(c);
+  }
+  return erased;
 }
 
 uint64_t PageTable::ForgetDomain(
@@ -116,6 +126,7 @@ uint64_t PageTable::ForgetDomain(
     }
   }
   rcu_read_unlock();
+  counts_.erase(domid);
   return dropped;
 }
 
@@ -126,6 +137,11 @@ uint64_t PageTable::Size() const {
   cds_lfht_count_nodes(table_, &before, &count, &after);
   rcu_read_unlock();
   return count;
+}
+
+uint64_t PageTable::CountOf(uint16_t domid) const {
+  auto c = counts_.find(domid);
+  return c == counts_.end() ? 0 : c->second;
 }
 
 } // namespace satori

@@ -9,10 +9,12 @@
 // Thread rules: every thread that calls into a PageTable must be an RCU
 // reader thread (rcu_register_thread()). Find() returns a pointer that
 // stays valid until the calling thread next calls Erase() or
-// ForgetDomain(): only the scanning thread changes the table.
+// ForgetDomain(): only the scanning thread changes the table. CountOf()
+// is for the scanning thread only.
 #pragma once
 
 #include <cstdint>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -37,8 +39,9 @@ public:
   // Adds a record for (domid, gfn) and returns it; an existing record is
   // returned unchanged instead. REQUIRES: gfn < 2^48.
   PageRecord *Insert(uint16_t domid, uint64_t gfn, const PageRecord &r);
-  // Drops the record of (domid, gfn) if there is one.
-  void Erase(uint16_t domid, uint64_t gfn);
+  // Drops the record of (domid, gfn) if there is one; returns whether
+  // there was.
+  bool Erase(uint16_t domid, uint64_t gfn);
   // Drops every record of domid (the domain died or left the scan).
   // Returns how many records were dropped; if registered is not null,
   // appends (gfn, hash) of each dropped record that was registered.
@@ -48,9 +51,12 @@ public:
 
   // Records now held (approximate while another thread changes the table).
   uint64_t Size() const;
+  // Records of domid now held (exact; the scanning thread only).
+  uint64_t CountOf(uint16_t domid) const;
 
 private:
   cds_lfht *table_;
+  std::unordered_map<uint16_t, uint64_t> counts_; // records per domain
 };
 
 } // namespace satori

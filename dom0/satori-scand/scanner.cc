@@ -15,6 +15,7 @@ namespace satori {
 namespace {
 
 constexpr size_t kPageSize = 4096;
+static_assert(kMaxBatch == SATORI_BATCH_MAX);
 constexpr uint64_t kHashMask = ~(1ULL << 63); // bit 63 is not counted
 
 bool IsFill(const unsigned char *page) {
@@ -94,8 +95,22 @@ uint64_t Scanner::ScanBatch(uint16_t domid, uint64_t first, unsigned n,
     if (s.forget) {
       table_.Erase(domid, pfns[i]);
     } else if (s.remember) {
-      ++counters_.first_seen;
-      table_.Insert(domid, pfns[i], PageRecord{hashes[i], false});
+      switch (cap_.Admit(domid, table_.CountOf(domid))) {
+      case RecordCap::Verdict::kAdmit:
+        ++counters_.first_seen;
+        table_.Insert(domid, pfns[i], PageRecord{hashes[i], false});
+        break;
+      case RecordCap::Verdict::kRefuseFirst:
+        std::fprintf(stderr,
+                     "satori-scand: domain %u has %llu page records, the "
+                     "cap (--max-records): its pages without a record are "
+                     "no longer tracked or registered\n",
+                     domid, static_cast<unsigned long long>(cap_.limit()));
+        [[fallthrough]];
+      case RecordCap::Verdict::kRefuse:
+        ++counters_.capped;
+        break;
+      }
     } else if (r && r->hash != hashes[i]) {
       ++counters_.changed;
       *r = PageRecord{hashes[i], false};
@@ -144,6 +159,7 @@ void Scanner::Flush(uint16_t domid, std::vector<satori_page> *pages, bool reg) {
 void Scanner::Forget(uint16_t domid, bool release_in_xen) {
   std::vector<std::pair<uint64_t, uint64_t>> registered;
   table_.ForgetDomain(domid, &registered);
+  cap_.Forget(domid);
   if (!release_in_xen)
     return;
   std::vector<satori_page> pages;

@@ -27,6 +27,11 @@
 // Pages already merged stay mapped read-only by Xen; mapping them
 // read-only does not unshare them.
 //
+// Records are capped per domain (RecordCap, policy.h): a domain at the cap
+// keeps being scanned, and what it has records of is registered and
+// released as above, but a page seen for the first time gets no record
+// (counted in capped; the first time, a line on stderr).
+//
 // Thread rules: a Scanner is used by one thread, an RCU reader thread
 // (see page_table.h).
 #pragma once
@@ -41,6 +46,7 @@ extern "C" {
 
 #include "hypervisor.h"
 #include "page_table.h"
+#include "policy.h"
 
 namespace satori {
 
@@ -67,13 +73,17 @@ struct ScanCounters {
   uint64_t released = 0;   // entries released because the page changed
   uint64_t errors = 0;     // batches Xen refused (logged)
   uint64_t passes = 0;     // full passes over every scanned domain
+  uint64_t capped = 0;     // pages not recorded: their domain was at the cap
+  uint64_t cut = 0;        // domain walks that ended at the hole limit
 };
 
 class Scanner {
 public:
   // The handles stay owned by the caller and must outlive the Scanner.
-  Scanner(xc_interface *xc, xenforeignmemory_handle *fmem, Hypervisor *hv)
-      : xc_(xc), fmem_(fmem), hv_(hv) {}
+  // max_records: the most page records kept per domain (--max-records).
+  Scanner(xc_interface *xc, xenforeignmemory_handle *fmem, Hypervisor *hv,
+          uint64_t max_records)
+      : xc_(xc), fmem_(fmem), hv_(hv), cap_(max_records) {}
 
   // Scans up to n pages of domid from gfn first on: map, hash, unmap,
   // then release and register what NextStep says. Returns the next gfn
@@ -92,6 +102,9 @@ public:
 
   ScanCounters &counters() { return counters_; }
   const PageTable &table() const { return table_; }
+  // Page records domid has now, and the cap on them.
+  uint64_t Records(uint16_t domid) const { return table_.CountOf(domid); }
+  uint64_t max_records() const { return cap_.limit(); }
 
 private:
   void Flush(uint16_t domid, std::vector<satori_page> *pages, bool reg);
@@ -100,6 +113,7 @@ private:
   xenforeignmemory_handle *fmem_;
   Hypervisor *hv_;
   PageTable table_;
+  RecordCap cap_;
   ScanCounters counters_;
 };
 

@@ -19,11 +19,16 @@ std::string Read(xs_handle *xs, const std::string &path, bool *found) {
 
 } // namespace
 
-GuestKind KindOf(xc_interface *xc, xs_handle *xs, uint16_t domid) {
+GuestKind KindOf(xc_interface *xc, xs_handle *xs, uint16_t domid,
+                 uint64_t *max_pages) {
   xc_domaininfo_t info;
   if (xc_domain_getinfolist(xc, domid, 1, &info) != 1 || info.domain != domid ||
       (info.flags & XEN_DOMINF_dying))
     return GuestKind::kGone;
+  if (max_pages)
+    *max_pages = info.max_pages;
+  if (!(info.flags & XEN_DOMINF_hvm_guest)) // set for HVM and PVH
+    return GuestKind::kPv;
   std::string dir = "/local/domain/" + std::to_string(domid) + "/device/vbd";
   unsigned int n = 0;
   char **devs = xs_directory(xs, XBT_NULL, dir.c_str(), &n);

@@ -95,6 +95,23 @@ TEST_F(ScandTable, ForgetDomainReturnsWhatWasRegistered) {
   EXPECT_EQ(t.Find(3, 0), nullptr);
 }
 
+TEST_F(ScandTable, CountsRecordsPerDomain) {
+  PageTable t;
+  for (uint64_t g = 0; g < 10; ++g)
+    t.Insert(3, g, PageRecord{g, false});
+  t.Insert(3, 0, PageRecord{7, true}); // already there: not counted
+  t.Insert(4, 0, PageRecord{1, false});
+  EXPECT_EQ(t.CountOf(3), 10u);
+  EXPECT_EQ(t.CountOf(4), 1u);
+  EXPECT_TRUE(t.Erase(3, 5));
+  EXPECT_FALSE(t.Erase(3, 5)); // absent: not counted
+  EXPECT_EQ(t.CountOf(3), 9u);
+  t.ForgetDomain(3);
+  EXPECT_EQ(t.CountOf(3), 0u);
+  EXPECT_EQ(t.CountOf(4), 1u);
+  EXPECT_EQ(t.CountOf(5), 0u);
+}
+
 TEST_F(ScandTable, LargestGfnAndDomainDoNotCollide) {
   PageTable t;
   const uint64_t top = (1ULL << 48) - 1;
