@@ -136,9 +136,10 @@ void satori_stages_add(const struct satori_stage_times *t);
 void satori_stages_add_call(unsigned int nr, s_time_t ns);
 
 /*
- * The longest time each kind of bounded work took (stages.c, the 'W'
- * key): a hold of a domain's volatile lock, one run of the repayment
- * tasklet, one step of a dying domain's relinquish. Any context.
+ * The longest time each kind of bounded work took, and the most frames it
+ * moved in one go (stages.c, the 'W' key): a hold of a domain's volatile
+ * lock that moves frames in bulk, one run of the repayment tasklet (frames
+ * taken by force), one step of a dying domain's relinquish. Any context.
  */
 enum satori_hold {
     SATORI_HOLD_VOLATILE,       /* a satori_volatile lock hold */
@@ -146,7 +147,7 @@ enum satori_hold {
     SATORI_HOLD_RELINQUISH,     /* a step of satori_volatile_relinquish() */
     SATORI_NR_HOLDS
 };
-void satori_hold_note(enum satori_hold h, s_time_t ns);
+void satori_hold_note(enum satori_hold h, s_time_t ns, unsigned long frames);
 
 /* Allocation fault injection (fault.c): its count for the 'W' key. */
 void satori_fault_init(void);

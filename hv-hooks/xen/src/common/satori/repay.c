@@ -290,7 +290,8 @@ static void cf_check repay_work(void *unused)
         if ( satori_volatile_lent() )
             satori_repay_watch();
     }
-    satori_hold_note(SATORI_HOLD_TASKLET, NOW() - now);
+    satori_hold_note(SATORI_HOLD_TASKLET, NOW() - now,
+                     TASKLET_FRAMES - budget);
 }
 
 

@@ -22,11 +22,12 @@
  * boot, so a test can show that no lock hold or tasklet run grows with
  * what a domain holds:
  *
- *   Satori hold NAME: count=N max_ns=N
+ *   Satori hold NAME: count=N max_ns=N max_frames=N
  *
  * (volatile: a hold of a domain's volatile lock; tasklet: a run of the
- * repayment tasklet; relinquish: a step of a dying domain's frames), and
- * the allocation failures injected (fault.c).
+ * repayment tasklet; relinquish: a step of a dying domain's frames; and
+ * max_frames, the most frames one of them moved), and the allocation
+ * failures injected (fault.c).
  */
 
 #include <xen/init.h>
@@ -49,6 +50,7 @@ static const char *const hold_name[SATORI_NR_HOLDS] = {
 };
 static uint64_t hold_count[SATORI_NR_HOLDS]; /* stage_lock */
 static s_time_t hold_max[SATORI_NR_HOLDS];   /* stage_lock */
+static unsigned long hold_frames[SATORI_NR_HOLDS]; /* stage_lock */
 
 static const char *const stage_name[SATORI_NR_STAGES] = {
     [SATORI_STAGE_CALL] = "call",
@@ -83,13 +85,15 @@ void satori_stages_add_call(unsigned int nr, s_time_t ns)
     spin_unlock(&stage_lock);
 }
 
-void satori_hold_note(enum satori_hold h, s_time_t ns)
+void satori_hold_note(enum satori_hold h, s_time_t ns, unsigned long frames)
 {
     /* The tasklet, a hypercall, a break under p2m and page locks. */
     spin_lock(&stage_lock);
     hold_count[h]++;
     if ( ns > hold_max[h] )
         hold_max[h] = ns;
+    if ( frames > hold_frames[h] )
+        hold_frames[h] = frames;
     spin_unlock(&stage_lock);
 }
 
@@ -98,6 +102,7 @@ static void cf_check dump_stages(unsigned char key)
     struct satori_stage_times t;
     uint64_t pages, count[SATORI_NR_HOLDS];
     s_time_t max[SATORI_NR_HOLDS];
+    unsigned long frames[SATORI_NR_HOLDS];
     unsigned int s;
 
     spin_lock(&stage_lock);
@@ -105,6 +110,7 @@ static void cf_check dump_stages(unsigned char key)
     pages = host_pages;
     memcpy(count, hold_count, sizeof(count));
     memcpy(max, hold_max, sizeof(max));
+    memcpy(frames, hold_frames, sizeof(frames));
     spin_unlock(&stage_lock);
 
     printk("Satori stage call: count=%"PRIu64" pages=%"PRIu64" ns=%"PRIu64"\n",
@@ -113,8 +119,8 @@ static void cf_check dump_stages(unsigned char key)
         printk("Satori stage %s: count=%"PRIu64" ns=%"PRIu64"\n",
                stage_name[s], t.count[s], t.ns[s]);
     for ( s = 0; s < SATORI_NR_HOLDS; s++ )
-        printk("Satori hold %s: count=%"PRIu64" max_ns=%"PRI_stime"\n",
-               hold_name[s], count[s], max[s]);
+        printk("Satori hold %s: count=%"PRIu64" max_ns=%"PRI_stime" max_frames=%lu\n",
+               hold_name[s], count[s], max[s], frames[s]);
     satori_fault_dump();
 }
 

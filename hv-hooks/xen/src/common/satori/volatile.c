@@ -494,11 +494,15 @@ static bool vlock(struct satori_volatile *v, bool nowait)
     return spin_trylock(&v->lock);
 }
 
-/* v->lock was held since start: note the hold for the 'W' key. */
-static void vunlock(struct satori_volatile *v, s_time_t start)
+/*
+ * v->lock was held since start and moved frames frames: note the hold for
+ * the 'W' key.
+ */
+static void vunlock(struct satori_volatile *v, s_time_t start,
+                    unsigned long frames)
 {
     spin_unlock(&v->lock);
-    satori_hold_note(SATORI_HOLD_VOLATILE, NOW() - start);
+    satori_hold_note(SATORI_HOLD_VOLATILE, NOW() - start, frames);
 }
 
 /*
@@ -563,7 +567,7 @@ static unsigned long take_step(struct satori_volatile *v, unsigned long nr,
         v->forced++;
         taken++;
     }
-    vunlock(v, start);
+    vunlock(v, start, taken);
     return taken;
 }
 
@@ -634,7 +638,7 @@ unsigned int satori_volatile_give(struct domain *d, struct satori_domain *sd,
         list_add_tail(&f->fifo, &l);
         v->repaid++;
     }
-    vunlock(v, start);
+    vunlock(v, start, done);
     free_list(&l);
     return done;
 }
@@ -695,7 +699,7 @@ void satori_volatile_shrunk(domid_t domid)
         }
         satori_repay_owe(&sd->v, over);
     }
-    vunlock(&sd->v, start);
+    vunlock(&sd->v, start, n);
     free_list(&l);
     if ( over )
         satori_repay_watch();
@@ -761,9 +765,9 @@ int satori_volatile_relinquish(struct domain *d)
         n++;
     }
     more = sd->v.held;
-    vunlock(&sd->v, start);
+    vunlock(&sd->v, start, n);
     free_list(&l);
-    satori_hold_note(SATORI_HOLD_RELINQUISH, NOW() - start);
+    satori_hold_note(SATORI_HOLD_RELINQUISH, NOW() - start, n);
     return more ? -ERESTART : 0;
 }
 
