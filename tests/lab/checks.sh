@@ -105,6 +105,28 @@ attack_sum() {
 		awk '{ s += $1; n++ } END { if (n) print s }'
 }
 
+# xen_hold NAME KEY: KEY= of Xen's "Satori hold NAME:" line that the
+# scenario saved from the 'W' key (out/holds.txt; stages.c).
+xen_hold() {
+	grep "Satori hold $1:" "$LAB_OUT/holds.txt" 2>/dev/null | tail -1 |
+		tr ' ' '\n' | sed -n "s/^$2=//p"
+}
+
+# check_holds: the holds the scenario saved moved at most a step of frames
+# each (256 per volatile-lock hold and relinquish step, 1024 per tasklet
+# run), and their longest times, reported (not checked: a time under TCG
+# is the emulator's).
+check_holds() {
+	local h
+	for h in volatile relinquish; do
+		check_le "longest $h hold moved at most a step of frames" "$(xen_hold $h max_frames)" 256
+	done
+	check_le "longest repayment tasklet run took at most its budget of frames" "$(xen_hold tasklet max_frames)" 1024
+	for h in volatile tasklet relinquish; do
+		echo "INFO $LAB_NAME: longest $h hold: $(xen_hold $h max_ns) ns, $(xen_hold $h max_frames) frames, over $(xen_hold $h count) holds (TCG)"
+	done
+}
+
 # check_ge NAME ACTUAL MIN / check_le NAME ACTUAL MAX / check_eq NAME ACTUAL
 # WANT: a figure against its bound (a missing figure fails).
 check_ge() { check "$1 ($2 >= $3)" test "$(num "$2")" -ge "$3" -a -n "$2"; }

@@ -52,6 +52,22 @@ xen_stage_times() {
 	xl dmesg | grep "Satori stage " | tail -n 8
 }
 
+# xen_holds: the longest lock hold and tasklet run of each kind of Satori's
+# bounded work, and the allocation failures injected, as Xen's 'W' key
+# prints them now ("Satori hold NAME: count=N max_ns=N", "Satori faults:
+# injected=N every=N"; stages.c, fault.c).
+xen_holds() {
+	local n dl
+	n=$(xl dmesg | grep -c "Satori faults:")
+	xl debug-keys W
+	dl=$(deadline 30)
+	until [ "$(xl dmesg | grep -c "Satori faults:")" -gt "$n" ]; do
+		past "$dl" && fail "Xen did not print its hold times ('W' key)"
+		sleep 0.2
+	done
+	xl dmesg | grep "Satori hold \|Satori faults:" | tail -n 4
+}
+
 # scan_guests DISK DOMID...: the measuring stick, satori-scan over the
 # guests with DISK telling file pages apart; its output in out/scan.log and
 # its totals as scan_* results.

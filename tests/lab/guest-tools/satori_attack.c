@@ -31,7 +31,9 @@
  *	batch headers (nr, pad, reserved, domids, pointers to nothing, to
  *	the kernel, to read-only pages, across an unmapped page); the stats,
  *	query and set_group sub-ops with bad arguments; unknown sub-ops. A
- *	forked racer registers and releases the same gfns meanwhile, and
+ *	forked racer registers and releases the same gfns meanwhile and puts,
+ *	gets, flushes and repays volatile frames (on a guest with two vCPUs,
+ *	inside Xen at the same time as the main loop), and
  *	every 4096 calls the program writes to one of its pages (breaking a
  *	merge copy-on-write). At the end it releases every (gfn, hash) it may
  *	have left in the index and checks each own page holds exactly what it
@@ -518,6 +520,8 @@ static size_t iomem(struct range *r, size_t max, bool ram_only)
 #define VKEYS 32
 #define VSCRATCH 8
 #define VUNKNOWN 2	/* held, bytes unknown (hashes put are odd) */
+#define VKEY_MAIN 0x5a7000000000ULL	/* the main loop's volatile keys */
+#define VKEY_RACER 0x5a7100000000ULL	/* the racer's */
 
 static struct {
 	uint8_t *own;		/* OWN_PAGES locked anonymous pages */
@@ -1008,7 +1012,7 @@ static void fuzz_volatile(void)
 
 		/* distinct keys in one batch: the last put of each is known */
 		k[i] = (below(VKEYS / 8) * 8 + i) % VKEYS;
-		e[i].key = 0x5a7000000000ULL + k[i];
+		e[i].key = VKEY_MAIN + k[i];
 		if (sub == 0 && fz.nfile && below(2)) {
 			size_t f = below(fz.nfile);
 
@@ -1114,8 +1118,8 @@ static void fuzz_volatile(void)
 			break;
 		/* Given back: such a key must never hit again until put. */
 		for (i = 0; i < rp.done && i < nr; i++)
-			if (keys[i] - 0x5a7000000000ULL < VKEYS)
-				fz.vput[keys[i] - 0x5a7000000000ULL] = 0;
+			if (keys[i] - VKEY_MAIN < VKEYS)
+				fz.vput[keys[i] - VKEY_MAIN] = 0;
 		break;
 	default:
 		memset(&r, 0, sizeof(r));
@@ -1149,18 +1153,84 @@ static void fuzz_write(void)
 	fz.writes++;
 }
 
-/* The racer: register and release the parent's first 64 pages. */
+/*
+ * The racer's volatile calls, on the same domain's frames as the main
+ * loop's and, with the guest's second vCPU, at the same time inside Xen:
+ * puts from the parent's first 64 pages under keys of its own; gets and
+ * flushes of its keys and of the main loop's (a get takes the frame: the
+ * main loop then misses, which a volatile frame allows); repayments
+ * (which give back the domain's oldest frames, whoever put them). It
+ * never puts under the main loop's keys, whose last put the main loop
+ * checks each hit against.
+ */
+static void racer_volatile(const uint64_t *scratch_gfn)
+{
+	struct satori_vpage e[8];
+	struct satori_volatile_op op;
+	struct satori_repay_op rp;
+	uint64_t map[1], keys[8];
+	uint32_t nr = 1 + below(8), i;
+	unsigned int sub = below(4);
+
+	memset(e, 0, sizeof(e));
+	memset(&op, 0, sizeof(op));
+	op.domid = SATORI_DOMID_SELF;
+	op.nr = nr;
+	op.pages = P(e);
+	op.map = P(map);
+	for (i = 0; i < nr; i++) {
+		e[i].key = (sub == 0 || below(2) ? VKEY_RACER : VKEY_MAIN) +
+			   below(VKEYS);
+		if (sub == 0) {
+			e[i].gfn = fz.own_gfn[below(64)];
+			e[i].hash = rnd() | 1;
+		} else if (sub == 1) {
+			e[i].gfn = scratch_gfn[i % VSCRATCH];
+		}
+	}
+	switch (sub) {
+	case 0:
+		satori_op(SATORI_OP_volatile_put, P(&op));
+		break;
+	case 1:
+		satori_op(SATORI_OP_volatile_get, P(&op));
+		break;
+	case 2:
+		satori_op(SATORI_OP_volatile_flush, P(&op));
+		break;
+	default:
+		memset(&rp, 0, sizeof(rp));
+		rp.domid = SATORI_DOMID_SELF;
+		rp.nr = nr;
+		rp.keys = P(keys);
+		satori_op(SATORI_OP_volatile_repay, P(&rp));
+		break;
+	}
+}
+
+/*
+ * The racer: register and release the parent's first 64 pages, and use
+ * the volatile sub-ops (racer_volatile()), while the main loop runs.
+ */
 static void __attribute__((noreturn)) fuzz_racer(void)
 {
 	struct satori_page pages[8];
-	uint64_t map[1];
+	uint64_t map[1], scratch_gfn[VSCRATCH];
+	uint8_t *scratch;
 	uint32_t nr, i;
 	size_t j;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	cnt = fz.racer;
 	rng = seed ^ 0x7261636572ULL;
+	scratch = locked_pages(VSCRATCH, true);
+	for (j = 0; j < VSCRATCH; j++)
+		scratch_gfn[j] = gfn_of(scratch + j * PAGE);
 	while (!*fz.stop) {
+		if (below(4) == 0) {
+			racer_volatile(scratch_gfn);
+			continue;
+		}
 		nr = 1 + below(8);
 		for (i = 0; i < nr; i++) {
 			j = below(64);

@@ -22,8 +22,11 @@ step guests-create
 GROUP_g4=2
 create_guest g1 /dev/vda "$wl"
 create_guest g2 /dev/vdb "$wl"
-# g3's blkfront also advertises hint-area grants that do not exist.
-create_guest g3 /dev/vdc "$wl" 'extra="console=hvc0 quiet xen_privcmd.unrestricted=1 xen_blkfront.satori_hints_bad_refs=1"'
+# g3's blkfront also advertises hint-area grants that do not exist. It has
+# two vCPUs on two pCPUs, so its fuzzer and racer meet inside Xen.
+create_guest g3 /dev/vdc "$wl" 'extra="console=hvc0 quiet xen_privcmd.unrestricted=1 xen_blkfront.satori_hints_bad_refs=1"' \
+	'vcpus=2' 'cpus=["3","4"]'
+result g3_vcpus "$(xl vcpu-list g3 | awk 'NR > 1' | wc -l)"
 create_guest g4 /dev/vdd "$wl" 'extra="console=hvc0 quiet xen_privcmd.unrestricted=1"'
 for g in g1 g2 g3 g4; do
 	wait_console "$g" "SATORI-GUEST hostile ready" 300 || fail "guest $g did not get ready"
@@ -91,9 +94,47 @@ attack pile 16384
 step selfmerge
 attack selfmerge 1024
 
-# 10^6 hypercalls while the honest guests keep checking their files.
+# dom0's side of the race, until /tmp/churn-stop appears: it asks the
+# guests to repay, moves a new domain between groups (and g4, which
+# registered, must stay), scans every guest's memory, and creates and
+# destroys a small domain, round after round.
+churn() {
+	local i=0 ok=0
+	cat >/tmp/churn.cfg <<-CFG
+		name = "churn"
+		type = "pvh"
+		kernel = "/host/img/vmlinux"
+		memory = 32
+		vcpus = 1
+		cpus = "0"
+	CFG
+	# shellcheck disable=SC2046 # domain ids, one word each
+	( timeout 600 /host/bin/satori-scan $(for g in g1 g2 g3 g4; do xl domid $g; done) \
+		>"$OUT/churn-scan.log" 2>&1 ) &
+	while [ ! -e /tmp/churn-stop ]; do
+		/host/bin/satori-ctl repay 16 >/dev/null 2>&1
+		/host/bin/satori-ctl group g4 $((i % 2 + 3)) >/dev/null 2>&1 &&
+			echo "LAB churn: g4 changed group" >>"$OUT/churn.log"
+		if timeout 120 xl create -p /tmp/churn.cfg >/dev/null 2>&1; then
+			/host/bin/satori-ctl group churn $((i % 3)) >/dev/null 2>&1 &&
+				/host/bin/satori-ctl group churn alone >/dev/null 2>&1 &&
+				ok=$((ok + 1))
+			xl destroy churn
+			wait_gone churn 60
+		fi
+		i=$((i + 1))
+	done
+	wait
+	echo "rounds=$i group_changes=$ok" >"$OUT/churn.txt"
+}
+
+# 10^6 hypercalls while the honest guests keep checking their files and
+# dom0 churns.
 step fuzz
 n=$(grep -c "hostile run-done sub=fuzz " "$(console_log g3)")
+rm -f /tmp/churn-stop
+churn &
+churn_pid=$!
 guest_send g3 "run fuzz ${FUZZ_CALLS:-1000000} 7 $gconv/BIG5HKSCS.so $gconv/GBK.so"
 end=$(deadline 2400)
 checks=0
@@ -109,6 +150,13 @@ while [ "$(grep -c "hostile run-done sub=fuzz " "$(console_log g3)")" -le "$n" ]
 	echo "LAB uptime=$(uptime_s) $(grep "SATORI-ATTACK fuzz progress" "$(console_log g3)" | tail -1)"
 done
 result fuzz_concurrent_checks "$checks"
+touch /tmp/churn-stop
+wait $churn_pid
+result churn_rounds "$(sed -n 's/.*rounds=\([0-9]*\).*/\1/p' "$OUT/churn.txt")"
+result churn_group_changes "$(sed -n 's/.*group_changes=\([0-9]*\).*/\1/p' "$OUT/churn.txt")"
+result churn_g4_moved "$(grep -c 'g4 changed group' "$OUT/churn.log" 2>/dev/null)"
+result churn_scanned "$(grep -c '^satori-scan: domains=4 ' "$OUT/churn-scan.log")"
+xen_holds | tee "$OUT/holds.txt"
 
 # Last (its p2m cannot grow afterwards), in g4, whose memory is mostly
 # still mapped by superpages: an empty paging pool, then nominations that

@@ -51,7 +51,14 @@ if lab_boot $LAB_NAME --scenario hostile --guests 4 --timeout 3000 \
 	check_ge "pool: nominations found no pool page to split superpages (skipped, not BUG_ON)" "$(attack_field g4 pool skipped)" 1
 	check_eq "pool: g4 got back every page it gave Xen for room" "$(attack_field g4 pool refilled)" "$(attack_field g4 pool given)"
 	echo "INFO hostile: with its paging pool empty, g4 merged $(attack_field g4 pool merged) of 2048 pairs; $(attack_field g4 pool skipped) registrations skipped"
+	check_eq "fuzz: g3 had two vCPUs (on pCPUs 3 and 4)" "$(result g3_vcpus)" 2
 	check_ge "fuzz: hypercalls issued" "$(attack_field g3 fuzz calls)" 1000000
+	check_ge "fuzz: the racer's share, on the other vCPU (register, release, volatile)" "$(attack_field g3 fuzz racer_calls)" 100000
+	check_ge "fuzz: dom0 created, regrouped and destroyed a domain meanwhile" "$(result churn_group_changes)" 1
+	check_eq "fuzz: dom0 could not move g4, which registered" "$(result churn_g4_moved)" 0
+	check_eq "fuzz: dom0 scanned the 4 guests' memory meanwhile" "$(result churn_scanned)" 1
+	check_holds
+	echo "satori-fuzz: vcpus=$(result g3_vcpus) calls=$(attack_field g3 fuzz calls) racer_calls=$(attack_field g3 fuzz racer_calls) dom0_rounds=$(result churn_rounds) wrong_pages=$(attack_field g3 fuzz wrong_pages) volatile_wrong=$(attack_field g3 fuzz volatile_wrong) max_us=$(attack_field g3 fuzz max_us) host_up=$(guest_log g3 | grep -c '^SATORI-GUEST hostile finished')"
 	check_eq "fuzz: its own pages hold what it wrote" "$(attack_field g3 fuzz wrong_pages)" 0
 	check_ge "fuzz: volatile puts that stored" "$(attack_field g3 fuzz volatile_stored)" 1
 	check_ge "fuzz: volatile gets that hit" "$(attack_field g3 fuzz volatile_hits)" 1
