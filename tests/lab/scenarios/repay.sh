@@ -96,6 +96,7 @@ top=$OUT/top-before-death.json
 for g in g1 g2; do
 	result "death_${g}_held_before" "$(python3 /host/lib/top-stat.py "dom('$g')['volatile_bytes'] // 4096" <"$top")"
 	result "death_${g}_repaid_before" "$(python3 /host/lib/top-stat.py "dom('$g')['repaid_bytes'] // 4096" <"$top")"
+	result "death_${g}_forced_before" "$(python3 /host/lib/top-stat.py "dom('$g')['forced_bytes'] // 4096" <"$top")"
 done
 asked=$(python3 /host/lib/top-stat.py 'dom("g3")["volatile_bytes"] // 4096' <"$top")
 [ "$asked" -gt 0 ] || asked=1
@@ -116,6 +117,7 @@ for g in g1 g2; do
 	result "death_${g}_held" "$(python3 /host/lib/top-stat.py "dom('$g')['volatile_bytes'] // 4096" <"$top")"
 	result "death_${g}_entitled" "$(python3 /host/lib/top-stat.py "dom('$g')['entitled_bytes'] // 4096" <"$top")"
 	result "death_${g}_repaid" "$(python3 /host/lib/top-stat.py "dom('$g')['repaid_bytes'] // 4096" <"$top")"
+	result "death_${g}_forced" "$(python3 /host/lib/top-stat.py "dom('$g')['forced_bytes'] // 4096" <"$top")"
 done
 GUESTS="g1 g2"
 ledger destroyed

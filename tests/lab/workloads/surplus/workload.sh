@@ -26,6 +26,9 @@
 #                    pages restored from volatile frames and missed, and
 #                    the files whose sum is wrong
 #   repay on|off     answer the hypervisor's repayment requests, or not
+#   run SUB ARGS...  satori_attack SUB ARGS from /mnt (a guest booted with
+#                    xen_privcmd.unrestricted=1: its root attacks Xen);
+#                    answers "run-done sub=SUB rc=RC"
 #   rewrite_pages N  overwrite remembered list files in place (from the
 #                    next one rewrite would take) until N pages are written
 #   cowtime_pages N  time the first write to N pages of list files, from
@@ -91,6 +94,10 @@ while read -r cmd args </dev/hvc0; do
 	evict)
 		evict
 		say "evict$(vol)"
+		;;
+	run)
+		(cd /mnt && satori_attack "$@")
+		say "run-done sub=$1 rc=$?"
 		;;
 	verify)
 		evict

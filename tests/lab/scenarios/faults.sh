@@ -1,0 +1,103 @@
+# Scenario: Satori on a host whose memory runs out, as an overcommitted
+# host's does. Xen boots with satori_fail_alloc= (every Nth allocation on
+# Satori's and memory sharing's paths fails, as if the heap were empty).
+# g1 and g2 (honest) share files and keep volatile frames; g3 (hostile:
+# its root issues any hypercall, two vCPUs) fuzzes every Satori sub-op.
+# Then a hog takes the free heap down to about a MiB while g1 and g2 read
+# new shared data and put volatile frames and g3's fuzzer merges and
+# breaks its own pages (its entitlement up and down); mem-watch samples
+# every guest's memory against max_pages + entitlement all the while.
+# Every file is checked against its sum; Xen's audit runs at the end.
+. /host/scenarios/boot.sh
+. /host/scenarios/ledger.sh
+
+GUESTS="g1 g2 g3"
+
+# fuzz_start CALLS SEED: g3's fuzzer runs in the background of dom0's steps.
+fuzz_start() {
+	fuzz_seen=$(grep -c "SATORI-GUEST run-done sub=fuzz " "$(console_log g3)")
+	guest_send g3 "run fuzz $1 $2"
+}
+
+# fuzz_wait: until the fuzzer started last is done (g3 must stay alive).
+fuzz_wait() {
+	local end
+	end=$(deadline 1200)
+	while [ "$(grep -c "SATORI-GUEST run-done sub=fuzz " "$(console_log g3)")" -le "$fuzz_seen" ]; do
+		past "$end" && fail "the fuzzer did not finish in 1200 s"
+		xl domid g3 >/dev/null 2>&1 || fail "g3 died during the fuzz"
+		cp "$(console_log g3)" "$OUT/g3-console-live.log"
+		sleep 2
+	done
+}
+
+step workload-device
+wl=$(losetup -r -f --show /host/workload.tar) || fail "losetup of the workload tar failed"
+
+step guests-create
+create_guest g1 /dev/vda "$wl"
+create_guest g2 /dev/vdb "$wl"
+create_guest g3 /dev/vdc "$wl" 'extra="console=hvc0 quiet xen_privcmd.unrestricted=1"' \
+	'vcpus=2' 'cpus=["2","3"]'
+for g in $GUESTS; do
+	wait_console "$g" "SATORI-GUEST surplus ready" 300 || fail "guest $g did not get ready"
+done
+
+# Sharing and volatile frames with allocations failing under them.
+step share
+for g in $GUESTS; do
+	guest_command "$g" "read 1 60" "SATORI-GUEST read first=1 "
+done
+ledger shared
+for g in g1 g2; do
+	guest_command "$g" "evictfiles 1 60" "SATORI-GUEST evictfiles first=1 "
+	guest_command "$g" "probe 1 60" "SATORI-GUEST probe first=1 "
+	result "probe_${g}_restored" "$(guest_log_field "$g" probe restored_now)"
+	result "probe_${g}_wrong" "$(guest_log_field "$g" probe wrong)"
+done
+
+# The heap runs dry while everything goes on at once.
+step dry-heap
+rm -f /tmp/watch-stop
+/host/bin/mem-watch 1200 /tmp/watch-stop >"$OUT/mem-watch.log" 2>&1 &
+watch_pid=$!
+hog_down
+result dry_free_frames "$(host_now 'host["free_frames"]')"
+fuzz_start "${FUZZ_CALLS:-200000}" 11
+for g in g1 g2; do
+	guest_command "$g" "read 61 120" "SATORI-GUEST read first=61 "
+	guest_command "$g" "evictfiles 61 120" "SATORI-GUEST evictfiles first=61 "
+	guest_command "$g" verify "SATORI-GUEST verify "
+	result "dry_${g}_wrong" "$(guest_log_field "$g" verify wrong)"
+done
+fuzz_wait
+result dry_free_frames_min "$(host_now 'host["free_frames"]')"
+xl destroy hog
+wait_gone hog 60 || fail "the hog did not go"
+touch /tmp/watch-stop
+wait $watch_pid
+cat "$OUT/mem-watch.log"
+result watch_line "$(tail -1 "$OUT/mem-watch.log")"
+
+step consistent
+ledger dried
+for g in $GUESTS; do xl pause "$g" || fail "cannot pause $g"; done
+result frames_unaccounted "$(satori_stat 'host["shared_frames"] + host["saved_frames"] - sum(d["shared"] for d in top["domains"])')"
+/host/bin/satori-top -b -n 1 | tee "$OUT/top.txt"
+/host/bin/satori-top -b --json -n 1 >"$OUT/top.json"
+for g in $GUESTS; do xl unpause "$g" || fail "cannot unpause $g"; done
+xen_holds | tee "$OUT/holds.txt"
+audit_sharing after_faults
+
+step final-checks
+for g in $GUESTS; do
+	guest_command "$g" verify "SATORI-GUEST verify "
+	result "final_${g}_wrong" "$(guest_log_field "$g" verify wrong)"
+done
+for g in $GUESTS; do
+	guest_command "$g" "done" "SATORI-GUEST surplus finished"
+done
+
+step guests-shutdown
+shutdown_guests $GUESTS
+losetup -d "$wl"

@@ -1,0 +1,41 @@
+# Lab test: memory runs out. Xen fails every 10th allocation on Satori's
+# and memory sharing's paths (satori_fail_alloc=10, a debug-build knob),
+# honest guests share files and keep volatile frames, a hostile guest with
+# two vCPUs fuzzes every sub-op, and then a hog takes the free heap to
+# about a MiB while all of it goes on. The host stays up, every failure is
+# an error code, no guest holds more than max_pages + its entitlement at
+# any sample, the ledger is exact, files read right. See docs/security.md.
+LAB_NAME=faults
+if lab_boot $LAB_NAME --scenario faults --guests 3 --timeout 2400 \
+	--xen-args "satori=on satori_fail_alloc=10 satori_repay_deadline=200" \
+	--workload "$top/tests/lab/workloads/surplus"; then
+	check "no Xen crash, BUG or assertion" test "$(grep -ci 'panic\|Xen BUG\|assertion\|locking order' "$LAB_OUT/xl-dmesg.log")" = 0
+	check "Xen announced the fault injection" grep -q 'every 10-th allocation on Satori' "$LAB_OUT/xl-dmesg.log"
+	injected=$(grep 'Satori faults:' "$LAB_OUT/holds.txt" | tail -1 | tr ' ' '\n' | sed -n 's/^injected=//p')
+	check_ge "allocations failed on Satori's paths (injected)" "$injected" 100
+	check_ge "sharing went on: frames saved" "$(result ledger_shared_saved)" 100
+	check_eq "ledger after sharing: sum of entitlements - saved frames << 32" "$(result ledger_shared_diff)" 0
+	check_eq "ledger after the dry heap: sum of entitlements - saved frames << 32" "$(result ledger_dried_diff)" 0
+	for g in g1 g2; do
+		check_ge "$g read back pages from volatile frames" "$(result "probe_${g}_restored")" 1
+		check_eq "$g: volatile pages right" "$(result "probe_${g}_wrong")" 0
+		check_eq "$g: files right with the heap dry" "$(result "dry_${g}_wrong")" 0
+	done
+	check_le "the hog left at most 8 MiB free" "$(result dry_free_frames)" 2048
+	check_ge "fuzz: hypercalls issued" "$(attack_field g3 fuzz calls)" 200000
+	check_ge "fuzz: the racer's share, on the other vCPU" "$(attack_field g3 fuzz racer_calls)" 1
+	check_ge "fuzz: failed allocations came back as -ENOMEM" "$(attack_field g3 fuzz enomem)" 1
+	check_eq "fuzz: its own pages hold what it wrote" "$(attack_field g3 fuzz wrong_pages)" 0
+	check_eq "fuzz: volatile hits that were not what was last put" "$(attack_field g3 fuzz volatile_wrong)" 0
+	watch=$(result watch_line)
+	watch_field() { tr ' ' '\n' <<<"$watch" | sed -n "s/^$1=//p"; }
+	check_ge "mem-watch sampled the 3 guests" "$(watch_field domains)" 3
+	check_ge "mem-watch took samples all along" "$(watch_field samples)" 300
+	check_eq "no sample above max_pages + entitlement" "$(watch_field over)" 0
+	echo "INFO faults: $watch"
+	check_eq "every shared frame accounted to live guests' pages" "$(result frames_unaccounted)" 0
+	check_holds
+	for g in g1 g2 g3; do
+		check_eq "$g: every file right at the end" "$(result "final_${g}_wrong")" 0
+	done
+fi
