@@ -258,9 +258,10 @@ static void cf_check repay_work(void *unused)
 
         limit = satori_volatile_entitled(d);
         spin_lock(&sd->v.lock);
-        news = sd->v.untold ||
-               (sd->v.held > limit + sd->v.owed &&
-                owe(&sd->v, sd->v.held - limit - sd->v.owed, now));
+        news = !sd->v.dead &&
+               (sd->v.untold ||
+                (sd->v.held > limit + sd->v.owed &&
+                 owe(&sd->v, sd->v.held - limit - sd->v.owed, now)));
         sd->v.untold = false;
         owed += sd->v.owed;
         held += sd->v.held;
