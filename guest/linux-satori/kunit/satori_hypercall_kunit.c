@@ -619,11 +619,16 @@ static void volatile_ops_are_validated(struct kunit *test)
 				-EINVAL);
 	}
 
+	/* OUT fields are not checked: junk in them is overwritten. */
 	memset(&after, 0, sizeof(after));
 	after.domid = SATORI_DOMID_SELF;
 	after.forced = 1;
 	KUNIT_EXPECT_EQ(test, satori_hypercall(SATORI_OP_volatile_stats,
+					       &after), when_on(0));
+	after.pad[1] = 1;
+	KUNIT_EXPECT_EQ(test, satori_hypercall(SATORI_OP_volatile_stats,
 					       &after), when_on(-EINVAL));
+	after.pad[1] = 0;
 	if (!xen_initial_domain()) {
 		/* Only dom0 takes frames back, and sees other domains. */
 		KUNIT_EXPECT_EQ(test, reclaim(SATORI_DOMID_ANY, 1),

@@ -1099,10 +1099,11 @@ static void fuzz_volatile(void)
 		memset(&vs, 0, sizeof(vs));
 		vs.domid = below(2) ? SATORI_DOMID_SELF : fuzz_domid();
 		if (bad) {
-			uint64_t *in_zero[] = { &vs.owed, &vs.requests,
-						&vs.repaid, &vs.forced };
+			/* OUT fields: junk in them is overwritten */
+			uint64_t *out[] = { &vs.owed, &vs.requests,
+					    &vs.repaid, &vs.forced };
 
-			*in_zero[below(4)] = rnd() | 1;
+			*out[below(4)] = rnd() | 1;
 		}
 		satori_op(SATORI_OP_volatile_stats, P(&vs));
 		break;

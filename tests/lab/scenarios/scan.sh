@@ -6,10 +6,16 @@
 # the enlightened guests' pages through Xen's index; g3 then writes to
 # files whose pages were merged (copy-on-write) and every guest checks
 # every file against its sum. When g3 is gone the scanner idles.
+# g4, also on the stock kernel, is hostile to the scanner: it holds one
+# page near gfn 2^35 (which once made a pass take hours and starve g3), it
+# flips the xenstore key that says it negotiated hints (which once made
+# the scanner forget and release everything each second), and a scanner
+# with a small record cap must stay within it.
 . /host/scenarios/boot.sh
 
-GUESTS="g1 g2 g3"
+GUESTS="g1 g2 g3 g4"
 KERNEL_g3=stock
+KERNEL_g4=stock
 SCAND_STATUS=/run/satori-scand.json # the default: satori-top reads it
 
 # scand FIELD: a figure from satori-scand's status file.
@@ -19,7 +25,8 @@ step workload-device
 wl=$(losetup -r -f --show /host/workload.tar) || fail "losetup of the workload tar failed"
 
 step guests-create
-create_ready_guests "$wl" $GUESTS
+# g4 before g3: its domain id comes first in every pass.
+create_ready_guests "$wl" g1 g2 g4 g3
 result g3_kernel "$(guest_log_field g3 up kernel)"
 result g3_hint_refs "$(xenstore-ls "/local/domain/$(xl domid g3)/device/vbd" 2>/dev/null | grep -c satori-hint)"
 result g1_hint_refs "$(xenstore-ls "/local/domain/$(xl domid g1)/device/vbd" 2>/dev/null | grep -c satori-hint)"
@@ -44,6 +51,11 @@ result refuse_status_written "$([ -e /tmp/refused.json ] && echo 1 || echo 0)"
 /host/bin/satori-scand --rate 0 >>"$OUT/scand-refused.log" 2>&1
 result refuse_rate_rc $?
 
+# g4 gets one page of RAM near gfn 2^35, as its own kernel could populate.
+step far-gfn
+/host/bin/populate-gfn "$(xl domid g4)" $(((1 << 35) - 1)) | tee "$OUT/far-gfn.txt"
+result far_gfn_rc "$(sed -n 's/.* rc=//p' "$OUT/far-gfn.txt")"
+
 step scan
 t0=$(uptime_s)
 /host/bin/satori-scand >"$OUT/scand.log" 2>&1 &
@@ -60,11 +72,47 @@ result scand_domains "$(python3 -c 'import json, sys; print(" ".join(map(str, js
 result g3_domid "$(xl domid g3)"
 result g3_shared "$(satori_stat 'dom("g3")["shared"]')"
 result g1_registered_after "$(satori_stat 'dom("g1")["registered"]')"
-for k in scanned registered merged released errors cpu_s; do
+for k in scanned registered merged released errors cpu_s cut; do
 	result "scand_$k" "$(scand "$k")"
 done
+result g4_domid "$(xl domid g4)"
 /host/bin/satori-top -b -n 1 >"$OUT/top-scan.txt"
 cat "$OUT/top-scan.txt"
+
+# g4 flips its "hints negotiated" key every half second for 20 s (dom0
+# writes it here; the guest owns that directory and could): the scanner
+# pauses g4 and must neither forget nor release anything.
+step flap
+key=/local/domain/$(xl domid g4)/device/vbd/51712/satori-hint-nr-refs
+released0=$(scand released)
+for _ in $(seq 20); do
+	xenstore-write "$key" 1
+	sleep 0.5
+	xenstore-rm "$key"
+	sleep 0.5
+done
+sleep 2
+result flap_released "$(($(scand released) - released0))"
+result flap_known "$(python3 -c 'import json, sys; s = json.load(open(sys.argv[1])); print(" ".join(map(str, s["domains"] + s["paused"])))' "$SCAND_STATUS")"
+
+# A scanner with a record cap of 4000 pages per guest, for 40 s: it keeps
+# no more, and says which guests are at the cap. Then the usual one again.
+step cap
+kill "$scand_pid"
+wait "$scand_pid"
+/host/bin/satori-scand --max-records 4000 --status /tmp/capped.json >"$OUT/scand-capped.log" 2>&1 &
+capped_pid=$!
+sleep 40
+capped() { python3 -c 'import json, sys; v = json.load(open(sys.argv[1]))[sys.argv[2]]; print(" ".join(map(str, v)) if isinstance(v, list) else v)' /tmp/capped.json "$1"; }
+for k in records max_records capped at_cap; do
+	result "capped_$k" "$(capped "$k")"
+done
+result capped_rss_kb "$(sed -n 's/^VmRSS: *\([0-9]*\) kB/\1/p' "/proc/$capped_pid/status")"
+kill "$capped_pid"
+wait "$capped_pid"
+cp /tmp/capped.json "$OUT/scand-capped.json"
+/host/bin/satori-scand >>"$OUT/scand.log" 2>&1 &
+scand_pid=$!
 
 # g3 writes to files whose pages were merged; everyone re-reads from disk.
 step write
@@ -83,8 +131,10 @@ while ! past "$dl"; do
 done
 result scand_idle_with_g3 "$(scand idle)"
 result scand_released "$(scand released)"
-xl destroy g3
-wait_gone g3 60 || fail "g3 did not go"
+for g in g3 g4; do
+	xl destroy $g
+	wait_gone $g 60 || fail "$g did not go"
+done
 sleep 3
 cpu0=$(scand cpu_s)
 sleep 10

@@ -2,9 +2,11 @@
 # works unchanged, and satori-scand, dom0's scanner, gets its copies of
 # files merged with the enlightened guests' through Xen's index; copy-on-
 # write keeps every file right; the scanner never scans an enlightened
-# guest and idles when there is nothing to scan. See docs/scanner.md.
+# guest and idles when there is nothing to scan; g4, a stock-kernel guest
+# hostile to the scanner (a far gfn, a flapping xenstore key), can neither
+# stall it nor make it forget, and a record cap holds. See docs/scanner.md.
 LAB_NAME=scan
-if lab_boot $LAB_NAME --scenario scan --guests 3 --timeout 1800 \
+if lab_boot $LAB_NAME --scenario scan --guests 4 --timeout 1800 \
 	--workload "$top/tests/lab/workloads/scan"; then
 	check "no Xen crash, BUG or assertion" test "$(grep -ci 'panic\|Xen BUG\|assertion\|locking order' "$LAB_OUT/xl-dmesg.log")" = 0
 
@@ -21,7 +23,7 @@ if lab_boot $LAB_NAME --scenario scan --guests 3 --timeout 1800 \
 	check_eq "satori-scand refuses a zero rate (exit 2)" "$(result refuse_rate_rc)" 2
 
 	# It picked g3 by itself, and g3's pages now share frames.
-	check_eq "satori-scand scans only the guest without hints" "$(result scand_domains)" "$(result g3_domid)"
+	check_eq "satori-scand scans only the guests without hints" "$(result scand_domains)" "$(result g4_domid) $(result g3_domid)"
 	check_ge "g1 shares the files' pages with g2 (hints)" "$(result g1_shared_before)" 500
 	check_ge "g3's pages share frames after the scan, % of g1's" \
 		"$(percent "$(result g3_shared)" "$(result g1_shared_before)")" 90
@@ -30,11 +32,21 @@ if lab_boot $LAB_NAME --scenario scan --guests 3 --timeout 1800 \
 	check_eq "no batch refused" "$(result scand_errors)" 0
 	check_eq "g1's own registrations untouched by the scanner" "$(result g1_registered_after)" "$(result g1_registered_before)"
 	echo "INFO scan: g3 shared $(result g3_shared) pages $(result scan_s) s after the scanner started; $(result scand_scanned) pages scanned, $(result scand_cpu_s) CPU s"
-	check "satori-top shows the scanner" grep -q '^Scanner: 5000 pages/s over 1 guests' "$LAB_OUT/top-scan.txt"
+	check "satori-top shows the scanner" grep -q '^Scanner: 5000 pages/s over 2 guests' "$LAB_OUT/top-scan.txt"
+
+	# g4, hostile to the scanner.
+	check_eq "g4 got a page near gfn 2^35" "$(result far_gfn_rc)" 0
+	check_ge "the scanner cut g4's walk short (it scanned g3 all the same, above)" "$(result scand_cut)" 1
+	check_eq "g4 flapped its hints key for 20 s: nothing released" "$(result flap_released)" 0
+	check "g4 flapped: still known to the scanner, scanned or paused ($(result flap_known))" grep -qw "$(result g4_domid)" <<<"$(result flap_known)"
+	check_le "a scanner capped at 4000 records per guest kept at most 2 x 4000" "$(result capped_records)" 8000
+	check_eq "... says both stock guests are at the cap" "$(result capped_at_cap)" "$(result g4_domid) $(result g3_domid)"
+	check_ge "... and counted the pages it kept no record for" "$(result capped_capped)" 1
+	echo "INFO scan: the capped scanner's resident memory: $(result capped_rss_kb) KiB with $(result capped_records) records"
 
 	# Copy-on-write: g3 rewrote merged pages; every guest reads every file right.
 	check_ge "g3's writes broke shared pages" "$(result g3_cow_breaks)" 1
-	for g in g1 g2 g3; do
+	for g in g1 g2 g3 g4; do
 		check_eq "$g: every file right" "$(guest_field "$g" verify wrong)" 0
 	done
 
@@ -43,7 +55,7 @@ if lab_boot $LAB_NAME --scenario scan --guests 3 --timeout 1800 \
 	check_eq "with g3 gone the scanner scans nothing" "$(result scand_domains_after)" 0
 	check_le "and used under 1 CPU second in 10 s (ms)" "$(awk -v c="$(result scand_idle_cpu_s)" 'BEGIN { print int(c * 1000) }')" 1000
 	check_eq "satori-scand stops on SIGTERM (exit 0)" "$(result scand_exit)" 0
-	for g in g1 g2 g3; do
+	for g in g1 g2 g3 g4; do
 		check "guest $g came up" grep -q 'SATORI-GUEST up' <<<"$(guest_log $g)"
 	done
 fi
