@@ -68,6 +68,12 @@
  *	gfn inside a superpage must split it, and the split finds no pool
  *	page (a BUG_ON in nominate_page() before hv-hooks patch 0005).
  *	Afterwards the domain's p2m can no longer grow: run it last.
+ *   hoard PAIRS [HOLD]
+ *	2 * PAIRS pages merged pairwise (an entitlement of about PAIRS
+ *	frames), then PAIRS volatile puts (as many frames as Xen lends); with
+ *	HOLD, a child keeps the pages mapped HOLD seconds after the program
+ *	ends, so the entitlement and the volatile frames stay: dom0 then
+ *	takes them by force and destroys the domain (bounded steps in Xen).
  *   selfmerge [PAIRS]
  *	2 * PAIRS (default 1024) pages merged pairwise, then the domain tries
  *	to grow (XENMEM_populate_physmap above its RAM, one page at a time
@@ -1224,6 +1230,14 @@ static void __attribute__((noreturn)) fuzz_racer(void)
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	cnt = fz.racer;
 	rng = seed ^ 0x7261636572ULL;
+	/*
+	 * The inherited pagemap is the parent's ("self" was resolved at its
+	 * open): the racer's own pages are looked up in its own.
+	 */
+	close(pagemap);
+	pagemap = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	if (pagemap < 0)
+		fail("open /proc/self/pagemap: %s", strerror(errno));
 	scratch = locked_pages(VSCRATCH, true);
 	for (j = 0; j < VSCRATCH; j++)
 		scratch_gfn[j] = gfn_of(scratch + j * PAGE);
@@ -1317,13 +1331,40 @@ static void fuzz_cleanup(void)
 #undef ADD
 }
 
+/*
+ * Own pages that do not hold what was last written there; each of the
+ * first 16 is described on a line of its own: where it differs, whether
+ * it still sits at the gfn Xen was told (the guest kernel may have moved
+ * it), and whether it holds what another own page should, or zeros.
+ */
 static size_t fuzz_wrong_pages(void)
 {
-	size_t i, wrong = 0;
+	size_t i, j, k, wrong = 0;
 
-	for (i = 0; i < OWN_PAGES; i++)
-		wrong += !!memcmp(fz.own + i * PAGE, fz.shadow + i * PAGE,
-				  PAGE);
+	for (i = 0; i < OWN_PAGES; i++) {
+		const uint8_t *p = fz.own + i * PAGE, *w = fz.shadow + i * PAGE;
+		long other = -1;
+		size_t diff = 0, first = PAGE;
+
+		if (!memcmp(p, w, PAGE))
+			continue;
+		if (wrong++ >= 16)
+			continue;
+		for (k = 0; k < PAGE; k++)
+			if (p[k] != w[k]) {
+				diff++;
+				if (first == PAGE)
+					first = k;
+			}
+		for (j = 0; j < OWN_PAGES && other < 0; j++)
+			if (j != i && !memcmp(p, fz.shadow + j * PAGE, PAGE))
+				other = j;
+		printf("SATORI-ATTACK fuzz-wrong page=%zu gfn=%#" PRIx64
+		       " gfn_now=%#" PRIx64 " first_diff=%zu bytes_diff=%zu"
+		       " zero=%d holds_page=%ld\n",
+		       i, fz.own_gfn[i], gfn_of(p), first, diff,
+		       !p[0] && !memcmp(p, p + 1, PAGE - 1), other);
+	}
 	return wrong;
 }
 
@@ -1789,6 +1830,74 @@ static int cmd_selfmerge(size_t pairs)
 	return 0;
 }
 
+/* ---- hoard ---- */
+
+#define HOARD_KEY 0x686f617264000000ULL
+
+/*
+ * Gains an entitlement by merging its own pages pairwise (a pair of equal
+ * pages saves a frame, half credited to each), then puts as many volatile
+ * frames as Xen lends it, from those pages, and (HOLD) keeps the pages
+ * mapped in a child for HOLD seconds, so that its entitlement and its
+ * volatile frames stay while dom0 takes them back by force and destroys
+ * the domain: the work Xen must do in bounded steps.
+ */
+static int cmd_hoard(size_t pairs, unsigned int hold)
+{
+	struct satori_volatile_stats vs;
+	struct satori_volatile_op op;
+	struct satori_vpage e[SATORI_BATCH_MAX];
+	uint64_t map[SATORI_BATCH_MAX / 64];
+	size_t n = 2 * pairs, i, j;
+	struct satori_page *pages;
+	uint32_t shared, merged = 0, stored = 0;
+	uint8_t *a;
+
+	print_start("hoard");
+	pages = calloc(n, sizeof(*pages));
+	a = locked_pages(n, false);
+	if (!pages)
+		fail("out of memory");
+	for (i = 0; i < n; i++) {
+		if (i & 1)
+			memcpy(a + i * PAGE, a + (i - 1) * PAGE, PAGE);
+		else
+			fill_random(a + i * PAGE, PAGE);
+		pages[i] = (struct satori_page){ gfn_of(a + i * PAGE),
+						 key_of(a + i * PAGE) };
+	}
+	for (i = 0; i < n; i += SATORI_BATCH_MAX) {
+		self_batch(SATORI_OP_register, pages + i,
+			   n - i < SATORI_BATCH_MAX ? n - i : SATORI_BATCH_MAX,
+			   map, NULL, &shared);
+		merged += shared;
+	}
+	/* One key per pair: as many as the entitlement can take, and more. */
+	for (i = 0; i < pairs; i += SATORI_BATCH_MAX) {
+		memset(&op, 0, sizeof(op));
+		op.domid = SATORI_DOMID_SELF;
+		op.nr = pairs - i < SATORI_BATCH_MAX ? pairs - i
+						     : SATORI_BATCH_MAX;
+		op.pages = P(e);
+		op.map = P(map);
+		for (j = 0; j < op.nr; j++)
+			e[j] = (struct satori_vpage){ HOARD_KEY + i + j,
+						      pages[2 * (i + j)].gfn,
+						      1 };
+		if (!satori_op(SATORI_OP_volatile_put, P(&op)))
+			stored += op.done;
+	}
+	memset(&vs, 0, sizeof(vs));
+	vs.domid = SATORI_DOMID_SELF;
+	satori_op(SATORI_OP_volatile_stats, P(&vs));
+	printf("SATORI-ATTACK hoard pairs=%zu merged=%u stored=%u held=%" PRIu64
+	       " entitled=%" PRIu64 " hold=%u",
+	       pairs, merged, stored, vs.held, vs.entitled, hold);
+	print_tail(cnt);
+	hold_pages(hold);
+	return 0;
+}
+
 /* ---- pool ---- */
 
 /*
@@ -1911,6 +2020,7 @@ static void __attribute__((noreturn)) usage(void)
 		"       satori_attack squat FILE [HOLD_SECONDS]\n"
 		"       satori_attack liar FILE [HOLD_SECONDS]\n"
 		"       satori_attack oracle FILE...\n"
+		"       satori_attack hoard PAIRS [HOLD]\n"
 		"       satori_attack selfmerge [PAIRS]\n"
 		"       satori_attack pool [PAIRS]\n"
 		"A hostile guest's attacks on the Satori hypercall; run as root\n"
@@ -1990,6 +2100,14 @@ int main(int argc, char **argv)
 			usage();
 		open_devices();
 		return cmd_selfmerge(pairs);
+	}
+	if (!strcmp(sub, "hoard") && (argc == 3 || argc == 4)) {
+		uint64_t pairs = number(argc, argv, 2, 0);
+
+		if (!pairs)
+			usage();
+		open_devices();
+		return cmd_hoard(pairs, number(argc, argv, 3, 0));
 	}
 	if (!strcmp(sub, "pool") && argc <= 3) {
 		uint64_t pairs = number(argc, argv, 2, 256);

@@ -57,8 +57,16 @@ if lab_boot $LAB_NAME --scenario hostile --guests 4 --timeout 3000 \
 	check_ge "fuzz: dom0 created, regrouped and destroyed a domain meanwhile" "$(result churn_group_changes)" 1
 	check_eq "fuzz: dom0 could not move g4, which registered" "$(result churn_g4_moved)" 0
 	check_eq "fuzz: dom0 scanned the 4 guests' memory meanwhile" "$(result churn_scanned)" 1
+	echo "satori-fuzz: vcpus=$(result g3_vcpus) calls=$(attack_field g3 fuzz calls) racer_calls=$(attack_field g3 fuzz racer_calls) dom0_rounds=$(result churn_rounds) wrong_pages=$(attack_field g3 fuzz wrong_pages) volatile_wrong=$(attack_field g3 fuzz volatile_wrong) max_us=$(attack_field g3 fuzz max_us) host_up=$(result fuzz_host_up)"
+	check_eq "fuzz: the host and g3 were up after it" "$(result fuzz_host_up)" 1
+
+	# Hoard: g3 held over 128 MiB of volatile frames; dom0 took half by
+	# force, then destroyed g3 with the rest. Each in bounded steps.
+	check_ge "hoard: g3 held volatile frames (>= 128 MiB)" "$(result hoard_held)" 32768
+	check_le "hoard: dom0 took half of them by force" "$(result hoard_left)" $(($(num "$(result hoard_held)") / 2 + 1))
+	check_ge "hoard: g3 died holding frames" "$(result hoard_left)" 1
+	check_ge "hoard: the dying g3's frames went back in steps" "$(xen_hold relinquish count)" 2
 	check_holds
-	echo "satori-fuzz: vcpus=$(result g3_vcpus) calls=$(attack_field g3 fuzz calls) racer_calls=$(attack_field g3 fuzz racer_calls) dom0_rounds=$(result churn_rounds) wrong_pages=$(attack_field g3 fuzz wrong_pages) volatile_wrong=$(attack_field g3 fuzz volatile_wrong) max_us=$(attack_field g3 fuzz max_us) host_up=$(guest_log g3 | grep -c '^SATORI-GUEST hostile finished')"
 	check_eq "fuzz: its own pages hold what it wrote" "$(attack_field g3 fuzz wrong_pages)" 0
 	check_ge "fuzz: volatile puts that stored" "$(attack_field g3 fuzz volatile_stored)" 1
 	check_ge "fuzz: volatile gets that hit" "$(attack_field g3 fuzz volatile_hits)" 1
