@@ -1713,6 +1713,42 @@ static int cmd_oracle(char **paths, int npaths)
 
 /* ---- selfmerge ---- */
 
+/*
+ * 2 * pairs locked pages, each odd one a copy of the even one before it
+ * (random bytes), registered under their true hashes: each pair merges
+ * into one frame. *pages gets the entries (the caller frees them); returns
+ * the pages Xen said now share a frame.
+ */
+static uint32_t merge_own_pairs(size_t pairs, uint8_t **mem,
+				struct satori_page **pages)
+{
+	uint64_t map[SATORI_BATCH_MAX / 64];
+	size_t n = 2 * pairs, i;
+	uint32_t shared, merged = 0;
+	uint8_t *a;
+
+	*pages = calloc(n, sizeof(**pages));
+	a = locked_pages(n, false);
+	if (!*pages)
+		fail("out of memory");
+	for (i = 0; i < n; i++) {
+		if (i & 1)
+			memcpy(a + i * PAGE, a + (i - 1) * PAGE, PAGE);
+		else
+			fill_random(a + i * PAGE, PAGE);
+		(*pages)[i] = (struct satori_page){ gfn_of(a + i * PAGE),
+						    key_of(a + i * PAGE) };
+	}
+	for (i = 0; i < n; i += SATORI_BATCH_MAX) {
+		self_batch(SATORI_OP_register, *pages + i,
+			   n - i < SATORI_BATCH_MAX ? n - i : SATORI_BATCH_MAX,
+			   map, NULL, &shared);
+		merged += shared;
+	}
+	*mem = a;
+	return merged;
+}
+
 static bool in_ranges(uint64_t pfn, const struct range *r, size_t n)
 {
 	size_t i;
@@ -1770,11 +1806,11 @@ static size_t shrink(uint64_t *gfns, size_t n)
 static int cmd_selfmerge(size_t pairs)
 {
 	long max_pages, tot_before, tot_merged, tot_after, stop_rc;
-	uint64_t map[SATORI_BATCH_MAX / 64], *gfns;
-	size_t n = 2 * pairs, i, cap, populated, back;
+	size_t n = 2 * pairs, cap, populated, back;
 	struct satori_domain_stats s;
 	struct satori_page *pages;
-	uint32_t shared, merged = 0;
+	uint64_t *gfns;
+	uint32_t merged;
 	int64_t over;
 	uint8_t *a;
 
@@ -1785,24 +1821,7 @@ static int cmd_selfmerge(size_t pairs)
 		fail("memory_op: cannot read this domain's reservation "
 		     "(max %ld, current %ld)", max_pages, tot_before);
 
-	pages = calloc(n, sizeof(*pages));
-	a = locked_pages(n, false);
-	if (!pages)
-		fail("out of memory");
-	for (i = 0; i < n; i++) {
-		if (i & 1)
-			memcpy(a + i * PAGE, a + (i - 1) * PAGE, PAGE);
-		else
-			fill_random(a + i * PAGE, PAGE);
-		pages[i] = (struct satori_page){ gfn_of(a + i * PAGE),
-						 key_of(a + i * PAGE) };
-	}
-	for (i = 0; i < n; i += SATORI_BATCH_MAX) {
-		self_batch(SATORI_OP_register, pages + i,
-			   n - i < SATORI_BATCH_MAX ? n - i : SATORI_BATCH_MAX,
-			   map, NULL, &shared);
-		merged += shared;
-	}
+	merged = merge_own_pairs(pairs, &a, &pages);
 	tot_merged = self_memory_op(XENMEM_current_reservation);
 
 	cap = (max_pages > tot_before ? max_pages - tot_before : 0) + n + 256;
@@ -1848,30 +1867,13 @@ static int cmd_hoard(size_t pairs, unsigned int hold)
 	struct satori_volatile_op op;
 	struct satori_vpage e[SATORI_BATCH_MAX];
 	uint64_t map[SATORI_BATCH_MAX / 64];
-	size_t n = 2 * pairs, i, j;
 	struct satori_page *pages;
-	uint32_t shared, merged = 0, stored = 0;
+	uint32_t merged, stored = 0;
+	size_t i, j;
 	uint8_t *a;
 
 	print_start("hoard");
-	pages = calloc(n, sizeof(*pages));
-	a = locked_pages(n, false);
-	if (!pages)
-		fail("out of memory");
-	for (i = 0; i < n; i++) {
-		if (i & 1)
-			memcpy(a + i * PAGE, a + (i - 1) * PAGE, PAGE);
-		else
-			fill_random(a + i * PAGE, PAGE);
-		pages[i] = (struct satori_page){ gfn_of(a + i * PAGE),
-						 key_of(a + i * PAGE) };
-	}
-	for (i = 0; i < n; i += SATORI_BATCH_MAX) {
-		self_batch(SATORI_OP_register, pages + i,
-			   n - i < SATORI_BATCH_MAX ? n - i : SATORI_BATCH_MAX,
-			   map, NULL, &shared);
-		merged += shared;
-	}
+	merged = merge_own_pairs(pairs, &a, &pages);
 	/* One key per pair: as many as the entitlement can take, and more. */
 	for (i = 0; i < pairs; i += SATORI_BATCH_MAX) {
 		memset(&op, 0, sizeof(op));
