@@ -29,7 +29,7 @@ if lab_boot $LAB_NAME --scenario faults --guests 3 --timeout 2400 \
 	check_eq "fuzz: volatile hits that were not what was last put" "$(attack_field g3 fuzz volatile_wrong)" 0
 	watch=$(result watch_line)
 	watch_field() { tr ' ' '\n' <<<"$watch" | sed -n "s/^$1=//p"; }
-	check_ge "mem-watch sampled the 3 guests" "$(watch_field domains)" 3
+	check_ge "mem-watch sampled every guest domain (the 3 guests at least)" "$(watch_field domains)" 3
 	check_ge "mem-watch took samples all along" "$(watch_field samples)" 300
 	check_eq "no sample above max_pages + entitlement" "$(watch_field over)" 0
 	echo "INFO faults: $watch"
