@@ -107,7 +107,7 @@ capped() { python3 -c 'import json, sys; v = json.load(open(sys.argv[1]))[sys.ar
 for k in records max_records capped at_cap; do
 	result "capped_$k" "$(capped "$k")"
 done
-result capped_rss_kb "$(sed -n 's/^VmRSS: *\([0-9]*\) kB/\1/p' "/proc/$capped_pid/status")"
+result capped_rss_kb "$(sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$capped_pid/status")"
 kill "$capped_pid"
 wait "$capped_pid"
 cp /tmp/capped.json "$OUT/scand-capped.json"

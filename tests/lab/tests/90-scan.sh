@@ -37,7 +37,10 @@ if lab_boot $LAB_NAME --scenario scan --guests 4 --timeout 1800 \
 	# g4, hostile to the scanner.
 	check_eq "g4 got a page near gfn 2^35" "$(result far_gfn_rc)" 0
 	check_ge "the scanner cut g4's walk short (it scanned g3 all the same, above)" "$(result scand_cut)" 1
-	check_eq "g4 flapped its hints key for 20 s: nothing released" "$(result flap_released)" 0
+	# Forgetting g4 would release every page registered for it (thousands);
+	# pages that changed meanwhile are released as always.
+	check_le "g4 flapped its hints key for 20 s: released under 1% of the registered pages" \
+		"$(result flap_released)" $(($(num "$(result scand_registered)") / 100))
 	check "g4 flapped: still known to the scanner, scanned or paused ($(result flap_known))" grep -qw "$(result g4_domid)" <<<"$(result flap_known)"
 	check_le "a scanner capped at 4000 records per guest kept at most 2 x 4000" "$(result capped_records)" 8000
 	check_eq "... says both stock guests are at the cap" "$(result capped_at_cap)" "$(result g4_domid) $(result g3_domid)"
