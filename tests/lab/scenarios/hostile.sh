@@ -15,7 +15,7 @@ LIAR_FILES="BIG5HKSCS.so GB18030.so GBK.so CP932.so BIG5.so"
 # Among files 101..200, read by nobody before the squatter registers.
 SQUAT_FILES="IBM1390.so IBM1388.so IBM1364.so"
 
-# g3 hoards volatile frames last (hoard step): room for 36000 merged pairs.
+# g3 hoards volatile frames last (hoard step): room for 40000 merged pairs.
 MEM_g3=448
 
 step workload-device
@@ -169,14 +169,14 @@ xen_holds | tee "$OUT/holds-fuzz.txt"
 step pool
 guest_command g4 "run pool 2048" "hostile run-done sub=pool " 600
 
-# g3 hoards: about 36000 of its own pages merged pairwise (an entitlement
+# g3 hoards: 40000 pairs of its own pages merged (an entitlement
 # of as many frames) and as many volatile frames as Xen lends it, over
 # 128 MiB, kept by a child process. dom0 takes half of them by force at
 # once, then destroys g3 holding the rest: Xen must do both in bounded
 # steps ('W' key: the longest hold, the most frames one hold moved).
 step hoard
 guest_command g3 check "SATORI-GUEST check "
-guest_command g3 "run hoard 36000 900" "hostile run-done sub=hoard " 900
+guest_command g3 "run hoard 40000 900" "hostile run-done sub=hoard " 900
 cp "$(console_log g3)" "$OUT/g3-console-live.log"
 held=$(satori_stat 'dom("g3")["volatile_bytes"] // 4096')
 result hoard_held "$held"
