@@ -215,6 +215,27 @@ create_ready_guests() {
 # snapshot.
 host_now() { /host/bin/satori-top -b --json -n 1 | python3 /host/lib/top-stat.py "$1"; }
 
+# dom_figures TOP NAME SUFFIX G...: records NAME_G_held, _entitled,
+# _repaid and _forced (each followed by SUFFIX; volatile frames) of each
+# guest G from satori-top's JSON snapshot TOP, with one python3 for all
+# (taken again if it fails: python3 under TCG has died of a MemoryError
+# on a one-line JSON).
+dom_figures() {
+	local top=$1 name=$2 suffix=$3 out= try
+	shift 3
+	for try in 1 2 3; do
+		out=$(python3 -c '
+import json, sys
+doms = {d["name"]: d for d in json.loads(open(sys.argv[1]).read().splitlines()[-1])["domains"]}
+for g in sys.argv[4:]:
+    for k, f in (("held", "volatile_bytes"), ("entitled", "entitled_bytes"), ("repaid", "repaid_bytes"), ("forced", "forced_bytes")):
+        print("%s_%s_%s%s=%d" % (sys.argv[2], g, k, sys.argv[3], doms[g][f] // 4096))' "$top" "$name" "$suffix" "$@") && break
+		sleep 0.2
+	done
+	[ -n "$out" ] || fail "cannot read the guests' figures from $top"
+	echo "$out" >>"$OUT/results"
+}
+
 # hog_down: a paused hog domain takes all but about a MiB of the free
 # heap. What Xen and the toolstack add to a domain of its size is not
 # known here: the hog asks for all that is free less 6 MiB, then 8, 10...

@@ -93,11 +93,7 @@ guest_command g3 "repay off" "SATORI-GUEST repay now=N"
 guest_command g3 evict "SATORI-GUEST evict "
 top=$OUT/top-before-death.json
 /host/bin/satori-top -b --json -n 1 >"$top"
-for g in g1 g2; do
-	result "death_${g}_held_before" "$(python3 /host/lib/top-stat.py "dom('$g')['volatile_bytes'] // 4096" <"$top")"
-	result "death_${g}_repaid_before" "$(python3 /host/lib/top-stat.py "dom('$g')['repaid_bytes'] // 4096" <"$top")"
-	result "death_${g}_forced_before" "$(python3 /host/lib/top-stat.py "dom('$g')['forced_bytes'] // 4096" <"$top")"
-done
+dom_figures "$top" death _before g1 g2
 asked=$(python3 /host/lib/top-stat.py 'dom("g3")["volatile_bytes"] // 4096' <"$top")
 [ "$asked" -gt 0 ] || asked=1
 ( /host/bin/satori-ctl repay "$asked" g3 >"$OUT/destroy-owing.txt" 2>&1 ) &
@@ -113,12 +109,7 @@ sleep $((DEADLINE_MS / 1000 + 2))
 top=$OUT/top-after-death.json
 /host/bin/satori-top -b --json -n 1 >"$top"
 result destroy_owing_owed_after "$(python3 /host/lib/top-stat.py 'host["owed_frames"]' <"$top")"
-for g in g1 g2; do
-	result "death_${g}_held" "$(python3 /host/lib/top-stat.py "dom('$g')['volatile_bytes'] // 4096" <"$top")"
-	result "death_${g}_entitled" "$(python3 /host/lib/top-stat.py "dom('$g')['entitled_bytes'] // 4096" <"$top")"
-	result "death_${g}_repaid" "$(python3 /host/lib/top-stat.py "dom('$g')['repaid_bytes'] // 4096" <"$top")"
-	result "death_${g}_forced" "$(python3 /host/lib/top-stat.py "dom('$g')['forced_bytes'] // 4096" <"$top")"
-done
+dom_figures "$top" death "" g1 g2
 GUESTS="g1 g2"
 ledger destroyed
 
