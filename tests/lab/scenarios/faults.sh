@@ -63,7 +63,7 @@ rm -f /tmp/watch-stop
 watch_pid=$!
 hog_down
 result dry_free_frames "$(host_now 'host["free_frames"]')"
-fuzz_start "${FUZZ_CALLS:-200000}" 11
+fuzz_start "${FUZZ_CALLS:-100000}" 11
 for g in g1 g2; do
 	guest_command "$g" "read 61 120" "SATORI-GUEST read first=61 "
 	guest_command "$g" "evictfiles 61 120" "SATORI-GUEST evictfiles first=61 "
