@@ -16,6 +16,13 @@ uint64_t satori_credit_of(uint32_t k, uint32_t n, bool first)
 	return q * n + (first ? total - q * k : 0);
 }
 
+uint64_t satori_credit_limit(uint64_t entitled, unsigned int reserve_percent)
+{
+	/* entitled = 100 q + r: q * p + floor(r * p / 100) is the floor. */
+	return entitled - entitled / 100 * reserve_percent -
+	       entitled % 100 * reserve_percent / 100;
+}
+
 void satori_frame_init(struct satori_frame *f, uint16_t room)
 {
 	f->gfns = 0;

@@ -48,6 +48,16 @@
  */
 uint64_t satori_credit_of(uint32_t k, uint32_t n, bool first);
 
+/*
+ * What a domain entitled to entitled whole frames may lend out as volatile
+ * frames (their cost) when reserve_percent of every entitlement is kept
+ * back: entitled - floor(entitled * reserve_percent / 100), exact for any
+ * entitled, without overflow. A function of the domain's own entitlement
+ * only: no other domain's figures enter a domain's limit. REQUIRES:
+ * reserve_percent <= 100.
+ */
+uint64_t satori_credit_limit(uint64_t entitled, unsigned int reserve_percent);
+
 struct satori_sharer {
 	uint16_t owner;  /* domain id */
 	uint16_t pad;

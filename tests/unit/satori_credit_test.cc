@@ -66,6 +66,32 @@ TEST(CreditOf, ManyGfnsOfOneDomainEarnTheirShare) {
   EXPECT_EQ(satori_credit_of(4, 3, false), 3 * (3 * kUnit / 4));
 }
 
+TEST(CreditLimit, KeepsTheReserveShareBack) {
+  EXPECT_EQ(satori_credit_limit(1000, 10), 900u);
+  EXPECT_EQ(satori_credit_limit(4000, 10), 3600u);
+  // floor(9 * 10 / 100) = 0 kept back: a small entitlement lends it all.
+  EXPECT_EQ(satori_credit_limit(9, 10), 9u);
+  EXPECT_EQ(satori_credit_limit(19, 10), 18u);
+}
+
+TEST(CreditLimit, NoneAndAllKeptBack) {
+  EXPECT_EQ(satori_credit_limit(12345, 0), 12345u);
+  EXPECT_EQ(satori_credit_limit(12345, 100), 0u);
+  EXPECT_EQ(satori_credit_limit(0, 10), 0u);
+}
+
+TEST(CreditLimit, ExactWithoutOverflowForAnyEntitlement) {
+  std::mt19937_64 rng(5);
+  for (int i = 0; i < 10000; i++) {
+    uint64_t e = rng() >> (rng() % 64);
+    unsigned int p = rng() % 101;
+    // e * p / 100 in 128 bits: the reference.
+    unsigned __int128 kept = static_cast<unsigned __int128>(e) * p / 100;
+    ASSERT_EQ(satori_credit_limit(e, p), e - static_cast<uint64_t>(kept))
+        << "entitled " << e << ", reserve " << p << "%";
+  }
+}
+
 TEST(Frame, AddingASharerCreditsEveryone) {
   Frame fr(4);
   Ledger l;
