@@ -65,7 +65,8 @@ template <auto F> uint64_t Host(const Snapshot &s) { return s.host.*F; }
 template <auto F> uint64_t HostVolatile(const Snapshot &s) {
   return s.host_vol.*F;
 }
-// Frames lent beyond what the pool allows now: what Xen wants back.
+// Frames lent beyond what the domains' limits allow now (summed over the
+// host): about what Xen wants back.
 uint64_t Pressure(const Snapshot &s) {
   return s.host.lent_frames > s.host.pool_frames
              ? s.host.lent_frames - s.host.pool_frames
@@ -95,15 +96,15 @@ const HostField kHostFields[] = {
      Host<&satori_host_stats::skipped>, true},
     {"cow_breaks", "Writes that unshared a page",
      Host<&satori_host_stats::cow_breaks>, true},
-    {"pool_frames", "Frames the surplus pool may lend as volatile now",
+    {"pool_frames", "What volatile frames may cost now: the domains' limits",
      Host<&satori_host_stats::pool_frames>, false},
     {"lent_frames", "Volatile frames domains hold now",
      Host<&satori_host_stats::lent_frames>, false},
     {"free_frames", "Frames free in the hypervisor's heap",
      Host<&satori_host_stats::free_frames>, false},
-    {"reserve_frames", "Saved frames the pool keeps back",
+    {"reserve_frames", "Entitlements kept back from lending (the reserve)",
      Host<&satori_host_stats::reserve_frames>, false},
-    {"pressure_frames", "Volatile frames lent beyond what the pool allows now",
+    {"pressure_frames", "Volatile frames lent beyond the domains' limits now",
      Pressure, false},
     {"owed_frames", "Volatile frames domains owe the hypervisor now",
      HostVolatile<&satori_volatile_stats::owed>, false},

@@ -3,9 +3,9 @@
 LAB_NAME=satori-on
 if lab_boot $LAB_NAME --xen-args "satori=on" --guests 3; then
 	check "xen command line has satori=on" grep -q 'satori=on' <<<"$(result xen_commandline)"
-	check "xl dmesg reports Satori on" grep -q 'Satori: on, interface version 1.4' "$LAB_OUT/satori-dmesg.log"
+	check "xl dmesg reports Satori on" grep -q 'Satori: on, interface version 1.5' "$LAB_OUT/satori-dmesg.log"
 	check "dom0 sees status on" test "$(result dom0_satori_status)" = on
-	check "dom0 sees interface 1.4" test "$(result dom0_satori_version)" = 1.4
+	check "dom0 sees interface 1.5" test "$(result dom0_satori_version)" = 1.5
 	check "satori-top runs in dom0 (exit 0)" test "$(result top_boot_rc)" = 0
 	check "dom0 forked 400 processes with guests running: no wrong answer" test "$(result forkstress_bad)" = 0
 	check "dom0 forked 400 processes with guests running: no segfault" test "$(result forkstress_segfaults)" = 0

@@ -3,7 +3,7 @@
 # shared, and memory sharing on NPT stays refused as in stock Xen.
 LAB_NAME=satori-off
 if lab_boot $LAB_NAME --scenario sharing-refused --guests 2 --xen-args "satori=off"; then
-	check "xl dmesg reports Satori off" grep -q 'Satori: off, interface version 1.4' "$LAB_OUT/satori-dmesg.log"
+	check "xl dmesg reports Satori off" grep -q 'Satori: off, interface version 1.5' "$LAB_OUT/satori-dmesg.log"
 	check "xl dmesg reports no error" test "$(grep -c 'invalid' "$LAB_OUT/satori-dmesg.log")" = 0
 	check "dom0 sees status off" test "$(result dom0_satori_status)" = off
 	check "satori-top says Satori is off (exit 7)" test "$(result top_boot_rc)" = 7 -a "$(grep -c 'Satori is off (boot Xen with satori=on)' "$LAB_OUT/top-boot.err")" = 1

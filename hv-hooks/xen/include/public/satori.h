@@ -41,7 +41,7 @@
 #define __HYPERVISOR_satori_op 47
 
 #define SATORI_INTERFACE_MAJOR 1
-#define SATORI_INTERFACE_MINOR 4
+#define SATORI_INTERFACE_MINOR 5
 #define SATORI_INTERFACE_VERSION \
     ((SATORI_INTERFACE_MAJOR << 16) | SATORI_INTERFACE_MINOR)
 
@@ -181,12 +181,14 @@ struct satori_host_stats {
     uint64_t skipped;
     uint64_t cow_breaks;
     /* The surplus pool (1.3; were reserved, IN: zero): */
-    uint64_t pool_frames;    /* OUT: frames Xen may lend as volatile now:
-                              * min(saved, lent + free) - reserve, >= 0 */
+    uint64_t pool_frames;    /* OUT: the sum of every domain's limit: what
+                              * volatile frames (and their records) may
+                              * cost now (1.5: was min(saved, lent + free)
+                              * - reserve) */
     uint64_t lent_frames;    /* OUT: volatile frames held by domains now */
     uint64_t free_frames;    /* OUT: Xen's free heap frames now */
-    uint64_t reserve_frames; /* OUT: kept back of the saved frames
-                              * (satori_surplus_reserve=) */
+    uint64_t reserve_frames; /* OUT: kept back of the entitlements
+                              * (satori_surplus_reserve=), summed */
 };
 typedef struct satori_host_stats satori_host_stats_t;
 
@@ -234,15 +236,19 @@ typedef struct satori_group_op satori_group_op_t;
  * xen/common/satori/credit.c). It follows every share, copy-on-write
  * break and domain death.
  *
- * The saved frames, less a reserve, are the surplus pool. A domain may
- * keep clean data it can lose (a cache) in up to entitlement >> 32 pool
- * frames: volatile frames. It puts a page's 4 KiB there under a 64-bit key
- * of its own choosing and gets it back by key; Xen copies in and out, so a
- * volatile frame is never mapped by any guest. Xen may take any volatile
- * frame back at any moment (a copy-on-write break that finds no free
- * frame, an entitlement or a pool that shrank, dom0's
- * SATORI_OP_volatile_reclaim): its key then simply misses. A hit is never
- * other data than the last put of that key by that domain.
+ * The saved frames are the surplus pool. A domain may keep clean data it
+ * can lose (a cache) in volatile frames costing up to its limit: its
+ * entitlement >> 32 less the reserve's share of it
+ * (satori_surplus_reserve=), counting the frames and the Xen heap their
+ * records take. The limit moves with the domain's own trust group's
+ * sharing only (1.5: it used to depend on a pool shared by the whole
+ * host). It puts a page's 4 KiB there under a 64-bit key of its own
+ * choosing and gets it back by key; Xen copies in and out, so a volatile
+ * frame is never mapped by any guest. Xen may take any volatile frame back
+ * at any moment (a copy-on-write break that finds no free frame, an
+ * entitlement that shrank, dom0's SATORI_OP_volatile_reclaim): its key
+ * then simply misses. A hit is never other data than the last put of that
+ * key by that domain.
  *
  * Keys are private to each domain; another domain's keys, data and
  * counters are never visible to a guest.
@@ -262,9 +268,10 @@ typedef struct satori_vpage satori_vpage_t;
 
 /*
  * SATORI_OP_volatile_put: keep a copy of each page under its key. A key
- * already held is overwritten. A new key takes a pool frame while the
- * domain holds fewer than its entitlement allows and the pool has one;
- * otherwise it takes the domain's oldest volatile frame (whose key then
+ * already held is overwritten. A new key takes a fresh frame while the
+ * domain owes nothing, one more frame stays within its limit and Xen's
+ * heap has a free frame; otherwise it takes the domain's oldest volatile
+ * frame (whose key then
  * misses: "replaced"); a domain that holds none and may take none stores
  * nothing. Bit i of the map set: entry i is stored. done: entries stored.
  *
@@ -313,8 +320,8 @@ struct satori_volatile_stats {
     uint16_t domid;       /* IN: SATORI_DOMID_SELF or (dom0) a domain */
     uint16_t pad[3];      /* IN: zero */
     uint64_t entitlement; /* OUT: in 2^-32 frames (32.32 fixed point) */
-    uint64_t entitled;    /* OUT: volatile frames it may hold now:
-                           * entitlement >> 32 */
+    uint64_t entitled;    /* OUT: entitlement >> 32: its volatile frames
+                           * may cost this less the reserve's share */
     uint64_t held;        /* OUT: volatile frames it holds now */
     uint64_t stored;      /* OUT: puts that stored (cumulative) */
     uint64_t replaced;    /*      puts that took its own oldest frame */
@@ -365,10 +372,10 @@ struct satori_reclaim_op {
 typedef struct satori_reclaim_op satori_reclaim_op_t;
 
 /*
- * Repayment (1.4). When Xen wants frames back (its free heap fell below
- * the reserve, the pool shrank below what is lent, an entitlement shrank
- * below what its domain holds, or dom0 asked for room), it sends the
- * domains that hold volatile frames a repayment request: owed grows
+ * Repayment (1.4). When Xen wants frames back (a domain's frames cost more
+ * than its limit, after its entitlement shrank; or dom0 asked for room),
+ * it sends the domains that hold volatile frames a repayment request
+ * (1.5: no longer when the free heap falls below a reserve): owed grows
  * (volatile_stats) and Xen raises SATORI_VIRQ_REPAY, a global virtual
  * interrupt the domain binds with EVTCHNOP_bind_virq on vCPU 0. The guest
  * answers with SATORI_OP_volatile_repay. Whatever is still owed when the

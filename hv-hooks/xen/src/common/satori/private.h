@@ -92,6 +92,13 @@ int satori_release(struct domain *d, const struct satori_page *pages,
  */
 int satori_set_group(struct domain *d, uint32_t group);
 
+/*
+ * Are a and b in one trust group (a domain alone is in its own)? Read
+ * without satori_lock: a snapshot, exact for a domain that registered a
+ * page (its group no longer changes), such as one holding volatile frames.
+ */
+bool satori_same_group(const struct domain *a, const struct domain *b);
+
 /* Fill in the OUT fields; d held by the caller. */
 void satori_get_domain_stats(struct domain *d, struct satori_domain_stats *s);
 void satori_get_host_stats(struct satori_host_stats *s);
@@ -192,8 +199,15 @@ unsigned long satori_volatile_take(struct domain *d, unsigned long nr);
  */
 unsigned int satori_volatile_give(struct domain *d, struct satori_domain *sd,
                                   unsigned int nr, uint64_t *keys);
-/* Frames d may hold: its entitlement, whole frames. */
+/* d's entitlement, whole frames: what its frames may never cost above. */
 unsigned long satori_volatile_entitled(const struct domain *d);
+/*
+ * What d's volatile frames (and their records) cost above its limit (the
+ * entitlement less the reserve's share), in frames: what it should repay.
+ * v is d's; v->lock held, or a snapshot.
+ */
+unsigned long satori_volatile_over_limit(const struct domain *d,
+                                         const struct satori_volatile *v);
 /*
  * What d's volatile frames (and their records) cost beyond its
  * entitlement, in frames: counted against its allocation. A snapshot.
@@ -201,8 +215,6 @@ unsigned long satori_volatile_entitled(const struct domain *d);
 unsigned long satori_volatile_excess(const struct domain *d);
 /* Volatile frames lent now (all domains). */
 unsigned long satori_volatile_lent(void);
-/* Frames lent beyond what the pool allows now (0 if none). */
-unsigned long satori_volatile_shortfall(void);
 /* d's counters; d NULL: the host's (live domains now, plus the dead). */
 void satori_volatile_get_stats(struct domain *d,
                                struct satori_volatile_stats *s);

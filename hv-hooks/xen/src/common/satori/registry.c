@@ -207,6 +207,21 @@ static uint32_t group_key(const struct domain *d,
                                            : sd->group;
 }
 
+bool satori_same_group(const struct domain *a, const struct domain *b)
+{
+    const struct satori_domain *sa = ACCESS_ONCE(a->satori);
+    const struct satori_domain *sb = ACCESS_ONCE(b->satori);
+    uint32_t ga, gb;
+
+    if ( a == b )
+        return true;
+    if ( !sa || !sb )
+        return false;
+    ga = ACCESS_ONCE(sa->group);
+    gb = ACCESS_ONCE(sb->group);
+    return ga == gb && ga != SATORI_GROUP_ALONE;
+}
+
 bool satori_can_share(const struct domain *d)
 {
     return is_hvm_domain(d) && hap_enabled(d) && !is_iommu_enabled(d);

@@ -3,23 +3,28 @@
  * repay.c: Xen gets volatile frames back when it needs them, in time,
  * without waiting on anyone.
  *
- * Volatile frames (volatile.c) are lent out of the surplus pool, and the
- * pool shrinks: guests write to shared pages (copy-on-write breaks take
- * free frames and lower the saved count), entitlements shrink when other
- * guests stop sharing, dom0 wants room for a new domain. Balloon drivers
- * answer such needs with no deadline, which is how hosts hang; stock Xen
- * pauses (or crashes) a vCPU whose copy-on-write break finds no frame.
- * Satori's answer has three layers:
+ * Volatile frames (volatile.c) are lent out of the surplus pool, each
+ * domain up to a limit set by its entitlement, and entitlements shrink:
+ * guests write to shared pages (a copy-on-write break lowers the saved
+ * count and its sharers' entitlements), sharers leave, dom0 wants room
+ * for a new domain. Balloon drivers answer such needs with no deadline,
+ * which is how hosts hang; stock Xen pauses (or crashes) a vCPU whose
+ * copy-on-write break finds no frame. Satori's answer has three layers:
  *
- *  1. Requests. Xen works out what it wants back and spreads it over the
- *     domains that hold volatile frames, those above their entitlement
- *     first, the rest in proportion to what they hold
- *     (lib/satori_repay.h). A domain's owed grows, and Xen raises
- *     SATORI_VIRQ_REPAY for it. Xen wants back:
- *       - a domain's excess over its (shrunken) entitlement;
- *       - the pool's shortfall, lent - pool: the free heap fell below the
- *         reserve, or the saved frames fell below what is lent;
- *       - what dom0 asks for (SATORI_OP_volatile_reclaim, REPAY).
+ *  1. Requests. Xen works out what it wants back and asks the domains
+ *     that hold volatile frames for it: a domain's owed grows, and Xen
+ *     raises SATORI_VIRQ_REPAY for it. Xen wants back:
+ *       - what a domain's frames cost above its limit (the entitlement
+ *         less the reserve's share): a function of its own trust group's
+ *         sharing only, so no group hears of another's breaks;
+ *       - what dom0 asks for (SATORI_OP_volatile_reclaim, REPAY), of one
+ *         domain or spread over all of them, those above their
+ *         entitlement first, the rest in proportion to what they hold
+ *         (lib/satori_repay.h).
+ *     The free heap running low is not a reason on its own: that would
+ *     tell every group of the others' breaks. A break that finds the heap
+ *     empty takes a frame at once (layer 3), and dom0 asks before it
+ *     builds a domain (satori-ctl make-room).
  *  2. Repayment. The guest gives back its oldest data first
  *     (SATORI_OP_volatile_repay): it is clean, so nothing is written, and
  *     the oldest data is the least likely to be read again (the same bet
@@ -32,11 +37,10 @@
  *
  * All of it runs in one tasklet (idle vCPU context, so it may walk the
  * domain list and free frames), run by a timer every REPAY_TICK while
- * anything is lent or owed (armed by the first put, or a break, that finds
- * it off), and at once when dom0 asks: that is how a deadline is
- * enforced, and how a free heap drained by something Satori does not see
- * (a domain being built, dom0 growing) is noticed. Puts and breaks do not
- * run it themselves: it would run before their vCPU returns to its guest.
+ * anything is lent or owed (armed by the first put, or a shrink, that
+ * finds it off), and at once when dom0 asks: that is how a deadline is
+ * enforced. Puts and breaks do not run it themselves: it would run before
+ * their vCPU returns to its guest.
  *
  * Asking for memory needs no memory: the arrays a request is spread with
  * are allocated at boot (MAX_DEBTORS), so a dry heap, exactly when frames
@@ -102,8 +106,8 @@ custom_param("satori_repay_deadline", parse_deadline);
 /*
  * Most domains one request is spread over (the debtor arrays are
  * allocated at boot: asking for memory must not need memory). With more
- * debtors, the first ones in the domain list are asked, and whatever the
- * pool still lacks is asked of the others at the next tick.
+ * debtors, the first ones in the domain list are asked, and the request
+ * answers with what it asked for (dom0 asks again for the rest).
  */
 #define MAX_DEBTORS 1024
 
@@ -224,13 +228,13 @@ static DECLARE_TASKLET(repay_tasklet, repay_work, NULL);
 
 /*
  * Look at every domain: take what is overdue (at most TASKLET_FRAMES a
- * run), tell those that owe more than they heard of, ask for what is above
- * an entitlement; then ask for the pool's shortfall that nobody owes yet.
+ * run), tell those that owe more than they heard of, and ask for what
+ * their frames cost above their limit.
  */
 static void cf_check repay_work(void *unused)
 {
     struct domain *d;
-    unsigned long owed = 0, held = 0, shortfall, budget = TASKLET_FRAMES;
+    unsigned long owed = 0, held = 0, budget = TASKLET_FRAMES;
     s_time_t now = NOW();
     bool again = false;
 
@@ -238,7 +242,7 @@ static void cf_check repay_work(void *unused)
     for_each_domain ( d )
     {
         struct satori_domain *sd = ACCESS_ONCE(d->satori);
-        unsigned long overdue = 0, limit;
+        unsigned long overdue = 0, over;
         bool news;
 
         if ( !sd || !ACCESS_ONCE(sd->v.held) )
@@ -256,12 +260,11 @@ static void cf_check repay_work(void *unused)
         if ( overdue )
             budget -= satori_volatile_take(d, overdue);
 
-        limit = satori_volatile_entitled(d);
         spin_lock(&sd->v.lock);
+        over = satori_volatile_over_limit(d, &sd->v);
         news = !sd->v.dead &&
                (sd->v.untold ||
-                (sd->v.held > limit + sd->v.owed &&
-                 owe(&sd->v, sd->v.held - limit - sd->v.owed, now)));
+                (over > sd->v.owed && owe(&sd->v, over - sd->v.owed, now)));
         sd->v.untold = false;
         owed += sd->v.owed;
         held += sd->v.held;
@@ -270,10 +273,6 @@ static void cf_check repay_work(void *unused)
             tell(d);
     }
     rcu_read_unlock(&domlist_read_lock);
-
-    shortfall = satori_volatile_shortfall();
-    if ( shortfall > owed )
-        owed += satori_repay_ask(NULL, shortfall - owed);
 
     if ( again )
         tasklet_schedule(&repay_tasklet);
@@ -294,7 +293,6 @@ static void cf_check repay_work(void *unused)
     satori_hold_note(SATORI_HOLD_TASKLET, NOW() - now,
                      TASKLET_FRAMES - budget);
 }
-
 
 static void cf_check repay_tick(void *unused)
 {

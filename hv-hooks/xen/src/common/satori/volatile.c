@@ -3,17 +3,27 @@
  * volatile.c: the surplus pool, and the volatile frames guests keep their
  * clean, droppable data in.
  *
- * The frames sharing saves are the surplus pool: Xen may lend
+ * The frames sharing saves are the surplus pool, and it is split by who
+ * earned it: a domain may keep volatile frames costing up to
  *
- *     pool = min(saved, lent + free) - reserve   (never below 0)
+ *     limit = entitlement - entitlement * reserve / 100
  *
- * frames, where saved is memory sharing's saved frames, lent the volatile
- * frames held now, free Xen's free heap and reserve satori_surplus_reserve=
- * (a size, or a share of saved; kept for copy-on-write breaks and new
- * domains). A domain holds at most
- * entitlement >> 32 volatile frames (credit.c), and the entitlements add
- * up to the saved frames, so volatile memory is bounded by what sharing
- * saved.
+ * frames, where entitlement is its share of the saved frames (credit.c,
+ * in whole frames) and reserve satori_surplus_reserve= (a percentage; the
+ * part kept back for copy-on-write breaks and new domains). The
+ * entitlements add up to the saved frames, so volatile memory is bounded
+ * by what sharing saved, less the reserve.
+ *
+ * One pool per domain, not per host: trust groups must learn nothing of
+ * each other (docs/security.md). A domain's entitlement moves only with
+ * its own group's merges, breaks and deaths (pages of different groups
+ * never share a frame), so whether its put takes a fresh frame or its own
+ * oldest, what it is asked to repay and what is taken from it are a
+ * function of its own group and of dom0's requests, with one exception:
+ * when Xen's heap is empty, a put cannot get a fresh frame, and a
+ * copy-on-write break in a group that lends nothing takes frames from
+ * another group (RECLAIM_QUANTUM at a time, so the forced count says
+ * little of how many breaks there were).
  *
  * Copy in, copy out. A guest puts a page's data under a key of its own and
  * gets it back by key; Xen copies the 4 KiB both ways and never maps a
@@ -34,7 +44,8 @@
  * found no free frame (satori_volatile_reclaim(), which cannot wait for
  * anyone), a repayment deadline that passed, dom0's immediate
  * SATORI_OP_volatile_reclaim. Force takes from the domain furthest above
- * its entitlement, else the domain whose oldest frame is oldest. Ages
+ * its entitlement, else the domain whose oldest frame is oldest; a break
+ * looks in its own trust group first. Ages
  * count from a key's first put: putting a key again replaces its data
  * but keeps its age, so no domain can keep its frames young and push the
  * forced takes onto the others.
@@ -42,12 +53,14 @@
  * The entitlement bounds memory at every instant. A domain's frames cost
  * their number plus the Xen heap their records take (cost(), in whole
  * frames), and a put takes a new frame only while that cost stays within
- * the entitlement. When the entitlement shrinks (a share of the domain
- * broke, another sharer left), satori_volatile_shrunk() runs at once:
- * what the frames now cost above the entitlement is owed (repay.c) and
- * counts against the domain's allocation (satori_over_allocation()), and
- * whatever its allocation has no room for is taken on the spot. So
- * tot_pages + shr_pages + cost(held) <= max_pages + entitlement always.
+ * its limit, below the entitlement. When the entitlement shrinks (a share
+ * of the domain broke, another sharer left), satori_volatile_shrunk() runs
+ * at once: what the frames now cost above the entitlement is owed
+ * (repay.c) and counts against the domain's allocation
+ * (satori_over_allocation()), and whatever its allocation has no room for
+ * is taken on the spot. So tot_pages + shr_pages + cost(held) <=
+ * max_pages + entitlement always. What they cost above the limit (but not
+ * the entitlement) is asked for by the repayment tick, with a deadline.
  *
  * Locking: each domain's satori_volatile lock guards its tree, FIFO and
  * counters. Nothing that takes a p2m or page-sharing lock is called with it
@@ -56,8 +69,8 @@
  * page lock held) cannot deadlock; and a break never waits for a lender's
  * lock (it skips a busy domain). It is taken under credit_lock (credit.c,
  * a shrink) and under totals_lock (a death), never the other way round.
- * lent is atomic: a put reserves a pool frame by compare-and-swap, so the
- * pool is never overdrawn.
+ * lent (the host's total, for satori-top and the repayment timer) is
+ * atomic.
  *
  * Bounded work: one hold of a volatile lock moves at most STEP_FRAMES
  * frames (a forced take, a repayment, a flush batch, a dying domain's
@@ -117,70 +130,33 @@ static unsigned long cost(unsigned long n)
 #define STEP_FRAMES 256
 
 /*
- * satori_surplus_reserve=<size> or <percent>%: what the pool keeps back
- * of the saved frames, a size (K, M, G suffixes; a bare number is KiB, as
- * parse_size_and_unit() reads it) or a share of the saved frames. Default 10%: enough for a tenth of the shared gfns to take a
- * copy-on-write break before Xen must take volatile frames back.
+ * satori_surplus_reserve=<N>%: the share of each domain's entitlement it
+ * may not lend out as volatile frames, 0 to 100. Default 10%: enough for
+ * a tenth of the shared gfns to take a copy-on-write break before Xen
+ * must take volatile frames back. A share, not a size: a host-wide size
+ * would make one group's limit depend on the others' savings.
  */
-static unsigned long long __read_mostly opt_reserve_bytes;
 static unsigned int __read_mostly opt_reserve_percent = 10;
 
 static int __init cf_check parse_reserve(const char *s)
 {
     const char *end;
-    unsigned long long v = parse_size_and_unit(s, &end);
+    unsigned long v = simple_strtoul(s, &end, 10);
 
-    if ( end != s && *end == '%' && !end[1] && v <= 100 )
-    {
-        /* parse_size_and_unit() took "10" as bytes: it is a percentage. */
-        opt_reserve_percent = v;
-        opt_reserve_bytes = 0;
-        return 0;
-    }
-    if ( end == s || *end )
+    if ( end == s || *end != '%' || end[1] || v > 100 )
     {
         printk(XENLOG_ERR
-               "Satori: invalid satori_surplus_reserve=%s (a size or N%%); keeping 10%%\n",
-               s);
+               "Satori: invalid satori_surplus_reserve=%s (0%% to 100%% of each domain's entitlement); keeping %u%%\n",
+               s, opt_reserve_percent);
         return -EINVAL;
     }
-    opt_reserve_bytes = v;
-    opt_reserve_percent = 0;
+    opt_reserve_percent = v;
     return 0;
 }
 custom_param("satori_surplus_reserve", parse_reserve);
 
 static atomic_t lent;           /* volatile frames of all domains */
 static uint64_t put_clock;      /* arch_fetch_and_add: ages */
-
-static unsigned long reserve_frames(unsigned long saved)
-{
-    if ( opt_reserve_percent )
-        return saved * opt_reserve_percent / 100;
-    return opt_reserve_bytes >> PAGE_SHIFT;
-}
-
-static unsigned long pool_frames(void)
-{
-    unsigned long saved = mem_sharing_get_nr_saved_mfns();
-    unsigned long avail = min(saved, (unsigned long)atomic_read(&lent) +
-                                     avail_domheap_pages());
-
-    return avail > reserve_frames(saved) ? avail - reserve_frames(saved) : 0;
-}
-
-/* Reserve one frame of the pool for a put; false if none is left. */
-static bool pool_take(void)
-{
-    int l;
-
-    do {
-        l = atomic_read(&lent);
-        if ( (unsigned long)l >= pool_frames() )
-            return false;
-    } while ( atomic_cmpxchg(&lent, l, l + 1) != l );
-    return true;
-}
 
 static unsigned long entitled(const struct domain *d)
 {
@@ -190,6 +166,24 @@ static unsigned long entitled(const struct domain *d)
 unsigned long satori_volatile_entitled(const struct domain *d)
 {
     return entitled(d);
+}
+
+/*
+ * What d's volatile frames may cost, in frames: its entitlement less the
+ * reserve's share of it. A function of d's entitlement alone, which only
+ * its own trust group's sharing moves.
+ */
+static unsigned long limit(const struct domain *d)
+{
+    return satori_credit_limit(entitled(d), opt_reserve_percent);
+}
+
+unsigned long satori_volatile_over_limit(const struct domain *d,
+                                         const struct satori_volatile *v)
+{
+    unsigned long c = cost(ACCESS_ONCE(v->held)), l = limit(d);
+
+    return c > l ? c - l : 0;
 }
 
 /* What d's frames cost beyond its entitlement, in frames; v->lock or not. */
@@ -211,13 +205,6 @@ unsigned long satori_volatile_excess(const struct domain *d)
 unsigned long satori_volatile_lent(void)
 {
     return atomic_read(&lent);
-}
-
-unsigned long satori_volatile_shortfall(void)
-{
-    unsigned long l = atomic_read(&lent), pool = pool_frames();
-
-    return l > pool ? l - pool : 0;
 }
 
 /*
@@ -311,8 +298,8 @@ static struct satori_vframe *oldest(struct satori_volatile *v)
 }
 
 /*
- * A fresh frame for key in v: the pool lent it (pool_take()). v->lock
- * held. NULL, the loan returned, if Xen's heap has none.
+ * A fresh frame for key in v, lent from the heap. v->lock held. NULL if
+ * Xen's heap has none.
  */
 static struct satori_vframe *fresh(struct satori_volatile *v, uint64_t key)
 {
@@ -326,10 +313,8 @@ static struct satori_vframe *fresh(struct satori_volatile *v, uint64_t key)
         f = NULL;
     }
     if ( !f )
-    {
-        atomic_dec(&lent);
         return NULL;
-    }
+    atomic_inc(&lent);
     INIT_LIST_HEAD(&f->fifo);
     f->key = key;
     insert(v, f);
@@ -367,11 +352,11 @@ unsigned int satori_volatile_put(struct domain *d, struct satori_domain *sd,
         if ( (f = lookup(v, pages[i].key)) )
             new_key = false;            /* new data under a key it holds */
         /*
-         * A new frame while what its frames cost stays within its
-         * entitlement; a domain that owes frames takes no new one.
+         * A new frame while what its frames cost stays within its limit;
+         * a domain that owes frames takes no new one.
          */
-        else if ( !v->owed && cost(v->held + 1) <= entitled(d) &&
-                  pool_take() && (f = fresh(v, pages[i].key)) )
+        else if ( !v->owed && cost(v->held + 1) <= limit(d) &&
+                  (f = fresh(v, pages[i].key)) )
             lent_more = true;
         else if ( (f = oldest(v)) )
         {
@@ -405,7 +390,7 @@ unsigned int satori_volatile_put(struct domain *d, struct satori_domain *sd,
         spin_unlock(&v->lock);
         put_page(src);
     }
-    /* Frames are lent: repay.c watches the pool from now on. */
+    /* Frames are lent: repay.c watches the domains from now on. */
     if ( lent_more )
         satori_repay_watch();
     return done;
@@ -509,10 +494,11 @@ static void vunlock(struct satori_volatile *v, s_time_t start,
  * The domain that should give a frame back next, with a reference: the
  * one whose frames cost most above its entitlement (what it holds beyond
  * it is owed already and counted against its allocation), else the one
- * whose oldest frame is oldest (ages count from a key's first put). NULL
- * if nobody holds any. nowait: skip a domain whose lock is taken.
+ * whose oldest frame is oldest (ages count from a key's first put). Only
+ * domains of near's trust group when near is not NULL. NULL if nobody
+ * (of the group) holds any. nowait: skip a domain whose lock is taken.
  */
-static struct domain *victim(bool nowait)
+static struct domain *victim(const struct domain *near, bool nowait)
 {
     struct domain *d, *best = NULL;
     unsigned long best_over = 0;
@@ -525,7 +511,9 @@ static struct domain *victim(bool nowait)
         struct satori_vframe *f;
         unsigned long over;
 
-        if ( !sd || !ACCESS_ONCE(sd->v.held) || !vlock(&sd->v, nowait) )
+        if ( !sd || !ACCESS_ONCE(sd->v.held) ||
+             (near && !satori_same_group(near, d)) ||
+             !vlock(&sd->v, nowait) )
             continue;
         over = excess(d, &sd->v);
         f = oldest(&sd->v);
@@ -592,14 +580,17 @@ static unsigned long take_from(struct domain *d, unsigned long nr, bool nowait)
     return taken;
 }
 
-/* As satori_volatile_take(); nowait as for vlock(). */
-static unsigned long take(struct domain *d, unsigned long nr, bool nowait)
+/*
+ * Take up to nr frames from whoever should pay (victim(), of near's group
+ * if near is not NULL); nowait as for vlock().
+ */
+static unsigned long take_any(const struct domain *near, unsigned long nr,
+                              bool nowait)
 {
     unsigned long taken = 0, got;
+    struct domain *d;
 
-    if ( d )
-        return take_from(d, nr, nowait);
-    while ( taken < nr && (d = victim(nowait)) )
+    while ( taken < nr && (d = victim(near, nowait)) )
     {
         struct satori_domain *sd = d->satori;
         /* Its excess first, and at least one frame of the oldest. */
@@ -616,7 +607,7 @@ static unsigned long take(struct domain *d, unsigned long nr, bool nowait)
 
 unsigned long satori_volatile_take(struct domain *d, unsigned long nr)
 {
-    return take(d, nr, false);
+    return d ? take_from(d, nr, false) : take_any(NULL, nr, false);
 }
 
 unsigned int satori_volatile_give(struct domain *d, struct satori_domain *sd,
@@ -643,7 +634,15 @@ unsigned int satori_volatile_give(struct domain *d, struct satori_domain *sd,
     return done;
 }
 
-bool satori_volatile_reclaim(unsigned long nr)
+/*
+ * Frames a copy-on-write break takes from another trust group at once
+ * when its own group lends none: the rest goes to the free heap for the
+ * breaks that follow, so the other group's forced count moves in steps
+ * and says little of how many breaks there were.
+ */
+#define RECLAIM_QUANTUM 64
+
+bool satori_volatile_reclaim(struct domain *d, unsigned long nr)
 {
     if ( !satori_enabled() )
         return false;
@@ -651,10 +650,13 @@ bool satori_volatile_reclaim(unsigned long nr)
      * A copy-on-write break, under p2m and page locks: it never waits on
      * a lender's lock (nowait), and no kick of the repayment tasklet here
      * (it would run before the vCPU returns to its guest, on every break).
-     * Its timer (running while anything is lent) sees the shortfall within
-     * REPAY_TICK.
+     * Its timer (running while anything is lent) sees what is owed within
+     * REPAY_TICK. d's own group pays first: another group feels d's
+     * breaks only when the heap is empty and d's group lends nothing.
      */
-    return take(NULL, nr, true);
+    if ( take_any(d, nr, true) )
+        return true;
+    return take_any(NULL, max(nr, (unsigned long)RECLAIM_QUANTUM), true);
 }
 
 /*
@@ -835,20 +837,27 @@ void satori_volatile_get_stats(struct domain *d,
 
 void satori_volatile_host_stats(struct satori_host_stats *s)
 {
-    s->pool_frames = pool_frames();
+    struct domain *d;
+
+    s->pool_frames = 0;
+    s->reserve_frames = 0;
+    rcu_read_lock(&domlist_read_lock);
+    for_each_domain ( d )
+    {
+        unsigned long l = limit(d);
+
+        s->pool_frames += l;
+        s->reserve_frames += entitled(d) - l;
+    }
+    rcu_read_unlock(&domlist_read_lock);
     s->lent_frames = atomic_read(&lent);
     s->free_frames = avail_domheap_pages();
-    s->reserve_frames = reserve_frames(mem_sharing_get_nr_saved_mfns());
 }
 
 int __init satori_volatile_init(void)
 {
-    if ( opt_reserve_percent )
-        printk("Satori: the surplus pool keeps %u%% of the saved frames in reserve\n",
-               opt_reserve_percent);
-    else
-        printk("Satori: the surplus pool keeps %llu KiB in reserve\n",
-               opt_reserve_bytes >> 10);
+    printk("Satori: each domain may lend %u%% of its entitlement as volatile frames\n",
+           100 - opt_reserve_percent);
     return 0;
 }
 

@@ -69,13 +69,14 @@ void satori_shared_merge(struct page_info *spg, struct page_info *cpg);
 void satori_shared_dispose(struct page_info *pg);
 
 /*
- * Xen needs nr free frames now (a copy-on-write break found none): take
- * up to nr volatile frames back into the free heap, from domains above
- * their entitlement first, then the oldest. Any context that may take a
+ * A copy-on-write break of d needs nr free frames now and found none:
+ * take up to nr volatile frames back into the free heap, from d's trust
+ * group first (those above their entitlement, then the oldest), else at
+ * least a quantum from another group. Any context that may take a
  * domain's volatile lock: never called with one held. Returns true if
  * any frame was freed.
  */
-bool satori_volatile_reclaim(unsigned long nr);
+bool satori_volatile_reclaim(struct domain *d, unsigned long nr);
 
 /*
  * May memory sharing run on AMD NPT? Only for Satori: upstream supports it
@@ -136,7 +137,8 @@ static inline void satori_shared_nominated(struct page_info *pg,
                                            struct domain *d,
                                            struct satori_frame *rec) {}
 static inline void satori_shared_free(struct satori_frame *rec) {}
-static inline bool satori_volatile_reclaim(unsigned long nr)
+static inline bool satori_volatile_reclaim(struct domain *d,
+                                           unsigned long nr)
 {
     return false;
 }
