@@ -74,6 +74,18 @@
  *	HOLD, a child keeps the pages mapped HOLD seconds after the program
  *	ends, so the entitlement and the volatile frames stay: dom0 then
  *	takes them by force and destroys the domain (bounded steps in Xen).
+ *   watch PAIRS [SECONDS [HOLD]]
+ *	The cross-group observer: 2 * PAIRS pages merged pairwise (an
+ *	entitlement of PAIRS frames in this guest's own trust group), then
+ *	rounds until SIGTERM (or SECONDS, default 3600): flush every key,
+ *	put PAIRS keys (more than it may hold), read its volatile counters.
+ *	Each round's view (frames held after the put, entitlement, owed,
+ *	requests, repaid, forced) must equal the first: another group's
+ *	merges, volatile frames and death must not show here. A "ready" line
+ *	after the first round; a "change" line for each of the first 8
+ *	rounds that differ. With HOLD, a child keeps the pages HOLD seconds
+ *	after the program ends (so that what runs next in the guest gets
+ *	other memory than these split superpages).
  *   selfmerge [PAIRS]
  *	2 * PAIRS (default 1024) pages merged pairwise, then the domain tries
  *	to grow (XENMEM_populate_physmap above its RAM, one page at a time
@@ -1900,6 +1912,107 @@ static int cmd_hoard(size_t pairs, unsigned int hold)
 	return 0;
 }
 
+/* ---- watch ---- */
+
+#define WATCH_KEY 0x7761746368000000ULL
+
+static volatile sig_atomic_t watch_stop;
+
+static void on_term(int sig)
+{
+	(void)sig;
+	watch_stop = 1;
+}
+
+/* What one round of the watch sees: all of it must stay the same. */
+struct watch_view {
+	uint64_t held, entitled, owed, requests, repaid, forced;
+};
+
+/* Flush or put keys WATCH_KEY + 0 .. n - 1 from pages[2 * i].gfn. */
+static void watch_batch(uint64_t cmd, const struct satori_page *pages,
+			size_t n)
+{
+	struct satori_vpage e[SATORI_BATCH_MAX];
+	struct satori_volatile_op op;
+	size_t i, j;
+
+	for (i = 0; i < n; i += SATORI_BATCH_MAX) {
+		memset(&op, 0, sizeof(op));
+		op.domid = SATORI_DOMID_SELF;
+		op.nr = n - i < SATORI_BATCH_MAX ? n - i : SATORI_BATCH_MAX;
+		op.pages = P(e);
+		for (j = 0; j < op.nr; j++)
+			e[j] = cmd == SATORI_OP_volatile_flush
+			       ? (struct satori_vpage){ WATCH_KEY + i + j, 0, 0 }
+			       : (struct satori_vpage){ WATCH_KEY + i + j,
+							pages[2 * (i + j)].gfn,
+							1 };
+		satori_op(cmd, P(&op));
+	}
+}
+
+static void watch_round(const struct satori_page *pages, size_t pairs,
+			struct watch_view *w)
+{
+	struct satori_volatile_stats vs;
+
+	watch_batch(SATORI_OP_volatile_flush, pages, pairs);
+	watch_batch(SATORI_OP_volatile_put, pages, pairs);
+	memset(&vs, 0, sizeof(vs));
+	vs.domid = SATORI_DOMID_SELF;
+	satori_op(SATORI_OP_volatile_stats, P(&vs));
+	*w = (struct watch_view){ vs.held, vs.entitled, vs.owed,
+				  vs.requests, vs.repaid, vs.forced };
+}
+
+static void print_view(const struct watch_view *w)
+{
+	printf(" held=%" PRIu64 " entitled=%" PRIu64 " owed=%" PRIu64
+	       " requests=%" PRIu64 " repaid=%" PRIu64 " forced=%" PRIu64,
+	       w->held, w->entitled, w->owed, w->requests, w->repaid,
+	       w->forced);
+}
+
+static int cmd_watch(size_t pairs, unsigned int seconds, unsigned int hold)
+{
+	struct watch_view first, now;
+	struct satori_page *pages;
+	uint64_t end = now_ns() + (uint64_t)seconds * 1000000000ULL;
+	unsigned int rounds = 1, changes = 0;
+	uint32_t merged;
+	uint8_t *a;
+
+	signal(SIGTERM, on_term);
+	print_start("watch");
+	merged = merge_own_pairs(pairs, &a, &pages);
+	watch_round(pages, pairs, &first);
+	printf("SATORI-ATTACK watch ready pairs=%zu merged=%u", pairs, merged);
+	print_view(&first);
+	printf("\n");
+	while (!watch_stop && now_ns() < end) {
+		sleep(1);
+		watch_round(pages, pairs, &now);
+		rounds++;
+		if (!memcmp(&now, &first, sizeof(now)))
+			continue;
+		if (++changes <= 8) {
+			printf("SATORI-ATTACK watch change round=%u", rounds);
+			print_view(&now);
+			printf("\n");
+		}
+	}
+	watch_batch(SATORI_OP_volatile_flush, pages, pairs);
+	release_all(pages, 2 * pairs);
+	free(pages);
+	printf("SATORI-ATTACK watch pairs=%zu merged=%u rounds=%u changes=%u",
+	       pairs, merged, rounds, changes);
+	print_view(&first);
+	print_tail(cnt);
+	hold_pages(hold);
+	return 0;
+}
+
 /* ---- pool ---- */
 
 /*
@@ -2023,6 +2136,7 @@ static void __attribute__((noreturn)) usage(void)
 		"       satori_attack liar FILE [HOLD_SECONDS]\n"
 		"       satori_attack oracle FILE...\n"
 		"       satori_attack hoard PAIRS [HOLD]\n"
+		"       satori_attack watch PAIRS [SECONDS [HOLD]]\n"
 		"       satori_attack selfmerge [PAIRS]\n"
 		"       satori_attack pool [PAIRS]\n"
 		"A hostile guest's attacks on the Satori hypercall; run as root\n"
@@ -2110,6 +2224,15 @@ int main(int argc, char **argv)
 			usage();
 		open_devices();
 		return cmd_hoard(pairs, number(argc, argv, 3, 0));
+	}
+	if (!strcmp(sub, "watch") && argc >= 3 && argc <= 5) {
+		uint64_t pairs = number(argc, argv, 2, 0);
+
+		if (!pairs)
+			usage();
+		open_devices();
+		return cmd_watch(pairs, number(argc, argv, 3, 3600),
+				 number(argc, argv, 4, 0));
 	}
 	if (!strcmp(sub, "pool") && argc <= 3) {
 		uint64_t pairs = number(argc, argv, 2, 256);

@@ -23,14 +23,17 @@ wl=$(losetup -r -f --show /host/workload.tar) || fail "losetup of the workload t
 
 step guests-create
 GROUP_g4=2
-create_guest g1 /dev/vda "$wl"
-create_guest g2 /dev/vdb "$wl"
+start_guest g1 /dev/vda "$wl"
+start_guest g2 /dev/vdb "$wl"
 # g3's blkfront also advertises hint-area grants that do not exist. It has
 # two vCPUs on two pCPUs, so its fuzzer and racer meet inside Xen.
-create_guest g3 /dev/vdc "$wl" 'extra="console=hvc0 quiet xen_privcmd.unrestricted=1 xen_blkfront.satori_hints_bad_refs=1"' \
+start_guest g3 /dev/vdc "$wl" 'extra="console=hvc0 quiet xen_privcmd.unrestricted=1 xen_blkfront.satori_hints_bad_refs=1"' \
 	'vcpus=2' 'cpus=["3","4"]'
+start_guest g4 /dev/vdd "$wl" 'extra="console=hvc0 quiet xen_privcmd.unrestricted=1"'
+for g in g1 g2 g3 g4; do
+	await_guest "$g"
+done
 result g3_vcpus "$(xl vcpu-list g3 | awk 'NR > 1' | wc -l)"
-create_guest g4 /dev/vdd "$wl" 'extra="console=hvc0 quiet xen_privcmd.unrestricted=1"'
 for g in g1 g2 g3 g4; do
 	wait_console "$g" "SATORI-GUEST hostile ready" 300 || fail "guest $g did not get ready"
 	result "group_$g" "$(satori_stat "dom(\"$g\")[\"group\"]")"
@@ -167,19 +170,19 @@ result churn_g4_moved "$(grep -c 'g4 changed group' "$OUT/churn.log" 2>/dev/null
 result churn_scanned "$(grep -c '^satori-scan: domains=4 ' "$OUT/churn-scan.log")"
 xen_holds | tee "$OUT/holds-fuzz.txt"
 
-# Last (its p2m cannot grow afterwards), in g4, whose memory is mostly
-# still mapped by superpages: an empty paging pool, then nominations that
-# must split superpages.
-step pool
-guest_command g4 "run pool 2048" "hostile run-done sub=pool " 600
-
 # g3 hoards: 40000 pairs of its own pages merged (an entitlement
 # of as many frames) and as many volatile frames as Xen lends it, over
 # 128 MiB, kept by a child process. dom0 takes half of them by force at
 # once, then destroys g3 holding the rest: Xen must do both in bounded
 # steps ('W' key: the longest hold, the most frames one hold moved).
+# Meanwhile g4, alone in its group with an entitlement of its own, puts
+# volatile frames round after round and watches what it sees (fresh
+# frames, requests, forced takes): none of g3's doings may show there.
 step hoard
 guest_command g3 check "SATORI-GUEST check "
+# (its pages stay 600 s, so that the pool step below gets other memory)
+guest_send g4 "bg watch 4000 3600 600"
+wait_console g4 "SATORI-ATTACK watch ready" 300 || fail "g4's watch did not start"
 guest_command g3 "run hoard 40000 900" "hostile run-done sub=hoard " 900
 cp "$(console_log g3)" "$OUT/g3-console-live.log"
 held=$(satori_stat 'dom("g3")["volatile_bytes"] // 4096')
@@ -190,6 +193,20 @@ result hoard_left "$(satori_stat 'dom("g3")["volatile_bytes"] // 4096')"
 xl destroy g3 || fail "xl destroy g3 failed"
 wait_gone g3 120 || fail "g3 did not go"
 xen_holds | tee "$OUT/holds.txt"
+# Two more rounds of g4's watch with g3 gone, then it stops.
+sleep 3
+result watch_spanned "$(grep -c 'SATORI-ATTACK watch pairs=' "$(console_log g4)")"
+guest_command g4 stop "hostile run-done sub=watch " 120
+for k in rounds changes held entitled requests forced; do
+	result "watch_$k" "$(sed -n "s/.*SATORI-ATTACK watch pairs=.* $k=\([0-9]*\).*/\1/p" "$(console_log g4)" | tail -1)"
+done
+
+# Last for g4 (its p2m cannot grow afterwards), whose memory is mostly
+# still mapped by superpages: an empty paging pool, then nominations that
+# must split superpages.
+step pool
+guest_command g4 "run pool 2048" "hostile run-done sub=pool " 600
+
 
 # consistent: the guests paused, so the counters hold still.
 step consistent

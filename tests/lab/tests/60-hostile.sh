@@ -66,6 +66,17 @@ if lab_boot $LAB_NAME --scenario hostile --guests 4 --timeout 3000 \
 	check_le "hoard: dom0 took half of them by force" "$(result hoard_left)" $(($(num "$(result hoard_held)") / 2 + 1))
 	check_ge "hoard: g3 died holding frames" "$(result hoard_left)" 1
 	check_ge "hoard: the dying g3's frames went back in steps" "$(xen_hold relinquish count)" 2
+
+	# Finding 5: g4, alone in its group, watched its volatile frames
+	# through g3's hoard, the forced take and g3's death.
+	check_eq "watch: g4 watched until after g3 was gone" "$(result watch_spanned)" 0
+	check_ge "watch: g4 took rounds of puts meanwhile" "$(result watch_rounds)" 5
+	check_ge "watch: g4 had an entitlement of its own (frames)" "$(result watch_entitled)" 2000
+	check_ge "watch: g4 held volatile frames up to its limit (90% of it, less records; >= 80%)" \
+		"$(result watch_held)" $(($(num "$(result watch_entitled)") * 8 / 10))
+	check_eq "watch: no round of g4's differed from its first (held, owed, requests, repaid, forced)" "$(result watch_changes)" 0
+	check_eq "watch: g4 was never asked to repay" "$(result watch_requests)" 0
+	check_eq "watch: nothing was taken from g4 by force" "$(result watch_forced)" 0
 	check_holds
 	check_eq "fuzz: its own pages hold what it wrote" "$(attack_field g3 fuzz wrong_pages)" 0
 	check_ge "fuzz: volatile puts that stored" "$(attack_field g3 fuzz volatile_stored)" 1

@@ -5,6 +5,10 @@
 #   run SUB ARGS...   satori_attack SUB ARGS... from /mnt (FILE paths may be
 #                     relative to /mnt); its SATORI-ATTACK lines, then
 #                     "hostile run-done sub=SUB rc=RC"
+#   bg SUB ARGS...    as run, in the background (one at a time): the
+#                     console takes other commands meanwhile
+#   stop              SIGTERM to the background satori_attack; its
+#                     summary and run-done line follow
 #   read FIRST LAST   checksum files FIRST..LAST (they stay in the page
 #                     cache); the first sums of each file are kept
 #   check             read every file read so far again and compare with
@@ -30,6 +34,19 @@ while read -r cmd args </dev/hvc0; do
 		(cd /mnt && satori_attack "$@")
 		rc=$?
 		say "hostile run-done sub=$1 rc=$rc"
+		;;
+	bg)
+		# shellcheck disable=SC2086 # the arguments are words
+		set -- $args
+		(
+			cd /mnt && satori_attack "$@" &
+			echo $! >/tmp/bg.pid
+			wait $!
+			say "hostile run-done sub=$1 rc=$?"
+		) &
+		;;
+	stop)
+		kill -TERM "$(cat /tmp/bg.pid)"
 		;;
 	read)
 		# shellcheck disable=SC2086
