@@ -158,33 +158,50 @@ guest_kernel() { eval "echo \${KERNEL_$1:-satori}"; }
 # scenario set it, else 1 (every guest of a scenario in one group).
 guest_group() { eval "echo \${GROUP_$1:-1}"; }
 
-# create_guest gN DISK WORKLOAD_DEV [KEY=VALUE...]: creates the guest of
+# start_guest gN DISK WORKLOAD_DEV [KEY=VALUE...]: creates the guest of
 # guest_cfg paused, puts it in its trust group (satori-ctl, as an operator
-# would), unpauses it and waits until its userspace is up. PVH guests
-# sometimes triple-fault during early boot under TCG (LAB-NOTES.md); such a
-# creation is retried twice and reported.
-create_guest() {
-	local name=$1 disk=$2 wl=$3 try t0 rc
+# would) and unpauses it; returns at once (await_guest waits for it). Its
+# arguments are kept for await_guest's retries. Non-zero if a step failed
+# (logged in create-failures.log, the domain destroyed).
+start_guest() {
+	local name=$1
+	printf '%q ' "$@" >"/tmp/$name.args"
+	rm -f "$(console_log "$name")"
+	echo "$(uptime_s)" >"/tmp/$name.t0"
+	guest_cfg "$name" "$2" "$3"
 	shift 3
+	if timeout 120 xl create -p "/tmp/$name.cfg" "$@" &&
+		set_group "$name" "$(guest_group "$name")" && xl unpause "$name"; then
+		return 0
+	fi
+	{
+		echo "== xl create $name failed at $(uptime_s)"
+		xl list
+		xenstore-ls -f /local/domain/0/backend
+	} >>"$OUT/create-failures.log" 2>&1
+	xl destroy "$name" 2>/dev/null
+	wait_gone "$name" 30
+	return 3
+}
+
+# await_guest gN: waits until gN (started by start_guest) has its userspace
+# up. PVH guests sometimes triple-fault during early boot under TCG
+# (LAB-NOTES.md); such a guest is created again, twice at most, and the
+# tries are reported.
+await_guest() {
+	local name=$1 try rc=0
 	for try in 1 2 3; do
-		rm -f "$(console_log "$name")"
-		t0=$(uptime_s)
-		guest_cfg "$name" "$disk" "$wl"
-		if timeout 120 xl create -p "/tmp/$name.cfg" "$@" &&
-			set_group "$name" "$(guest_group "$name")" && xl unpause "$name"; then
-			wait_console "$name" "SATORI-GUEST up" 180
+		if [ "$try" -gt 1 ]; then
+			eval "start_guest $(cat "/tmp/$name.args")"
 			rc=$?
-		else
-			rc=3
-			{
-				echo "== xl create $name failed (try $try) at $(uptime_s)"
-				xl list
-				xenstore-ls -f /local/domain/0/backend
-			} >>"$OUT/create-failures.log" 2>&1
 		fi
 		if [ $rc -eq 0 ]; then
-			echo "LAB guest $name up after $(since "$t0") s (try $try)"
-			result "guest_${name}_boot_s" "$(since "$t0")"
+			wait_console "$name" "SATORI-GUEST up" 180
+			rc=$?
+		fi
+		if [ $rc -eq 0 ]; then
+			echo "LAB guest $name up after $(since "$(cat "/tmp/$name.t0")") s (try $try)"
+			result "guest_${name}_boot_s" "$(since "$(cat "/tmp/$name.t0")")"
 			result "guest_${name}_tries" "$try"
 			return 0
 		fi
@@ -196,15 +213,28 @@ create_guest() {
 	fail "guest $name did not come up in 3 tries"
 }
 
-# create_ready_guests WORKLOAD_DEV G...: creates each guest (create_guest)
-# on the next disk, /dev/vda first, and waits until every one's workload
-# says "SATORI-GUEST surplus ready" (the surplus workload's first line).
+# create_guest gN DISK WORKLOAD_DEV [KEY=VALUE...]: start_guest, then
+# await_guest: the guest is up when it returns.
+create_guest() {
+	start_guest "$@"
+	local rc=$?
+	[ $rc -eq 0 ] || echo "LAB-RETRY guest $1 was not created (rc=$rc, try 1)"
+	await_guest "$1"
+}
+
+# create_ready_guests WORKLOAD_DEV G...: starts each guest (start_guest)
+# on the next disk, /dev/vda first, in the order given (domain ids follow
+# it), lets them boot together, and waits until every one's workload says
+# "SATORI-GUEST surplus ready" (the surplus workload's first line).
 create_ready_guests() {
 	local wl=$1 disk=a g
 	shift
 	for g in "$@"; do
-		create_guest "$g" "/dev/vd$disk" "$wl"
+		start_guest "$g" "/dev/vd$disk" "$wl"
 		disk=$(echo "$disk" | tr a-g b-h)
+	done
+	for g in "$@"; do
+		await_guest "$g"
 	done
 	for g in "$@"; do
 		wait_console "$g" "SATORI-GUEST surplus ready" 300 || fail "guest $g did not get ready"
@@ -279,9 +309,26 @@ guest_command() {
 	guest_send "$1" "$2"
 	dl=$(deadline "${4:-300}")
 	while [ "$(grep -c "$3" "$(console_log "$1")")" -le "$n" ]; do
-		past "$dl" && fail "guest $1 did not answer '$2'"
+		past "$dl" && {
+			report_stuck "$1"
+			fail "guest $1 did not answer '$2'"
+		}
 		sleep 0.5
 	done
+}
+
+# report_stuck G: what G was doing when it stopped answering, into the
+# scenario's log: its vCPUs (Xen's view), its blocked tasks and CPUs'
+# backtraces (SysRq w and l, at console log level 9), its console's tail.
+report_stuck() {
+	echo "LAB stuck $1: xl vcpu-list"
+	xl vcpu-list "$1" 2>&1
+	for k in 9 w l; do
+		xl sysrq "$1" "$k" 2>&1
+		sleep 2
+	done
+	echo "LAB stuck $1: console tail"
+	tail -n 80 "$(console_log "$1")" 2>&1
 }
 
 # guest_send G LINE: send LINE to guest G's console and return at once.

@@ -35,10 +35,13 @@ step workload-device
 wl=$(losetup -r -f --show /host/workload.tar) || fail "losetup of the workload tar failed"
 
 step guests-create
-create_guest g1 /dev/vda "$wl"
-create_guest g2 /dev/vdb "$wl"
-create_guest g3 /dev/vdc "$wl" 'extra="console=hvc0 quiet xen_privcmd.unrestricted=1"' \
+start_guest g1 /dev/vda "$wl"
+start_guest g2 /dev/vdb "$wl"
+start_guest g3 /dev/vdc "$wl" 'extra="console=hvc0 quiet xen_privcmd.unrestricted=1"' \
 	'vcpus=2' 'cpus=["2","3"]'
+for g in $GUESTS; do
+	await_guest "$g"
+done
 for g in $GUESTS; do
 	wait_console "$g" "SATORI-GUEST surplus ready" 300 || fail "guest $g did not get ready"
 done
