@@ -104,7 +104,7 @@ TEST(SatoriTop, PoolIsInTheHeader) {
   s.host.free_frames = 1024;
   s.host.reserve_frames = 25;
   std::string t = satori::FormatText(satori::MakeView(s, nullptr));
-  EXPECT_NE(t.find("Pool: 1.0M to lend, 2.0M lent as volatile, 4.0M free, "
+  EXPECT_NE(t.find("Pool: 1.0M limits, 2.0M lent as volatile, 4.0M free, "
                    "reserve 100K"),
             std::string::npos)
       << t;

@@ -309,7 +309,7 @@ std::string FormatText(const View &v) {
   o << "Satori: shared frames " << h.shared_frames << ", saved "
     << HumanBytes(v.saved_bytes) << " (" << HumanBytes(v.saved_per_s)
     << "/s), sharing ratio " << Fixed(v.sharing_ratio, 2) << "\n";
-  o << "Pool: " << HumanBytes(h.pool_frames * kPageBytes) << " to lend, "
+  o << "Pool: " << HumanBytes(h.pool_frames * kPageBytes) << " limits, "
     << HumanBytes(h.lent_frames * kPageBytes) << " lent as volatile, "
     << HumanBytes(h.free_frames * kPageBytes) << " free, reserve "
     << HumanBytes(h.reserve_frames * kPageBytes) << "\n";

@@ -12,14 +12,19 @@ step workload-device
 wl=$(losetup -r -f --show /host/workload.tar) || fail "losetup of the workload tar failed"
 result blkback_param_default "$(cat $bb)"
 
+# blkback reads its parameter when xl create probes the disk, before
+# start_guest returns: the three boot together.
 step guest-backend-off
 echo 0 >$bb || fail "cannot write $bb"
-create_guest g1 /dev/vda "$wl"
+start_guest g1 /dev/vda "$wl"
 echo 1 >$bb || fail "cannot write $bb"
 step guest-hints-on
-create_guest g2 /dev/vdb "$wl"
+start_guest g2 /dev/vdb "$wl"
 step guest-frontend-off
-create_guest g3 /dev/vdc "$wl" 'extra="console=hvc0 quiet xen_blkfront.satori_hints=0"'
+start_guest g3 /dev/vdc "$wl" 'extra="console=hvc0 quiet xen_blkfront.satori_hints=0"'
+for g in g1 g2 g3; do
+	await_guest "$g"
+done
 
 # What was negotiated for each guest's disk (xvda = 51712): the backend's
 # offer and whether it mapped an area, the frontend's area.
