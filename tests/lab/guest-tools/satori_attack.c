@@ -86,6 +86,10 @@
  *	rounds that differ. With HOLD, a child keeps the pages HOLD seconds
  *	after the program ends (so that what runs next in the guest gets
  *	other memory than these split superpages).
+ *   putloop SECONDS
+ *	Volatile puts of new keys, a batch of 256 after the other, for
+ *	SECONDS: a domain that takes every frame it may, at once, whenever
+ *	one is to be had (the neighbour watch must not feel).
  *   selfmerge [PAIRS]
  *	2 * PAIRS (default 1024) pages merged pairwise, then the domain tries
  *	to grow (XENMEM_populate_physmap above its RAM, one page at a time
@@ -2013,6 +2017,45 @@ static int cmd_watch(size_t pairs, unsigned int seconds, unsigned int hold)
 	return 0;
 }
 
+/* ---- putloop ---- */
+
+#define PUTLOOP_KEY 0x7075746c00000000ULL
+
+static int cmd_putloop(unsigned int seconds)
+{
+	struct satori_vpage e[SATORI_BATCH_MAX];
+	struct satori_volatile_stats vs;
+	struct satori_volatile_op op;
+	uint64_t end = now_ns() + (uint64_t)seconds * 1000000000ULL;
+	uint64_t key = PUTLOOP_KEY, batches = 0, stored = 0;
+	uint8_t *a;
+	size_t j;
+
+	print_start("putloop");
+	a = locked_pages(SATORI_BATCH_MAX, false);
+	fill_random(a, SATORI_BATCH_MAX * PAGE);
+	while (now_ns() < end) {
+		memset(&op, 0, sizeof(op));
+		op.domid = SATORI_DOMID_SELF;
+		op.nr = SATORI_BATCH_MAX;
+		op.pages = P(e);
+		for (j = 0; j < op.nr; j++)
+			e[j] = (struct satori_vpage){ key++,
+						      gfn_of(a + j * PAGE), 1 };
+		if (!satori_op(SATORI_OP_volatile_put, P(&op)))
+			stored += op.done;
+		batches++;
+	}
+	memset(&vs, 0, sizeof(vs));
+	vs.domid = SATORI_DOMID_SELF;
+	satori_op(SATORI_OP_volatile_stats, P(&vs));
+	printf("SATORI-ATTACK putloop seconds=%u batches=%" PRIu64
+	       " stored=%" PRIu64 " held=%" PRIu64 " replaced=%" PRIu64,
+	       seconds, batches, stored, vs.held, vs.replaced);
+	print_tail(cnt);
+	return 0;
+}
+
 /* ---- pool ---- */
 
 /*
@@ -2137,6 +2180,7 @@ static void __attribute__((noreturn)) usage(void)
 		"       satori_attack oracle FILE...\n"
 		"       satori_attack hoard PAIRS [HOLD]\n"
 		"       satori_attack watch PAIRS [SECONDS [HOLD]]\n"
+		"       satori_attack putloop SECONDS\n"
 		"       satori_attack selfmerge [PAIRS]\n"
 		"       satori_attack pool [PAIRS]\n"
 		"A hostile guest's attacks on the Satori hypercall; run as root\n"
@@ -2233,6 +2277,14 @@ int main(int argc, char **argv)
 		open_devices();
 		return cmd_watch(pairs, number(argc, argv, 3, 3600),
 				 number(argc, argv, 4, 0));
+	}
+	if (!strcmp(sub, "putloop") && argc == 3) {
+		uint64_t seconds = number(argc, argv, 2, 0);
+
+		if (!seconds)
+			usage();
+		open_devices();
+		return cmd_putloop(seconds);
 	}
 	if (!strcmp(sub, "pool") && argc <= 3) {
 		uint64_t pairs = number(argc, argv, 2, 256);

@@ -177,13 +177,17 @@ xen_holds | tee "$OUT/holds-fuzz.txt"
 # steps ('W' key: the longest hold, the most frames one hold moved).
 # Meanwhile g4, alone in its group with an entitlement of its own, puts
 # volatile frames round after round and watches what it sees (fresh
-# frames, requests, forced takes): none of g3's doings may show there.
+# frames, requests, forced takes): none of g3's doings may show there,
+# not even g3 putting new keys as fast as it can while g4 flushes (with
+# one pool for the host, g3 took the frames g4 had just let go).
 step hoard
 guest_command g3 check "SATORI-GUEST check "
 # (its pages stay 600 s, so that the pool step below gets other memory)
 guest_send g4 "bg watch 4000 3600 600"
 wait_console g4 "SATORI-ATTACK watch ready" 300 || fail "g4's watch did not start"
 guest_command g3 "run hoard 40000 900" "hostile run-done sub=hoard " 900
+# g3 puts new keys without a pause for 20 s: it takes any frame it may get.
+attack putloop 20
 cp "$(console_log g3)" "$OUT/g3-console-live.log"
 held=$(satori_stat 'dom("g3")["volatile_bytes"] // 4096')
 result hoard_held "$held"

@@ -71,6 +71,7 @@ if lab_boot $LAB_NAME --scenario hostile --guests 4 --timeout 3000 \
 	# through g3's hoard, the forced take and g3's death.
 	check_eq "watch: g4 watched until after g3 was gone" "$(result watch_spanned)" 0
 	check_ge "watch: g4 took rounds of puts meanwhile" "$(result watch_rounds)" 5
+	check_ge "watch: g3 put new keys without a pause meanwhile (batches of 256)" "$(attack_field g3 putloop batches)" 10
 	check_ge "watch: g4 had an entitlement of its own (frames)" "$(result watch_entitled)" 2000
 	check_ge "watch: g4 held volatile frames up to its limit (90% of it, less records; >= 80%)" \
 		"$(result watch_held)" $(($(num "$(result watch_entitled)") * 8 / 10))
