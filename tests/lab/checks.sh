@@ -16,9 +16,9 @@ lab_boot() {
 		return 0
 	fi
 	ko "lab $name: $(tail -1 "$log/lab-$name.log")"
-	# The log stays in the build tree; CI shows only this output: its end
-	# (a stuck guest's report, the serial console) goes with the failure.
-	tail -n 80 "$log/lab-$name.log" | sed 's/^/  | /'
+	# The logs stay in the build tree; CI shows only this output: the end
+	# of the scenario's (a stuck guest's report) goes with the failure.
+	tail -n 100 "$LAB_OUT/dom0.log" 2>/dev/null | sed 's/^/  | /'
 	return 1
 }
 

@@ -318,11 +318,15 @@ guest_command() {
 }
 
 # report_stuck G: what G was doing when it stopped answering, into the
-# scenario's log: its vCPUs (Xen's view), its blocked tasks and CPUs'
-# backtraces (SysRq w and l, at console log level 9), its console's tail.
+# scenario's log: its vCPUs (Xen's view), Xen's last words (an emulation
+# failure under TCG's SVM hangs a vCPU: LAB-NOTES.md), its blocked tasks
+# and CPUs' backtraces (SysRq w and l, at console log level 9), its
+# console's tail.
 report_stuck() {
 	echo "LAB stuck $1: xl vcpu-list"
 	xl vcpu-list "$1" 2>&1
+	echo "LAB stuck $1: xl dmesg tail"
+	xl dmesg 2>&1 | tail -n 30
 	for k in 9 w l; do
 		xl sysrq "$1" "$k" 2>&1
 		sleep 2
