@@ -343,7 +343,8 @@ typedef struct satori_volatile_stats satori_volatile_stats_t;
  * SATORI_OP_volatile_reclaim: Xen takes volatile frames back into its free
  * heap, at once: from the named domain, or (SATORI_DOMID_ANY) from the
  * domains furthest above their entitlement first, then the oldest frames
- * of all. Each frame's key misses from then on; these frames count as
+ * of all (in runs of up to 64 from the domain whose oldest frame is
+ * oldest). Each frame's key misses from then on; these frames count as
  * forced. Control domain only (-EPERM). At most SATORI_RECLAIM_MAX frames
  * per call (-E2BIG).
  *

@@ -44,8 +44,8 @@
  * found no free frame (satori_volatile_reclaim(), which cannot wait for
  * anyone), a repayment deadline that passed, dom0's immediate
  * SATORI_OP_volatile_reclaim. Force takes from the domain furthest above
- * its entitlement, else the domain whose oldest frame is oldest; a break
- * looks in its own trust group first. Ages
+ * its entitlement, else a run of frames (TAKE_RUN) from the domain whose
+ * oldest frame is oldest; a break looks in its own trust group first. Ages
  * count from a key's first put: putting a key again replaces its data
  * but keeps its age, so no domain can keep its frames young and push the
  * forced takes onto the others.
@@ -581,6 +581,13 @@ static unsigned long take_from(struct domain *d, unsigned long nr, bool nowait)
 }
 
 /*
+ * Frames a take by age moves from the domain with the oldest frame before
+ * it looks for the oldest again: one walk of the domain list per run, not
+ * per frame (the host's oldest frames are mostly in a few FIFOs anyway).
+ */
+#define TAKE_RUN 64
+
+/*
  * Take up to nr frames from whoever should pay (victim(), of near's group
  * if near is not NULL); nowait as for vlock().
  */
@@ -593,8 +600,8 @@ static unsigned long take_any(const struct domain *near, unsigned long nr,
     while ( taken < nr && (d = victim(near, nowait)) )
     {
         struct satori_domain *sd = d->satori;
-        /* Its excess first, and at least one frame of the oldest. */
-        unsigned long want = max(excess(d, &sd->v), 1UL);
+        /* Its excess first, else a run of its oldest frames. */
+        unsigned long want = max(excess(d, &sd->v), (unsigned long)TAKE_RUN);
 
         got = take_from(d, min(want, nr - taken), nowait);
         put_domain(d);
@@ -636,11 +643,11 @@ unsigned int satori_volatile_give(struct domain *d, struct satori_domain *sd,
 
 /*
  * Frames a copy-on-write break takes from another trust group at once
- * when its own group lends none: the rest goes to the free heap for the
- * breaks that follow, so the other group's forced count moves in steps
- * and says little of how many breaks there were.
+ * when its own group lends none (one run, TAKE_RUN): the rest goes to the
+ * free heap for the breaks that follow, so the other group's forced count
+ * moves in steps and says little of how many breaks there were.
  */
-#define RECLAIM_QUANTUM 64
+#define RECLAIM_QUANTUM TAKE_RUN
 
 bool satori_volatile_reclaim(struct domain *d, unsigned long nr)
 {
