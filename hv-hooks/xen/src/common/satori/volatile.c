@@ -97,7 +97,6 @@
 #include <xen/tasklet.h>
 #include <xen/xmalloc.h>
 
-#include <asm/mem_sharing.h>
 #include <asm/p2m.h>
 #include <asm/paging.h>
 
