@@ -241,10 +241,6 @@ create_ready_guests() {
 	done
 }
 
-# host_now EXPR: a figure (top-stat.py EXPR) from a fresh satori-top JSON
-# snapshot.
-host_now() { /host/bin/satori-top -b --json -n 1 | python3 /host/lib/top-stat.py "$1"; }
-
 # dom_figures TOP NAME SUFFIX G...: records NAME_G_held, _entitled,
 # _repaid and _forced (each followed by SUFFIX; volatile frames) of each
 # guest G from satori-top's JSON snapshot TOP, with one python3 for all
@@ -273,7 +269,7 @@ for g in sys.argv[4:]:
 hog_down() {
 	local margin mib
 	for margin in 6 8 10 12 16 24 32; do
-		mib=$(( $(host_now 'host["free_frames"]') / 256 - margin ))
+		mib=$(( $(satori_stat 'host["free_frames"]') / 256 - margin ))
 		cat >/tmp/hog.cfg <<-CFG
 			name = "hog"
 			type = "pvh"

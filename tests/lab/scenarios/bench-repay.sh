@@ -29,9 +29,9 @@ done
 # as cow_NAME_*.
 cow_time() {
 	local k breaks0
-	breaks0=$(host_now 'host["cow_breaks"]')
+	breaks0=$(satori_stat 'host["cow_breaks"]')
 	guest_command g1 "cowtime_pages $2" "SATORI-GUEST cowtime_pages "
-	result "cow_$1_breaks" "$(($(host_now 'host["cow_breaks"]') - breaks0))"
+	result "cow_$1_breaks" "$(($(satori_stat 'host["cow_breaks"]') - breaks0))"
 	for k in pages p50_us p90_us p99_us mean_us; do
 		result "cow_$1_$k" "$(guest_log_field g1 cowtime_pages "$k")"
 	done
@@ -51,15 +51,15 @@ for g in g2 g3; do
 	guest_command "$g" "evictfiles 91 120" "SATORI-GUEST evictfiles first=91 "
 done
 hog_down
-free=$(host_now 'host["free_frames"]')
+free=$(satori_stat 'host["free_frames"]')
 result cow_free_frames_after_hogs "$free"
 cow_time drain $((free + 32))
-forced0=$(host_now 'host["forced_frames"]')
-result cow_free_frames_before "$(host_now 'host["free_frames"]')"
-result cow_lent_before "$(host_now 'host["lent_frames"]')"
+forced0=$(satori_stat 'host["forced_frames"]')
+result cow_free_frames_before "$(satori_stat 'host["free_frames"]')"
+result cow_lent_before "$(satori_stat 'host["lent_frames"]')"
 cow_time volatile 150
-result cow_volatile_forced "$(($(host_now 'host["forced_frames"]') - forced0))"
-result cow_free_frames_after "$(host_now 'host["free_frames"]')"
+result cow_volatile_forced "$(($(satori_stat 'host["forced_frames"]') - forced0))"
+result cow_free_frames_after "$(satori_stat 'host["free_frames"]')"
 
 # A copy-on-write storm with repayment on: g2 and g3 repay again and
 # overwrite shared pages, two thirds of what is free and lent, while
@@ -93,7 +93,7 @@ for g in $GUESTS; do
 	guest_command "$g" evict "SATORI-GUEST evict "
 done
 for i in 1 2 3 4 5 6 7 8; do
-	n=$(host_now 'host["lent_frames"] // 8')
+	n=$(satori_stat 'host["lent_frames"] // 8')
 	[ "$n" -gt 0 ] || break
 	line=$(/host/bin/satori-ctl repay "$n") || fail "satori-ctl repay $n failed"
 	echo "LAB request $i: $line"

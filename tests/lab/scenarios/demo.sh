@@ -6,7 +6,7 @@ guests_extra() {
 	local n
 	step repayment
 	grep -q '^on' /sys/kernel/mm/satori/status || return 0
-	n=$(/host/bin/satori-top -b --json -n 1 | python3 /host/lib/top-stat.py 'host["lent_frames"] // 2')
+	n=$(satori_stat 'host["lent_frames"] // 2')
 	result demo_repay_asked "$n"
 	if [ "$n" -gt 0 ]; then
 		/host/bin/satori-ctl repay "$n" | tee "$OUT/repay.txt" || fail "satori-ctl repay $n failed"

@@ -65,7 +65,7 @@ rm -f /tmp/watch-stop
 /host/bin/mem-watch 1200 /tmp/watch-stop >"$OUT/mem-watch.log" 2>&1 &
 watch_pid=$!
 hog_down
-result dry_free_frames "$(host_now 'host["free_frames"]')"
+result dry_free_frames "$(satori_stat 'host["free_frames"]')"
 fuzz_start "${FUZZ_CALLS:-100000}" 11
 for g in g1 g2; do
 	guest_command "$g" "read 61 120" "SATORI-GUEST read first=61 "
@@ -74,7 +74,7 @@ for g in g1 g2; do
 	result "dry_${g}_wrong" "$(guest_log_field "$g" verify wrong)"
 done
 fuzz_wait
-result dry_free_frames_min "$(host_now 'host["free_frames"]')"
+result dry_free_frames_min "$(satori_stat 'host["free_frames"]')"
 xl destroy hog
 wait_gone hog 60 || fail "the hog did not go"
 touch /tmp/watch-stop

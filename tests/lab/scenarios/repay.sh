@@ -63,7 +63,7 @@ guest_command g3 "repay off" "SATORI-GUEST repay now=N"
 guest_command g3 evict "SATORI-GUEST evict "
 guest_command g2 evict "SATORI-GUEST evict "
 guest_command g1 evict "SATORI-GUEST evict "
-g1_forced=$(/host/bin/satori-top -b --json -n 1 | python3 /host/lib/top-stat.py 'dom("g1")["forced_bytes"] // 4096')
+g1_forced=$(satori_stat 'dom("g1")["forced_bytes"] // 4096')
 asked=$(guest_log_field g3 evict held)
 [ "$asked" -gt 200 ] && asked=200
 repay_from g3 "$asked" nonpayer
@@ -72,13 +72,13 @@ result nonpayer_verify_wrong "$(guest_log_field g3 verify wrong)"
 result nonpayer_guest_forced "$(guest_log_field g3 verify forced)"
 result nonpayer_guest_repaid "$(guest_log_field g3 verify repaid)"
 xl pause g2
-asked=$(/host/bin/satori-top -b --json -n 1 | python3 /host/lib/top-stat.py 'dom("g2")["volatile_bytes"] // 4096')
+asked=$(satori_stat 'dom("g2")["volatile_bytes"] // 4096')
 [ "$asked" -gt 200 ] && asked=200
 repay_from g2 "$asked" paused
 xl unpause g2
 guest_command g2 verify "SATORI-GUEST verify "
 result paused_verify_wrong "$(guest_log_field g2 verify wrong)"
-result others_g1_forced_delta "$(($(/host/bin/satori-top -b --json -n 1 | python3 /host/lib/top-stat.py 'dom("g1")["forced_bytes"] // 4096') - g1_forced))"
+result others_g1_forced_delta "$(($(satori_stat 'dom("g1")["forced_bytes"] // 4096') - g1_forced))"
 guest_command g3 "repay on" "SATORI-GUEST repay now=Y"
 
 # A sharer dies while it owes. g1 and g2 fill their volatile caches; g3
@@ -168,7 +168,7 @@ result g4_lacking_frames "$(python3 /host/lib/top-stat.py "($g4 + 2) * 256 - hos
 repaid0=$(python3 /host/lib/top-stat.py 'host["repaid_frames"] + host["forced_frames"]' <"$top")
 line=$(/host/bin/satori-ctl make-room $((g4 + 2))) || fail "satori-ctl make-room $((g4 + 2)) failed: $line"
 echo "LAB make-room: $line"
-result make_room_back "$(($(host_now 'host["repaid_frames"] + host["forced_frames"]') - repaid0))"
+result make_room_back "$(($(satori_stat 'host["repaid_frames"] + host["forced_frames"]') - repaid0))"
 MEM_g4=$g4
 create_guest g4 /dev/vdd "$wl"
 wait_console g4 "SATORI-GUEST surplus ready" 300 || fail "guest g4 did not get ready"
