@@ -17,9 +17,9 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 	--workload "$top/tests/lab/workloads/bench" --timeout 3000 "$@"
 "$top/tests/lab/lab-run" --name bench-repay --scenario bench-repay --guests 3 \
 	--xen-args "satori=on satori_repay_deadline=60000" \
-	--workload "$top/tests/lab/workloads/repay" --timeout 2400
+	--workload "$top/tests/lab/workloads/agent" --timeout 2400
 "$top/tests/lab/lab-run" --name bench-scan --scenario bench-scan --guests 4 \
-	--workload "$top/tests/lab/workloads/scan" --timeout 2400
+	--workload "$top/tests/lab/workloads/agent" --timeout 2400
 runs=$BUILD/lab/runs
 python3 "$top/tests/lab/bench-report.py" "$runs/bench/out"
 python3 "$top/tests/lab/bench-stages.py" "$runs/bench/out"

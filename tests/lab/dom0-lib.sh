@@ -225,7 +225,7 @@ create_guest() {
 # create_ready_guests WORKLOAD_DEV G...: starts each guest (start_guest)
 # on the next disk, /dev/vda first, in the order given (domain ids follow
 # it), lets them boot together, and waits until every one's workload says
-# "SATORI-GUEST surplus ready" (the surplus workload's first line).
+# "SATORI-GUEST agent ready" (the agent workload's first line).
 create_ready_guests() {
 	local wl=$1 disk=a g
 	shift
@@ -237,7 +237,7 @@ create_ready_guests() {
 		await_guest "$g"
 	done
 	for g in "$@"; do
-		wait_console "$g" "SATORI-GUEST surplus ready" 300 || fail "guest $g did not get ready"
+		wait_console "$g" "SATORI-GUEST agent ready" 300 || fail "guest $g did not get ready"
 	done
 }
 

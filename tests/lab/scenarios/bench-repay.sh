@@ -108,7 +108,7 @@ done
 result enomem_no_helper "$(xl dmesg | grep -c 'ENOMEM and no helper')"
 /host/bin/satori-top -b --json -n 1 >"$OUT/top-end.json"
 for g in $GUESTS; do
-	guest_command "$g" "done" "SATORI-GUEST surplus finished"
+	guest_command "$g" "done" "SATORI-GUEST agent finished"
 done
 
 step guests-shutdown

@@ -71,7 +71,7 @@ census() {
 finish() {
 	local g
 	for g in "$@"; do
-		guest_command "$g" "done" "SATORI-GUEST surplus finished" 60
+		guest_command "$g" "done" "SATORI-GUEST agent finished" 60
 	done
 	shutdown_guests "$@"
 }
@@ -82,7 +82,7 @@ wl=$(losetup -r -f --show /host/workload.tar) || fail "losetup of the workload t
 step satori
 create_guest g1 /dev/vda "$wl" 'extra="console=hvc0 quiet xen_blkfront.satori_volatile=0"'
 create_guest g2 /dev/vdb "$wl" 'extra="console=hvc0 quiet xen_blkfront.satori_volatile=0"'
-for g in g1 g2; do wait_console "$g" "SATORI-GUEST surplus ready" 300 || fail "$g did not get ready"; done
+for g in g1 g2; do wait_console "$g" "SATORI-GUEST agent ready" 300 || fail "$g did not get ready"; done
 sampling satori
 read_phase satori g1 g2
 sleep "$SATORI_WINDOW_S"
@@ -93,7 +93,7 @@ finish g1 g2
 step scan
 create_guest g3 /dev/vdc "$wl" 'extra="console=hvc0 quiet xen_blkfront.satori_hints=0 xen_blkfront.satori_volatile=0"'
 create_guest g4 /dev/vdd "$wl" 'extra="console=hvc0 quiet xen_blkfront.satori_hints=0 xen_blkfront.satori_volatile=0"'
-for g in g3 g4; do wait_console "$g" "SATORI-GUEST surplus ready" 300 || fail "$g did not get ready"; done
+for g in g3 g4; do wait_console "$g" "SATORI-GUEST agent ready" 300 || fail "$g did not get ready"; done
 # The scanner runs as it would on a host: from before the reads on.
 /host/bin/satori-scand --status "$OUT/scand.json" >"$OUT/scand.log" 2>&1 &
 scand_pid=$!

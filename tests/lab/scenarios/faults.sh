@@ -43,7 +43,7 @@ for g in $GUESTS; do
 	await_guest "$g"
 done
 for g in $GUESTS; do
-	wait_console "$g" "SATORI-GUEST surplus ready" 300 || fail "guest $g did not get ready"
+	wait_console "$g" "SATORI-GUEST agent ready" 300 || fail "guest $g did not get ready"
 done
 
 # Sharing and volatile frames with allocations failing under them.
@@ -98,7 +98,7 @@ for g in $GUESTS; do
 	result "final_${g}_wrong" "$(guest_log_field "$g" verify wrong)"
 done
 for g in $GUESTS; do
-	guest_command "$g" "done" "SATORI-GUEST surplus finished"
+	guest_command "$g" "done" "SATORI-GUEST agent finished"
 done
 
 step guests-shutdown

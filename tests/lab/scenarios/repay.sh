@@ -171,7 +171,7 @@ echo "LAB make-room: $line"
 result make_room_back "$(($(satori_stat 'host["repaid_frames"] + host["forced_frames"]') - repaid0))"
 MEM_g4=$g4
 create_guest g4 /dev/vdd "$wl"
-wait_console g4 "SATORI-GUEST surplus ready" 300 || fail "guest g4 did not get ready"
+wait_console g4 "SATORI-GUEST agent ready" 300 || fail "guest g4 did not get ready"
 result g4_up 1
 GUESTS="g1 g2 g4"
 
@@ -265,7 +265,7 @@ xl list
 result domains_alive "$(xl list | grep -c '^g[124] ')"
 result enomem_no_helper "$(xl dmesg | grep -c 'ENOMEM and no helper')"
 for g in $GUESTS; do
-	guest_command "$g" "done" "SATORI-GUEST surplus finished"
+	guest_command "$g" "done" "SATORI-GUEST agent finished"
 done
 /host/bin/satori-top -b -n 1 | tee "$OUT/top.txt"
 /host/bin/satori-top --prometheus "$OUT/top.prom" -n 1 || fail "satori-top --prometheus failed"

@@ -87,7 +87,7 @@ for g in g1 g2 g4; do
 	guest_command "$g" verify "SATORI-GUEST verify "
 done
 for g in $GUESTS; do
-	guest_command "$g" "done" "SATORI-GUEST surplus finished"
+	guest_command "$g" "done" "SATORI-GUEST agent finished"
 done
 /host/bin/satori-top -b -n 1 | tee "$OUT/top.txt"
 /host/bin/satori-top --prometheus "$OUT/top.prom" -n 1 || fail "satori-top --prometheus failed"

@@ -5,7 +5,7 @@
 # data in a trust group of its own. See docs/surplus.md.
 LAB_NAME=surplus
 if lab_boot $LAB_NAME --scenario surplus --guests 5 --timeout 2400 \
-	--workload "$top/tests/lab/workloads/surplus"; then
+	--workload "$top/tests/lab/workloads/agent"; then
 	check "no Xen crash, BUG or assertion" test "$(grep -ci 'panic\|Xen BUG\|assertion\|locking order' "$LAB_OUT/xl-dmesg.log")" = 0
 	check "no domain destroyed with an entitlement left" test "$(grep -c 'destroyed with entitlement' "$LAB_OUT/xl-dmesg.log")" = 0
 

@@ -6,7 +6,7 @@
 LAB_NAME=repay
 if lab_boot $LAB_NAME --scenario repay --guests 4 --timeout 2400 \
 	--xen-args "satori=on satori_repay_deadline=3000" \
-	--workload "$top/tests/lab/workloads/repay"; then
+	--workload "$top/tests/lab/workloads/agent"; then
 	check "no Xen crash, BUG or assertion" test "$(grep -ci 'panic\|Xen BUG\|assertion\|locking order' "$LAB_OUT/xl-dmesg.log")" = 0
 	check "Xen announced the deadline" grep -q 'repaid within 3000 ms' "$LAB_OUT/satori-dmesg.log"
 

@@ -7,7 +7,7 @@
 # stall it nor make it forget, and a record cap holds. See docs/scanner.md.
 LAB_NAME=scan
 if lab_boot $LAB_NAME --scenario scan --guests 4 --timeout 1800 \
-	--workload "$top/tests/lab/workloads/scan"; then
+	--workload "$top/tests/lab/workloads/agent"; then
 	check "no Xen crash, BUG or assertion" test "$(grep -ci 'panic\|Xen BUG\|assertion\|locking order' "$LAB_OUT/xl-dmesg.log")" = 0
 
 	# g3 runs Debian's kernel and works unchanged, without hints.

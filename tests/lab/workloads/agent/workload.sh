@@ -1,7 +1,9 @@
-# Guest workload for the surplus, repay and scan tests: sharing entitlements,
-# the volatile page cache and its repayment. It mounts its disk read-write (each guest's disk is
-# its own copy-on-write view) and obeys dom0's commands on the console, one
-# line each; every answer is one "SATORI-GUEST <command> ..." line:
+# The guest agent: the workload of the lab tests that drive their guests
+# from dom0 step by step (faults, surplus, repay, scan; and the repay and
+# scan benches). It mounts its disk read-write (each guest's disk is its own
+# copy-on-write view), says "SATORI-GUEST agent ready", and obeys dom0's
+# commands on the console, one line each; every answer is one
+# "SATORI-GUEST <command> ..." line:
 #   read FIRST LAST  checksum files FIRST..LAST of the list (they stay in
 #                    the page cache) and remember their sums
 #   readnow FIRST LAST  the same, answering as soon as the last byte was
@@ -35,7 +37,7 @@
 #                    the next one neither cowtime_pages nor rewrite took (the same byte
 #                    again: a copy-on-write break where the page is shared;
 #                    see cow_time.c), then sync
-#   done             end the workload
+#   done             end the workload ("SATORI-GUEST agent finished")
 # Files are numbered from 1 in sorted order; every guest sees the same list.
 say() { echo "SATORI-GUEST $*"; }
 sysfs() { cat "/sys/kernel/mm/satori/$1" 2>/dev/null || echo -1; }
@@ -47,11 +49,11 @@ vol() {
 	echo "$out"
 }
 
-mount -t ext4 /dev/xvda /mnt || { say "surplus error=mount"; exit 1; }
+mount -t ext4 /dev/xvda /mnt || { say "agent error=mount"; exit 1; }
 find /mnt/usr/lib/x86_64-linux-gnu -type f -size +16k | sort | head -200 >/tmp/files
 : >/tmp/sums # "md5  path" of every file remembered
 n=$(wc -l </tmp/files)
-say "surplus ready files=$n"
+say "agent ready files=$n"
 
 # remember FILE...: (re)record the sums of FILEs.
 remember() {
@@ -187,5 +189,5 @@ while read -r cmd args </dev/hvc0; do
 	done) break ;;
 	esac
 done
-say "surplus finished"
+say "agent finished"
 umount /mnt

@@ -1,1 +1,0 @@
-../surplus/workload.sh
