@@ -49,7 +49,7 @@
 
 #include "satori_batch.h"
 #include "satori_guest.h"
-#include "satori_register.h"
+#include "satori_registered.h"
 #include "satori_volatile.h"
 
 #define SATORI_READ_QUEUE 4096

@@ -17,7 +17,7 @@
 #include <xen/interface/satori.h>
 
 #include "../satori_guest.h"
-#include "../satori_register.h"
+#include "../satori_registered.h"
 
 static int hypercall_init(struct kunit *test)
 {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit tests of the guest's registration and release rules
- * (satori_registry.c) on real folios and private registries: no Xen
+ * (satori_registered.c) on real folios and private registries: no Xen
  * needed, so they run under UML as well as in the lab's guests.
  */
 #include <kunit/test.h>
@@ -12,7 +12,7 @@
 #include <linux/page-flags.h>
 #include <linux/pagemap.h>
 
-#include "../satori_register.h"
+#include "../satori_registered.h"
 
 static struct address_space fake_mapping;
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Satori guest: the registry of registered pages and the registration and
- * release rules (see satori_register.h). No Xen here: the caller's
+ * release rules (see satori_registered.h). No Xen here: the caller's
  * send_release callback talks to the hypervisor.
  */
 #include <linux/buffer_head.h>
@@ -9,7 +9,7 @@
 #include <linux/pagemap.h>
 #include <linux/xarray.h>
 
-#include "satori_register.h"
+#include "satori_registered.h"
 
 void satori_registry_init(struct satori_registry *r,
 			  void (*send_release)(struct satori_registry *r))

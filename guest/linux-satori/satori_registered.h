@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * satori_register.h: the guest's record of which pages it registered, and
+ * satori_registered.h: the guest's record of which pages it registered, and
  * the rules that decide what is registered and what is released
- * (satori_registry.c). Nothing here talks to Xen, so KUnit drives private
+ * (satori_registered.c). Nothing here talks to Xen, so KUnit drives private
  * instances of it, under UML as in the lab; satori_register.c is the glue
  * to blkfront and the hypervisor.
  */
-#ifndef SATORI_REGISTER_H
-#define SATORI_REGISTER_H
+#ifndef SATORI_REGISTERED_H
+#define SATORI_REGISTERED_H
 
 #include <linux/spinlock.h>
 #include <linux/types.h>
@@ -82,4 +82,4 @@ unsigned int satori_note_released(struct satori_registry *r,
  */
 bool satori_note_sent(struct satori_registry *r, unsigned long pfn, u64 key);
 
-#endif /* SATORI_REGISTER_H */
+#endif /* SATORI_REGISTERED_H */
