@@ -13,23 +13,23 @@
  *     is kicked: one lock, one clock read and one kick per request.
  *  2. The worker (process context) keeps the pages that are now whole,
  *     up to date, clean page-cache pages (satori_page_registrable()),
- *     notes them in the registry, and sends them in batches of up to
+ *     notes them in the registered set, and sends them in batches of up to
  *     SATORI_BATCH_MAX (lib/satori_batch.c: one entry per gfn) with
  *     SATORI_OP_register. Xen compares each with the page already indexed
  *     under the same hash and shares equal ones; it reports which did, and
  *     the time from the read to that answer is the detection latency.
  *  3. When a registered folio leaves the page cache, is truncated or is
  *     marked dirty, the page cache calls satori_folio_changed(); its pages
- *     leave the registry and their releases are sent by the worker (or at
+ *     leave the registered set and their releases are sent by the worker (or at
  *     once, if the release queue is full). A page that was shared stays
  *     correct regardless: a write to it gets a private copy in Xen first.
  *     Releasing keeps Xen's index naming only pages that still hold the
  *     content they were registered with.
  *
- * A page is noted in the registry before its registration is sent, so a
+ * A page is noted in the registered set before its registration is sent, so a
  * release that races with the registration is sent after it, never lost.
  * Locks: read_lock guards the read queue (taken from hard irq); the
- * registry's xarray lock guards the registry and the release queue; the
+ * set's xarray lock guards the set and the release queue; the
  * worker alone owns the batch. Nothing here runs unless Xen said Satori is
  * on and this is an HVM (PVH) guest, the only kind Xen can share.
  */
@@ -57,7 +57,7 @@
 
 struct satori_read {
 	struct page *page;	/* holds a reference */
-	u64 key;
+	u64 hash;		/* satori_hash() of the backend's xxh64 */
 	ktime_t done;		/* when the read completed */
 };
 
@@ -74,7 +74,7 @@ static ktime_t batch_done[SATORI_BATCH_MAX];
 static unsigned long batch_pfn[SATORI_BATCH_MAX];
 static u64 shared_map[SATORI_BATCH_MAX / 64];
 
-static struct satori_registry registry;
+static struct satori_registered registered;
 
 atomic64_t satori_hints_received = ATOMIC64_INIT(0);
 atomic64_t satori_hint_ns = ATOMIC64_INIT(0);
@@ -96,8 +96,8 @@ static DECLARE_WORK(satori_work, satori_work_fn);
  */
 static struct workqueue_struct *satori_wq __read_mostly;
 
-/* Registry lock held; a hypercall never sleeps. */
-static void satori_send_release(struct satori_registry *r)
+/* The set's lock held; a hypercall never sleeps. */
+static void satori_send_release(struct satori_registered *r)
 {
 	static struct satori_page release_wire[SATORI_RELEASE_QUEUE];
 	struct satori_batch_op op = {
@@ -113,7 +113,7 @@ static void satori_send_release(struct satori_registry *r)
 		return;
 	for (i = 0; i < r->nr_release; i++) {
 		release_wire[i].gfn = pfn_to_gfn(r->release[i].pfn);
-		release_wire[i].hash = r->release[i].key;
+		release_wire[i].hash = r->release[i].hash;
 	}
 	start = ktime_get();
 	rc = satori_hypercall(SATORI_OP_release, &op);
@@ -145,7 +145,7 @@ static void satori_queue_pages(struct page **pages, const u64 *hashes,
 	for (i = 0; i < nr && nr_read < SATORI_READ_QUEUE; i++) {
 		get_page(pages[i]);
 		read_queue[nr_read].page = pages[i];
-		read_queue[nr_read].key = satori_key(hashes[i]);
+		read_queue[nr_read].hash = satori_hash(hashes[i]);
 		read_queue[nr_read].done = now;
 		nr_read++;
 		queued++;
@@ -174,7 +174,7 @@ void satori_folio_changed(struct folio *folio)
 {
 	satori_volatile_folio_gone(folio);
 	if (READ_ONCE(satori_wq) &&
-	    satori_note_released(&registry, folio))
+	    satori_registered_release_folio(&registered, folio))
 		queue_work(satori_wq, &satori_work);
 }
 
@@ -228,24 +228,24 @@ static void satori_send_batch(void)
 	}
 	/* A release that overtook its registration is sent again. */
 	for (i = 0; i < batch.count; i++)
-		satori_note_sent(&registry, batch_pfn[i],
-				 batch.entries[i].hash);
+		satori_registered_sent(&registered, batch_pfn[i],
+				       batch.entries[i].hash);
 	satori_batch_reset(&batch);
 }
 
-static void satori_add(unsigned long pfn, u64 key, ktime_t done)
+static void satori_add(unsigned long pfn, u64 hash, ktime_t done)
 {
 	enum satori_batch_result res;
 	u64 gfn = pfn_to_gfn(pfn);
 
-	if (satori_note_registered(&registry, pfn, key)) {
+	if (satori_registered_add(&registered, pfn, hash)) {
 		atomic64_inc(&nr_errors);
 		return;
 	}
-	res = satori_batch_add(&batch, gfn, key);
+	res = satori_batch_add(&batch, gfn, hash);
 	if (res == SATORI_BATCH_FULL) {
 		satori_send_batch();
-		res = satori_batch_add(&batch, gfn, key);
+		res = satori_batch_add(&batch, gfn, hash);
 	}
 	if (res == SATORI_BATCH_ADDED) {
 		batch_done[batch.count - 1] = done;
@@ -270,7 +270,7 @@ static void satori_work_fn(struct work_struct *work)
 		struct satori_read *r = &work_reads[i];
 
 		if (satori_page_registrable(r->page)) {
-			satori_add(page_to_pfn(r->page), r->key, r->done);
+			satori_add(page_to_pfn(r->page), r->hash, r->done);
 		} else if (folio_test_locked(page_folio(r->page)) &&
 			   !folio_test_uptodate(page_folio(r->page))) {
 			/* The reader has not finished with it yet. */
@@ -300,9 +300,9 @@ static void satori_work_fn(struct work_struct *work)
 	atomic64_add(waited, &queue_ns);
 	atomic64_add(ktime_to_ns(ktime_sub(ktime_get(), start)), &worker_ns);
 
-	xa_lock_irqsave(&registry.registered, flags);
-	satori_send_release(&registry);
-	xa_unlock_irqrestore(&registry.registered, flags);
+	xa_lock_irqsave(&registered.pages, flags);
+	satori_send_release(&registered);
+	xa_unlock_irqrestore(&registered.pages, flags);
 	if (deferred)
 		queue_work(satori_wq, &satori_work);
 }
@@ -387,7 +387,7 @@ void satori_register_start(bool hypervisor_satori_on)
 {
 	struct workqueue_struct *wq;
 
-	satori_registry_init(&registry, satori_send_release);
+	satori_registered_init(&registered, satori_send_release);
 	satori_batch_init(&batch, batch_store, SATORI_BATCH_MAX);
 	if (!hypervisor_satori_on || !xen_hvm_domain())
 		return;
@@ -396,7 +396,7 @@ void satori_register_start(bool hypervisor_satori_on)
 		pr_err("satori: no workqueue; pages will not be registered\n");
 		return;
 	}
-	/* Published last: the registry and batch are ready before hints use them. */
+	/* Published last: the set and batch are ready before hints use them. */
 	smp_store_release(&satori_wq, wq);
 	pr_info("satori: registering page-cache pages read with hints\n");
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Satori guest: the registry of registered pages and the registration and
- * release rules (see satori_registered.h). No Xen here: the caller's
+ * Satori guest: the registered set (pages this guest registered) and the
+ * registration and release rules (see satori_registered.h). No Xen here: the caller's
  * send_release callback talks to the hypervisor.
  */
 #include <linux/buffer_head.h>
@@ -11,10 +11,10 @@
 
 #include "satori_registered.h"
 
-void satori_registry_init(struct satori_registry *r,
-			  void (*send_release)(struct satori_registry *r))
+void satori_registered_init(struct satori_registered *r,
+			    void (*send_release)(struct satori_registered *r))
 {
-	xa_init_flags(&r->registered, XA_FLAGS_LOCK_IRQ);
+	xa_init_flags(&r->pages, XA_FLAGS_LOCK_IRQ);
 	r->nr_release = 0;
 	r->send_release = send_release;
 }
@@ -58,39 +58,40 @@ bool satori_page_registrable(struct page *page)
 	return clean;
 }
 
-int satori_note_registered(struct satori_registry *r, unsigned long pfn,
-			   u64 key)
+int satori_registered_add(struct satori_registered *r, unsigned long pfn,
+			  u64 hash)
 {
-	return xa_err(xa_store_irq(&r->registered, pfn, xa_mk_value(key),
+	return xa_err(xa_store_irq(&r->pages, pfn, xa_mk_value(hash),
 				   GFP_KERNEL));
 }
 
 /* Caller holds the xarray's lock. */
-static void satori_queue_release(struct satori_registry *r, unsigned long pfn,
-				 u64 key)
+static void queue_release(struct satori_registered *r, unsigned long pfn,
+			  u64 hash)
 {
 	if (r->nr_release == SATORI_RELEASE_QUEUE)
 		r->send_release(r);
 	r->release[r->nr_release].pfn = pfn;
-	r->release[r->nr_release].key = key;
+	r->release[r->nr_release].hash = hash;
 	r->nr_release++;
 }
 
-bool satori_note_sent(struct satori_registry *r, unsigned long pfn, u64 key)
+bool satori_registered_sent(struct satori_registered *r, unsigned long pfn,
+			   u64 hash)
 {
 	unsigned long flags;
 	bool again;
 
-	xa_lock_irqsave(&r->registered, flags);
-	again = xa_load(&r->registered, pfn) != xa_mk_value(key);
+	xa_lock_irqsave(&r->pages, flags);
+	again = xa_load(&r->pages, pfn) != xa_mk_value(hash);
 	if (again)
-		satori_queue_release(r, pfn, key);
-	xa_unlock_irqrestore(&r->registered, flags);
+		queue_release(r, pfn, hash);
+	xa_unlock_irqrestore(&r->pages, flags);
 	return again;
 }
 
-unsigned int satori_note_released(struct satori_registry *r,
-				  struct folio *folio)
+unsigned int satori_registered_release_folio(struct satori_registered *r,
+					     struct folio *folio)
 {
 	unsigned long pfn = folio_pfn(folio), i, flags, first = pfn;
 	unsigned int queued = 0;
@@ -100,17 +101,17 @@ unsigned int satori_note_released(struct satori_registry *r,
 	 * Most folios that are evicted or dirtied were never registered: find
 	 * that out under RCU, without the irq-safe lock, on this hot path.
 	 */
-	if (!xa_find(&r->registered, &first, pfn + folio_nr_pages(folio) - 1,
+	if (!xa_find(&r->pages, &first, pfn + folio_nr_pages(folio) - 1,
 		     XA_PRESENT))
 		return 0;
-	xa_lock_irqsave(&r->registered, flags);
+	xa_lock_irqsave(&r->pages, flags);
 	for (i = 0; i < folio_nr_pages(folio); i++) {
-		old = __xa_erase(&r->registered, pfn + i);
+		old = __xa_erase(&r->pages, pfn + i);
 		if (!xa_is_value(old))
 			continue;
-		satori_queue_release(r, pfn + i, xa_to_value(old));
+		queue_release(r, pfn + i, xa_to_value(old));
 		queued++;
 	}
-	xa_unlock_irqrestore(&r->registered, flags);
+	xa_unlock_irqrestore(&r->pages, flags);
 	return queued;
 }

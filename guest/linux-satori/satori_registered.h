@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * satori_registered.h: the guest's record of which pages it registered, and
- * the rules that decide what is registered and what is released
+ * satori_registered.h: the registered set, the guest's record of the pages
+ * it registered and has not released (docs/glossary.md; not Xen's index),
+ * and the rules that decide what is registered and what is released
  * (satori_registered.c). Nothing here talks to Xen, so KUnit drives private
  * instances of it, under UML as in the lab; satori_register.c is the glue
  * to blkfront and the hypervisor.
@@ -21,34 +22,35 @@ struct page;
 #define SATORI_RELEASE_QUEUE SATORI_BATCH_MAX
 
 /*
- * Pages this guest registered, by pfn, each with the key it was registered
- * under, and the releases not yet sent. Both are guarded by the xarray's
+ * Pages this guest registered, by pfn, each with the hash it was
+ * registered under, and the releases not yet sent. Both are guarded by the xarray's
  * lock (irq-safe: releases are noted from under the page cache's i_pages
  * lock).
  */
 struct satori_release {
 	unsigned long pfn;
-	u64 key;
+	u64 hash;
 };
 
-struct satori_registry {
-	struct xarray registered;	/* pfn -> xa_mk_value(key) */
+struct satori_registered {
+	struct xarray pages;		/* pfn -> xa_mk_value(hash) */
 	struct satori_release release[SATORI_RELEASE_QUEUE];
 	unsigned int nr_release;
 	/* Sends release[0..nr_release); called with the lock held. */
-	void (*send_release)(struct satori_registry *r);
+	void (*send_release)(struct satori_registered *r);
 };
 
-void satori_registry_init(struct satori_registry *r,
-			  void (*send_release)(struct satori_registry *r));
+void satori_registered_init(struct satori_registered *r,
+			    void (*send_release)(struct satori_registered *r));
 
 /*
- * The index key for a backend hash. Keys fit an xarray value (63 bits);
- * dropping a bit costs nothing, as Xen compares bytes before merging.
+ * The hash a page is registered under, from the xxh64 of its content: bit
+ * 63 cleared (docs/glossary.md), so it fits an xarray value. Dropping a
+ * bit costs nothing, as Xen compares bytes before merging.
  */
-static inline u64 satori_key(u64 hash)
+static inline u64 satori_hash(u64 xxh64)
 {
-	return hash & (U64_MAX >> 1);
+	return xxh64 & (U64_MAX >> 1);
 }
 
 /*
@@ -60,9 +62,12 @@ static inline u64 satori_key(u64 hash)
  */
 bool satori_page_registrable(struct page *page);
 
-/* Record that pfn was registered (as gfn) under key. 0 or -ENOMEM. */
-int satori_note_registered(struct satori_registry *r, unsigned long pfn,
-			   u64 key);
+/*
+ * Record that pfn was registered (as gfn) under hash, replacing what it
+ * was registered under before. 0 or -ENOMEM. Process context.
+ */
+int satori_registered_add(struct satori_registered *r, unsigned long pfn,
+			  u64 hash);
 
 /*
  * folio's content no longer is what was registered (it leaves the page
@@ -70,16 +75,17 @@ int satori_note_registered(struct satori_registry *r, unsigned long pfn,
  * each of its pages that was registered and forget them. Any context.
  * Returns the number of releases queued.
  */
-unsigned int satori_note_released(struct satori_registry *r,
-				  struct folio *folio);
+unsigned int satori_registered_release_folio(struct satori_registered *r,
+					     struct folio *folio);
 
 /*
- * A registration of (pfn, key) has just reached Xen. If the page was
+ * A registration of (pfn, hash) has just reached Xen. If the page was
  * released since it was noted (its release, sent early by a full queue,
  * may have reached Xen first and found nothing to remove), queue the
  * release again, so that Xen's entry does not outlive the page. Returns
  * true if a release was queued. Process context.
  */
-bool satori_note_sent(struct satori_registry *r, unsigned long pfn, u64 key);
+bool satori_registered_sent(struct satori_registered *r, unsigned long pfn,
+			   u64 hash);
 
 #endif /* SATORI_REGISTERED_H */

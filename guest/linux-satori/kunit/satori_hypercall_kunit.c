@@ -217,10 +217,10 @@ static bool page_is(struct page *page, u8 byte)
 	return !memchr_inv(page_address(page), byte, PAGE_SIZE);
 }
 
-/* The page's key as the registry sends it (bit 63 cleared). */
+/* The page's hash as registration sends it (bit 63 cleared). */
 static u64 page_hash(struct page *page)
 {
-	return satori_key(xxh64(page_address(page), PAGE_SIZE, 0));
+	return satori_hash(xxh64(page_address(page), PAGE_SIZE, 0));
 }
 
 static u64 gfn_of(struct page *page)

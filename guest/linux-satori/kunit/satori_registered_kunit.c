@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit tests of the guest's registration and release rules
- * (satori_registered.c) on real folios and private registries: no Xen
+ * (satori_registered.c) on real folios and private registered sets: no Xen
  * needed, so they run under UML as well as in the lab's guests.
  */
 #include <kunit/test.h>
@@ -21,17 +21,17 @@ struct sent {
 	struct satori_release first;
 };
 
-struct test_registry {
-	struct satori_registry r;
+struct test_set {
+	struct satori_registered r;
 	struct sent sent;
 };
 
-static struct sent *sent_of(struct satori_registry *r)
+static struct sent *sent_of(struct satori_registered *r)
 {
-	return &container_of(r, struct test_registry, r)->sent;
+	return &container_of(r, struct test_set, r)->sent;
 }
 
-static void record_send(struct satori_registry *r)
+static void record_send(struct satori_registered *r)
 {
 	struct sent *s = sent_of(r);
 
@@ -42,12 +42,12 @@ static void record_send(struct satori_registry *r)
 	r->nr_release = 0;
 }
 
-static struct test_registry *new_registry(struct kunit *test)
+static struct test_set *new_set(struct kunit *test)
 {
-	struct test_registry *t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
+	struct test_set *t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, t);
-	satori_registry_init(&t->r, record_send);
+	satori_registered_init(&t->r, record_send);
 	return t;
 }
 
@@ -67,13 +67,13 @@ static void free_folio(struct folio *folio)
 	folio_put(folio);
 }
 
-static void key_fits_an_xarray_value(struct kunit *test)
+static void hash_fits_an_xarray_value(struct kunit *test)
 {
-	u64 key = satori_key(U64_MAX);
+	u64 hash = satori_hash(U64_MAX);
 
-	KUNIT_EXPECT_EQ(test, key, U64_MAX >> 1);
-	KUNIT_EXPECT_EQ(test, (u64)xa_to_value(xa_mk_value(key)), key);
-	KUNIT_EXPECT_EQ(test, satori_key(0x1234), 0x1234ull);
+	KUNIT_EXPECT_EQ(test, hash, U64_MAX >> 1);
+	KUNIT_EXPECT_EQ(test, (u64)xa_to_value(xa_mk_value(hash)), hash);
+	KUNIT_EXPECT_EQ(test, satori_hash(0x1234), 0x1234ull);
 }
 
 static void only_clean_uptodate_file_pages_register(struct kunit *test)
@@ -130,53 +130,53 @@ static void buffer_pages_register_when_every_buffer_is_read(struct kunit *test)
 
 static void release_queues_each_registered_page_once(struct kunit *test)
 {
-	struct test_registry *t = new_registry(test);
+	struct test_set *t = new_set(test);
 	struct folio *folio = new_folio(test, 0);
 	struct folio *other = new_folio(test, 0);
 
-	KUNIT_ASSERT_EQ(test, satori_note_registered(&t->r, folio_pfn(folio),
-						     0x11), 0);
-	KUNIT_EXPECT_EQ(test, satori_note_released(&t->r, other), 0u);
-	KUNIT_EXPECT_EQ(test, satori_note_released(&t->r, folio), 1u);
+	KUNIT_ASSERT_EQ(test, satori_registered_add(&t->r, folio_pfn(folio),
+						    0x11), 0);
+	KUNIT_EXPECT_EQ(test, satori_registered_release_folio(&t->r, other), 0u);
+	KUNIT_EXPECT_EQ(test, satori_registered_release_folio(&t->r, folio), 1u);
 	KUNIT_EXPECT_EQ(test, t->r.nr_release, 1u);
 	KUNIT_EXPECT_EQ(test, t->r.release[0].pfn, folio_pfn(folio));
-	KUNIT_EXPECT_EQ(test, t->r.release[0].key, 0x11ull);
-	/* Gone from the registry: a second change releases nothing. */
-	KUNIT_EXPECT_EQ(test, satori_note_released(&t->r, folio), 0u);
+	KUNIT_EXPECT_EQ(test, t->r.release[0].hash, 0x11ull);
+	/* Gone from the set: a second change releases nothing. */
+	KUNIT_EXPECT_EQ(test, satori_registered_release_folio(&t->r, folio), 0u);
 	KUNIT_EXPECT_EQ(test, t->sent.calls, 0u);
 	free_folio(folio);
 	free_folio(other);
-	xa_destroy(&t->r.registered);
+	xa_destroy(&t->r.pages);
 }
 
-static void reregistering_keeps_the_newest_key(struct kunit *test)
+static void reregistering_keeps_the_newest_hash(struct kunit *test)
 {
-	struct test_registry *t = new_registry(test);
+	struct test_set *t = new_set(test);
 	struct folio *folio = new_folio(test, 0);
 
-	satori_note_registered(&t->r, folio_pfn(folio), 1);
-	satori_note_registered(&t->r, folio_pfn(folio), 2);
-	KUNIT_EXPECT_EQ(test, satori_note_released(&t->r, folio), 1u);
-	KUNIT_EXPECT_EQ(test, t->r.release[0].key, 2ull);
+	satori_registered_add(&t->r, folio_pfn(folio), 1);
+	satori_registered_add(&t->r, folio_pfn(folio), 2);
+	KUNIT_EXPECT_EQ(test, satori_registered_release_folio(&t->r, folio), 1u);
+	KUNIT_EXPECT_EQ(test, t->r.release[0].hash, 2ull);
 	free_folio(folio);
-	xa_destroy(&t->r.registered);
+	xa_destroy(&t->r.pages);
 }
 
 static void full_release_queue_is_sent_not_dropped(struct kunit *test)
 {
-	struct test_registry *t = new_registry(test);
+	struct test_set *t = new_set(test);
 	unsigned int order = 9, n = 1u << order, i;
 	struct folio *folio = new_folio(test, order);
 
 	for (i = 0; i < n; i++)
-		KUNIT_ASSERT_EQ(test, satori_note_registered(
+		KUNIT_ASSERT_EQ(test, satori_registered_add(
 				&t->r, folio_pfn(folio) + i, i), 0);
-	KUNIT_EXPECT_EQ(test, satori_note_released(&t->r, folio), n);
+	KUNIT_EXPECT_EQ(test, satori_registered_release_folio(&t->r, folio), n);
 	KUNIT_EXPECT_EQ(test, t->sent.calls, n / SATORI_RELEASE_QUEUE - 1);
 	KUNIT_EXPECT_EQ(test, t->sent.total + t->r.nr_release, n);
 	KUNIT_EXPECT_EQ(test, t->sent.first.pfn, folio_pfn(folio));
 	KUNIT_EXPECT_EQ(test, t->r.nr_release, (unsigned int)SATORI_RELEASE_QUEUE);
-	KUNIT_EXPECT_TRUE(test, xa_empty(&t->r.registered));
+	KUNIT_EXPECT_TRUE(test, xa_empty(&t->r.pages));
 	free_folio(folio);
 }
 
@@ -184,46 +184,46 @@ static void full_release_queue_is_sent_not_dropped(struct kunit *test)
  * A page released while its registration was still on the way (the
  * release, sent at once by a full queue, reached Xen first) is released
  * again once the registration has been sent; one still registered, or
- * registered anew under the same key, is not.
+ * registered anew under the same hash, is not.
  */
 static void release_that_overtook_registration_is_sent_again(struct kunit *test)
 {
-	struct test_registry *t = new_registry(test);
+	struct test_set *t = new_set(test);
 	struct folio *folio = new_folio(test, 0);
 	unsigned long pfn = folio_pfn(folio);
 
-	KUNIT_ASSERT_EQ(test, satori_note_registered(&t->r, pfn, 7), 0);
-	KUNIT_EXPECT_FALSE(test, satori_note_sent(&t->r, pfn, 7));
+	KUNIT_ASSERT_EQ(test, satori_registered_add(&t->r, pfn, 7), 0);
+	KUNIT_EXPECT_FALSE(test, satori_registered_sent(&t->r, pfn, 7));
 	KUNIT_EXPECT_EQ(test, t->r.nr_release, 0u);
-	KUNIT_EXPECT_EQ(test, satori_note_released(&t->r, folio), 1u);
-	KUNIT_EXPECT_TRUE(test, satori_note_sent(&t->r, pfn, 7));
+	KUNIT_EXPECT_EQ(test, satori_registered_release_folio(&t->r, folio), 1u);
+	KUNIT_EXPECT_TRUE(test, satori_registered_sent(&t->r, pfn, 7));
 	KUNIT_EXPECT_EQ(test, t->r.nr_release, 2u);
 	KUNIT_EXPECT_EQ(test, t->r.release[1].pfn, pfn);
-	KUNIT_EXPECT_EQ(test, t->r.release[1].key, 7ull);
-	/* Registered anew under another key: the old key is released. */
-	KUNIT_ASSERT_EQ(test, satori_note_registered(&t->r, pfn, 8), 0);
-	KUNIT_EXPECT_TRUE(test, satori_note_sent(&t->r, pfn, 7));
-	KUNIT_EXPECT_FALSE(test, satori_note_sent(&t->r, pfn, 8));
+	KUNIT_EXPECT_EQ(test, t->r.release[1].hash, 7ull);
+	/* Registered anew under another hash: the old one is released. */
+	KUNIT_ASSERT_EQ(test, satori_registered_add(&t->r, pfn, 8), 0);
+	KUNIT_EXPECT_TRUE(test, satori_registered_sent(&t->r, pfn, 7));
+	KUNIT_EXPECT_FALSE(test, satori_registered_sent(&t->r, pfn, 8));
 	KUNIT_EXPECT_EQ(test, t->r.nr_release, 3u);
 	free_folio(folio);
-	xa_destroy(&t->r.registered);
+	xa_destroy(&t->r.pages);
 }
 
-static struct kunit_case satori_registry_cases[] = {
+static struct kunit_case satori_registered_cases[] = {
 	KUNIT_CASE(release_that_overtook_registration_is_sent_again),
-	KUNIT_CASE(key_fits_an_xarray_value),
+	KUNIT_CASE(hash_fits_an_xarray_value),
 	KUNIT_CASE(only_clean_uptodate_file_pages_register),
 	KUNIT_CASE(buffer_pages_register_when_every_buffer_is_read),
 	KUNIT_CASE(release_queues_each_registered_page_once),
-	KUNIT_CASE(reregistering_keeps_the_newest_key),
+	KUNIT_CASE(reregistering_keeps_the_newest_hash),
 	KUNIT_CASE(full_release_queue_is_sent_not_dropped),
 	{}
 };
 
-static struct kunit_suite satori_registry_suite = {
-	.name = "satori_registry",
-	.test_cases = satori_registry_cases,
+static struct kunit_suite satori_registered_suite = {
+	.name = "satori_registered",
+	.test_cases = satori_registered_cases,
 };
-kunit_test_suite(satori_registry_suite);
+kunit_test_suite(satori_registered_suite);
 
 MODULE_LICENSE("GPL");
