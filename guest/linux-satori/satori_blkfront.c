@@ -18,8 +18,8 @@
 #include <xen/xenbus.h>
 
 #include "satori_blkfront.h"
-#include "satori_guest.h"
 #include "satori_hint.h"
+#include "satori_register.h"
 
 #undef MODULE_PARAM_PREFIX
 #define MODULE_PARAM_PREFIX "xen_blkfront."

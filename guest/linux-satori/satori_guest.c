@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Satori guest core: finds out whether the hypervisor runs Satori, shows it
- * in /sys/kernel/mm/satori/ and starts page registration if it does.
+ * Satori guest core, the top of the guest's parts (see satori_hcall.h):
+ * finds out whether the hypervisor runs Satori, shows it in
+ * /sys/kernel/mm/satori/ and starts page registration, the volatile cache
+ * and repayment as far as the hypervisor offers them; and it is where the
+ * page cache's hook (satori_mm.h) reaches the parts that care.
  *
  * The files ask the hypervisor on every read instead of caching: the
  * answer is one cheap hypercall and can never go stale. The same code runs
@@ -13,18 +16,22 @@
 #include <linux/string.h>
 #include <linux/sysfs.h>
 #include <xen/xen.h>
-#include <asm/xen/hypercall.h>
 #include <xen/interface/satori.h>
 
-#include "satori_guest.h"
+#include <linux/satori_mm.h>
+
+#include "satori_hcall.h"
+#include "satori_register.h"
+#include "satori_repay.h"
 #include "satori_volatile.h"
 
-int satori_hypercall(unsigned int cmd, void *arg)
+void satori_folio_changed(struct folio *folio)
 {
-	return _hypercall2(int, satori_op, cmd, arg);
+	satori_volatile_folio_gone(folio);
+	satori_register_folio_changed(folio);
 }
 
-static int satori_query(struct satori_query *q)
+static int query_hypervisor(struct satori_query *q)
 {
 	memset(q, 0, sizeof(*q));
 	return satori_hypercall(SATORI_OP_query, q);
@@ -50,7 +57,7 @@ static ssize_t status_show(struct kobject *kobj, struct kobj_attribute *attr,
 			   char *buf)
 {
 	struct satori_query q;
-	int rc = satori_query(&q);
+	int rc = query_hypervisor(&q);
 
 	return sysfs_emit(buf, "%s\n", satori_status(&q, rc));
 }
@@ -60,7 +67,7 @@ static ssize_t interface_version_show(struct kobject *kobj,
 				      struct kobj_attribute *attr, char *buf)
 {
 	struct satori_query q;
-	int rc = satori_query(&q);
+	int rc = query_hypervisor(&q);
 
 	if (rc)
 		return rc;
@@ -105,7 +112,7 @@ static int __init satori_guest_init(void)
 		return rc;
 	}
 
-	rc = satori_query(&q);
+	rc = query_hypervisor(&q);
 	pr_info("satori: hypervisor Satori is %s\n", satori_status(&q, rc));
 	on = !rc && !strcmp(satori_status(&q, rc), "on");
 	satori_register_start(on);

@@ -19,15 +19,17 @@
  *     under the same hash and shares equal ones; it reports which did, and
  *     the time from the read to that answer is the detection latency.
  *  3. When a registered folio leaves the page cache, is truncated or is
- *     marked dirty, the page cache calls satori_folio_changed(); its pages
- *     leave the registered set and their releases are sent by the worker (or at
- *     once, if the release queue is full). A page that was shared stays
+ *     marked dirty, the page cache calls satori_folio_changed() and it
+ *     satori_register_folio_changed(); its pages leave the registered set
+ *     and their releases are sent by the worker (or at once, if the
+ *     release queue is full). A page that was shared stays
  *     correct regardless: a write to it gets a private copy in Xen first.
  *     Releasing keeps Xen's index naming only pages that still hold the
  *     content they were registered with.
  *
- * A page is noted in the registered set before its registration is sent, so a
- * release that races with the registration is sent after it, never lost.
+ * A page is noted in the registered set before its registration is sent,
+ * so a release that races with the registration is sent after it, never
+ * lost.
  * Locks: read_lock guards the read queue (taken from hard irq); the
  * set's xarray lock guards the set and the release queue; the
  * worker alone owns the batch. Nothing here runs unless Xen said Satori is
@@ -45,12 +47,10 @@
 #include <xen/page.h>
 #include <xen/xen.h>
 
-#include <linux/satori_mm.h>
-
 #include "satori_batch.h"
-#include "satori_guest.h"
+#include "satori_hcall.h"
+#include "satori_register.h"
 #include "satori_registered.h"
-#include "satori_volatile.h"
 
 #define SATORI_READ_QUEUE 4096
 #define SATORI_LATENCY_SAMPLES 16384
@@ -170,9 +170,8 @@ void satori_page_filled(struct page *page, u64 hash)
 	satori_queue_pages(&page, &hash, 1);
 }
 
-void satori_folio_changed(struct folio *folio)
+void satori_register_folio_changed(struct folio *folio)
 {
-	satori_volatile_folio_gone(folio);
 	if (READ_ONCE(satori_wq) &&
 	    satori_registered_release_folio(&registered, folio))
 		queue_work(satori_wq, &satori_work);

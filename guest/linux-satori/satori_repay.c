@@ -27,7 +27,8 @@
 #include <xen/events.h>
 #include <xen/interface/satori.h>
 
-#include "satori_guest.h"
+#include "satori_hcall.h"
+#include "satori_repay.h"
 #include "satori_volatile.h"
 
 #undef MODULE_PARAM_PREFIX

@@ -49,7 +49,8 @@
 #include <xen/page.h>
 #include <xen/interface/satori.h>
 
-#include "satori_guest.h"
+#include "satori_hcall.h"
+#include "satori_register.h"
 #include "satori_volatile.h"
 
 #undef MODULE_PARAM_PREFIX
@@ -467,32 +468,14 @@ void satori_volatile_start(void)
 }
 
 /* Counters kept by the hypervisor, read fresh. */
-static int satori_volatile_stats(struct satori_volatile_stats *s)
-{
-	memset(s, 0, sizeof(*s));
-	s->domid = SATORI_DOMID_SELF;
-	return satori_hypercall(SATORI_OP_volatile_stats, s);
-}
-
-#define SATORI_XEN_COUNTER(name)					\
-static ssize_t name##_show(struct kobject *kobj,			\
-			   struct kobj_attribute *attr, char *buf)	\
-{									\
-	struct satori_volatile_stats s;					\
-	int rc = satori_volatile_stats(&s);				\
-									\
-	return rc ? rc : sysfs_emit(buf, "%llu\n", s.name);		\
-}									\
-static struct kobj_attribute name##_attr = __ATTR_RO(name)
-
-SATORI_XEN_COUNTER(held);
-SATORI_XEN_COUNTER(entitled);
-SATORI_XEN_COUNTER(reclaimed);
-SATORI_XEN_COUNTER(replaced);
-SATORI_XEN_COUNTER(owed);
-SATORI_XEN_COUNTER(requests);
-SATORI_XEN_COUNTER(repaid);
-SATORI_XEN_COUNTER(forced);
+SATORI_XEN_COUNTER(held, held);
+SATORI_XEN_COUNTER(entitled, entitled);
+SATORI_XEN_COUNTER(reclaimed, reclaimed);
+SATORI_XEN_COUNTER(replaced, replaced);
+SATORI_XEN_COUNTER(owed, owed);
+SATORI_XEN_COUNTER(requests, requests);
+SATORI_XEN_COUNTER(repaid, repaid);
+SATORI_XEN_COUNTER(forced, forced);
 
 SATORI_COUNTER(stored, nr_stored);
 SATORI_COUNTER(restored, nr_restored);

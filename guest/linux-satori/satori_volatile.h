@@ -89,14 +89,6 @@ void satori_volatile_forget(u64 key);
 
 extern const struct attribute_group satori_volatile_group;
 
-/*
- * Repayment (satori_repay.c, interface 1.4): from boot on, answer the
- * hypervisor's requests for volatile frames. Its sysfs files merge into
- * the volatile group.
- */
-void satori_repay_start(void);
-extern const struct attribute_group satori_repay_group;
-
 #else
 
 static inline bool satori_volatile_queue(struct request *rq, int vdevice,

@@ -16,7 +16,7 @@
 #include <xen/xen.h>
 #include <xen/interface/satori.h>
 
-#include "../satori_guest.h"
+#include "../satori_hcall.h"
 #include "../satori_registered.h"
 
 static int hypercall_init(struct kunit *test)

@@ -1,22 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * satori_guest.h: the guest's entry to the Satori hypercall, shared by the
- * guest core and its KUnit tests.
+ * satori_register.h: page registration, as the rest of the guest sees it
+ * (satori_register.c): blkfront hands it the pages a read filled and their
+ * hashes, the volatile cache the pages it served, the page-cache hook the
+ * folios whose content changes. It uses only satori_hcall.h and the
+ * registered set (satori_registered.h) below it.
  */
-#ifndef SATORI_GUEST_H
-#define SATORI_GUEST_H
+#ifndef SATORI_REGISTER_H
+#define SATORI_REGISTER_H
 
 #include <linux/atomic.h>
 #include <linux/types.h>
 
-/*
- * Issues __HYPERVISOR_satori_op(cmd, arg). arg points to the sub-op's
- * structure in this kernel's memory. Returns the hypervisor's answer: 0 or
- * a negative errno (see xen/interface/satori.h).
- */
-int satori_hypercall(unsigned int cmd, void *arg);
-
 struct attribute_group;
+struct folio;
 struct page;
 
 /*
@@ -39,6 +36,13 @@ void satori_pages_read(struct page **pages, const u64 *hashes,
  */
 void satori_page_filled(struct page *page, u64 hash);
 
+/*
+ * folio's content is no longer what was read (the page-cache hook,
+ * satori_folio_changed()): its registered pages are released. Any
+ * context, including under the mapping's i_pages lock; never sleeps.
+ */
+void satori_register_folio_changed(struct folio *folio);
+
 /* Hints satori_pages_read() was given since boot. */
 extern atomic64_t satori_hints_received;
 /* Time (ns) blkfront's read completions spent on hints since boot. */
@@ -53,16 +57,4 @@ void satori_register_start(bool hypervisor_satori_on);
 /* The registration counters in /sys/kernel/mm/satori/. */
 extern const struct attribute_group satori_register_group;
 
-/*
- * SATORI_COUNTER(name, counter): a read-only sysfs file name_attr showing
- * the atomic64_t counter.
- */
-#define SATORI_COUNTER(name, counter)					\
-static ssize_t name##_show(struct kobject *kobj,			\
-			   struct kobj_attribute *attr, char *buf)	\
-{									\
-	return sysfs_emit(buf, "%lld\n", atomic64_read(&counter));	\
-}									\
-static struct kobj_attribute name##_attr = __ATTR_RO(name)
-
-#endif /* SATORI_GUEST_H */
+#endif /* SATORI_REGISTER_H */
