@@ -3,7 +3,7 @@
 //
 //   tot_pages + shr_pages + volatile frames held <= max_pages + entitled
 //
-// (DESIGN.md: a domain's memory is its allocation plus the volatile frames
+// (docs/design.md: a domain's memory is its allocation plus the volatile frames
 // its entitlement allows, at every instant, not only after a repayment
 // deadline.)
 //
