@@ -2,8 +2,8 @@
  * satori_attack: a hostile guest's attacks on the Satori hypercall.
  *
  * Every Satori sub-op is reachable by a guest's root, and the design
- * promises (docs/design.md, "Invariants") that nothing such a guest passes can
- * reach a BUG() or a lock-order violation in Xen, hold a physical CPU for
+ * promises (docs/design.md, "Invariants") that nothing such a guest
+ * passes can reach a BUG() or a lock-order violation in Xen, hold a physical CPU for
  * long, make Xen allocate memory charged to nobody, change what another
  * guest reads, or let the guest hold more than its allocation. This
  * program is that guest's root. It runs in a lab PVH guest booted with
