@@ -3,12 +3,13 @@
  *
  * Every Satori sub-op is reachable by a guest's root, and the design
  * promises (docs/design.md, "Invariants") that nothing such a guest
- * passes can reach a BUG() or a lock-order violation in Xen, hold a physical CPU for
- * long, make Xen allocate memory charged to nobody, change what another
- * guest reads, or let the guest hold more than its allocation. This
- * program is that guest's root. It runs in a lab PVH guest booted with
- * xen_privcmd.unrestricted=1 and issues __HYPERVISOR_satori_op (and a few
- * memory_op sub-ops) through /dev/xen/privcmd, as its own kernel could.
+ * passes can reach a BUG() or a lock-order violation in Xen, hold a
+ * physical CPU for long, make Xen allocate memory charged to nobody,
+ * change what another guest reads, or let the guest hold more than its
+ * allocation. This program is that guest's root. It runs in a lab PVH
+ * guest booted with xen_privcmd.unrestricted=1 and issues
+ * __HYPERVISOR_satori_op (and a few memory_op sub-ops) through
+ * /dev/xen/privcmd, as its own kernel could.
  *
  * What it knows about memory: a locked user page stays at one pfn, which
  * /proc/self/pagemap gives (root), and in a PVH guest that pfn is the gfn
