@@ -186,7 +186,7 @@ start_guest() {
 
 # await_guest gN: waits until gN (started by start_guest) has its userspace
 # up. PVH guests sometimes triple-fault during early boot under TCG
-# (LAB-NOTES.md); such a guest is created again, twice at most, and the
+# (docs/testing.md); such a guest is created again, twice at most, and the
 # tries are reported.
 await_guest() {
 	local name=$1 try rc=0
@@ -315,7 +315,7 @@ guest_command() {
 
 # report_stuck G: what G was doing when it stopped answering, into the
 # scenario's log: its vCPUs (Xen's view), Xen's last words (an emulation
-# failure under TCG's SVM hangs a vCPU: LAB-NOTES.md), its blocked tasks
+# failure under TCG's SVM hangs a vCPU: docs/testing.md), its blocked tasks
 # and CPUs' backtraces (SysRq w and l, at console log level 9), its
 # console's tail.
 report_stuck() {
