@@ -1,3 +1,4 @@
+# scenario: make bench: repayment and copy-on-write breaks, timed
 # Scenario for `make bench`, repayment: g1..g3 share files; g1 times
 # copy-on-write breaks that find a free frame, then (with a hog domain
 # holding the free heap and g2, g3 not repaying) breaks that must take a

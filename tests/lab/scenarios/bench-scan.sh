@@ -1,3 +1,4 @@
+# scenario: make bench: hints against satori-scand at KSM's rate
 # Scenario for `make bench`: Satori's hints against a scanner, side by side
 # in one boot. The same read workload runs twice on fresh guests: g1 and
 # g2 with hints; then g3 and g4 with hints off (xen_blkfront.satori_hints=0)

@@ -1,3 +1,4 @@
+# scenario: make bench: detection, read cost, the volatile cache's passes
 # Scenario for `make bench`: LAB_GUESTS guests read the same files, Satori
 # shares them as they arrive; dom0 reads the hypervisor's counters
 # (satori-top) and the maximum possible sharing (satori-scan, file pages

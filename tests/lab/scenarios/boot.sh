@@ -1,3 +1,4 @@
+# scenario: the host only: how dom0 sees Xen and Satori
 # Scenario: the host only. Records how dom0 sees Xen and Satori.
 step dom0-view
 xl info >"$OUT/xl-info.log" 2>&1 || fail "xl info failed"

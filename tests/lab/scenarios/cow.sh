@@ -1,3 +1,4 @@
+# scenario: copy-on-write of shared pages on AMD NPT, both ways
 # Scenario: copy-on-write of pages Satori shared, on AMD NPT. Two guests
 # checksum the same files, and Satori shares the pages as they are read
 # (blkback hints, guest registration, byte compare in Xen); then each guest

@@ -1,3 +1,4 @@
+# scenario: make demo: the guests scenario, then a repayment episode
 # Scenario for `make demo`: the guests scenario, and before the guests shut
 # down a short repayment episode while they hold volatile frames: dom0
 # asks for half of what is lent (satori-ctl repay), the guests give back

@@ -1,3 +1,4 @@
+# scenario: a guest destroyed while it shares; the host stays consistent
 # Scenario: a guest destroyed in the middle of sharing. Three guests read
 # the same files; while g3 is reading (and registering), dom0 destroys it.
 # The host must stay consistent: the memory-sharing audit is clean, every

@@ -1,3 +1,4 @@
+# scenario: failing allocations (satori_fail_alloc=) while guests share
 # Scenario: Satori on a host whose memory runs out, as an overcommitted
 # host's does. Xen boots with satori_fail_alloc= (every Nth allocation on
 # Satori's and memory sharing's paths fails, as if the heap were empty).

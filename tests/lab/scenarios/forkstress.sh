@@ -1,3 +1,4 @@
+# scenario: dom0 forks and checks many processes (a corrupted lab)
 # Scenario: dom0 forks and execs many short processes in parallel and checks
 # every answer (LAB_FORKS per worker, 4 workers). A lab that corrupts dom0's
 # processes (as sharing pCPUs with PVH guests did under TCG) shows it here

@@ -1,3 +1,4 @@
+# scenario: the default: guests read the same files, Satori shares them
 # Scenario: the host, then LAB_GUESTS PVH guests created one after another,
 # each with its own copy of the Debian disk (dom0's /dev/vdX, served by
 # blkback) and the runner's workload; waits until every guest has run it,

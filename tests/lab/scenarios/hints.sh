@@ -1,3 +1,4 @@
+# scenario: block hints per device: on, off in blkback, off in blkfront
 # Scenario: Satori's block hints (blkback hashes, blkfront passes them on),
 # negotiated per device. Three guests read the same files (workload "hints"):
 #   g1  its backend was probed with xen_blkback.satori_hints=0

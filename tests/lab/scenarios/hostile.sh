@@ -1,3 +1,4 @@
+# scenario: hostile guests attack, fuzz and hoard; honest ones read
 # Scenario: a hostile tenant. g3's root can issue any hypercall
 # (xen_privcmd.unrestricted=1, as its own kernel could) and runs
 # satori_attack's attacks, then its fuzzer, while g1 and g2 (honest, in the

@@ -1,3 +1,4 @@
+# scenario: helper for faults, repay, surplus: Xen's entitlement ledger
 # Scenario helper: Xen's ledger of entitlements at a quiet moment, for
 # the scenarios that check the surplus accounting (surplus, repay).
 # Sourced after boot.sh; the scenario sets GUESTS.

@@ -1,3 +1,4 @@
+# scenario: helper for bench: g1's reads with hints on and off
 # Part of the bench scenario (sourced, guests running): g1's cold
 # sequential reads with hints on and off, of its raw disk, of files whose
 # pages merge (the userland files g2 and g3 hold) and of new data nobody

@@ -1,3 +1,4 @@
+# scenario: repayment: asked, repaid, forced at the deadline, make-room
 # Scenario: repayment of volatile frames. g1..g3 share files and spill
 # their page caches into volatile frames; then Xen asks for frames back
 # in every way it can: dom0 asks one guest (which repays its oldest data

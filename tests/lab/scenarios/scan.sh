@@ -1,3 +1,4 @@
+# scenario: a stock-kernel guest scanned by satori-scand, merged
 # Scenario: a guest without Satori's kernel. g1 and g2 run the project's
 # kernel (hints); g3 runs Debian's own stock cloud kernel, which knows
 # nothing of Satori (blkback serves it without hints). All three read the
@@ -136,7 +137,7 @@ done
 sleep 3
 cpu0=$(scand cpu_s)
 sleep 10
-result scand_idle_cpu_s "$(awk -v a="$(scand cpu_s)" -v b="$cpu0" 'BEGIN { printf "%.3f", a - b }')"
+result scand_idle_cpu_s "$(awk -v a="$(scand cpu_s)" -v b="$cpu0" 'BEGIN { if (a != "" && b != "") printf "%.3f", a - b }')"
 result scand_domains_after "$(python3 -c 'import json, sys; print(len(json.load(open(sys.argv[1]))["domains"]))' "$SCAND_STATUS")"
 kill "$scand_pid"
 wait "$scand_pid"

@@ -1,3 +1,4 @@
+# scenario: satori=off: nothing shared, memory sharing refused on NPT
 # Scenario: with Satori off, Xen keeps stock behaviour. Two guests run the
 # same workload as with Satori on (read the same files): nothing is
 # registered or shared; and memory sharing cannot be enabled for PVH guests

@@ -1,3 +1,4 @@
+# scenario: entitlements add up; guests spill to volatile frames, read right
 # Scenario: sharing entitlements and the volatile page cache. g1..g3 read
 # the same files, g4 twice as many, g5 (a trust group of its own) only
 # private data. Entitlements are checked against Xen's saved frames at

@@ -1,3 +1,4 @@
+# scenario: helper for guests: satori-top's screen driven in tmux
 # Part of a scenario: satori-top's interactive screen in a real terminal
 # (tmux), driven by keys. Records top_screen_* results and the captured
 # panes as out/top-screen-*.txt.
