@@ -1,5 +1,6 @@
 // Unit tests of satori-top's model (userspace/satori-top/model.cc): rates,
-// credits, sorting, and the three renderings, checked by parsing them.
+// credits, sorting, and the three renderings, checked by parsing them;
+// and its command line (options.cc).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -10,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "model.h"
+#include "options.h"
 
 namespace {
 
@@ -278,28 +280,6 @@ TEST(SatoriTop, GroupComesFirstAndEntitledFollowsShared) {
   EXPECT_STREQ(shared[1].key, "entitled_bytes");
 }
 
-TEST(SatoriTop, GroupNamesParseAndPrint) {
-  uint32_t g = 1;
-  EXPECT_TRUE(satori::ParseGroup("alone", &g));
-  EXPECT_EQ(g, SATORI_GROUP_ALONE);
-  EXPECT_TRUE(satori::ParseGroup("0", &g));
-  EXPECT_EQ(g, 0u);
-  EXPECT_TRUE(satori::ParseGroup("007", &g));
-  EXPECT_EQ(g, 7u);
-  EXPECT_TRUE(satori::ParseGroup("2147483647", &g));
-  EXPECT_EQ(g, SATORI_GROUP_MAX);
-  for (const char *bad :
-       {"", "-1", "+1", "2147483648", "4294967295", "99999999999999999999", "x",
-        "7x", " 7", "Alone", "0x10"}) {
-    g = 42;
-    EXPECT_FALSE(satori::ParseGroup(bad, &g)) << bad;
-    EXPECT_EQ(g, 42u) << bad;
-  }
-  EXPECT_EQ(satori::GroupName(SATORI_GROUP_ALONE), "alone");
-  EXPECT_EQ(satori::GroupName(0), "0");
-  EXPECT_EQ(satori::GroupName(SATORI_GROUP_MAX), "2147483647");
-}
-
 TEST(SatoriTop, HumanSizes) {
   EXPECT_EQ(satori::HumanBytes(512), "512B");
   EXPECT_EQ(satori::HumanBytes(512 * 1024), "512K");
@@ -376,3 +356,74 @@ TEST(SatoriTopScanner, StaleOrMalformedStatusReadsAsNotRunning) {
   EXPECT_FALSE(
       nlohmann::json::parse(satori::FormatJson(v)).contains("scanner"));
 }
+
+// satori-top's command line (options.cc).
+namespace {
+
+bool ParseTop(const std::vector<std::string> &args, satori::top::Options *o,
+              std::string *why = nullptr) {
+  std::string w;
+  bool ok = satori::top::ParseOptions(args, o, &w);
+  if (why)
+    *why = w;
+  return ok;
+}
+
+TEST(SatoriTopOptions, DefaultsAndValues) {
+  satori::top::Options o;
+  ASSERT_TRUE(ParseTop({}, &o));
+  EXPECT_FALSE(o.batch);
+  EXPECT_EQ(o.count, 1);
+  EXPECT_EQ(o.delay_s, 1);
+  EXPECT_EQ(o.sort, "shared");
+  ASSERT_TRUE(ParseTop({"-b", "-n", "3", "-d", "0.5", "-s", "name", "-r"}, &o));
+  EXPECT_TRUE(o.batch);
+  EXPECT_FALSE(o.json);
+  EXPECT_EQ(o.count, 3);
+  EXPECT_EQ(o.delay_s, 0.5);
+  EXPECT_EQ(o.sort, "name");
+  EXPECT_TRUE(o.reverse);
+  ASSERT_TRUE(ParseTop({"--json"}, &o));
+  EXPECT_TRUE(o.json && o.batch);
+  ASSERT_TRUE(ParseTop({"--prometheus", "/tmp/x.prom"}, &o));
+  EXPECT_TRUE(o.batch);
+  EXPECT_EQ(o.prometheus, "/tmp/x.prom");
+}
+
+TEST(SatoriTopOptions, HelpWinsOverWhatFollows) {
+  satori::top::Options o;
+  ASSERT_TRUE(ParseTop({"-b", "--help", "--bogus"}, &o));
+  EXPECT_TRUE(o.help);
+  ASSERT_TRUE(ParseTop({"-h"}, &o));
+  EXPECT_TRUE(o.help);
+  // The help lists every column -s takes.
+  std::string help = satori::top::HelpText();
+  EXPECT_EQ(help.rfind(satori::top::kUsage, 0), 0u);
+  for (const satori::Column &c : satori::Columns())
+    EXPECT_NE(help.find(std::string(" ") + c.key), std::string::npos) << c.key;
+}
+
+TEST(SatoriTopOptions, BadUsageSaysWhy) {
+  struct Case {
+    std::vector<std::string> args;
+    const char *why;
+  };
+  for (const Case &k : std::vector<Case>{
+           {{"-n"}, "-n wants a value"},
+           {{"-n", "0"}, "-n wants a whole number"},
+           {{"-n", "1.5"}, "-n wants a whole number"},
+           {{"-d", "0.05"}, "-d wants seconds"},
+           {{"-d", "3601"}, "-d wants seconds"},
+           {{"-d", "nan"}, "-d wants seconds"},
+           {{"--prometheus", ""}, "--prometheus wants a file name"},
+           {{"-s", "nosuch"}, "no column nosuch"},
+           {{"-x"}, "unknown argument -x"},
+       }) {
+    satori::top::Options o;
+    std::string why;
+    EXPECT_FALSE(ParseTop(k.args, &o, &why)) << k.why;
+    EXPECT_EQ(why.rfind(k.why, 0), 0u) << why << " vs " << k.why;
+  }
+}
+
+} // namespace

@@ -12,7 +12,8 @@
 //   (default: all guests)
 //
 // Exit status: 0 on success, 1 if a domain could not be scanned, 2 on bad
-// arguments or when the hypervisor interface cannot be opened.
+// arguments, when the hypervisor interface cannot be opened or a disk
+// cannot be read. --help (kHelp below) says the same to the user.
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
@@ -28,24 +29,31 @@
 #include <xxhash.h>
 
 #include "census.h"
+#include "cli.h"
 #include "guest_memory.h"
 
 namespace {
 
-bool ParseU64(const char *s, uint64_t *out) {
-  char *end = nullptr;
-  errno = 0;
-  unsigned long long v = std::strtoull(s, &end, 10);
-  if (errno || end == s || *end || s[0] == '-')
-    return false;
-  *out = v;
-  return true;
-}
+const char kUsage[] = "usage: satori-scan [--rate PAGES_PER_SECOND] "
+                      "[--disk PATH]... [DOMID...]\n";
 
-int Usage() {
-  std::fprintf(stderr, "usage: satori-scan [--rate PAGES_PER_SECOND] "
-                       "[--disk PATH]... [DOMID...]\n");
-  return 2;
+const char kHelp[] =
+    "\n"
+    "Maps every page of each guest (default: every guest) read-only, hashes\n"
+    "it and reports how much memory sharing could save at best right now.\n"
+    "\n"
+    "  --rate PAGES_PER_SECOND  scan at most this many pages per second\n"
+    "                           (default: as fast as it can; KSM's default\n"
+    "                           is 5000)\n"
+    "  --disk PATH              hash this guest disk image or block device\n"
+    "                           first (repeatable), so that pages holding\n"
+    "                           its data are reported apart (\"file\")\n"
+    "\n"
+    "Exit status: 0 ok; 1 a domain could not be scanned; 2 bad arguments,\n"
+    "the hypervisor interface cannot be opened, or a disk cannot be read.\n";
+
+int Usage(const std::string &why) {
+  return satori::UsageError("satori-scan", why, kUsage);
 }
 
 // Adds every non-fill 4 KiB block of the disk at path to the census's
@@ -107,20 +115,20 @@ int main(int argc, char **argv) {
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     uint64_t v;
-    if (a == "--rate" && i + 1 < argc) {
-      if (!ParseU64(argv[++i], &rate) || rate == 0)
-        return Usage();
-    } else if (a == "--disk" && i + 1 < argc) {
+    if (a == "-h" || a == "--help")
+      return satori::PrintHelp(std::string(kUsage) + kHelp);
+    if ((a == "--rate" || a == "--disk") && i + 1 >= argc)
+      return Usage(a + " wants a value");
+    if (a == "--rate") {
+      if (!satori::ParseU64(argv[++i], &rate, 1))
+        return Usage("bad rate '" + std::string(argv[i]) +
+                     "' (pages per second, 1 or more)");
+    } else if (a == "--disk") {
       disks.push_back(argv[++i]);
-    } else if (a == "-h" || a == "--help") {
-      Usage();
-      return 0;
-    } else if (ParseU64(argv[i], &v) && v > 0 && v < DOMID_FIRST_RESERVED) {
+    } else if (satori::ParseU64(a, &v, 1, DOMID_FIRST_RESERVED - 1)) {
       domids.push_back(static_cast<uint32_t>(v));
     } else {
-      std::fprintf(stderr, "satori-scan: '%s' is not a guest domain id\n",
-                   argv[i]);
-      return Usage();
+      return Usage("'" + a + "' is not a guest domain id");
     }
   }
 

@@ -284,25 +284,6 @@ std::string HumanBytes(double bytes) {
          units[u];
 }
 
-std::string GroupName(uint32_t group) {
-  return group == SATORI_GROUP_ALONE ? "alone" : std::to_string(group);
-}
-
-bool ParseGroup(const std::string &s, uint32_t *group) {
-  if (s == "alone") {
-    *group = SATORI_GROUP_ALONE;
-    return true;
-  }
-  if (s.empty() || s.size() > 10 ||
-      s.find_first_not_of("0123456789") != std::string::npos)
-    return false;
-  uint64_t g = std::stoull(s);
-  if (g > SATORI_GROUP_MAX)
-    return false;
-  *group = static_cast<uint32_t>(g);
-  return true;
-}
-
 std::string FormatText(const View &v) {
   std::ostringstream o;
   const satori_host_stats &h = v.now.host;

@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "domains.h"
+#include "groups.h"
 #include "scanner_status.h"
 
 extern "C" {
@@ -21,12 +23,6 @@ extern "C" {
 }
 
 namespace satori {
-
-struct DomainInfo {
-  uint32_t id = 0;
-  std::string name;
-  uint64_t mem_bytes = 0; // memory the domain holds now
-};
 
 struct DomainSample {
   DomainInfo info;
@@ -98,12 +94,5 @@ std::string FormatPrometheus(const View &view);
 
 // Human-readable bytes: "512K", "3.4M", "1.2G" (binary units).
 std::string HumanBytes(double bytes);
-
-// A trust group as people write it: "alone" for SATORI_GROUP_ALONE, else
-// its number.
-std::string GroupName(uint32_t group);
-// The inverse: "alone", or a decimal number 0 .. SATORI_GROUP_MAX (digits
-// only). Anything else (a sign, "2147483648", "") gives false.
-bool ParseGroup(const std::string &s, uint32_t *group);
 
 } // namespace satori

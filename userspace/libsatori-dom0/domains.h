@@ -1,15 +1,21 @@
 // domains.h: the domains on this host, as the toolstack knows them.
 #pragma once
 
+#include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
-
-#include "model.h"
 
 struct xc_interface_core;
 struct xs_handle;
 
 namespace satori {
+
+struct DomainInfo {
+  uint32_t id = 0;
+  std::string name;
+  uint64_t mem_bytes = 0; // memory the domain holds now
+};
 
 class DomainSource {
 public:

@@ -3,8 +3,8 @@
 // One Hypervisor per process; it opens privcmd through libxencall and
 // issues __HYPERVISOR_satori_op with arguments in hypercall-safe buffers.
 // Every call returns 0 or a negative errno exactly as the hypervisor gave
-// it (see public/satori.h for what each sub-op guarantees). Shared by the
-// dom0 tools (satori-top, satori-ctl) as the satori_dom0 library.
+// it (see public/satori.h for what each sub-op guarantees). Part of the
+// dom0 library every dom0 tool links (satori_dom0, userspace/libsatori-dom0).
 #pragma once
 
 #include <cstdint>

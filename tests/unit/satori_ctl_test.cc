@@ -1,0 +1,332 @@
+// Unit tests of satori-ctl's parts that need no Xen (userspace/satori-ctl:
+// command.cc, report.cc, room.cc): its command line, its help, and that
+// its JSON carries the very figures its text does.
+#include <gtest/gtest.h>
+
+#include <regex>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "command.h"
+#include "report.h"
+#include "room.h"
+
+extern "C" {
+#include "satori.h"
+}
+
+namespace {
+
+using satori::ctl::Command;
+using satori::ctl::Verb;
+
+bool Parse(const std::vector<std::string> &args, Command *c,
+           std::string *why = nullptr) {
+  std::string w;
+  bool ok = satori::ctl::ParseCommand(args, c, &w);
+  if (why)
+    *why = w;
+  return ok;
+}
+
+TEST(SatoriCtl, ParsesEveryCommand) {
+  Command c;
+  ASSERT_TRUE(Parse({"group", "g1", "7"}, &c));
+  EXPECT_EQ(c.verb, Verb::kGroup);
+  ASSERT_TRUE(c.domain);
+  EXPECT_EQ(c.domain->text, "g1");
+  EXPECT_FALSE(c.domain->id);
+  EXPECT_EQ(c.group, 7u);
+  EXPECT_FALSE(c.json);
+
+  ASSERT_TRUE(Parse({"group", "3", "alone"}, &c));
+  ASSERT_TRUE(c.domain && c.domain->id);
+  EXPECT_EQ(*c.domain->id, 3);
+  EXPECT_EQ(c.group, SATORI_GROUP_ALONE);
+
+  ASSERT_TRUE(Parse({"show"}, &c));
+  EXPECT_EQ(c.verb, Verb::kShow);
+  EXPECT_FALSE(c.domain);
+  ASSERT_TRUE(Parse({"show", "0"}, &c));
+  ASSERT_TRUE(c.domain && c.domain->id);
+  EXPECT_EQ(*c.domain->id, 0);
+
+  ASSERT_TRUE(Parse({"reclaim", "65536"}, &c));
+  EXPECT_EQ(c.verb, Verb::kReclaim);
+  EXPECT_EQ(c.frames, 65536u);
+  EXPECT_FALSE(c.domain);
+  ASSERT_TRUE(Parse({"repay", "1", "g3"}, &c));
+  EXPECT_EQ(c.verb, Verb::kRepay);
+  EXPECT_EQ(c.frames, 1u);
+  ASSERT_TRUE(c.domain);
+  EXPECT_EQ(c.domain->text, "g3");
+
+  ASSERT_TRUE(Parse({"make-room", "256"}, &c));
+  EXPECT_EQ(c.verb, Verb::kMakeRoom);
+  EXPECT_EQ(c.mib, 256u);
+  EXPECT_EQ(c.name, "make-room");
+}
+
+TEST(SatoriCtl, JsonMayStandAnywhere) {
+  Command c;
+  ASSERT_TRUE(Parse({"--json", "repay", "8"}, &c));
+  EXPECT_TRUE(c.json);
+  EXPECT_EQ(c.verb, Verb::kRepay);
+  ASSERT_TRUE(Parse({"repay", "8", "--json"}, &c));
+  EXPECT_TRUE(c.json);
+  EXPECT_FALSE(c.domain);
+  ASSERT_TRUE(Parse({"show", "--json", "g1"}, &c));
+  EXPECT_TRUE(c.json);
+  ASSERT_TRUE(c.domain);
+  EXPECT_EQ(c.domain->text, "g1");
+}
+
+TEST(SatoriCtl, HelpWinsAndHelpIsOnlyACommandFirst) {
+  Command c;
+  for (const std::vector<std::string> &args :
+       std::vector<std::vector<std::string>>{{"--help"},
+                                             {"-h"},
+                                             {"help"},
+                                             {"--json", "help"},
+                                             {"repay", "0", "--help"},
+                                             {"bogus", "-h"}}) {
+    ASSERT_TRUE(Parse(args, &c)) << args[0];
+    EXPECT_EQ(c.verb, Verb::kHelp) << args[0];
+  }
+  // A domain may be called "help".
+  ASSERT_TRUE(Parse({"group", "help", "1"}, &c));
+  EXPECT_EQ(c.verb, Verb::kGroup);
+  EXPECT_EQ(c.domain->text, "help");
+}
+
+TEST(SatoriCtl, BadUsageSaysWhy) {
+  struct Case {
+    std::vector<std::string> args;
+    const char *why;
+  };
+  for (const Case &k : std::vector<Case>{
+           {{}, "missing command"},
+           {{"--json"}, "missing command"},
+           {{"frob"}, "unknown command frob"},
+           {{"--frob", "show"}, "unknown option --frob"},
+           {{"group", "g1"}, "group wants DOMAIN GROUP"},
+           {{"group", "g1", "2147483648"}, "bad group 2147483648"},
+           {{"group", "", "1"}, "empty DOMAIN"},
+           {{"group", "32752", "1"}, "bad domain 32752"},
+           {{"show", "a", "b"}, "show wants at most one DOMAIN"},
+           {{"reclaim"}, "reclaim wants FRAMES [DOMAIN]"},
+           {{"repay", "1", "g1", "x"}, "repay wants FRAMES [DOMAIN]"},
+           {{"reclaim", "0"}, "bad frame count 0"},
+           {{"repay", "65537"}, "bad frame count 65537"},
+           {{"repay", "-1"}, "bad frame count -1"},
+           {{"repay", "1", "99999"}, "bad domain 99999"},
+           {{"make-room"}, "make-room wants MIB"},
+           {{"make-room", "0"}, "bad size 0"},
+           {{"make-room", "10000000"}, "bad size 10000000"},
+       }) {
+    Command c;
+    std::string why;
+    EXPECT_FALSE(Parse(k.args, &c, &why)) << k.why;
+    EXPECT_EQ(why.rfind(k.why, 0), 0u) << why << " vs " << k.why;
+  }
+}
+
+TEST(SatoriCtl, InterfaceEachCommandNeeds) {
+  EXPECT_EQ(satori::ctl::MinorNeeded(Verb::kGroup), 2u);
+  EXPECT_EQ(satori::ctl::MinorNeeded(Verb::kShow), 2u);
+  EXPECT_EQ(satori::ctl::MinorNeeded(Verb::kReclaim), 3u);
+  EXPECT_EQ(satori::ctl::MinorNeeded(Verb::kRepay), 4u);
+  EXPECT_EQ(satori::ctl::MinorNeeded(Verb::kMakeRoom), 4u);
+}
+
+satori::ctl::ShowReport SampleShow() {
+  satori::ctl::ShowReport r;
+  r.entitlements = true;
+  r.rows.push_back({0, "Domain-0", SATORI_GROUP_ALONE, 0, 0});
+  r.rows.push_back({1, "g1", 7, (uint64_t{1234} << 32) + (1ULL << 31), 99});
+  r.rows.push_back({5, "", 0, 3, 0});
+  return r;
+}
+
+satori::ctl::RepayReport SampleRepay() {
+  satori::ctl::RepayReport r;
+  r.target = {uint16_t{3}, "g3 (domain 3)"};
+  r.frames = 500;
+  r.asked = 400;
+  r.repaid = 390;
+  r.forced = 10;
+  r.ms = 12.34;
+  return r;
+}
+
+TEST(SatoriCtl, ShowTextIsTheTable) {
+  EXPECT_EQ(satori::ctl::FormatText(SampleShow()),
+            "   ID NAME          GROUP   ENTITLED          ENTITLEMENT  "
+            "VOLATILE\n"
+            "    0 Domain-0      alone       0.00                    0 "
+            "        0\n"
+            "    1 g1                7    1234.50        5302137126912 "
+            "       99\n"
+            "    5 -                 0       0.00                    3 "
+            "        0\n");
+  satori::ctl::ShowReport old = SampleShow();
+  old.entitlements = false; // a 1.2 hypervisor
+  EXPECT_EQ(satori::ctl::FormatText(old), "   ID NAME          GROUP\n"
+                                          "    0 Domain-0      alone\n"
+                                          "    1 g1                7\n"
+                                          "    5 -                 0\n");
+}
+
+TEST(SatoriCtl, ShowJsonHasTheTextsFigures) {
+  satori::ctl::ShowReport r = SampleShow();
+  std::string text = satori::ctl::FormatText(r);
+  std::string json = satori::ctl::FormatJson(r);
+  ASSERT_EQ(json.back(), '\n');
+  EXPECT_EQ(json.find('\n'), json.size() - 1); // one line
+  auto j = nlohmann::json::parse(json);
+  EXPECT_EQ(j.at("command"), "show");
+  const auto &doms = j.at("domains");
+  ASSERT_EQ(doms.size(), r.rows.size());
+  // Every text line, field by field, against its JSON row.
+  std::istringstream lines(text);
+  std::string line;
+  std::getline(lines, line); // header
+  for (const auto &d : doms) {
+    ASSERT_TRUE(std::getline(lines, line));
+    std::istringstream f(line);
+    std::string id, name, group, entitled, entitlement, vol;
+    f >> id >> name >> group >> entitled >> entitlement >> vol;
+    EXPECT_EQ(std::to_string(d.at("id").get<uint32_t>()), id);
+    EXPECT_EQ(d.at("name").get<std::string>().empty()
+                  ? "-"
+                  : d.at("name").get<std::string>(),
+              name);
+    uint32_t g = d.at("group").get<uint32_t>();
+    EXPECT_EQ(g == SATORI_GROUP_ALONE ? "alone" : std::to_string(g), group);
+    EXPECT_EQ(std::to_string(d.at("entitlement").get<uint64_t>()), entitlement);
+    EXPECT_EQ(d.at("entitled").get<uint64_t>(),
+              d.at("entitlement").get<uint64_t>() >> 32);
+    EXPECT_EQ(static_cast<uint64_t>(std::stod(entitled)),
+              d.at("entitled").get<uint64_t>());
+    EXPECT_EQ(std::to_string(d.at("volatile_frames").get<uint64_t>()), vol);
+  }
+  // Without entitlements (1.2) the keys are absent, so a reader that
+  // needs them fails rather than reading zeros.
+  r.entitlements = false;
+  auto old = nlohmann::json::parse(satori::ctl::FormatJson(r));
+  EXPECT_FALSE(old.at("domains")[1].contains("entitlement"));
+  EXPECT_FALSE(old.at("domains")[1].contains("volatile_frames"));
+}
+
+TEST(SatoriCtl, ReclaimJsonHasTheTextsFigures) {
+  satori::ctl::TakeReport r;
+  r.target = {std::nullopt, "the domains that should give first"};
+  r.frames = 65536;
+  r.taken = 1234;
+  std::string text = satori::ctl::FormatText(r);
+  EXPECT_EQ(text, "took 1234 of 65536 frames from the domains that should give "
+                  "first\n");
+  auto j = nlohmann::json::parse(satori::ctl::FormatJson(r));
+  EXPECT_EQ(j.at("command"), "reclaim");
+  EXPECT_EQ(j.at("taken"), 1234);
+  EXPECT_EQ(j.at("frames"), 65536);
+  EXPECT_TRUE(j.at("domid").is_null());
+  EXPECT_EQ(j.at("from"), r.target.from);
+  r.target = {uint16_t{3}, "g3 (domain 3)"};
+  EXPECT_EQ(nlohmann::json::parse(satori::ctl::FormatJson(r)).at("domid"), 3);
+}
+
+TEST(SatoriCtl, RepayJsonHasTheTextsFigures) {
+  satori::ctl::RepayReport r = SampleRepay();
+  std::string text = satori::ctl::FormatText(r);
+  EXPECT_EQ(text, "asked g3 (domain 3) for 400 of 500 frames: 390 repaid, 10 "
+                  "forced, in 12.3 ms\n");
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(
+      text, m,
+      std::regex(
+          R"(for (\d+) of (\d+) frames: (\d+) repaid, (\d+) forced, in ([0-9.]+) ms)")));
+  auto j = nlohmann::json::parse(satori::ctl::FormatJson(r));
+  EXPECT_EQ(j.at("command"), "repay");
+  EXPECT_EQ(std::to_string(j.at("asked").get<uint64_t>()), m[1].str());
+  EXPECT_EQ(std::to_string(j.at("frames").get<uint64_t>()), m[2].str());
+  EXPECT_EQ(std::to_string(j.at("repaid").get<uint64_t>()), m[3].str());
+  EXPECT_EQ(std::to_string(j.at("forced").get<uint64_t>()), m[4].str());
+  EXPECT_NEAR(j.at("ms").get<double>(), std::stod(m[5].str()), 0.05);
+  EXPECT_EQ(j.at("domid"), 3);
+}
+
+TEST(SatoriCtl, MakeRoomJsonHasTheTextsFigures) {
+  satori::ctl::RoomReport r;
+  r.mib = 300;
+  r.free_frames = 256 * 1000 + 17;
+  r.reserve_frames = 256 * 64;
+  EXPECT_EQ(satori::ctl::FormatText(r),
+            "free: 1000 MiB (reserve 64 MiB, wanted 300 MiB more)\n");
+  auto j = nlohmann::json::parse(satori::ctl::FormatJson(r));
+  EXPECT_EQ(j.at("command"), "make-room");
+  EXPECT_EQ(j.at("mib"), 300);
+  EXPECT_EQ(j.at("free_mib"), 1000);
+  EXPECT_EQ(j.at("reserve_mib"), 64);
+  EXPECT_EQ(j.at("free_frames"), r.free_frames);
+  EXPECT_EQ(j.at("reserve_frames"), r.reserve_frames);
+  EXPECT_TRUE(j.at("repay").is_null());
+
+  r.repay = SampleRepay();
+  std::string text = satori::ctl::FormatText(r);
+  EXPECT_EQ(text, satori::ctl::FormatText(*r.repay) +
+                      "free: 1000 MiB (reserve 64 MiB, wanted 300 MiB more)\n");
+  j = nlohmann::json::parse(satori::ctl::FormatJson(r));
+  EXPECT_EQ(j.at("repay"),
+            nlohmann::json::parse(satori::ctl::FormatJson(*r.repay)));
+}
+
+// Every key --json prints is in the help, and every command too.
+TEST(SatoriCtl, HelpDocumentsEveryCommandAndKey) {
+  std::string help = satori::ctl::HelpText();
+  EXPECT_EQ(help.rfind(satori::ctl::kUsage, 0), 0u); // usage first, once
+  EXPECT_EQ(help.find(satori::ctl::kUsage, 1), std::string::npos);
+  for (const char *verb : {"group", "show", "reclaim", "repay", "make-room",
+                           "--json", "Exit status"})
+    EXPECT_NE(help.find(verb), std::string::npos) << verb;
+  satori::ctl::RoomReport room;
+  room.repay = SampleRepay();
+  satori::ctl::TakeReport take;
+  std::vector<nlohmann::json> all = {
+      nlohmann::json::parse(satori::ctl::FormatJson(SampleShow()))
+          .at("domains")[1],
+      nlohmann::json::parse(satori::ctl::FormatJson(SampleShow())),
+      nlohmann::json::parse(satori::ctl::FormatJson(take)),
+      nlohmann::json::parse(satori::ctl::FormatJson(room))};
+  for (const auto &obj : all)
+    for (const auto &[key, value] : obj.items())
+      EXPECT_NE(help.find("\"" + key + "\""), std::string::npos) << key;
+}
+
+TEST(SatoriCtl, MakeRoomAsksForWhatIsLacking) {
+  satori_host_stats h{};
+  h.reserve_frames = 1000;
+  h.free_frames = 5000;
+  h.lent_frames = 100000;
+  // 10 MiB = 2560 frames + 1000 reserve fit in 5000 free.
+  EXPECT_EQ(satori::ctl::FramesLacking(h, 10), 0u);
+  EXPECT_TRUE(satori::ctl::HasRoom(h, 10));
+  // 20 MiB = 5120 + 1000 = 6120: 1120 lacking.
+  EXPECT_EQ(satori::ctl::FramesLacking(h, 20), 1120u);
+  EXPECT_FALSE(satori::ctl::HasRoom(h, 20));
+  // Never more than is lent...
+  h.lent_frames = 500;
+  EXPECT_EQ(satori::ctl::FramesLacking(h, 20), 500u);
+  // ...nor more than one ask may carry.
+  h.lent_frames = 1 << 20;
+  EXPECT_EQ(satori::ctl::FramesLacking(h, 4096), uint64_t{SATORI_RECLAIM_MAX});
+  // The boundary: exactly the room there is.
+  h.free_frames = 256 * 20 + 1000;
+  EXPECT_EQ(satori::ctl::FramesLacking(h, 20), 0u);
+  EXPECT_TRUE(satori::ctl::HasRoom(h, 20));
+  EXPECT_EQ(satori::ctl::FramesLacking(h, 21), 256u);
+}
+
+} // namespace

@@ -1,0 +1,46 @@
+// command.h: satori-ctl's command line, parsed (no Xen needed: tested on
+// any host), and its help, the one place what satori-ctl does is written.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace satori::ctl {
+
+// The usage lines (bad usage prints them on stderr) and the whole help
+// (--help prints it on stdout): commands, arguments, output, exit status.
+extern const char kUsage[];
+std::string HelpText();
+
+enum class Verb { kHelp, kGroup, kShow, kReclaim, kRepay, kMakeRoom };
+
+// A domain as the command line names it: an id (all digits, as xl reads
+// it, below Xen's reserved ids) or a name.
+struct DomainArg {
+  std::string text;
+  std::optional<uint16_t> id;
+};
+
+struct Command {
+  Verb verb = Verb::kHelp;
+  std::string name;                // the verb as typed ("make-room")
+  std::optional<DomainArg> domain; // group's, show's, reclaim's, repay's
+  uint32_t group = 0;              // group: 0 .. SATORI_GROUP_MAX or alone
+  uint64_t frames = 0;             // reclaim, repay: 1 .. SATORI_RECLAIM_MAX
+  uint64_t mib = 0;                // make-room: 1 .. 9999999
+  bool json = false;               // --json: one JSON object on stdout
+};
+
+// Parses the arguments after the program name. On bad usage returns
+// false with *why, a line saying what is wrong (*c is then unspecified).
+// --json may stand anywhere; -h or --help anywhere, or help as the
+// command, asks for help (and wins over anything else).
+bool ParseCommand(const std::vector<std::string> &args, Command *c,
+                  std::string *why);
+
+// The Satori interface minor version the command needs (1.MINOR).
+unsigned MinorNeeded(Verb verb);
+
+} // namespace satori::ctl

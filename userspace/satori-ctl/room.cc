@@ -1,0 +1,27 @@
+// room.cc: see room.h.
+#include "room.h"
+
+#include <algorithm>
+
+namespace satori::ctl {
+namespace {
+
+constexpr uint64_t kFramesPerMib = 256;
+
+uint64_t Wanted(const satori_host_stats &h, uint64_t mib) {
+  return mib * kFramesPerMib + h.reserve_frames;
+}
+
+} // namespace
+
+uint64_t FramesLacking(const satori_host_stats &h, uint64_t mib) {
+  uint64_t want = Wanted(h, mib);
+  uint64_t lacking = want > h.free_frames ? want - h.free_frames : 0;
+  return std::min({lacking, h.lent_frames, uint64_t{SATORI_RECLAIM_MAX}});
+}
+
+bool HasRoom(const satori_host_stats &h, uint64_t mib) {
+  return h.free_frames >= Wanted(h, mib);
+}
+
+} // namespace satori::ctl
