@@ -1,15 +1,22 @@
 // SPDX-License-Identifier: MIT
 /*
- * satori_repay.c: spreading a repayment request (see satori_repay.h).
+ * satori_repay.c: the repayment policy (see satori_repay.h).
  */
 #include "satori_repay.h"
+
+uint64_t satori_repay_above(const struct satori_debtor *d)
+{
+	uint64_t above = d->cost > d->entitled ? d->cost - d->entitled : 0;
+
+	return above < d->held ? above : d->held;
+}
 
 /* What d can still be asked for beyond its entitlement. */
 static uint64_t excess(const struct satori_debtor *d)
 {
-	uint64_t keep = d->owed + d->entitled;
+	uint64_t above = satori_repay_above(d);
 
-	return d->held > keep ? d->held - keep : 0;
+	return above > d->owed ? above - d->owed : 0;
 }
 
 /* What d holds and does not owe yet. */
@@ -81,4 +88,14 @@ uint64_t satori_repay_split(struct satori_debtor *d, size_t n, uint64_t need)
 	second = need - first < rest ? need - first : rest;
 	spread(d, n, second, rest, false);
 	return first + second;
+}
+
+bool satori_repay_first(const struct satori_debtor *a,
+			const struct satori_debtor *b)
+{
+	uint64_t above_a = satori_repay_above(a), above_b = satori_repay_above(b);
+
+	if (above_a != above_b)
+		return above_a > above_b;
+	return a->oldest < b->oldest;
 }

@@ -1,8 +1,10 @@
-// Unit tests of the repayment split (lib/satori_repay.c): who owes what
-// when Xen asks for frames back, checked case by case and, at random,
-// against the rules of satori_repay.h in exact rational arithmetic.
+// Unit tests of the repayment policy (lib/satori_repay.c): who owes what
+// when Xen asks for frames back, and who is taken from first, checked case
+// by case and, at random, against the rules of satori_repay.h (the split in
+// exact rational arithmetic).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <random>
 #include <vector>
@@ -13,12 +15,18 @@ extern "C" {
 
 namespace {
 
-satori_debtor Debtor(uint64_t held, uint64_t entitled, uint64_t owed = 0) {
-  return satori_debtor{held, entitled, owed};
+// A debtor whose records cost nothing extra (cost == held) unless given.
+satori_debtor Debtor(uint64_t held, uint64_t entitled, uint64_t owed = 0,
+                     uint64_t oldest = 0) {
+  return satori_debtor{held, held, entitled, owed, oldest};
 }
 
+// The rules' reference: frames held above the entitlement, less owed.
+uint64_t Above(const satori_debtor &d) {
+  return std::min(d.held, d.cost > d.entitled ? d.cost - d.entitled : 0);
+}
 uint64_t Excess(const satori_debtor &d) {
-  return d.held > d.owed + d.entitled ? d.held - d.owed - d.entitled : 0;
+  return Above(d) > d.owed ? Above(d) - d.owed : 0;
 }
 
 TEST(SatoriRepay, NothingWantedAsksNothing) {
@@ -96,6 +104,7 @@ TEST(SatoriRepay, RandomRequestsKeepTheRules) {
     uint64_t over = 0, held_free = 0;
     for (auto &x : d) {
       x.held = rng() % 5000;
+      x.cost = x.held + (rng() % 2 ? x.held / 64 + 1 : 0);
       x.entitled = rng() % 5000;
       x.owed = x.held ? rng() % (x.held + 1) : 0;
       over += Excess(x);
@@ -124,6 +133,57 @@ TEST(SatoriRepay, RandomRequestsKeepTheRules) {
       }
     }
     ASSERT_EQ(sum, asked);
+  }
+}
+
+TEST(SatoriRepay, RecordsCountTowardsTheExcess) {
+  // 64 frames within an entitlement of 64, but their records cost one
+  // frame more: one frame above it, and asked for first.
+  satori_debtor a = Debtor(64, 64);
+  a.cost = 65;
+  std::vector<satori_debtor> d = {a, Debtor(64, 100)};
+  EXPECT_EQ(satori_repay_above(&d[0]), 1u);
+  EXPECT_EQ(satori_repay_split(d.data(), d.size(), 1), 1u);
+  EXPECT_EQ(d[0].owed, 1u);
+  EXPECT_EQ(d[1].owed, 0u);
+}
+
+TEST(SatoriRepay, NeverAboveByMoreThanItHolds) {
+  satori_debtor d = Debtor(3, 0);
+  d.cost = 10;
+  EXPECT_EQ(satori_repay_above(&d), 3u);
+}
+
+TEST(SatoriRepay, TakesGoFirstToWhoeverIsFurthestAbove) {
+  // b is further above its entitlement though its frames are younger.
+  satori_debtor a = Debtor(10, 8, 0, /*oldest=*/1);
+  satori_debtor b = Debtor(10, 5, 0, /*oldest=*/9);
+  EXPECT_TRUE(satori_repay_first(&b, &a));
+  EXPECT_FALSE(satori_repay_first(&a, &b));
+}
+
+TEST(SatoriRepay, TakesBetweenEqualsGoToTheOldestFrame) {
+  satori_debtor a = Debtor(10, 20, 0, /*oldest=*/7);
+  satori_debtor b = Debtor(30, 40, 0, /*oldest=*/3);
+  EXPECT_TRUE(satori_repay_first(&b, &a));
+  EXPECT_FALSE(satori_repay_first(&a, &b));
+  EXPECT_FALSE(satori_repay_first(&a, &a));
+}
+
+// What an ask and a take both follow: whoever is above its entitlement
+// pays before anyone who is not.
+TEST(SatoriRepay, AsksAndTakesAgreeOnWhoPaysFirst) {
+  std::mt19937_64 rng(20261206);
+  for (int round = 0; round < 2000; round++) {
+    satori_debtor a = Debtor(1 + rng() % 100, rng() % 100, 0, rng() % 1000);
+    satori_debtor b = Debtor(1 + rng() % 100, rng() % 100, 0, rng() % 1000);
+    if (Above(a) == 0 || Above(b) != 0)
+      continue;
+    ASSERT_TRUE(satori_repay_first(&a, &b));
+    std::vector<satori_debtor> d = {b, a};
+    satori_repay_split(d.data(), d.size(), Above(a));
+    ASSERT_EQ(d[0].owed, 0u);
+    ASSERT_EQ(d[1].owed, Above(a));
   }
 }
 

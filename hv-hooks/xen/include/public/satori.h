@@ -41,7 +41,7 @@
 #define __HYPERVISOR_satori_op 47
 
 #define SATORI_INTERFACE_MAJOR 1
-#define SATORI_INTERFACE_MINOR 5
+#define SATORI_INTERFACE_MINOR 6
 #define SATORI_INTERFACE_VERSION \
     ((SATORI_INTERFACE_MAJOR << 16) | SATORI_INTERFACE_MINOR)
 
@@ -246,7 +246,7 @@ typedef struct satori_group_op satori_group_op_t;
  * choosing and gets it back by key; Xen copies in and out, so a volatile
  * frame is never mapped by any guest. Xen may take any volatile frame back
  * at any moment (a copy-on-write break that finds no free frame, an
- * entitlement that shrank, dom0's SATORI_OP_volatile_reclaim): its key
+ * entitlement that shrank, dom0's SATORI_OP_volatile_take): its key
  * then simply misses. A hit is never other data than the last put of that
  * key by that domain.
  *
@@ -340,37 +340,47 @@ struct satori_volatile_stats {
 typedef struct satori_volatile_stats satori_volatile_stats_t;
 
 /*
- * SATORI_OP_volatile_reclaim: Xen takes volatile frames back into its free
- * heap, at once: from the named domain, or (SATORI_DOMID_ANY) from the
- * domains furthest above their entitlement first, then the oldest frames
- * of all (in runs of up to 64 from the domain whose oldest frame is
- * oldest). Each frame's key misses from then on; these frames count as
- * forced. Control domain only (-EPERM). At most SATORI_RECLAIM_MAX frames
- * per call (-E2BIG).
+ * SATORI_OP_volatile_take (1.6; was SATORI_OP_volatile_reclaim, which
+ * still works): Xen takes volatile frames back into its free heap, at
+ * once: from the named domain, or (SATORI_DOMID_ANY) from whoever the
+ * repayment policy says pays first (satori_repay.h: the domain furthest
+ * above its entitlement, else the one whose oldest frame is oldest, in
+ * runs of up to 64). Each frame's key misses from then on; these frames
+ * count as forced. Control domain only (-EPERM). At most SATORI_TAKE_MAX
+ * frames per call (-E2BIG).
  *
- * With SATORI_RECLAIM_REPAY (1.4) Xen asks instead: it sends repayment
- * requests for the frames (from the named domain, or spread over all as
- * satori_repay.h says) and returns; taken is the frames asked for. The
- * domains owe them from then on, repay them within the deadline
+ * SATORI_OP_volatile_ask (1.6; before it, SATORI_OP_volatile_take with
+ * flags SATORI_RECLAIM_REPAY, which still works): Xen asks instead: it
+ * sends repayment requests for the frames (to the named domain, or spread
+ * over all as satori_repay.h says) and returns; taken is the frames asked
+ * for. The domains owe them from then on, repay them within the deadline
  * (satori_repay_deadline=), or lose them by force at the deadline; dom0
  * sees them arrive in the free heap and owed fall to 0 (volatile_stats of
- * SATORI_DOMID_ANY). This is how dom0 makes room for a new domain.
+ * SATORI_DOMID_ANY). This is how dom0 makes room for a new domain. flags
+ * must be 0.
  */
-#define SATORI_OP_volatile_reclaim 10
+#define SATORI_OP_volatile_take 10
+#define SATORI_OP_volatile_ask 12
+#define SATORI_OP_volatile_reclaim SATORI_OP_volatile_take /* before 1.6 */
 
 #define SATORI_DOMID_ANY 0x7FF4U
-#define SATORI_RECLAIM_MAX 65536
-#define SATORI_RECLAIM_REPAY 1U /* ask, with a deadline: don't take */
+#define SATORI_TAKE_MAX 65536
+#define SATORI_RECLAIM_MAX SATORI_TAKE_MAX /* before 1.6 */
+#define SATORI_RECLAIM_REPAY 1U /* before 1.6: _take asks, as _ask does */
 
-struct satori_reclaim_op {
+struct satori_take_op {
     uint16_t domid;       /* IN: a domain, or SATORI_DOMID_ANY */
-    uint16_t flags;       /* IN: 0 or SATORI_RECLAIM_REPAY (1.4; was pad) */
+    uint16_t flags;       /* IN: 0 (or, _take only, SATORI_RECLAIM_REPAY) */
     uint16_t pad[2];      /* IN: zero */
-    uint64_t frames;      /* IN: frames wanted, 1 .. SATORI_RECLAIM_MAX */
-    uint64_t taken;       /* OUT: frames taken (fewer if fewer are lent) */
+    uint64_t frames;      /* IN: frames wanted, 1 .. SATORI_TAKE_MAX */
+    uint64_t taken;       /* OUT: frames taken, or asked for (fewer if
+                           * fewer are lent) */
     uint64_t reserved[2]; /* IN: zero */
 };
-typedef struct satori_reclaim_op satori_reclaim_op_t;
+typedef struct satori_take_op satori_take_op_t;
+/* Before 1.6: */
+#define satori_reclaim_op satori_take_op
+typedef struct satori_take_op satori_reclaim_op_t;
 
 /*
  * Repayment (1.4). When Xen wants frames back (a domain's frames cost more
@@ -382,8 +392,9 @@ typedef struct satori_reclaim_op satori_reclaim_op_t;
  * answers with SATORI_OP_volatile_repay. Whatever is still owed when the
  * deadline (satori_repay_deadline=, from the first request that found the
  * domain owing nothing) passes, Xen takes by force, oldest first. Any
- * frame that leaves the domain while it owes (a get, a flush) counts
- * against what it owes.
+ * frame that leaves the domain while it owes (a get, a flush, a take)
+ * counts against what it owes; a put that replaces the domain's oldest
+ * frame keeps the frame, so it does not.
  */
 #define SATORI_VIRQ_REPAY 14    /* VIRQ_SATORI_REPAY in xen.h */
 

@@ -16,10 +16,10 @@
  * Locking: a frame's record is guarded by the shared page's lock, which
  * every hook is called under. credit_lock guards the ledger (entitlement[])
  * and is taken inside page locks only, never the other way round. Nothing
- * is called with it held but the arithmetic and satori_volatile_shrunk(),
+ * is called with it held but the arithmetic, satori_volatile_shrunk(),
  * which takes one domain's volatile lock (a leaf: nothing takes
  * credit_lock under it; entitlements are read without it) and frees at
- * most a step of frames.
+ * most a step of frames, and satori_repay_watch() (arms a timer).
  *
  * Memory: a record has an entry per sharer domain, and every entry stands
  * for at least one of memory sharing's own gfn_info allocations, which
@@ -37,8 +37,10 @@
 
 #include <asm/mem_sharing.h>
 
-#include "private.h"
+#include "credit.h"
+#include "repay.h"
 #include "satori_credit.h"
+#include "volatile.h"
 
 static DEFINE_SPINLOCK(credit_lock);
 /* Entitlement of each domain id, in 2^-32 frames; credit_lock. */
@@ -60,7 +62,8 @@ uint64_t satori_entitlement(domid_t domid)
 /*
  * satori_credit_fn: credit_lock held. A shrunk entitlement is acted on at
  * once (satori_volatile_shrunk()): a domain never holds volatile frames
- * beyond max_pages plus its entitlement, not even until a deadline.
+ * beyond max_pages plus its entitlement, not even until a deadline. The
+ * repayment tick then asks for what its frames cost above its limit.
  */
 static void cf_check credit(void *ctx, uint16_t owner, int64_t delta)
 {
@@ -68,7 +71,10 @@ static void cf_check credit(void *ctx, uint16_t owner, int64_t delta)
         return;
     entitlement[owner] += (uint64_t)delta;
     if ( delta < 0 )
+    {
         satori_volatile_shrunk(owner);
+        satori_repay_watch();
+    }
 }
 
 static struct satori_frame **record(struct page_info *pg)

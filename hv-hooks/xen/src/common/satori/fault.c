@@ -26,7 +26,7 @@
 #include <xen/param.h>
 #include <xen/satori.h>
 
-#include "private.h"
+#include "fault.h"
 
 #ifdef CONFIG_DEBUG
 

@@ -43,11 +43,10 @@
  * skipped, with nothing changed. Merged registrants are not added to the
  * index: one entry per content and group, however many domains share it.
  *
- * Trust groups: a domain belongs to one group (satori_default_group= at
- * creation, SATORI_OP_set_group from dom0 before its first registration).
- * The group is part of every index key, so pages of different groups are
- * never compared, let alone merged; a domain alone in its group has a key
- * of its own (SATORI_KEY_ALONE | domid).
+ * Trust groups (group.c): a domain belongs to one group. Its gid is part
+ * of every index lookup, (hash, gid), so pages of different groups are
+ * never compared, let alone merged; a domain alone in its group has a gid
+ * of its own (SATORI_GID_ALONE | domid).
  *
  * Locking: satori_lock guards the index, the owner counts, each domain's
  * group and the counters (except cow_breaks, atomic, bumped from the
@@ -56,8 +55,9 @@
  * the hit and revalidates everything it relies on. A hit names a domain by
  * id; the merge takes a reference and gives up on a dying domain. Entries
  * are only inserted under satori_lock by a domain that is not dying, and
- * satori_domain_kill() removes a domain's entries under satori_lock after
- * is_dying is set, so no entry of a dead domain survives it.
+ * satori_registry_forget() removes a domain's entries under satori_lock
+ * after is_dying is set, so no entry of a dead domain survives it. group.c
+ * takes satori_lock (satori_registry_lock()) to change a group.
  *
  * Bounded work: a register or release batch has at most SATORI_BATCH_MAX
  * entries, and each entry costs at most two page compares, two page
@@ -67,13 +67,15 @@
  * another domain's pages.
  *
  * Time: each stage of a registration is timed into the batch's own sums
- * and added to the host's once per batch (stages.c, dom0's 'W' key).
+ * and added to the host's once per batch (stages.h; compiled away with
+ * CONFIG_SATORI_STAGE_TIMES=n).
  *
  * Memory: the index is allocated once at boot (satori_index_slots=, a
  * power of two) and each domain may hold satori_domain_limit= entries of
  * it (when it is full, a domain below its fair share takes an entry of one
- * above it: satori_index.h); per-domain state is a few counters allocated at first use, freed
- * with the domain. The sharing metadata memory sharing allocates (per
+ * above it: satori_index.h, counted as an eviction); per-domain state is a
+ * few counters allocated at first use, freed with the domain (domain.c).
+ * The sharing metadata memory sharing allocates (per
  * shared frame and per shared gfn) is bounded by the domain's allocation:
  * shared gfns count against max_pages (satori_over_allocation()), and a
  * registration that did not merge keeps none of it (see above).
@@ -97,48 +99,21 @@
 #include <asm/mem_sharing.h>
 #include <asm/p2m.h>
 
-#include "private.h"
+#include "domain.h"
+#include "group.h"
+#include "registry.h"
 #include "satori_index.h"
-
-/* Index key of a domain alone in its group: cannot collide with a group. */
-#define SATORI_KEY_ALONE 0x80000000U
+#include "stages.h"
 
 static DEFINE_SPINLOCK(satori_lock);
 static struct satori_index index;
-static struct satori_counters host;  /* satori_lock; dead domains included */
+static struct satori_reg_counters host; /* satori_lock; the dead included */
 static atomic_t host_cow_breaks;
 
 static unsigned int __initdata opt_index_slots = 1U << 18;
 integer_param("satori_index_slots", opt_index_slots);
 static unsigned int __initdata opt_domain_limit;
 integer_param("satori_domain_limit", opt_domain_limit);
-
-/* The group every domain starts in: "alone" (default) or a number. */
-static uint32_t __read_mostly opt_default_group = SATORI_GROUP_ALONE;
-
-static int __init cf_check parse_default_group(const char *s)
-{
-    const char *end;
-    unsigned long g;
-
-    if ( !strcmp(s, "alone") )
-    {
-        opt_default_group = SATORI_GROUP_ALONE;
-        return 0;
-    }
-    g = simple_strtoul(s, &end, 0);
-    if ( end == s || *end || g > SATORI_GROUP_MAX )
-    {
-        printk(XENLOG_ERR
-               "Satori: invalid satori_default_group=%s (alone or 0..%u); domains start alone\n",
-               s, SATORI_GROUP_MAX);
-        opt_default_group = SATORI_GROUP_ALONE;
-        return -EINVAL;
-    }
-    opt_default_group = g;
-    return 0;
-}
-custom_param("satori_default_group", parse_default_group);
 
 int __init satori_registry_init(void)
 {
@@ -172,79 +147,7 @@ int __init satori_registry_init(void)
     printk("Satori: index of %u slots (%lu KiB), at most %u pages per domain\n",
            opt_index_slots,
            (unsigned long)(sizeof(*slots) * opt_index_slots) >> 10, limit);
-    if ( opt_default_group == SATORI_GROUP_ALONE )
-        printk("Satori: domains start alone in their trust group\n");
-    else
-        printk("Satori: domains start in trust group %u\n", opt_default_group);
     return 0;
-}
-
-struct satori_domain *satori_domain_get(struct domain *d)
-{
-    struct satori_domain *sd = ACCESS_ONCE(d->satori), *old;
-
-    if ( sd )
-        return sd;
-    sd = satori_fail_alloc() ? NULL : xzalloc(struct satori_domain);
-    if ( !sd )
-        return NULL;
-    sd->group = opt_default_group;
-    satori_volatile_setup(&sd->v);
-    old = cmpxchg(&d->satori, NULL, sd);
-    if ( old )
-    {
-        xfree(sd);
-        sd = old;
-    }
-    return sd;
-}
-
-/* The index key of a domain's group. Caller holds satori_lock. */
-static uint32_t group_key(const struct domain *d,
-                          const struct satori_domain *sd)
-{
-    return sd->group == SATORI_GROUP_ALONE ? SATORI_KEY_ALONE | d->domain_id
-                                           : sd->group;
-}
-
-bool satori_same_group(const struct domain *a, const struct domain *b)
-{
-    const struct satori_domain *sa = ACCESS_ONCE(a->satori);
-    const struct satori_domain *sb = ACCESS_ONCE(b->satori);
-    uint32_t ga, gb;
-
-    if ( a == b )
-        return true;
-    if ( !sa || !sb )
-        return false;
-    ga = ACCESS_ONCE(sa->group);
-    gb = ACCESS_ONCE(sb->group);
-    return ga == gb && ga != SATORI_GROUP_ALONE;
-}
-
-bool satori_can_share(const struct domain *d)
-{
-    return is_hvm_domain(d) && hap_enabled(d) && !is_iommu_enabled(d);
-}
-
-/*
- * A gfn a domain may register: ordinary RAM it owns, shared or not. A
- * query, never an allocation: a populate-on-demand gfn is not RAM yet, and
- * validating a batch must not change the domain.
- */
-bool satori_gfn_is_own_ram(struct domain *d, uint64_t gfn)
-{
-    struct page_info *page;
-    p2m_type_t t;
-    bool ok;
-
-    if ( gfn > domain_get_maximum_gpfn(d) )
-        return false;
-    page = get_page_from_gfn(d, gfn, &t, 0 /* query */);
-    ok = page && (p2m_is_sharable(t) || p2m_is_shared(t));
-    if ( page )
-        put_page(page);
-    return ok;
 }
 
 /*
@@ -326,8 +229,8 @@ static bool gfn_has_hash(struct domain *d, gfn_t gfn, uint64_t hash)
     return ok;
 }
 
-/* The canonical page of (hash, key) is stale: (d, gfn) takes its place. */
-static bool replace_canonical(uint64_t hash, uint32_t key, domid_t old_owner,
+/* The canonical page of (hash, gid) is stale: (d, gfn) takes its place. */
+static bool replace_canonical(uint64_t hash, uint32_t gid, domid_t old_owner,
                               uint64_t old_gfn, struct domain *d,
                               uint64_t gfn)
 {
@@ -335,8 +238,8 @@ static bool replace_canonical(uint64_t hash, uint32_t key, domid_t old_owner,
 
     spin_lock(&satori_lock);
     if ( !d->is_dying &&
-         satori_index_remove(&index, hash, key, old_owner, old_gfn) )
-        replaced = satori_index_insert(&index, hash, key, d->domain_id, gfn,
+         satori_index_remove(&index, hash, gid, old_owner, old_gfn) )
+        replaced = satori_index_insert(&index, hash, gid, d->domain_id, gfn,
                                        NULL) == SATORI_INDEX_INSERTED;
     spin_unlock(&satori_lock);
     return replaced;
@@ -365,16 +268,16 @@ static int share_either_way(struct domain *od, gfn_t ogfn, shr_handle_t oh,
 
 /*
  * The bytes of (d, gfn) and of the canonical page (od, ogfn) of (hash,
- * key) differ. Who is wrong? Hash both; only a stale canonical page loses
+ * gid) differ. Who is wrong? Hash both; only a stale canonical page loses
  * its place, to (d, gfn).
  */
 static enum merge_result mismatch(struct domain *d, uint64_t gfn,
-                                  uint64_t hash, uint32_t key,
+                                  uint64_t hash, uint32_t gid,
                                   struct domain *od, uint64_t ogfn)
 {
     if ( !gfn_has_hash(od, _gfn(ogfn), hash) &&
          gfn_has_hash(d, _gfn(gfn), hash) &&
-         replace_canonical(hash, key, od->domain_id, ogfn, d, gfn) )
+         replace_canonical(hash, gid, od->domain_id, ogfn, d, gfn) )
         return REPLACED;
     return MISMATCHED;
 }
@@ -393,23 +296,22 @@ static void unnominate(struct domain *d, gfn_t gfn)
 }
 
 /*
- * Merge (d, gfn) into the canonical page (owner, ogfn) of (hash, key); the
+ * Merge (d, gfn) into the canonical page (owner, ogfn) of (hash, gid); the
  * time of each stage goes into t.
  */
 static enum merge_result merge(struct domain *d, uint64_t gfn, uint64_t hash,
-                               uint32_t key, domid_t owner, uint64_t ogfn,
+                               uint32_t gid, domid_t owner, uint64_t ogfn,
                                struct satori_stage_times *t)
 {
     struct domain *od = get_domain_by_id(owner);
     shr_handle_t oh, h;
     enum merge_result res = SKIPPED;
-    s_time_t start = NOW();
     bool equal;
 
     if ( !od || od->is_dying )
     {
         /* Its entries are going; ours may as well take the slot. */
-        if ( replace_canonical(hash, key, owner, ogfn, d, gfn) )
+        if ( replace_canonical(hash, gid, owner, ogfn, d, gfn) )
             res = REPLACED;
         goto out;
     }
@@ -418,12 +320,13 @@ static enum merge_result merge(struct domain *d, uint64_t gfn, uint64_t hash,
      * already: a registration whose bytes differ (a lie, or a page
      * written since) nominates nothing, so it costs Xen no memory.
      */
+    satori_stage_begin(t);
     equal = gfns_equal(od, _gfn(ogfn), d, _gfn(gfn));
-    start = satori_stage_end(t, SATORI_STAGE_COMPARE, start);
+    satori_stage_end(t, SATORI_STAGE_COMPARE);
     if ( !equal )
     {
-        res = mismatch(d, gfn, hash, key, od, ogfn);
-        satori_stage_end(t, SATORI_STAGE_HASH, start);
+        res = mismatch(d, gfn, hash, gid, od, ogfn);
+        satori_stage_end(t, SATORI_STAGE_HASH);
         goto out;
     }
     if ( mem_sharing_satori_nominate(od, _gfn(ogfn), &oh) )
@@ -433,14 +336,14 @@ static enum merge_result merge(struct domain *d, uint64_t gfn, uint64_t hash,
         unnominate(od, _gfn(ogfn));
         goto out;
     }
-    start = satori_stage_end(t, SATORI_STAGE_NOMINATE, start);
+    satori_stage_end(t, SATORI_STAGE_NOMINATE);
     if ( oh == h )
     {
         res = MERGED;                   /* one frame already */
         goto out;
     }
     equal = gfns_equal(od, _gfn(ogfn), d, _gfn(gfn));
-    start = satori_stage_end(t, SATORI_STAGE_RECOMPARE, start);
+    satori_stage_end(t, SATORI_STAGE_RECOMPARE);
     /* Unequal now: written between 1 and 2. */
     if ( !equal )
         res = MISMATCHED;
@@ -452,7 +355,7 @@ static enum merge_result merge(struct domain *d, uint64_t gfn, uint64_t hash,
         unnominate(od, _gfn(ogfn));
     }
     else
-        satori_stage_end(t, SATORI_STAGE_SHARE, start);
+        satori_stage_end(t, SATORI_STAGE_SHARE);
 
  out:
     if ( od )
@@ -463,13 +366,95 @@ static enum merge_result merge(struct domain *d, uint64_t gfn, uint64_t hash,
 /* Caller holds satori_lock. */
 #define COUNT(sd, f) do { (sd)->c.f++; host.f++; } while ( 0 )
 
+/* What became of one entry of a register batch. */
+enum reg_result {
+    REG_NEW,        /* inserted, or registered again: registered */
+    REG_MERGED,     /* now shares the canonical page's frame */
+    REG_REPLACED,   /* replaced a stale canonical page: registered */
+    REG_MISMATCHED, /* its bytes are not what it claimed: dropped */
+    REG_BUSY,       /* registered, but busy or no memory: not merged now */
+    REG_SKIPPED,    /* index full, or dying: not registered */
+};
+
+/*
+ * Look page up in the index of d's group and insert it, or merge it with
+ * the canonical page it hits. Takes satori_lock for the index and the
+ * counters only (the merge runs without it); counts the result.
+ */
+static enum reg_result register_one(struct domain *d,
+                                    struct satori_domain *sd,
+                                    const struct satori_page *page,
+                                    struct satori_stage_times *t)
+{
+    const struct satori_index_slot *hit;
+    enum satori_index_result r = SATORI_INDEX_FULL;
+    enum merge_result m;
+    enum reg_result res;
+    domid_t owner = 0;
+    uint64_t ogfn = 0;
+    uint32_t gid;
+
+    satori_stage_begin(t);
+    spin_lock(&satori_lock);
+    gid = satori_gid(d, sd);
+    /* A dying domain's entries are being removed: add none. */
+    if ( !d->is_dying )
+        r = satori_index_insert(&index, page->hash, gid, d->domain_id,
+                                page->gfn, &hit);
+    if ( r == SATORI_INDEX_FOUND )
+    {
+        owner = hit->owner;
+        ogfn = hit->gfn;
+    }
+    sd->used = true;
+    if ( r == SATORI_INDEX_INSERTED ||
+         (r == SATORI_INDEX_FOUND && owner == d->domain_id &&
+          ogfn == page->gfn) )
+    {
+        COUNT(sd, registered);          /* new, or registered again */
+        res = REG_NEW;
+    }
+    else if ( r != SATORI_INDEX_FOUND )
+    {
+        COUNT(sd, skipped);
+        res = REG_SKIPPED;
+    }
+    spin_unlock(&satori_lock);
+    satori_stage_end(t, SATORI_STAGE_INDEX);
+    if ( r != SATORI_INDEX_FOUND ||
+         (owner == d->domain_id && ogfn == page->gfn) )
+        return res;
+
+    m = merge(d, page->gfn, page->hash, gid, owner, ogfn, t);
+    spin_lock(&satori_lock);
+    /* Registered unless the registrant's own bytes are wrong. */
+    if ( m != MISMATCHED )
+        COUNT(sd, registered);
+    if ( m == MERGED )
+    {
+        COUNT(sd, merged);
+        res = REG_MERGED;
+    }
+    else if ( m == MISMATCHED || m == REPLACED )
+    {
+        COUNT(sd, mismatched);
+        res = m == REPLACED ? REG_REPLACED : REG_MISMATCHED;
+    }
+    else
+    {
+        COUNT(sd, skipped);
+        res = REG_BUSY;
+    }
+    spin_unlock(&satori_lock);
+    return res;
+}
+
 int satori_register(struct domain *d, const struct satori_page *pages,
                     unsigned int nr, uint32_t *done, uint32_t *shared,
                     uint64_t *map)
 {
     struct satori_stage_times t = {};
     struct satori_domain *sd;
-    s_time_t start = NOW();
     unsigned int i;
 
     /*
@@ -479,10 +464,11 @@ int satori_register(struct domain *d, const struct satori_page *pages,
      */
     if ( !satori_can_share(d) )
         return -EOPNOTSUPP;
+    satori_stage_begin(&t);
     for ( i = 0; i < nr; i++ )
         if ( !satori_gfn_is_own_ram(d, pages[i].gfn) )
             return -EINVAL;
-    satori_stage_end(&t, SATORI_STAGE_VALIDATE, start);
+    satori_stage_end(&t, SATORI_STAGE_VALIDATE);
     sd = satori_domain_get(d);
     if ( !sd )
         return -ENOMEM;
@@ -492,57 +478,11 @@ int satori_register(struct domain *d, const struct satori_page *pages,
     *done = *shared = 0;
     for ( i = 0; i < nr; i++ )
     {
-        const struct satori_index_slot *hit;
-        enum satori_index_result r = SATORI_INDEX_FULL;
-        enum merge_result m;
-        domid_t owner = 0;
-        uint64_t ogfn = 0;
-        uint32_t key;
+        enum reg_result r = register_one(d, sd, &pages[i], &t);
 
-        start = NOW();
-        spin_lock(&satori_lock);
-        key = group_key(d, sd);
-        /* A dying domain's entries are being removed: add none. */
-        if ( !d->is_dying )
-            r = satori_index_insert(&index, pages[i].hash, key, d->domain_id,
-                                    pages[i].gfn, &hit);
-        if ( r == SATORI_INDEX_FOUND )
-        {
-            owner = hit->owner;
-            ogfn = hit->gfn;
-        }
-        sd->used = true;
-        if ( r == SATORI_INDEX_INSERTED ||
-             (r == SATORI_INDEX_FOUND && owner == d->domain_id &&
-              ogfn == pages[i].gfn) )
-        {
-            COUNT(sd, registered);      /* new, or registered again */
+        if ( r != REG_MISMATCHED && r != REG_SKIPPED )
             ++*done;
-        }
-        else if ( r != SATORI_INDEX_FOUND )
-            COUNT(sd, skipped);
-        spin_unlock(&satori_lock);
-        satori_stage_end(&t, SATORI_STAGE_INDEX, start);
-        if ( r != SATORI_INDEX_FOUND ||
-             (owner == d->domain_id && ogfn == pages[i].gfn) )
-            continue;
-
-        /* Registered unless the registrant's own bytes are wrong. */
-        m = merge(d, pages[i].gfn, pages[i].hash, key, owner, ogfn, &t);
-        spin_lock(&satori_lock);
-        if ( m != MISMATCHED )
-        {
-            COUNT(sd, registered);
-            ++*done;
-        }
-        if ( m == MERGED )
-            COUNT(sd, merged);
-        else if ( m == MISMATCHED || m == REPLACED )
-            COUNT(sd, mismatched);
-        else
-            COUNT(sd, skipped);
-        spin_unlock(&satori_lock);
-        if ( m == MERGED )
+        if ( r == REG_MERGED )
         {
             ++*shared;
             map[i / 64] |= 1ULL << (i % 64);
@@ -553,7 +493,7 @@ int satori_register(struct domain *d, const struct satori_page *pages,
 }
 
 /*
- * (d, gfn) just left the index as the canonical page of (hash, key), but
+ * (d, gfn) just left the index as the canonical page of (hash, gid), but
  * its content lives on in any other gfn its frame backs: one of them takes
  * the entry, so the next read of the same data still finds it. That gfn
  * is in d's group (frames are shared within one group only; checked), and
@@ -562,7 +502,7 @@ int satori_register(struct domain *d, const struct satori_page *pages,
  * a stale page, which the next hit replaces (see mismatch()).
  */
 static void hand_over(struct domain *d, uint64_t gfn, uint64_t hash,
-                      uint32_t key)
+                      uint32_t gid)
 {
     const struct satori_domain *osd;
     struct domain *od;
@@ -576,8 +516,8 @@ static void hand_over(struct domain *d, uint64_t gfn, uint64_t hash,
         return;
     osd = ACCESS_ONCE(od->satori);
     spin_lock(&satori_lock);
-    if ( !od->is_dying && osd && group_key(od, osd) == key )
-        satori_index_insert(&index, hash, key, owner, gfn_x(ogfn), NULL);
+    if ( !od->is_dying && osd && satori_gid(od, osd) == gid )
+        satori_index_insert(&index, hash, gid, owner, gfn_x(ogfn), NULL);
     spin_unlock(&satori_lock);
     put_domain(od);
 }
@@ -598,12 +538,12 @@ int satori_release(struct domain *d, const struct satori_page *pages,
     *done = 0;
     for ( i = 0; i < nr; i++ )
     {
-        uint32_t key;
+        uint32_t gid;
         bool removed;
 
         spin_lock(&satori_lock);
-        key = group_key(d, sd);
-        removed = satori_index_remove(&index, pages[i].hash, key,
+        gid = satori_gid(d, sd);
+        removed = satori_index_remove(&index, pages[i].hash, gid,
                                       d->domain_id, pages[i].gfn);
         if ( removed )
         {
@@ -612,49 +552,13 @@ int satori_release(struct domain *d, const struct satori_page *pages,
         }
         spin_unlock(&satori_lock);
         if ( removed )
-            hand_over(d, pages[i].gfn, pages[i].hash, key);
+            hand_over(d, pages[i].gfn, pages[i].hash, gid);
     }
     return 0;
 }
 
-int satori_set_group(struct domain *d, uint32_t group)
-{
-    struct satori_domain *sd = satori_domain_get(d);
-    int rc = 0;
-
-    if ( !sd )
-        return -ENOMEM;
-    spin_lock(&satori_lock);
-    /*
-     * Only before the first registration (counted under this lock before
-     * any merge can start), while nothing of d is shared and while d owns
-     * no index entry (hand_over() gives entries to domains that never
-     * registered): a group must hold for everything d ever shared or
-     * offered to be shared.
-     */
-    if ( sd->group != group &&
-         (sd->used || atomic_read(&d->shr_pages) ||
-          index.owner_count[d->domain_id]) )
-        rc = -EBUSY;
-    else
-        sd->group = group;
-    spin_unlock(&satori_lock);
-    return rc;
-}
-
-bool satori_over_allocation(const struct domain *d, unsigned long nr)
-{
-    unsigned long held;
-
-    if ( !satori_enabled() )
-        return false;
-    /* Volatile frames above the entitlement count as allocated too. */
-    held = domain_tot_pages(d) + (unsigned long)atomic_read(&d->shr_pages) +
-           satori_volatile_excess(d);
-    return held + nr > d->max_pages;
-}
-
-void satori_get_domain_stats(struct domain *d, struct satori_domain_stats *s)
+void satori_registry_domain_stats(struct domain *d,
+                                  struct satori_domain_stats *s)
 {
     const struct satori_domain *sd = ACCESS_ONCE(d->satori);
 
@@ -669,12 +573,12 @@ void satori_get_domain_stats(struct domain *d, struct satori_domain_stats *s)
         s->skipped = sd->c.skipped;
         s->cow_breaks = atomic_read(&sd->cow_breaks);
     }
-    s->group = sd ? sd->group : opt_default_group;
+    s->group = sd ? sd->group : satori_group_default();
     spin_unlock(&satori_lock);
     s->shared = atomic_read(&d->shr_pages);
 }
 
-void satori_get_host_stats(struct satori_host_stats *s)
+void satori_registry_host_stats(struct satori_host_stats *s)
 {
     s->shared_frames = mem_sharing_get_nr_shared_mfns();
     s->saved_frames = mem_sharing_get_nr_saved_mfns();
@@ -691,32 +595,41 @@ void satori_get_host_stats(struct satori_host_stats *s)
     s->cow_breaks = atomic_read(&host_cow_breaks);
 }
 
-void satori_domain_kill(struct domain *d)
+void satori_registry_forget(struct domain *d)
 {
     if ( !index.slots || d->domain_id >= DOMID_FIRST_RESERVED )
         return;
     spin_lock(&satori_lock);
     satori_index_remove_owner(&index, d->domain_id);
     spin_unlock(&satori_lock);
-    satori_volatile_kill(d);
 }
 
-int satori_domain_relinquish(struct domain *d)
+void satori_registry_dump(void)
 {
-    if ( !satori_enabled() )
-        return 0;
-    return satori_volatile_relinquish(d);
+    uint64_t used, evictions;
+
+    spin_lock(&satori_lock);
+    used = index.used;
+    evictions = index.evictions;
+    spin_unlock(&satori_lock);
+    printk("Satori index: entries=%"PRIu64" evictions=%"PRIu64"\n",
+           used, evictions);
 }
 
-void satori_domain_destroy(struct domain *d)
+void satori_registry_lock(void)
 {
-    /* Its gfns all left their shared frames in domain_relinquish. */
-    if ( satori_enabled() && d->domain_id < DOMID_FIRST_RESERVED &&
-         satori_entitlement(d->domain_id) )
-        printk(XENLOG_ERR "Satori: %pd destroyed with entitlement %#"PRIx64"\n",
-               d, satori_entitlement(d->domain_id));
-    xfree(d->satori);
-    d->satori = NULL;
+    spin_lock(&satori_lock);
+}
+
+void satori_registry_unlock(void)
+{
+    spin_unlock(&satori_lock);
+}
+
+unsigned int satori_registry_entries(const struct domain *d)
+{
+    ASSERT(spin_is_locked(&satori_lock));
+    return index.slots ? index.owner_count[d->domain_id] : 0;
 }
 
 void satori_note_cow_break(struct domain *d)

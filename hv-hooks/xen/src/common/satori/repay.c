@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * repay.c: Xen gets volatile frames back when it needs them, in time,
- * without waiting on anyone.
+ * without waiting on anyone. Whom it asks and whom it takes from is the
+ * repayment policy's (lib/satori_repay.h); this file applies it. It uses
+ * volatile.c's calls, never its structures.
  *
  * Volatile frames (volatile.c) are lent out of the surplus pool, each
  * domain up to a limit set by its entitlement, and entitlements shrink:
@@ -17,10 +19,9 @@
  *       - what a domain's frames cost above its limit (the entitlement
  *         less the reserve's share): a function of its own trust group's
  *         sharing only, so no group hears of another's breaks;
- *       - what dom0 asks for (SATORI_OP_volatile_reclaim, REPAY), of one
- *         domain or spread over all of them, those above their
- *         entitlement first, the rest in proportion to what they hold
- *         (lib/satori_repay.h).
+ *       - what dom0 asks for (SATORI_OP_volatile_ask), of one domain or
+ *         spread over all of them, those above their entitlement first,
+ *         the rest in proportion to what they hold (satori_repay_split()).
  *     The free heap running low is not a reason on its own: that would
  *     tell every group of the others' breaks. A break that finds the heap
  *     empty takes a frame at once (layer 3), and dom0 asks before it
@@ -33,7 +34,9 @@
  *     (satori_repay_deadline=, counted from the request that found it
  *     owing nothing) Xen takes, oldest first, and the guest's next get of
  *     those keys misses. A copy-on-write break never waits even that
- *     long: it takes a frame at once (volatile.c, satori_volatile_reclaim).
+ *     long: it takes a frame at once (satori_take_for_break()), from the
+ *     domain the policy picks (satori_repay_first()): of its own trust
+ *     group first, else BREAK_QUANTUM frames of another group's.
  *
  * All of it runs in one tasklet (idle vCPU context, so it may walk the
  * domain list and free frames), run by a timer every REPAY_TICK while
@@ -48,12 +51,12 @@
  * tasklet takes at most TASKLET_FRAMES by force (and runs again at once
  * if more is overdue), in holds of at most a step of frames (volatile.c).
  *
- * Locking: each domain's volatile lock guards its owed, deadline and
- * untold. ask_lock (the debtor arrays) is taken before a volatile lock,
- * never after. The event is raised after the volatile lock is dropped; an
- * amount owed where no event can be raised (a shrink, under page locks)
- * is marked untold and raised by the next run. The domain list is walked
- * under its RCU lock.
+ * Locking: volatile.c takes each domain's volatile lock inside its calls;
+ * this file holds none. ask_lock (the debtor arrays) is taken before a
+ * volatile lock, never after. The event is raised with no lock of ours
+ * held. A shrink (under page locks, where no event can be raised) owes
+ * nothing itself: it wakes the tick, which asks. The domain list is
+ * walked under its RCU lock.
  */
 
 #include <xen/errno.h>
@@ -61,6 +64,7 @@
 #include <xen/lib.h>
 #include <xen/param.h>
 #include <xen/rcupdate.h>
+#include <xen/satori.h>
 #include <xen/sched.h>
 #include <xen/softirq.h>
 #include <xen/spinlock.h>
@@ -69,8 +73,12 @@
 #include <xen/timer.h>
 #include <xen/xmalloc.h>
 
-#include "private.h"
+#include "domain.h"
+#include "group.h"
+#include "repay.h"
 #include "satori_repay.h"
+#include "stages.h"
+#include "volatile.h"
 
 /*
  * satori_repay_deadline=<ms>: how long a domain has to repay what it is
@@ -120,26 +128,10 @@ static struct timer repay_timer;
  */
 static bool watching;
 
-/*
- * d owes n more frames (at most what it holds and does not owe yet).
- * v->lock held. Returns true if d should hear of it.
- */
-static bool owe(struct satori_volatile *v, unsigned long n, s_time_t now)
+/* What is asked for now is due then. */
+static s_time_t due(s_time_t now)
 {
-    n = min(n, v->held - v->owed);
-    if ( !n || v->dead )
-        return false;
-    if ( !v->owed )
-        v->deadline = now + MILLISECS(opt_deadline_ms);
-    v->owed += n;
-    v->requests++;
-    return true;
-}
-
-void satori_repay_owe(struct satori_volatile *v, unsigned long n)
-{
-    if ( n > v->owed && owe(v, n - v->owed, NOW()) )
-        v->untold = true;
+    return now + MILLISECS(opt_deadline_ms);
 }
 
 static void tell(struct domain *d)
@@ -160,23 +152,16 @@ static struct satori_debtor *figures;
 
 unsigned long satori_repay_ask(struct domain *target, unsigned long nr)
 {
-    struct satori_domain *sd;
     struct domain *d;
     struct satori_debtor *f = figures;
     unsigned int n = 0, i;
-    unsigned long asked = 0;
+    unsigned long asked = 0, got;
     s_time_t now = NOW();
-    bool news;
 
     if ( target )
     {
-        if ( !(sd = ACCESS_ONCE(target->satori)) )
-            return 0;
-        spin_lock(&sd->v.lock);
-        asked = min(nr, sd->v.held - sd->v.owed);
-        news = owe(&sd->v, asked, now);
-        spin_unlock(&sd->v.lock);
-        if ( news )
+        asked = satori_volatile_owe(target, nr, due(now));
+        if ( asked )
             tell(target);
         return asked;
     }
@@ -187,40 +172,120 @@ unsigned long satori_repay_ask(struct domain *target, unsigned long nr)
     {
         if ( n == MAX_DEBTORS )
             break;
-        if ( !(sd = ACCESS_ONCE(d->satori)) )
+        if ( !satori_volatile_debtor(d, false, &debts[n].f, NULL) ||
+             debts[n].f.held == debts[n].f.owed )
             continue;
-        spin_lock(&sd->v.lock);
-        if ( !sd->v.dead && sd->v.held > sd->v.owed )
-        {
-            debts[n].d = d;
-            debts[n].f.held = sd->v.held;
-            debts[n].f.owed = sd->v.owed;
-            debts[n].f.entitled = satori_volatile_entitled(d);
-            f[n] = debts[n].f;
-            n++;
-        }
-        spin_unlock(&sd->v.lock);
+        debts[n].d = d;
+        f[n] = debts[n].f;
+        n++;
     }
     satori_repay_split(f, n, nr);
     for ( i = 0; i < n; i++ )
     {
-        unsigned long more = f[i].owed - debts[i].f.owed, got;
+        unsigned long more = f[i].owed - debts[i].f.owed;
 
-        if ( !more )
-            continue;
-        sd = debts[i].d->satori;
-        spin_lock(&sd->v.lock);
-        /* It may hold less by now: owe() asks no more than it holds. */
-        got = min(more, sd->v.held - sd->v.owed);
-        news = owe(&sd->v, got, now);
-        spin_unlock(&sd->v.lock);
-        asked += news ? got : 0;
-        if ( news )
+        /* It may hold less by now: it is asked no more than it holds. */
+        if ( more && (got = satori_volatile_owe(debts[i].d, more, due(now))) )
+        {
+            asked += got;
             tell(debts[i].d);
+        }
     }
     rcu_read_unlock(&domlist_read_lock);
     spin_unlock(&ask_lock);
     return asked;
+}
+
+/*
+ * The domain that pays first (satori_repay_first()), with a reference,
+ * and its figures in *f: of near's trust group only, if near is not NULL.
+ * NULL if nobody (of the group) holds a frame. nowait: skip a domain
+ * whose volatile lock is taken.
+ */
+static struct domain *victim(const struct domain *near, bool nowait,
+                             struct satori_debtor *f)
+{
+    struct domain *d, *best = NULL;
+    struct satori_debtor df;
+
+    rcu_read_lock(&domlist_read_lock);
+    for_each_domain ( d )
+    {
+        if ( (near && !satori_same_group(near, d)) ||
+             !satori_volatile_debtor(d, nowait, &df, NULL) )
+            continue;
+        if ( !best || satori_repay_first(&df, f) )
+        {
+            best = d;
+            *f = df;
+        }
+    }
+    if ( best && !get_domain(best) )
+        best = NULL;
+    rcu_read_unlock(&domlist_read_lock);
+    return best;
+}
+
+/*
+ * Frames a take moves from the domain that pays first before it looks
+ * again: one walk of the domain list per run, not per frame (the host's
+ * oldest frames are mostly in a few FIFOs anyway).
+ */
+#define TAKE_RUN 64
+
+/*
+ * Take up to nr frames, each run from the domain that pays first (of
+ * near's group if near is not NULL): its frames above its entitlement,
+ * else a run of its oldest. nowait as for victim().
+ */
+static unsigned long take(const struct domain *near, unsigned long nr,
+                          bool nowait)
+{
+    unsigned long taken = 0, got, want;
+    struct satori_debtor f;
+    struct domain *d;
+
+    while ( taken < nr && (d = victim(near, nowait, &f)) )
+    {
+        want = max((unsigned long)satori_repay_above(&f),
+                   (unsigned long)TAKE_RUN);
+        got = satori_volatile_take(d, min(want, nr - taken), nowait);
+        put_domain(d);
+        if ( !got )
+            break;
+        taken += got;
+    }
+    return taken;
+}
+
+unsigned long satori_repay_take(unsigned long nr)
+{
+    return take(NULL, nr, false);
+}
+
+/*
+ * Frames a copy-on-write break takes from another trust group at once
+ * when its own group lends none (one run): the rest goes to the free heap
+ * for the breaks that follow, so the other group's forced count moves in
+ * steps and says little of how many breaks there were.
+ */
+#define BREAK_QUANTUM TAKE_RUN
+
+bool satori_take_for_break(struct domain *d, unsigned long nr)
+{
+    if ( !satori_enabled() )
+        return false;
+    /*
+     * A copy-on-write break, under p2m and page locks: it never waits on
+     * a lender's lock (nowait), and no kick of the tasklet here (it would
+     * run before the vCPU returns to its guest, on every break). The
+     * timer (running while anything is lent) sees what is owed within
+     * REPAY_TICK. d's own group pays first: another group feels d's
+     * breaks only when the heap is empty and d's group lends nothing.
+     */
+    if ( take(d, nr, true) )
+        return true;
+    return take(NULL, max(nr, (unsigned long)BREAK_QUANTUM), true);
 }
 
 static void cf_check repay_work(void *unused);
@@ -234,23 +299,21 @@ static DECLARE_TASKLET(repay_tasklet, repay_work, NULL);
 static void cf_check repay_work(void *unused)
 {
     struct domain *d;
-    unsigned long owed = 0, held = 0, budget = TASKLET_FRAMES;
+    unsigned long budget = TASKLET_FRAMES;
     s_time_t now = NOW();
     bool again = false;
 
     rcu_read_lock(&domlist_read_lock);
     for_each_domain ( d )
     {
-        struct satori_domain *sd = ACCESS_ONCE(d->satori);
-        unsigned long overdue = 0, over;
-        bool news;
+        struct satori_debtor f;
+        unsigned long overdue = 0;
+        s_time_t deadline;
 
-        if ( !sd || !ACCESS_ONCE(sd->v.held) )
+        if ( !satori_volatile_debtor(d, false, &f, &deadline) )
             continue;
-        spin_lock(&sd->v.lock);
-        if ( sd->v.owed && now >= sd->v.deadline )
-            overdue = sd->v.owed;
-        spin_unlock(&sd->v.lock);
+        if ( f.owed && now >= deadline )
+            overdue = f.owed;
         /* Force: what is overdue goes, oldest first (counted forced). */
         if ( overdue > budget )
         {
@@ -258,25 +321,17 @@ static void cf_check repay_work(void *unused)
             again = true;
         }
         if ( overdue )
-            budget -= satori_volatile_take(d, overdue);
-
-        spin_lock(&sd->v.lock);
-        over = satori_volatile_over_limit(d, &sd->v);
-        news = !sd->v.dead &&
-               (sd->v.untold ||
-                (over > sd->v.owed && owe(&sd->v, over - sd->v.owed, now)));
-        sd->v.untold = false;
-        owed += sd->v.owed;
-        held += sd->v.held;
-        spin_unlock(&sd->v.lock);
-        if ( news )
+            budget -= satori_volatile_take(d, overdue, false);
+        /* Ask for what its frames cost above its limit. */
+        if ( satori_volatile_owe_at_least(d, satori_volatile_over_limit(d),
+                                          due(now)) )
             tell(d);
     }
     rcu_read_unlock(&domlist_read_lock);
 
     if ( again )
         tasklet_schedule(&repay_tasklet);
-    else if ( held || owed )
+    else if ( satori_volatile_lent() )
         set_timer(&repay_timer, now + REPAY_TICK);
     else
     {

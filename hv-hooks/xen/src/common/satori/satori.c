@@ -10,7 +10,8 @@
  * any domain exists) and is read-only afterwards, so no lock guards it.
  *
  * Every argument is copied into Xen and checked here before the registry
- * (registry.c) sees it, so an error never leaves anything half done. The
+ * (registry.c), the groups (group.c), the volatile frames (volatile.c) or
+ * repayment (repay.c) see it, so an error never leaves anything half done. The
  * one exception is public/satori.h's rule for batches: OUT places that were
  * writable when probed but are not once the work is done give -EFAULT with
  * the work done.
@@ -31,7 +32,14 @@
 
 #include <public/satori.h>
 
-#include "private.h"
+#include "credit.h"
+#include "domain.h"
+#include "fault.h"
+#include "group.h"
+#include "registry.h"
+#include "repay.h"
+#include "stages.h"
+#include "volatile.h"
 
 static bool __read_mostly opt_satori;
 static bool __read_mostly satori_bad_param;
@@ -69,6 +77,7 @@ static int __init cf_check satori_init(void)
     }
     if ( opt_satori )
     {
+        satori_group_init();
         satori_stages_init();
         satori_fault_init();
     }
@@ -79,7 +88,7 @@ static int __init cf_check satori_init(void)
 }
 __initcall(satori_init);
 
-static long satori_query(XEN_GUEST_HANDLE_PARAM(void) arg)
+static long op_query(XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     struct satori_query q;
 
@@ -119,15 +128,16 @@ static struct domain *satori_target(uint16_t domid, long *rc)
     return NULL;
 }
 
-static long satori_do_batch(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
+static long op_batch(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     struct satori_batch_op b;
     struct satori_page *pages;
     uint64_t map[SATORI_BATCH_MAX / 64] = {};
+    struct satori_stage_times call = {};
     struct domain *d;
-    s_time_t start = NOW();
     long rc;
 
+    satori_stage_begin(&call);
     if ( copy_from_guest(&b, arg, 1) )
         return -EFAULT;
     if ( b.pad || b.reserved || !b.nr )
@@ -179,11 +189,11 @@ static long satori_do_batch(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
     if ( !rc && __copy_to_guest(arg, &b, 1) )
         rc = -EFAULT;
     if ( cmd == SATORI_OP_register )
-        satori_stages_add_call(b.nr, NOW() - start);
+        satori_stages_add_call(&call, b.nr);
     return rc;
 }
 
-static long satori_domain_stats(XEN_GUEST_HANDLE_PARAM(void) arg)
+static long op_domain_stats(XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     struct satori_domain_stats s;
     struct domain *d;
@@ -200,13 +210,13 @@ static long satori_domain_stats(XEN_GUEST_HANDLE_PARAM(void) arg)
         return rc;
     memset(&s.indexed, 0, sizeof(s) - offsetof(struct satori_domain_stats,
                                                 indexed));
-    satori_get_domain_stats(d, &s);
+    satori_registry_domain_stats(d, &s);
     rcu_unlock_domain(d);
 
     return __copy_to_guest(arg, &s, 1) ? -EFAULT : 0;
 }
 
-static long satori_host_stats(XEN_GUEST_HANDLE_PARAM(void) arg)
+static long op_host_stats(XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     struct satori_host_stats s;
 
@@ -217,13 +227,13 @@ static long satori_host_stats(XEN_GUEST_HANDLE_PARAM(void) arg)
         return -EFAULT;
 
     memset(&s, 0, sizeof(s));
-    satori_get_host_stats(&s);
+    satori_registry_host_stats(&s);
     satori_volatile_host_stats(&s);
 
     return __copy_to_guest(arg, &s, 1) ? -EFAULT : 0;
 }
 
-static long satori_group(XEN_GUEST_HANDLE_PARAM(void) arg)
+static long op_set_group(XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     struct satori_group_op g;
     struct domain *d;
@@ -252,8 +262,7 @@ static long satori_group(XEN_GUEST_HANDLE_PARAM(void) arg)
  * Everything is copied in and validated, and the OUT places probed, before
  * anything changes.
  */
-static long satori_do_volatile(unsigned int cmd,
-                               XEN_GUEST_HANDLE_PARAM(void) arg)
+static long op_volatile(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     struct satori_volatile_op op;
     struct satori_vpage *pages;
@@ -305,7 +314,12 @@ static long satori_do_volatile(unsigned int cmd,
     }
 
     if ( cmd == SATORI_OP_volatile_put )
+    {
         op.done = satori_volatile_put(d, sd, pages, op.nr, map);
+        /* Frames may be lent now: repayment watches the domains. */
+        if ( op.done )
+            satori_repay_watch();
+    }
     else if ( cmd == SATORI_OP_volatile_get )
         op.done = satori_volatile_get(d, sd, pages, op.nr, map);
     else
@@ -324,7 +338,7 @@ static long satori_do_volatile(unsigned int cmd,
     return rc;
 }
 
-static long satori_volatile_stats(XEN_GUEST_HANDLE_PARAM(void) arg)
+static long op_volatile_stats(XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     struct satori_volatile_stats s;
     struct domain *d;
@@ -353,9 +367,16 @@ static long satori_volatile_stats(XEN_GUEST_HANDLE_PARAM(void) arg)
     return __copy_to_guest(arg, &s, 1) ? -EFAULT : 0;
 }
 
-static long satori_volatile_reclaim_op(XEN_GUEST_HANDLE_PARAM(void) arg)
+/*
+ * SATORI_OP_volatile_take (was _reclaim) and SATORI_OP_volatile_ask, or
+ * _take with the old SATORI_RECLAIM_REPAY flag: dom0 takes frames at once,
+ * or asks for them with a deadline.
+ */
+static long op_volatile_take(unsigned int cmd,
+                             XEN_GUEST_HANDLE_PARAM(void) arg)
 {
-    struct satori_reclaim_op r;
+    struct satori_take_op r;
+    bool ask;
     struct domain *d = NULL;
     long rc;
 
@@ -363,21 +384,24 @@ static long satori_volatile_reclaim_op(XEN_GUEST_HANDLE_PARAM(void) arg)
         return -EPERM;
     if ( copy_from_guest(&r, arg, 1) )
         return -EFAULT;
-    if ( (r.flags & ~SATORI_RECLAIM_REPAY) || r.pad[0] || r.pad[1] ||
+    if ( (r.flags & ~SATORI_RECLAIM_REPAY) ||
+         (cmd == SATORI_OP_volatile_ask && r.flags) || r.pad[0] || r.pad[1] ||
          r.reserved[0] || r.reserved[1] || !r.frames ||
          r.domid == SATORI_DOMID_SELF )
         return -EINVAL;
-    if ( r.frames > SATORI_RECLAIM_MAX )
+    if ( r.frames > SATORI_TAKE_MAX )
         return -E2BIG;
     if ( __copy_to_guest(arg, &r, 1) )
         return -EFAULT;
     if ( r.domid != SATORI_DOMID_ANY && !(d = satori_target(r.domid, &rc)) )
         return rc;
 
-    if ( r.flags & SATORI_RECLAIM_REPAY )
+    ask = cmd == SATORI_OP_volatile_ask || (r.flags & SATORI_RECLAIM_REPAY);
+    if ( ask )
         r.taken = satori_repay_ask(d, r.frames);
     else
-        r.taken = satori_volatile_take(d, r.frames);
+        r.taken = d ? satori_volatile_take(d, r.frames, false)
+                    : satori_repay_take(r.frames);
     if ( d )
         rcu_unlock_domain(d);
     /* Watch the deadlines of what was asked. */
@@ -389,7 +413,7 @@ static long satori_volatile_reclaim_op(XEN_GUEST_HANDLE_PARAM(void) arg)
  * SATORI_OP_volatile_repay: the caller gives back what it owes, oldest
  * first. The OUT places are probed before anything changes.
  */
-static long satori_volatile_repay_op(XEN_GUEST_HANDLE_PARAM(void) arg)
+static long op_volatile_repay(XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     struct satori_repay_op r;
     struct domain *d = current->domain;
@@ -423,8 +447,7 @@ static long satori_volatile_repay_op(XEN_GUEST_HANDLE_PARAM(void) arg)
         return -ENOMEM;
     }
 
-    r.done = satori_volatile_give(d, sd, r.nr, k);
-    r.owed = ACCESS_ONCE(sd->v.owed);
+    r.done = satori_volatile_give(d, sd, r.nr, k, &r.owed);
     /* The work is done; a caller that unmapped its buffers loses the report. */
     if ( r.done && copy_to_guest(keys, k, r.done) )
         rc = -EFAULT;
@@ -437,7 +460,7 @@ static long satori_volatile_repay_op(XEN_GUEST_HANDLE_PARAM(void) arg)
 long do_satori_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     if ( cmd == SATORI_OP_query )
-        return satori_query(arg);
+        return op_query(arg);
     if ( !opt_satori )
         return -EOPNOTSUPP;
 
@@ -445,23 +468,24 @@ long do_satori_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
     {
     case SATORI_OP_register:
     case SATORI_OP_release:
-        return satori_do_batch(cmd, arg);
+        return op_batch(cmd, arg);
     case SATORI_OP_domain_stats:
-        return satori_domain_stats(arg);
+        return op_domain_stats(arg);
     case SATORI_OP_host_stats:
-        return satori_host_stats(arg);
+        return op_host_stats(arg);
     case SATORI_OP_set_group:
-        return satori_group(arg);
+        return op_set_group(arg);
     case SATORI_OP_volatile_put:
     case SATORI_OP_volatile_get:
     case SATORI_OP_volatile_flush:
-        return satori_do_volatile(cmd, arg);
+        return op_volatile(cmd, arg);
     case SATORI_OP_volatile_stats:
-        return satori_volatile_stats(arg);
-    case SATORI_OP_volatile_reclaim:
-        return satori_volatile_reclaim_op(arg);
+        return op_volatile_stats(arg);
+    case SATORI_OP_volatile_take:
+    case SATORI_OP_volatile_ask:
+        return op_volatile_take(cmd, arg);
     case SATORI_OP_volatile_repay:
-        return satori_volatile_repay_op(arg);
+        return op_volatile_repay(arg);
     }
     return -EOPNOTSUPP;
 }

@@ -5,7 +5,9 @@
  *
  * The registry times each stage of each entry with NOW() into a batch's
  * own struct satori_stage_times (no lock, no sharing), and adds the batch
- * into the host's sums once, at its end. The sums are cumulative since
+ * into the host's sums once, at its end (stages.h; with
+ * CONFIG_SATORI_STAGE_TIMES=n none of it is built and the key prints no
+ * stage lines). The sums are cumulative since
  * boot, over all domains, and only dom0 sees them (`xl debug-keys W`, then
  * `xl dmesg`): a guest learns nothing of another's registrations from
  * them, and no hypercall reads them. One line per stage:
@@ -27,7 +29,8 @@
  * (volatile: a hold of a domain's volatile lock; tasklet: a run of the
  * repayment tasklet; relinquish: a step of a dying domain's frames; and
  * max_frames, the most frames one of them moved), and the allocation
- * failures injected (fault.c).
+ * failures injected (fault.c), and the index's entries and evictions
+ * (registry.c).
  */
 
 #include <xen/init.h>
@@ -37,11 +40,11 @@
 #include <xen/spinlock.h>
 #include <xen/string.h>
 
-#include "private.h"
+#include "fault.h"
+#include "registry.h"
+#include "stages.h"
 
 static DEFINE_SPINLOCK(stage_lock);
-static struct satori_stage_times host_times; /* stage_lock */
-static uint64_t host_pages;                  /* stage_lock */
 
 static const char *const hold_name[SATORI_NR_HOLDS] = {
     [SATORI_HOLD_VOLATILE] = "volatile",
@@ -51,6 +54,10 @@ static const char *const hold_name[SATORI_NR_HOLDS] = {
 static uint64_t hold_count[SATORI_NR_HOLDS]; /* stage_lock */
 static s_time_t hold_max[SATORI_NR_HOLDS];   /* stage_lock */
 static unsigned long hold_frames[SATORI_NR_HOLDS]; /* stage_lock */
+
+#ifdef CONFIG_SATORI_STAGE_TIMES
+static struct satori_stage_times host_times; /* stage_lock */
+static uint64_t host_pages;                  /* stage_lock */
 
 static const char *const stage_name[SATORI_NR_STAGES] = {
     [SATORI_STAGE_CALL] = "call",
@@ -76,14 +83,38 @@ void satori_stages_add(const struct satori_stage_times *t)
     spin_unlock(&stage_lock);
 }
 
-void satori_stages_add_call(unsigned int nr, s_time_t ns)
+void satori_stages_add_call(const struct satori_stage_times *t,
+                            unsigned int nr)
 {
+    s_time_t ns = NOW() - t->mark;
+
     spin_lock(&stage_lock);
     host_times.count[SATORI_STAGE_CALL]++;
     host_times.ns[SATORI_STAGE_CALL] += ns;
     host_pages += nr;
     spin_unlock(&stage_lock);
 }
+
+static void dump_stage_times(void)
+{
+    struct satori_stage_times t;
+    uint64_t pages;
+    unsigned int s;
+
+    spin_lock(&stage_lock);
+    t = host_times;
+    pages = host_pages;
+    spin_unlock(&stage_lock);
+
+    printk("Satori stage call: count=%"PRIu64" pages=%"PRIu64" ns=%"PRIu64"\n",
+           t.count[SATORI_STAGE_CALL], pages, t.ns[SATORI_STAGE_CALL]);
+    for ( s = SATORI_STAGE_CALL + 1; s < SATORI_NR_STAGES; s++ )
+        printk("Satori stage %s: count=%"PRIu64" ns=%"PRIu64"\n",
+               stage_name[s], t.count[s], t.ns[s]);
+}
+#else
+static void dump_stage_times(void) {}
+#endif /* CONFIG_SATORI_STAGE_TIMES */
 
 void satori_hold_note(enum satori_hold h, s_time_t ns, unsigned long frames)
 {
@@ -99,29 +130,23 @@ void satori_hold_note(enum satori_hold h, s_time_t ns, unsigned long frames)
 
 static void cf_check dump_stages(unsigned char key)
 {
-    struct satori_stage_times t;
-    uint64_t pages, count[SATORI_NR_HOLDS];
+    uint64_t count[SATORI_NR_HOLDS];
     s_time_t max[SATORI_NR_HOLDS];
     unsigned long frames[SATORI_NR_HOLDS];
     unsigned int s;
 
+    dump_stage_times();
     spin_lock(&stage_lock);
-    t = host_times;
-    pages = host_pages;
     memcpy(count, hold_count, sizeof(count));
     memcpy(max, hold_max, sizeof(max));
     memcpy(frames, hold_frames, sizeof(frames));
     spin_unlock(&stage_lock);
 
-    printk("Satori stage call: count=%"PRIu64" pages=%"PRIu64" ns=%"PRIu64"\n",
-           t.count[SATORI_STAGE_CALL], pages, t.ns[SATORI_STAGE_CALL]);
-    for ( s = SATORI_STAGE_CALL + 1; s < SATORI_NR_STAGES; s++ )
-        printk("Satori stage %s: count=%"PRIu64" ns=%"PRIu64"\n",
-               stage_name[s], t.count[s], t.ns[s]);
     for ( s = 0; s < SATORI_NR_HOLDS; s++ )
         printk("Satori hold %s: count=%"PRIu64" max_ns=%"PRI_stime" max_frames=%lu\n",
                hold_name[s], count[s], max[s], frames[s]);
     satori_fault_dump();
+    satori_registry_dump();
 }
 
 void __init satori_stages_init(void)

@@ -22,7 +22,7 @@
  * function of its own group and of dom0's requests, with one exception:
  * when Xen's heap is empty, a put cannot get a fresh frame, and a
  * copy-on-write break in a group that lends nothing takes frames from
- * another group (RECLAIM_QUANTUM at a time, so the forced count says
+ * another group (BREAK_QUANTUM, repay.c, at a time: the forced count says
  * little of how many breaks there were).
  *
  * Copy in, copy out. A guest puts a page's data under a key of its own and
@@ -39,28 +39,28 @@
  * Each domain's frames are in a red-black tree by key (O(log n) for any
  * keys a guest picks) and a FIFO by age. Frames leave oldest first: from
  * the domain's own FIFO when a put needs room at its limit ("replaced");
- * when the domain repays what Xen asked of it (repay.c: "repaid"); and
- * when Xen takes them by force ("forced"): a copy-on-write break that
- * found no free frame (satori_volatile_reclaim(), which cannot wait for
- * anyone), a repayment deadline that passed, dom0's immediate
- * SATORI_OP_volatile_reclaim. Force takes from the domain furthest above
- * its entitlement, else a run of frames (TAKE_RUN) from the domain whose
- * oldest frame is oldest; a break looks in its own trust group first. Ages
- * count from a key's first put: putting a key again replaces its data
- * but keeps its age, so no domain can keep its frames young and push the
- * forced takes onto the others.
+ * when the domain repays what Xen asked of it ("repaid"); and when Xen
+ * takes them by force ("forced"): a copy-on-write break that found no
+ * free frame, a repayment deadline that passed, dom0's immediate
+ * SATORI_OP_volatile_take, a shrink its allocation has no room for. Whom
+ * Xen asks or takes from is the repayment policy's to say
+ * (lib/satori_repay.h, applied by repay.c); this file keeps the frames,
+ * each domain's FIFO and what it owes, and tells the policy what it
+ * needs (satori_volatile_debtor()). Ages count from a key's first put:
+ * putting a key again replaces its data but keeps its age, so no domain
+ * can keep its frames young and push the forced takes onto the others.
  *
  * The entitlement bounds memory at every instant. A domain's frames cost
  * their number plus the Xen heap their records take (cost(), in whole
  * frames), and a put takes a new frame only while that cost stays within
  * its limit, below the entitlement. When the entitlement shrinks (a share
  * of the domain broke, another sharer left), satori_volatile_shrunk() runs
- * at once: what the frames now cost above the entitlement is owed
- * (repay.c) and counts against the domain's allocation
+ * at once: what the frames now cost above the entitlement counts against
+ * the domain's allocation
  * (satori_over_allocation()), and whatever its allocation has no room for
  * is taken on the spot. So tot_pages + shr_pages + cost(held) <=
- * max_pages + entitlement always. What they cost above the limit (but not
- * the entitlement) is asked for by the repayment tick, with a deadline.
+ * max_pages + entitlement always. What they cost above the limit is asked
+ * for by the repayment tick (within REPAY_TICK), with a deadline.
  *
  * Locking: each domain's satori_volatile lock guards its tree, FIFO and
  * counters. Nothing that takes a p2m or page-sharing lock is called with it
@@ -100,8 +100,11 @@
 #include <asm/p2m.h>
 #include <asm/paging.h>
 
-#include "private.h"
+#include "credit.h"
+#include "domain.h"
 #include "satori_credit.h"
+#include "stages.h"
+#include "volatile.h"
 
 struct satori_vframe {
     struct rb_node node;        /* in satori_volatile.keys */
@@ -162,11 +165,6 @@ static unsigned long entitled(const struct domain *d)
     return satori_entitlement(d->domain_id) >> SATORI_CREDIT_SHIFT;
 }
 
-unsigned long satori_volatile_entitled(const struct domain *d)
-{
-    return entitled(d);
-}
-
 /*
  * What d's volatile frames may cost, in frames: its entitlement less the
  * reserve's share of it. A function of d's entitlement alone, which only
@@ -177,11 +175,14 @@ static unsigned long limit(const struct domain *d)
     return satori_credit_limit(entitled(d), opt_reserve_percent);
 }
 
-unsigned long satori_volatile_over_limit(const struct domain *d,
-                                         const struct satori_volatile *v)
+unsigned long satori_volatile_over_limit(const struct domain *d)
 {
-    unsigned long c = cost(ACCESS_ONCE(v->held)), l = limit(d);
+    const struct satori_domain *sd = ACCESS_ONCE(d->satori);
+    unsigned long c, l = limit(d);
 
+    if ( !sd )
+        return 0;
+    c = cost(ACCESS_ONCE(sd->v.held));
     return c > l ? c - l : 0;
 }
 
@@ -327,7 +328,6 @@ unsigned int satori_volatile_put(struct domain *d, struct satori_domain *sd,
 {
     struct satori_volatile *v = &sd->v;
     unsigned int i, done = 0;
-    bool lent_more = false;
 
     for ( i = 0; i < nr; i++ )
     {
@@ -356,7 +356,7 @@ unsigned int satori_volatile_put(struct domain *d, struct satori_domain *sd,
          */
         else if ( !v->owed && cost(v->held + 1) <= limit(d) &&
                   (f = fresh(v, pages[i].key)) )
-            lent_more = true;
+            ;                           /* lent: satori.c watches */
         else if ( (f = oldest(v)) )
         {
             /* At its limit: its own oldest data makes room. */
@@ -389,9 +389,6 @@ unsigned int satori_volatile_put(struct domain *d, struct satori_domain *sd,
         spin_unlock(&v->lock);
         put_page(src);
     }
-    /* Frames are lent: repay.c watches the domains from now on. */
-    if ( lent_more )
-        satori_repay_watch();
     return done;
 }
 
@@ -490,48 +487,6 @@ static void vunlock(struct satori_volatile *v, s_time_t start,
 }
 
 /*
- * The domain that should give a frame back next, with a reference: the
- * one whose frames cost most above its entitlement (what it holds beyond
- * it is owed already and counted against its allocation), else the one
- * whose oldest frame is oldest (ages count from a key's first put). Only
- * domains of near's trust group when near is not NULL. NULL if nobody
- * (of the group) holds any. nowait: skip a domain whose lock is taken.
- */
-static struct domain *victim(const struct domain *near, bool nowait)
-{
-    struct domain *d, *best = NULL;
-    unsigned long best_over = 0;
-    uint64_t best_age = ~0ULL;
-
-    rcu_read_lock(&domlist_read_lock);
-    for_each_domain ( d )
-    {
-        struct satori_domain *sd = ACCESS_ONCE(d->satori);
-        struct satori_vframe *f;
-        unsigned long over;
-
-        if ( !sd || !ACCESS_ONCE(sd->v.held) ||
-             (near && !satori_same_group(near, d)) ||
-             !vlock(&sd->v, nowait) )
-            continue;
-        over = excess(d, &sd->v);
-        f = oldest(&sd->v);
-        if ( f && (!best || over > best_over ||
-                   (over == best_over && f->age < best_age)) )
-        {
-            best = d;
-            best_over = over;
-            best_age = f->age;
-        }
-        spin_unlock(&sd->v.lock);
-    }
-    if ( best && !get_domain(best) )
-        best = NULL;
-    rcu_read_unlock(&domlist_read_lock);
-    return best;
-}
-
-/*
  * Unlink up to nr (at most STEP_FRAMES) of v's oldest frames into l, in
  * one hold of v->lock (taken and dropped here; nowait as for vlock()),
  * counted as forced. Returns how many.
@@ -579,45 +534,88 @@ static unsigned long take_from(struct domain *d, unsigned long nr, bool nowait)
     return taken;
 }
 
-/*
- * Frames a take by age moves from the domain with the oldest frame before
- * it looks for the oldest again: one walk of the domain list per run, not
- * per frame (the host's oldest frames are mostly in a few FIFOs anyway).
- */
-#define TAKE_RUN 64
-
-/*
- * Take up to nr frames from whoever should pay (victim(), of near's group
- * if near is not NULL); nowait as for vlock().
- */
-static unsigned long take_any(const struct domain *near, unsigned long nr,
-                              bool nowait)
+unsigned long satori_volatile_take(struct domain *d, unsigned long nr,
+                                   bool nowait)
 {
-    unsigned long taken = 0, got;
-    struct domain *d;
-
-    while ( taken < nr && (d = victim(near, nowait)) )
-    {
-        struct satori_domain *sd = d->satori;
-        /* Its excess first, else a run of its oldest frames. */
-        unsigned long want = max(excess(d, &sd->v), (unsigned long)TAKE_RUN);
-
-        got = take_from(d, min(want, nr - taken), nowait);
-        put_domain(d);
-        if ( !got )
-            break;
-        taken += got;
-    }
-    return taken;
+    return take_from(d, nr, nowait);
 }
 
-unsigned long satori_volatile_take(struct domain *d, unsigned long nr)
+bool satori_volatile_debtor(struct domain *d, bool nowait,
+                            struct satori_debtor *f, s_time_t *deadline)
 {
-    return d ? take_from(d, nr, false) : take_any(NULL, nr, false);
+    struct satori_domain *sd = ACCESS_ONCE(d->satori);
+    struct satori_volatile *v;
+    bool ok;
+
+    if ( !sd || !ACCESS_ONCE(sd->v.held) )
+        return false;
+    v = &sd->v;
+    if ( !vlock(v, nowait) )
+        return false;
+    ok = !v->dead && v->held;
+    if ( ok )
+    {
+        f->held = v->held;
+        f->cost = cost(v->held);
+        f->entitled = entitled(d);
+        f->owed = v->owed;
+        f->oldest = oldest(v)->age;
+        if ( deadline )
+            *deadline = v->deadline;
+    }
+    spin_unlock(&v->lock);
+    return ok;
+}
+
+/*
+ * v owes up to n more frames, no more than it holds. v->lock held.
+ * Returns how many more it owes.
+ */
+static unsigned long owe(struct satori_volatile *v, unsigned long n,
+                         s_time_t deadline)
+{
+    n = min(n, v->held - v->owed);
+    if ( !n || v->dead )
+        return 0;
+    if ( !v->owed )
+        v->deadline = deadline;
+    v->owed += n;
+    v->requests++;
+    return n;
+}
+
+unsigned long satori_volatile_owe(struct domain *d, unsigned long n,
+                                  s_time_t deadline)
+{
+    struct satori_domain *sd = ACCESS_ONCE(d->satori);
+    unsigned long got;
+
+    if ( !sd )
+        return 0;
+    spin_lock(&sd->v.lock);
+    got = owe(&sd->v, n, deadline);
+    spin_unlock(&sd->v.lock);
+    return got;
+}
+
+unsigned long satori_volatile_owe_at_least(struct domain *d, unsigned long n,
+                                           s_time_t deadline)
+{
+    struct satori_domain *sd = ACCESS_ONCE(d->satori);
+    unsigned long got = 0;
+
+    if ( !sd )
+        return 0;
+    spin_lock(&sd->v.lock);
+    if ( n > sd->v.owed )
+        got = owe(&sd->v, n - sd->v.owed, deadline);
+    spin_unlock(&sd->v.lock);
+    return got;
 }
 
 unsigned int satori_volatile_give(struct domain *d, struct satori_domain *sd,
-                                  unsigned int nr, uint64_t *keys)
+                                  unsigned int nr, uint64_t *keys,
+                                  uint64_t *owed)
 {
     struct satori_volatile *v = &sd->v;
     struct satori_vframe *f;
@@ -635,46 +633,22 @@ unsigned int satori_volatile_give(struct domain *d, struct satori_domain *sd,
         list_add_tail(&f->fifo, &l);
         v->repaid++;
     }
+    *owed = v->owed;
     vunlock(v, start, done);
     free_list(&l);
     return done;
 }
 
 /*
- * Frames a copy-on-write break takes from another trust group at once
- * when its own group lends none (one run, TAKE_RUN): the rest goes to the
- * free heap for the breaks that follow, so the other group's forced count
- * moves in steps and says little of how many breaks there were.
- */
-#define RECLAIM_QUANTUM TAKE_RUN
-
-bool satori_volatile_reclaim(struct domain *d, unsigned long nr)
-{
-    if ( !satori_enabled() )
-        return false;
-    /*
-     * A copy-on-write break, under p2m and page locks: it never waits on
-     * a lender's lock (nowait), and no kick of the repayment tasklet here
-     * (it would run before the vCPU returns to its guest, on every break).
-     * Its timer (running while anything is lent) sees what is owed within
-     * REPAY_TICK. d's own group pays first: another group feels d's
-     * breaks only when the heap is empty and d's group lends nothing.
-     */
-    if ( take_any(d, nr, true) )
-        return true;
-    return take_any(NULL, max(nr, (unsigned long)RECLAIM_QUANTUM), true);
-}
-
-/*
  * d's entitlement just shrank (credit.c, under credit_lock and a shared
  * page's lock: this is a leaf, taking only d's volatile lock). Whatever
- * its frames now cost above the entitlement is owed at once and counts
- * against its allocation (satori_over_allocation()); the part that its
- * allocation has no room for (tot_pages + shr_pages + cost of the frames
- * above max_pages + entitlement) is taken now, at most STEP_FRAMES, so a
- * domain never holds more than max_pages + its entitlement. The guest
- * hears of the rest from the repayment tick (a virtual interrupt cannot
- * be sent under these locks).
+ * its frames now cost above the entitlement counts against its allocation
+ * at once (satori_over_allocation()); the part that its allocation has no
+ * room for (tot_pages + shr_pages + cost of the frames above max_pages +
+ * entitlement) is taken now, at most STEP_FRAMES, so a domain never holds
+ * more than max_pages + its entitlement. The rest is asked for by the
+ * repayment tick, which the caller wakes (a virtual interrupt cannot be
+ * sent under these locks).
  */
 void satori_volatile_shrunk(domid_t domid)
 {
@@ -705,12 +679,9 @@ void satori_volatile_shrunk(domid_t domid)
             n++;
             over = excess(d, &sd->v);
         }
-        satori_repay_owe(&sd->v, over);
     }
     vunlock(&sd->v, start, n);
     free_list(&l);
-    if ( over )
-        satori_repay_watch();
  out:
     rcu_unlock_domain(d);
 }
@@ -793,7 +764,7 @@ static void fill_stats(struct satori_volatile_stats *s,
     s->requests = v->requests;
     s->repaid = v->repaid;
     s->forced = v->forced;
-    s->reclaimed = v->repaid + v->forced;
+    s->reclaimed = v->repaid + v->forced;   /* taken */
 }
 
 void satori_volatile_get_stats(struct domain *d,

@@ -70,13 +70,13 @@ void satori_shared_dispose(struct page_info *pg);
 
 /*
  * A copy-on-write break of d needs nr free frames now and found none:
- * take up to nr volatile frames back into the free heap, from d's trust
- * group first (those above their entitlement, then the oldest), else at
- * least a quantum from another group. Any context that may take a
- * domain's volatile lock: never called with one held. Returns true if
- * any frame was freed.
+ * take up to nr volatile frames back into the free heap by force (never
+ * waiting on a lender's lock), from d's trust group first, as the
+ * repayment policy orders it, else at least a quantum from another group
+ * (common/satori/repay.c). Any context that may take a domain's volatile
+ * lock: never called with one held. Returns true if any frame was freed.
  */
-bool satori_volatile_reclaim(struct domain *d, unsigned long nr);
+bool satori_take_for_break(struct domain *d, unsigned long nr);
 
 /*
  * May memory sharing run on AMD NPT? Only for Satori: upstream supports it
@@ -137,8 +137,8 @@ static inline void satori_shared_nominated(struct page_info *pg,
                                            struct domain *d,
                                            struct satori_frame *rec) {}
 static inline void satori_shared_free(struct satori_frame *rec) {}
-static inline bool satori_volatile_reclaim(struct domain *d,
-                                           unsigned long nr)
+static inline bool satori_take_for_break(struct domain *d,
+                                         unsigned long nr)
 {
     return false;
 }

@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * group.c: trust groups.
+ *
+ * Pages merge only between domains of one trust group, and everything a
+ * domain can learn of others' memory through Satori stays within its
+ * group (docs/security.md). A domain starts in satori_default_group=
+ * ("alone", the default: a group of its own) and dom0 may move it with
+ * SATORI_OP_set_group before its first registration. After that its group
+ * never changes: every entry it offered and every frame it shares was
+ * matched within that group, and must stay so.
+ *
+ * The group is part of every index lookup as its gid (the group's number,
+ * or SATORI_GID_ALONE | domid), so the registry never compares pages of
+ * different groups. Locking: a domain's group and its used flag are the
+ * registry's (satori_registry_lock()), so that a change of group and a
+ * first registration are ordered.
+ */
+
+#include <xen/errno.h>
+#include <xen/init.h>
+#include <xen/lib.h>
+#include <xen/param.h>
+#include <xen/sched.h>
+#include <xen/string.h>
+
+#include <public/satori.h>
+
+#include "domain.h"
+#include "group.h"
+#include "registry.h"
+
+/*
+ * satori_default_group=alone|<n>: the group every domain starts in.
+ * Default alone; a malformed value is refused and domains start alone.
+ */
+static uint32_t __read_mostly opt_default_group = SATORI_GROUP_ALONE;
+
+static int __init cf_check parse_default_group(const char *s)
+{
+    const char *end;
+    unsigned long g;
+
+    if ( !strcmp(s, "alone") )
+    {
+        opt_default_group = SATORI_GROUP_ALONE;
+        return 0;
+    }
+    g = simple_strtoul(s, &end, 0);
+    if ( end == s || *end || g > SATORI_GROUP_MAX )
+    {
+        printk(XENLOG_ERR
+               "Satori: invalid satori_default_group=%s (alone or 0..%u); domains start alone\n",
+               s, SATORI_GROUP_MAX);
+        opt_default_group = SATORI_GROUP_ALONE;
+        return -EINVAL;
+    }
+    opt_default_group = g;
+    return 0;
+}
+custom_param("satori_default_group", parse_default_group);
+
+uint32_t satori_group_default(void)
+{
+    return opt_default_group;
+}
+
+void __init satori_group_init(void)
+{
+    if ( opt_default_group == SATORI_GROUP_ALONE )
+        printk("Satori: domains start alone in their trust group\n");
+    else
+        printk("Satori: domains start in trust group %u\n", opt_default_group);
+}
+
+uint32_t satori_gid(const struct domain *d, const struct satori_domain *sd)
+{
+    return sd->group == SATORI_GROUP_ALONE ? SATORI_GID_ALONE | d->domain_id
+                                           : sd->group;
+}
+
+int satori_set_group(struct domain *d, uint32_t group)
+{
+    struct satori_domain *sd = satori_domain_get(d);
+    int rc = 0;
+
+    if ( !sd )
+        return -ENOMEM;
+    satori_registry_lock();
+    /*
+     * Only before the first registration (counted under this lock before
+     * any merge can start), while nothing of d is shared and while d owns
+     * no index entry (a hand-over gives entries to domains that never
+     * registered): a group must hold for everything d ever shared or
+     * offered to be shared.
+     */
+    if ( sd->group != group &&
+         (sd->used || atomic_read(&d->shr_pages) ||
+          satori_registry_entries(d)) )
+        rc = -EBUSY;
+    else
+        sd->group = group;
+    satori_registry_unlock();
+    return rc;
+}
+
+bool satori_same_group(const struct domain *a, const struct domain *b)
+{
+    const struct satori_domain *sa = ACCESS_ONCE(a->satori);
+    const struct satori_domain *sb = ACCESS_ONCE(b->satori);
+    uint32_t ga, gb;
+
+    if ( a == b )
+        return true;
+    if ( !sa || !sb )
+        return false;
+    ga = ACCESS_ONCE(sa->group);
+    gb = ACCESS_ONCE(sb->group);
+    return ga == gb && ga != SATORI_GROUP_ALONE;
+}
+
+/*
+ * Local variables:
+ * mode: C
+ * c-file-style: "BSD"
+ * c-basic-offset: 4
+ * indent-tabs-mode: nil
+ * End:
+ */
