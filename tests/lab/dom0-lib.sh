@@ -29,6 +29,11 @@ fail() {
 # result KEY VALUE: a figure for the host side (out/results, KEY=VALUE lines).
 result() { echo "$1=$2" >>"$OUT/results"; }
 
+# minus A B: A - B, or nothing if either is not a whole number: a
+# difference of figures is missing when one of them is (the host side's
+# check of it then fails), never the other figure negated or 0.
+minus() { [[ $1 =~ ^-?[0-9]+$ && $2 =~ ^-?[0-9]+$ ]] && echo $(($1 - $2)); }
+
 # satori_stat EXPR: a figure from the hypervisor's Satori counters, read
 # now with satori-top (EXPR as in top-stat.py, e.g. 'dom("g1")["shared"]').
 satori_stat() {

@@ -79,7 +79,7 @@ repay_from g2 "$asked" paused
 xl unpause g2
 guest_command g2 verify "SATORI-GUEST verify "
 result paused_verify_wrong "$(guest_log_field g2 verify wrong)"
-result others_g1_forced_delta "$(($(satori_stat 'dom("g1")["forced_bytes"] // 4096') - g1_forced))"
+result others_g1_forced_delta "$(minus "$(satori_stat 'dom("g1")["forced_bytes"] // 4096')" "$g1_forced")"
 guest_command g3 "repay on" "SATORI-GUEST repay now=Y"
 
 # A sharer dies while it owes. g1 and g2 fill their volatile caches; g3

@@ -93,7 +93,7 @@ for _ in $(seq 20); do
 	sleep 0.5
 done
 sleep 2
-result flap_released "$(($(scand released) - released0))"
+result flap_released "$(minus "$(scand released)" "$released0")"
 result flap_known "$(python3 -c 'import json, sys; s = json.load(open(sys.argv[1])); print(" ".join(map(str, s["domains"] + s["paused"])))' "$SCAND_STATUS")"
 
 # g3 writes to files whose pages were merged; everyone re-reads from disk.
