@@ -1,8 +1,9 @@
 #!/bin/bash
-# Every Satori test: GoogleTest (ctest), KUnit under UML, then the lab tests
-# (real Xen, dom0 and PVH guests under QEMU TCG), whose in-guest KUnit
-# results are counted too. Prints one line per test and, last, the total
-# "N passed, N failed". Exit status 1 if anything failed.
+# Every Satori test: GoogleTest (ctest), KUnit under UML, the lab's check
+# helpers on the host, then the lab tests (real Xen, dom0 and PVH guests
+# under QEMU TCG), whose in-guest KUnit results are counted too. Prints one
+# line per test and, last, the total "N passed, N failed". Exit status 1 if
+# anything failed.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 : "${BUILD:=$top/build}" "${SATORI_CACHE:=/var/cache/satori}"
@@ -92,6 +93,19 @@ if [ -n "$summary" ]; then
 else
 	ko "kunit-uml: kunit.py did not complete (see $log/kunit-uml.log)"
 fi
+
+echo "== the lab's check helpers, on this host (tests/lab/checks-test.sh)"
+"$top/tests/lab/checks-test.sh" >"$log/checks-test.log" 2>&1
+checks_rc=$?
+while read -r line; do
+	case "$line" in
+	"PASS "*) ok "${line#PASS }" ;;
+	"FAIL "*) ko "${line#FAIL }" ;;
+	esac
+done <"$log/checks-test.log"
+grep -q '^PASS ' "$log/checks-test.log" || ko "checks.sh: checks-test.sh reported nothing (see $log/checks-test.log)"
+[ $checks_rc -eq 0 ] || grep -q '^FAIL ' "$log/checks-test.log" ||
+	ko "checks.sh: checks-test.sh exit status $checks_rc (see $log/checks-test.log)"
 
 echo "== lab tests (Xen under QEMU TCG)"
 . "$top/tests/lab/checks.sh"

@@ -1,13 +1,27 @@
 # Host-side helpers for the lab tests (sourced by tests/run-all.sh, which
 # defines ok and ko). A lab test boots the lab once with lab_boot and then
-# makes checks on what that boot left in $BUILD/lab/runs/NAME/out.
+# makes checks on what that boot left in $BUILD/lab/runs/NAME/out:
+#
+#	if lab_boot NAME LAB-RUN-ARGS...; then
+#		check_xen_alive
+#		check_ge "what the figure shows" "$(result some_figure)" 100
+#		...
+#	fi
+#
+# A check of a figure that is missing (empty) or not a number fails, always,
+# and says so: figures are never defaulted to 0. A figure computed from
+# others is computed with calc, which is missing when one of them is.
+# tests/lab/checks-test.sh tests these helpers on the host.
 
 LAB_RUNNER=$top/tests/lab/lab-run
 
-# lab_boot NAME LAB-RUN-ARGS...: boot; the boot itself counts as a check.
+# lab_boot NAME LAB-RUN-ARGS...: boot the lab as NAME (the name every check
+# after it carries: LAB_NAME) with lab-run; the boot itself counts as a
+# check.
 lab_boot() {
 	local name=$1
 	shift
+	LAB_NAME=$name
 	LAB_OUT=$BUILD/lab/runs/$name/out
 	echo "-- lab boot $name: $*"
 	if "$LAB_RUNNER" --name "$name" "$@" >"$log/lab-$name.log" 2>&1; then
@@ -44,9 +58,25 @@ result() { sed -n "s/^$1=//p" "$LAB_OUT/results" 2>/dev/null | tail -1; }
 # (out/top.json); EXPR as in top-stat.py.
 top_stat() { python3 "$top/tests/lab/top-stat.py" "$1" "$LAB_OUT/top.json" 2>/dev/null; }
 
-# num VALUE: VALUE if it is an integer, else 0 (a missing figure must fail
-# the check that uses it, not break the shell's arithmetic).
-num() { case "$1" in '' | *[!0-9-]* | *?-*) echo 0 ;; *) echo "$1" ;; esac; }
+# is_integer VALUE / is_number VALUE: VALUE is a whole number / a whole or
+# decimal number (either maybe negative).
+is_integer() { [[ $1 =~ ^-?[0-9]+$ ]]; }
+is_number() { [[ $1 =~ ^-?[0-9]+(\.[0-9]+)?$ ]]; }
+
+# calc EXPR A [B [C [D]]]: EXPR, the shell's integer arithmetic over a, b,
+# c and d (the figures A..D), e.g. calc 'a - b' "$(result x)" "$(result y)";
+# nothing (a missing figure) if one of the figures is missing or not a
+# whole number, or the arithmetic fails (a division by 0).
+# shellcheck disable=SC2034 # a..d are read by $((expr))
+calc() {
+	local expr=$1 a='' b='' c='' d='' v
+	shift
+	for v in "$@"; do
+		is_integer "$v" || return 0
+	done
+	a=${1-} b=${2-} c=${3-} d=${4-}
+	(echo $((expr))) 2>/dev/null
+}
 
 # check NAME COMMAND...: COMMAND's status decides.
 check() {
@@ -56,7 +86,7 @@ check() {
 }
 
 # guest_log G: guest G's console, without carriage returns.
-guest_log() { tr -d '\r' <"$LAB_OUT/console/guest-$1.log" 2>/dev/null; }
+guest_log() { tr -d '\r' 2>/dev/null <"$LAB_OUT/console/guest-$1.log"; }
 
 # guest_field G KEY SUBKEY: value of SUBKEY= on guest G's "SATORI-GUEST KEY" line.
 guest_field() {
@@ -130,11 +160,130 @@ check_holds() {
 	done
 }
 
-# check_ge NAME ACTUAL MIN / check_le NAME ACTUAL MAX / check_eq NAME ACTUAL
-# WANT: a figure against its bound (a missing figure fails).
-check_ge() { check "$1 ($2 >= $3)" test "$(num "$2")" -ge "$3" -a -n "$2"; }
-check_le() { check "$1 ($2 <= $3)" test "$(num "$2")" -le "$3" -a -n "$2"; }
-check_eq() { check "$1 ($2)" test "$2" = "$3"; }
+# not_a_number WHAT VALUE: why VALUE cannot be compared as a number (WHAT
+# names it: "figure", "bound"), or nothing if it can.
+not_a_number() {
+	if [ -z "$2" ]; then
+		echo "$1 missing"
+	elif ! is_number "$2"; then
+		echo "$1 '$2' is not a number"
+	fi
+}
 
-# percent PART WHOLE: PART as a whole percentage of WHOLE (0 if WHOLE is 0).
-percent() { awk -v p="$(num "$1")" -v w="$(num "$2")" 'BEGIN { print (w > 0) ? int(p * 100 / w) : 0 }'; }
+# compare A OP B SIGN: the numbers A and B compare as OP (-ge, -gt, -le,
+# -lt; SIGN is the same in awk: >=, >, <=, <). Whole numbers compare
+# exactly (64-bit), decimals with awk.
+compare() {
+	if is_integer "$1" && is_integer "$3"; then
+		test "$1" "$2" "$3"
+	else
+		awk -v a="$1" -v b="$3" "BEGIN { exit !(a + 0 $4 b + 0) }"
+	fi
+}
+
+# check_cmp NAME ACTUAL OP BOUND: the figure ACTUAL against BOUND with OP
+# (-ge, -gt, -le, -lt); a missing or non-numeric figure or bound fails and
+# says which.
+check_cmp() {
+	local name=$1 actual=$2 op=$3 bound=$4 why sign
+	case "$op" in
+	-ge) sign='>=' ;; -gt) sign='>' ;; -le) sign='<=' ;; -lt) sign='<' ;;
+	*)
+		ko "lab $LAB_NAME: $name: check_cmp: unknown comparison '$op'"
+		return 1
+		;;
+	esac
+	why=$(not_a_number figure "$actual"; not_a_number bound "$bound")
+	if [ -n "$why" ]; then
+		ko "lab $LAB_NAME: $name (${why//$'\n'/; })"
+		return 1
+	fi
+	if compare "$actual" "$op" "$bound" "$sign"; then
+		ok "lab $LAB_NAME: $name ($actual $sign $bound)"
+	else
+		ko "lab $LAB_NAME: $name ($actual $sign $bound)"
+		return 1
+	fi
+}
+
+# check_ge NAME ACTUAL MIN, check_gt NAME ACTUAL ABOVE, check_le NAME ACTUAL
+# MAX, check_lt NAME ACTUAL BELOW: the figure ACTUAL against its bound (a
+# missing or non-numeric figure fails).
+check_ge() { check_cmp "$1" "$2" -ge "$3"; }
+check_gt() { check_cmp "$1" "$2" -gt "$3"; }
+check_le() { check_cmp "$1" "$2" -le "$3"; }
+check_lt() { check_cmp "$1" "$2" -lt "$3"; }
+
+# check_between NAME ACTUAL MIN MAX: MIN <= ACTUAL <= MAX, as one check.
+check_between() {
+	local why
+	why=$(not_a_number figure "$2"; not_a_number minimum "$3"; not_a_number maximum "$4")
+	if [ -n "$why" ]; then
+		ko "lab $LAB_NAME: $1 (${why//$'\n'/; })"
+		return 1
+	fi
+	if compare "$2" -ge "$3" '>=' && compare "$2" -le "$4" '<='; then
+		ok "lab $LAB_NAME: $1 ($3 <= $2 <= $4)"
+	else
+		ko "lab $LAB_NAME: $1 ($2 not in $3..$4)"
+		return 1
+	fi
+}
+
+# check_eq NAME ACTUAL WANT: the figure (or word) ACTUAL is WANT. A missing
+# ACTUAL fails, whatever WANT is; so does an empty WANT (to check that
+# something is absent, check that what is there instead is present).
+check_eq() {
+	if [ -z "$2" ]; then
+		ko "lab $LAB_NAME: $1 (figure missing, want ${3:-nothing})"
+		return 1
+	fi
+	if [ -z "$3" ]; then
+		ko "lab $LAB_NAME: $1 ($2, but the value wanted is missing)"
+		return 1
+	fi
+	if [ "$2" = "$3" ]; then
+		ok "lab $LAB_NAME: $1 ($2)"
+	else
+		ko "lab $LAB_NAME: $1 ($2, want $3)"
+		return 1
+	fi
+}
+
+# check_has NAME LIST WORD: WORD is one of the words of LIST (e.g. a
+# domain id among those a tool listed); a missing WORD fails.
+check_has() {
+	if [ -z "$3" ]; then
+		ko "lab $LAB_NAME: $1 (the word to look for is missing; list: '$2')"
+		return 1
+	fi
+	if [[ " $2 " == *" $3 "* ]]; then
+		ok "lab $LAB_NAME: $1 ($3 in '$2')"
+	else
+		ko "lab $LAB_NAME: $1 ($3 not in '$2')"
+		return 1
+	fi
+}
+
+# percent PART WHOLE: PART as a whole percentage of WHOLE; missing if
+# either is missing or WHOLE is not above 0 (a share of nothing shows
+# nothing), so the check that uses it fails.
+percent() {
+	is_integer "$1" && is_integer "$2" && [ "$2" -gt 0 ] || return 0
+	echo $(($1 * 100 / $2))
+}
+
+# check_xen_alive: Xen's console (out/xl-dmesg.log) shows no panic, BUG,
+# assertion, fatal trap or lock-order complaint.
+check_xen_alive() {
+	check "no Xen crash, BUG or assertion" \
+		test "$(grep -ci 'panic\|Xen BUG\|assertion\|locking order\|FATAL' "$LAB_OUT/xl-dmesg.log")" = 0
+}
+
+# check_guests_up G...: each guest G's console says it came up.
+check_guests_up() {
+	local g
+	for g in "$@"; do
+		check "guest $g came up" grep -q 'SATORI-GUEST up' <<<"$(guest_log "$g")"
+	done
+}

@@ -5,46 +5,45 @@
 # on, g3 booted with xen_blkfront.satori_hints=0. Then g2 reads its disk
 # sequentially with hints on and off (the run-time parameter), beside g1 on
 # stock blkif: a hint per page when on, none when off, and the timings.
-LAB_NAME=hints
-if lab_boot $LAB_NAME --scenario hints --guests 3 --workload "$top/tests/lab/workloads/hints"; then
+if lab_boot hints --scenario hints --guests 3 --workload "$top/tests/lab/workloads/hints"; then
 	# Reference: the files' sums from the tree the guest disk was made of.
 	ref=$(cd "$BUILD/lab/rootfs" && find usr/bin usr/sbin usr/lib/x86_64-linux-gnu -type f -exec md5sum {} + |
 		sed 's|  |  /mnt/|' | LC_ALL=C sort | md5sum | cut -d' ' -f1)
 	files=$(cd "$BUILD/lab/rootfs" && find usr/bin usr/sbin usr/lib/x86_64-linux-gnu -type f | wc -l)
-	check "blkback's satori_hints parameter defaults to on" test "$(result blkback_param_default)" = Y
-	check "xenstore g2: backend offers hints, frontend granted an area, backend mapped it" \
-		test "$(result xs_g2_feature)/$(result xs_g2_nr_refs)/$(result xs_g2_active)" = 1/5/1
-	check "xenstore g1 (blkback param 0 at probe): no offer, no area, not active" \
-		test "$(result xs_g1_feature)/$(result xs_g1_nr_refs)/$(result xs_g1_active)" = none/none/0
-	check "xenstore g3 (blkfront param 0): offer, but no area, not active" \
-		test "$(result xs_g3_feature)/$(result xs_g3_nr_refs)/$(result xs_g3_active)" = 1/none/0
-	check "dom0 log: blkback mapped hint areas for g2's 2 disks and no other" \
-		test "$(grep -c 'satori: .*hints on (32 ids x 32 segments, 5 pages)' "$LAB_OUT/dom0-dmesg.log")" = 2
+	check_eq "blkback's satori_hints parameter defaults to on" "$(result blkback_param_default)" Y
+	check_eq "xenstore g2: backend offers hints, frontend granted an area, backend mapped it" \
+		"$(result xs_g2_feature)/$(result xs_g2_nr_refs)/$(result xs_g2_active)" 1/5/1
+	check_eq "xenstore g1 (blkback param 0 at probe): no offer, no area, not active" \
+		"$(result xs_g1_feature)/$(result xs_g1_nr_refs)/$(result xs_g1_active)" none/none/0
+	check_eq "xenstore g3 (blkfront param 0): offer, but no area, not active" \
+		"$(result xs_g3_feature)/$(result xs_g3_nr_refs)/$(result xs_g3_active)" 1/none/0
+	check_eq "dom0 log: blkback mapped hint areas for g2's 2 disks and no other" \
+		"$(grep -c 'satori: .*hints on (32 ids x 32 segments, 5 pages)' "$LAB_OUT/dom0-dmesg.log")" 2
 	for g in g1 g2 g3; do
-		check "guest $g read all $files files" test "$(guest_field $g hintread files)" = "$files"
-		check "guest $g read them with correct checksums" test "$(guest_field $g hintread sum)" = "$ref"
-		check "guest $g workload exited 0" test "$(guest_field $g workload rc)" = 0
+		check_eq "guest $g read all the files" "$(guest_field $g hintread files)" "$files"
+		check_eq "guest $g read them with correct checksums" "$(guest_field $g hintread sum)" "$ref"
+		check_eq "guest $g workload exited 0" "$(guest_field $g workload rc)" 0
 	done
-	check "guest g3 booted with xen_blkfront.satori_hints=0" test "$(guest_field g3 hintread param)" = N
+	check_eq "guest g3 booted with xen_blkfront.satori_hints=0" "$(guest_field g3 hintread param)" N
 	pages=$(guest_field g2 hintread pages)
 	hints=$(guest_field g2 hintread hints)
 	# Every file page read from disk comes with a hint; metadata blocks
 	# (directories, extents, inode tables) add a few more.
-	check "guest g2 received a hint per page read (${hints:-?} hints, ${pages:-?} pages)" \
-		test "${hints:-0}" -ge "${pages:-1}" -a "${hints:-0}" -le $((${pages:-0} * 105 / 100))
-	check "guest g1 (backend off) received no hint" test "$(guest_field g1 hintread hints)" = 0
-	check "guest g3 (frontend off) received no hint" test "$(guest_field g3 hintread hints)" = 0
+	check_between "guest g2 received a hint per page read (hints, of $pages pages)" \
+		"$hints" "$pages" "$(calc 'a * 105 / 100' "$pages")"
+	check_eq "guest g1 (backend off) received no hint" "$(guest_field g1 hintread hints)" 0
+	check_eq "guest g3 (frontend off) received no hint" "$(guest_field g3 hintread hints)" 0
 	# Sequential reads: hints per page with hints on, none when turned off at
 	# run time.
 	mb=$(result bench_mb)
 	runs=$(result bench_runs)
-	check "the sequential-read runs ran (${runs:-0} of them)" test "${runs:-0}" -ge 1
+	check_ge "the sequential-read runs ran" "$runs" 1
 	on= off= stock=
-	for r in $(seq 1 "${runs:-0}"); do
-		check "bench run $r, g2 hints on: one hint per page read" \
-			test "$(result bench_on${r}_hints)" -ge $((mb * 256)) -a "$(result bench_on${r}_hints)" -le $((mb * 256 + 256))
-		check "bench run $r, g2 hints turned off at run time: no hint" test "$(result bench_off${r}_hints)" = 0
-		check "bench run $r, g1 stock blkif: no hint" test "$(result bench_stock${r}_hints)" = 0
+	for r in $(is_integer "$runs" && seq 1 "$runs"); do
+		check_between "bench run $r, g2 hints on: one hint per page read ($mb MiB)" \
+			"$(result bench_on${r}_hints)" "$(calc 'a * 256' "$mb")" "$(calc 'a * 256 + 256' "$mb")"
+		check_eq "bench run $r, g2 hints turned off at run time: no hint" "$(result bench_off${r}_hints)" 0
+		check_eq "bench run $r, g1 stock blkif: no hint" "$(result bench_stock${r}_hints)" 0
 		on="$on $(result bench_on${r}_seconds)"
 		off="$off $(result bench_off${r}_seconds)"
 		stock="$stock $(result bench_stock${r}_seconds)"
@@ -53,7 +52,7 @@ if lab_boot $LAB_NAME --scenario hints --guests 3 --workload "$top/tests/lab/wor
 	# single runs under TCG by up to 5 x (measured with a quiet host: hints
 	# on 1.03 x off, see docs/block-hints.md).
 	median() { tr ' ' '\n' | awk 'NF' | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-	echo "   INFO sequential read of $mb MiB, median of ${runs:-0}: hints on $(median <<<"$on") s," \
+	echo "   INFO sequential read of $mb MiB, median of $runs: hints on $(median <<<"$on") s," \
 		"off $(median <<<"$off") s, stock blkif $(median <<<"$stock") s (runs: on$on; off$off; stock$stock)"
 	check_guest_kunit g2
 fi

@@ -1,10 +1,9 @@
 # Lab test: a malformed satori= value is reported at boot and leaves Satori
 # off.
-LAB_NAME=satori-bad-param
-if lab_boot $LAB_NAME --scenario boot --xen-args "satori=perhaps"; then
+if lab_boot satori-bad-param --scenario boot --xen-args "satori=perhaps"; then
 	check "xl dmesg names the bad value" grep -q 'Satori: invalid satori=perhaps' "$LAB_OUT/satori-dmesg.log"
 	check "xl dmesg reports Satori off" grep -q 'Satori: off' "$LAB_OUT/satori-dmesg.log"
-	check "dom0 sees status off-bad-param" test "$(result dom0_satori_status)" = off-bad-param
+	check_eq "dom0 sees status off-bad-param" "$(result dom0_satori_status)" off-bad-param
 	check "satori-top names the malformed parameter (exit 7)" test "$(result top_boot_rc)" = 7 -a "$(grep -c 'satori= boot parameter is malformed' "$LAB_OUT/top-boot.err")" = 1
 	check_dom0_kunit
 fi

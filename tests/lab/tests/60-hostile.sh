@@ -5,10 +5,9 @@
 # self-merged pairs then populating beyond max_pages, and a fuzzer of 10^6
 # hypercalls (the volatile frames' sub-ops among them). g4 reads the same
 # files in a group of its own. See docs/security.md.
-LAB_NAME=hostile
-if lab_boot $LAB_NAME --scenario hostile --guests 4 --timeout 3000 \
+if lab_boot hostile --scenario hostile --guests 4 --timeout 3000 \
 	--workload "$top/tests/lab/workloads/hostile"; then
-	check "no Xen crash, BUG or assertion" test "$(grep -ci 'panic\|Xen BUG\|assertion\|locking order' "$LAB_OUT/xl-dmesg.log")" = 0
+	check_xen_alive
 	check_eq "satori-ctl put g1 in group 1" "$(result group_g1)" 1
 	check_eq "satori-ctl put g4 in group 2" "$(result group_g4)" 2
 
@@ -18,14 +17,16 @@ if lab_boot $LAB_NAME --scenario hostile --guests 4 --timeout 3000 \
 	check_ge "liar: g2 still merged % of its first 100 files' pages" "$(percent "$g2_shr" "$g2_reg")" 90
 	# Garbage is kept only under a hash no honest page was indexed under.
 	liar_pages=$(attack_sum g3 liar pages)
-	check_le "liar: % of its garbage registrations kept" "$(percent "$(attack_sum g3 liar done)" $((3 * $(num "$liar_pages"))))" 5
-	check_ge "liar: Xen counted its garbage as mismatched" "$(attack_sum g3 liar mismatched)" $((2 * $(num "$liar_pages")))
+	check_le "liar: % of its garbage registrations kept" \
+		"$(percent "$(attack_sum g3 liar done)" "$(calc '3 * a' "$liar_pages")")" 5
+	check_ge "liar: Xen counted its garbage as mismatched" \
+		"$(attack_sum g3 liar mismatched)" "$(calc '2 * a' "$liar_pages")"
 
 	# Squatter: the honest guests merged what it squatted on.
 	g2_reg2=$(guest_field g2 "read first=101" registered)
 	g2_shr2=$(guest_field g2 "read first=101" shared)
 	check_ge "squatter: g2 merged % of files 101..200 (squatted ones among them)" \
-		"$(percent $(($(num "$g2_shr2") - $(num "$g2_shr"))) $(($(num "$g2_reg2") - $(num "$g2_reg"))))" 90
+		"$(percent "$(calc 'a - b' "$g2_shr2" "$g2_shr")" "$(calc 'a - b' "$g2_reg2" "$g2_reg")")" 90
 
 	# Trust groups: the content oracle answers inside a group, not across.
 	oracle_pages=$(attack_sum g3 oracle pages)
@@ -63,7 +64,7 @@ if lab_boot $LAB_NAME --scenario hostile --guests 4 --timeout 3000 \
 	# Hoard: g3 held over 128 MiB of volatile frames; dom0 took half by
 	# force, then destroyed g3 with the rest. Each in bounded steps.
 	check_ge "hoard: g3 held volatile frames (>= 128 MiB)" "$(result hoard_held)" 32768
-	check_le "hoard: dom0 took half of them by force" "$(result hoard_left)" $(($(num "$(result hoard_held)") / 2 + 1))
+	check_le "hoard: dom0 took half of them by force" "$(result hoard_left)" "$(calc 'a / 2 + 1' "$(result hoard_held)")"
 	check_ge "hoard: g3 died holding frames" "$(result hoard_left)" 1
 	check_ge "hoard: the dying g3's frames went back in steps" "$(xen_hold relinquish count)" 2
 
@@ -74,7 +75,7 @@ if lab_boot $LAB_NAME --scenario hostile --guests 4 --timeout 3000 \
 	check_ge "watch: g3 put new keys without a pause meanwhile (batches of 256)" "$(attack_field g3 putloop batches)" 10
 	check_ge "watch: g4 had an entitlement of its own (frames)" "$(result watch_entitled)" 2000
 	check_ge "watch: g4 held volatile frames up to its limit (90% of it, less records; >= 80%)" \
-		"$(result watch_held)" $(($(num "$(result watch_entitled)") * 8 / 10))
+		"$(result watch_held)" "$(calc 'a * 8 / 10' "$(result watch_entitled)")"
 	check_eq "watch: no round of g4's differed from its first (held, owed, requests, repaid, forced)" "$(result watch_changes)" 0
 	check_eq "watch: g4 was never asked to repay" "$(result watch_requests)" 0
 	check_eq "watch: nothing was taken from g4 by force" "$(result watch_forced)" 0
@@ -90,16 +91,17 @@ if lab_boot $LAB_NAME --scenario hostile --guests 4 --timeout 3000 \
 	# Hostile frontends: bad grant references, a scribbled hint area.
 	check_ge "bad refs: g3's frontend advertised a (bad) hint area of N pages" "$(result g3_nr_refs)" 1
 	check "bad refs: blkback mapped no hint area for g3 (satori-hints-active: $(result g3_hints_active))" \
-		test "$(result g3_hints_active)" != 1
+		test -n "$(result g3_hints_active)" -a "$(result g3_hints_active)" != 1
 	check_eq "bad refs: g3 received no hint" "$(guest_field g3 "read first=1" hints)" 0
 	check_eq "scribbler: g4 turned scribbling on" "$(guest_log g4 | grep -c '^SATORI-GUEST knob satori_hints_scribble=Y')" 1
 	echo "INFO hostile: g4 received $(guest_field g4 "read first=1" hints) hints while it scribbled over its hint area"
 
 	check_eq "every shared frame accounted to live guests' pages" "$(result frames_unaccounted)" 0
 	check_eq "no index entry without an owner" "$(result index_unowned)" 0
+	# The checks that found a wrong file (missing if the guest made none).
 	for g in g1 g2 g3 g4; do
 		check_eq "guest $g's files read correctly at every check" \
-			"$(guest_log $g | grep '^SATORI-GUEST check ' | grep -vc ' wrong=0 ')" 0
+			"$(guest_log $g | grep '^SATORI-GUEST check ' | awk '{ n++ } !/ wrong=0 / { bad++ } END { if (n) print bad + 0 }')" 0
 	done
 	check_guest_kunit g3
 fi
