@@ -3,38 +3,38 @@
  * Satori guest: the volatile page cache (see satori_volatile.h for what it
  * is and why it only ever returns the disk's current data).
  *
+ * The rules that need no kernel are in lib/satori_vcache.h: the keys of
+ * (disk, block), the write filter, the put batch's bookkeeping. This file
+ * is their glue to blkfront, the page cache and the hypervisor.
+ *
  * State, all of it bounded by what the page cache and the hypervisor hold:
  *
  *  - origins: pfn -> where the page-cache page at pfn was read from (its
- *    key), the backend's hash of the data served, and the write generation
- *    when the read was sent. Added at read completion, removed when the
- *    page leaves the page cache or is dirtied (every page-cache page passes
- *    through one of the two), so it names only page-cache pages.
+ *    key), the backend's hash of the data served, and the write filter's
+ *    generation when the read was sent (struct satori_vorigin). Added at
+ *    read completion, removed when the page leaves the page cache or is
+ *    dirtied (every page-cache page passes through one of the two), so it
+ *    names only page-cache pages.
  *  - stored: the keys this guest put and has not got back or dropped. The
  *    hypervisor may have taken some back since (they then miss), but a key
  *    not in stored is certainly not held, so reads that cannot hit cost no
  *    hypercall, and a write flushes only keys that may be held.
- *  - the write filter: for each of SATORI_WFILTER_SLOTS hashed block
- *    slots, the newest write generation that covered a block hashing
- *    there. A write bumps the generation when it is sent and again when it
- *    completes. A page is put only if its block's slot is not newer than
- *    its read: a read that may have raced a write is never kept. Slots are
- *    shared, so a write only ever costs unrelated blocks their next put.
+ *  - wfilter, the write filter: a write raises it when it is sent and when
+ *    it completes; a page is put only if no write of its block was
+ *    recorded since its read was sent.
  *
- * Keys: (xenstore virtual-device number << 40) | (byte offset >> 12).
- *
- * Puts are batched: an evicted page is copied to a staging area of
+ * Puts are batched: an evicted page is copied into the put batch of
  * SATORI_BATCH_MAX pages, which goes to the hypervisor in one put when full
  * or shortly after; the write filter is checked again then.
  *
- * Locking: the xarrays' own irq-safe locks; wire buffers for batches are
- * static under batch_lock, the staging area under stage_lock (both
- * irq-safe: hypercalls do not sleep; neither lock is taken under the
- * other). Counters are atomic.
+ * Locking: the xarrays' own irq-safe locks; wire buffers for gets and
+ * flushes are static under wire_lock, the put batch is under
+ * put_batch_lock, the write filter's writers under wfilter_lock (all
+ * irq-safe: hypercalls do not sleep; none is taken under another).
+ * Counters are atomic.
  */
 #include <linux/atomic.h>
 #include <linux/blk-mq.h>
-#include <linux/hash.h>
 #include <linux/highmem.h>
 #include <linux/ktime.h>
 #include <linux/mm.h>
@@ -51,6 +51,7 @@
 
 #include "satori_hcall.h"
 #include "satori_register.h"
+#include "satori_vcache.h"
 #include "satori_volatile.h"
 
 #undef MODULE_PARAM_PREFIX
@@ -61,21 +62,11 @@ module_param(satori_volatile, bool, 0644);
 MODULE_PARM_DESC(satori_volatile,
 		 "Keep evicted clean disk data in Satori volatile frames and read it from there (default on)");
 
-#define SATORI_WFILTER_BITS 14
-#define SATORI_WFILTER_SLOTS (1U << SATORI_WFILTER_BITS)
-#define SATORI_KEY_DEV_SHIFT 40
-
-struct satori_origin {
-	u64 key;
-	u64 hash;	/* the backend's xxh64 of what it served */
-	u64 gen;	/* satori_volatile_req.gen of the read */
-};
-
 static struct kmem_cache *origin_cache;
 static DEFINE_XARRAY_FLAGS(origins, XA_FLAGS_LOCK_IRQ);
 static DEFINE_XARRAY_FLAGS(stored, XA_FLAGS_LOCK_IRQ);
-static atomic64_t wfilter[SATORI_WFILTER_SLOTS];
-static atomic64_t wgen = ATOMIC64_INIT(0);
+static DEFINE_SPINLOCK(wfilter_lock);
+static struct satori_wfilter wfilter;
 /*
  * Set once at start, after origin_cache exists (release); the hooks read it
  * with acquire (is_active()), so whoever sees it set sees the cache.
@@ -88,44 +79,26 @@ static bool is_active(void)
 	return smp_load_acquire(&active);
 }
 
-static DEFINE_SPINLOCK(batch_lock);
+static DEFINE_SPINLOCK(wire_lock);
 static struct satori_vpage wire[SATORI_BATCH_MAX];
 static struct page *wire_page[SATORI_BATCH_MAX];
 
 /*
- * The staging area: copies of evicted pages waiting for one batched put
- * (stage_lock, irq-safe: pages are staged from under the page cache's
- * i_pages lock).
+ * The put batch: copies of evicted pages waiting for one put
+ * (put_batch_lock, irq-safe: pages join it from under the page cache's
+ * i_pages lock). The copy of the origin at slot i is in put_batch_page[i].
  */
-#define SATORI_STAGE_MS 20
-static DEFINE_SPINLOCK(stage_lock);
-static struct page *stage_page[SATORI_BATCH_MAX];
-static struct satori_origin stage_origin[SATORI_BATCH_MAX];
-static struct satori_vpage stage_wire[SATORI_BATCH_MAX];
-static unsigned int nr_staged;
+#define SATORI_PUT_BATCH_MS 20
+static DEFINE_SPINLOCK(put_batch_lock);
+static struct satori_put_batch put_batch;
+static struct satori_vorigin put_batch_origin[SATORI_BATCH_MAX];
+static struct page *put_batch_page[SATORI_BATCH_MAX];
+static struct satori_vpage put_batch_wire[SATORI_BATCH_MAX];
+static u32 put_batch_keep[SATORI_BATCH_MAX];
 
 static atomic64_t nr_stored, nr_restored, nr_missed, nr_invalidated,
 	nr_not_kept, nr_put_errors;
 static atomic64_t hit_requests, hit_ns, read_requests, read_ns, read_bytes;
-
-static u64 satori_vkey(int vdevice, u64 pos)
-{
-	return ((u64)vdevice << SATORI_KEY_DEV_SHIFT) | (pos >> PAGE_SHIFT);
-}
-
-static atomic64_t *wslot(u64 key)
-{
-	return &wfilter[hash_64(key, SATORI_WFILTER_BITS)];
-}
-
-/* *slot = max(*slot, gen). */
-static void wslot_raise(atomic64_t *slot, u64 gen)
-{
-	s64 old = atomic64_read(slot);
-
-	while (old < (s64)gen && !atomic64_try_cmpxchg(slot, &old, gen))
-		;
-}
 
 static int volatile_op(unsigned int cmd, struct satori_vpage *pages,
 		       unsigned int nr, u32 *done)
@@ -156,25 +129,20 @@ void satori_volatile_forget(u64 key)
  */
 static void satori_volatile_drop(int vdevice, u64 pos, u64 len)
 {
-	u64 first = satori_vkey(vdevice, pos);
-	u64 last = satori_vkey(vdevice, pos + len - 1), key;
-	u64 gen = atomic64_inc_return(&wgen);
 	unsigned long flags, index;
 	unsigned int n = 0, i;
+	u64 first, last;
 	void *entry;
 	u32 done;
 
-	if (!len)
+	/* No key, nothing kept: a disk or range the cache never holds. */
+	if (!satori_vkey_range(vdevice, pos, len, &first, &last))
 		return;
-	if (last - first >= SATORI_WFILTER_SLOTS) {
-		for (i = 0; i < SATORI_WFILTER_SLOTS; i++)
-			wslot_raise(&wfilter[i], gen);
-	} else {
-		for (key = first; key <= last; key++)
-			wslot_raise(wslot(key), gen);
-	}
+	spin_lock_irqsave(&wfilter_lock, flags);
+	satori_wfilter_write(&wfilter, first, last);
+	spin_unlock_irqrestore(&wfilter_lock, flags);
 
-	spin_lock_irqsave(&batch_lock, flags);
+	spin_lock_irqsave(&wire_lock, flags);
 	xa_for_each_range(&stored, index, entry, first, last) {
 		wire[n].key = index;
 		wire[n].gfn = 0;
@@ -191,14 +159,14 @@ static void satori_volatile_drop(int vdevice, u64 pos, u64 len)
 		atomic64_add(done, &nr_invalidated);
 	for (i = 0; i < n; i++)
 		satori_volatile_forget(wire[i].key);
-	spin_unlock_irqrestore(&batch_lock, flags);
+	spin_unlock_irqrestore(&wire_lock, flags);
 }
 
 /* Remember where the page-cache page at page was read from. */
 static void satori_note_origin(struct page *page, u64 key, u64 hash, u64 gen)
 {
 	struct folio *folio = page_folio(page);
-	struct satori_origin *o, *old;
+	struct satori_vorigin *o, *old;
 	unsigned long flags;
 
 	if (!folio->mapping || folio_test_anon(folio) ||
@@ -233,14 +201,15 @@ static bool satori_volatile_serve(struct request *rq, int vdevice,
 
 	if (pos & ~PAGE_MASK)
 		return false;
-	spin_lock_irqsave(&batch_lock, flags);
+	spin_lock_irqsave(&wire_lock, flags);
 	rq_for_each_segment(bv, rq, iter) {
 		if (bv.bv_offset || bv.bv_len != PAGE_SIZE ||
-		    n == SATORI_BATCH_MAX) {
-			spin_unlock_irqrestore(&batch_lock, flags);
+		    n == SATORI_BATCH_MAX ||
+		    !satori_vkey(vdevice, pos + (u64)n * PAGE_SIZE,
+				 &wire[n].key)) {
+			spin_unlock_irqrestore(&wire_lock, flags);
 			return false;
 		}
-		wire[n].key = satori_vkey(vdevice, pos + (u64)n * PAGE_SIZE);
 		wire[n].gfn = pfn_to_gfn(page_to_pfn(bv.bv_page));
 		wire[n].hash = 0;
 		wire_page[n] = bv.bv_page;
@@ -249,7 +218,7 @@ static bool satori_volatile_serve(struct request *rq, int vdevice,
 		n++;
 	}
 	if (!n || !all) {
-		spin_unlock_irqrestore(&batch_lock, flags);
+		spin_unlock_irqrestore(&wire_lock, flags);
 		atomic64_add(n, &nr_missed);
 		return false;
 	}
@@ -266,7 +235,7 @@ static bool satori_volatile_serve(struct request *rq, int vdevice,
 			satori_page_filled(wire_page[i], wire[i].hash);
 		}
 	}
-	spin_unlock_irqrestore(&batch_lock, flags);
+	spin_unlock_irqrestore(&wire_lock, flags);
 	if (done != n) {
 		/* Some were taken back: read it all from disk. */
 		atomic64_add(n, &nr_missed);
@@ -281,7 +250,7 @@ static bool satori_volatile_serve(struct request *rq, int vdevice,
 bool satori_volatile_queue(struct request *rq, int vdevice,
 			   struct satori_volatile_req *r)
 {
-	r->gen = atomic64_read(&wgen);
+	r->gen = satori_wfilter_gen(&wfilter);
 	r->start_ns = ktime_get_ns();
 	if (!is_active())
 		return false;
@@ -305,13 +274,15 @@ bool satori_volatile_queue(struct request *rq, int vdevice,
 void satori_volatile_read_done(struct page *page, int vdevice, u64 pos,
 			       u64 hash, const struct satori_volatile_req *r)
 {
+	u64 key;
+
 	/*
 	 * Switched off, nothing will be kept: spare the read path an
 	 * allocation and a store per page.
 	 */
-	if (is_active() && READ_ONCE(satori_volatile) && !(pos & ~PAGE_MASK))
-		satori_note_origin(page, satori_vkey(vdevice, pos), hash,
-				   r->gen);
+	if (is_active() && READ_ONCE(satori_volatile) &&
+	    satori_vkey(vdevice, pos, &key))
+		satori_note_origin(page, key, hash, r->gen);
 }
 
 void satori_volatile_complete(struct request *rq, int vdevice,
@@ -334,40 +305,40 @@ void satori_volatile_complete(struct request *rq, int vdevice,
  * Has a write reached o's block since its read was sent? (Then the page
  * may hold older data than the disk: never keep it.)
  */
-static bool written_since(const struct satori_origin *o)
+static bool written_since(const struct satori_vorigin *o)
 {
-	return atomic64_read(wslot(o->key)) > (s64)o->gen;
+	return satori_wfilter_written_since(&wfilter, o->key, o->gen);
 }
 
 /*
- * Send the staged pages that are still the disk's data in one put. Called
- * with stage_lock held (irqs off; a hypercall does not sleep).
+ * Send the pages of the put batch that are still the disk's data in one
+ * put, and empty it. Called with put_batch_lock held (irqs off; a
+ * hypercall does not sleep).
  */
-static void satori_stage_flush(void)
+static void put_batch_send(void)
 {
 	u64 map[SATORI_BATCH_MAX / 64] = {};
 	struct satori_volatile_op op = {
 		.domid = SATORI_DOMID_SELF,
-		.pages = (u64)(uintptr_t)stage_wire,
+		.pages = (u64)(uintptr_t)put_batch_wire,
 		.map = (u64)(uintptr_t)map,
 	};
 	unsigned long flags;
-	unsigned int i;
+	u32 i, slot, dropped;
 
-	for (i = 0; i < nr_staged; i++) {
-		/* Written while it waited here: not the disk's data any more. */
-		if (written_since(&stage_origin[i])) {
-			atomic64_inc(&nr_not_kept);
-			continue;
-		}
-		stage_wire[op.nr].key = stage_origin[i].key;
-		stage_wire[op.nr].hash = stage_origin[i].hash;
-		stage_wire[op.nr].gfn = pfn_to_gfn(page_to_pfn(stage_page[i]));
-		op.nr++;
-	}
-	nr_staged = 0;
+	/* Those written while they waited are not the disk's data any more. */
+	op.nr = satori_put_batch_take(&put_batch, &wfilter, put_batch_keep,
+				      &dropped);
+	atomic64_add(dropped, &nr_not_kept);
 	if (!op.nr)
 		return;
+	for (i = 0; i < op.nr; i++) {
+		slot = put_batch_keep[i];
+		put_batch_wire[i].key = put_batch_origin[slot].key;
+		put_batch_wire[i].hash = put_batch_origin[slot].hash;
+		put_batch_wire[i].gfn =
+			pfn_to_gfn(page_to_pfn(put_batch_page[slot]));
+	}
 	if (satori_hypercall(SATORI_OP_volatile_put, &op)) {
 		atomic64_add(op.nr, &nr_put_errors);
 		return;
@@ -376,33 +347,34 @@ static void satori_stage_flush(void)
 	xa_lock_irqsave(&stored, flags);
 	for (i = 0; i < op.nr; i++)
 		if (map[i / 64] & BIT_ULL(i % 64))
-			__xa_store(&stored, stage_wire[i].key, xa_mk_value(0),
-				   GFP_ATOMIC);
+			__xa_store(&stored, put_batch_wire[i].key,
+				   xa_mk_value(0), GFP_ATOMIC);
 	xa_unlock_irqrestore(&stored, flags);
 }
 
-static void satori_stage_work_fn(struct work_struct *work)
+static void put_batch_work_fn(struct work_struct *work)
 {
 	unsigned long flags;
 
-	spin_lock_irqsave(&stage_lock, flags);
-	satori_stage_flush();
-	spin_unlock_irqrestore(&stage_lock, flags);
+	spin_lock_irqsave(&put_batch_lock, flags);
+	put_batch_send();
+	spin_unlock_irqrestore(&put_batch_lock, flags);
 }
-static DECLARE_DELAYED_WORK(stage_work, satori_stage_work_fn);
+static DECLARE_DELAYED_WORK(put_batch_work, put_batch_work_fn);
 
 /*
  * Keep page's data under o's key if it still is the disk's data: copy it
- * to the staging area, whose pages go to the hypervisor in one put when it
- * is full or SATORI_STAGE_MS after the first (a put per page, from the page
- * cache's eviction path, cost more than the disk read it would save).
+ * into the put batch, whose pages go to the hypervisor in one put when it
+ * is full or SATORI_PUT_BATCH_MS after the first (a put per page, from the
+ * page cache's eviction path, cost more than the disk read it would save).
  */
 static void satori_volatile_keep(struct folio *folio, struct page *page,
-				 const struct satori_origin *o)
+				 const struct satori_vorigin *o)
 {
 	unsigned long flags;
 	void *va;
 	bool same;
+	u32 slot;
 
 	if (folio_test_dirty(folio) || !folio_test_uptodate(folio) ||
 	    folio_test_writeback(folio) || written_since(o)) {
@@ -416,21 +388,23 @@ static void satori_volatile_keep(struct folio *folio, struct page *page,
 		atomic64_inc(&nr_not_kept);
 		return;
 	}
-	spin_lock_irqsave(&stage_lock, flags);
-	if (nr_staged == SATORI_BATCH_MAX)
-		satori_stage_flush();
-	copy_highpage(stage_page[nr_staged], page);
-	stage_origin[nr_staged] = *o;
-	if (!nr_staged++)
-		schedule_delayed_work(&stage_work,
-				      msecs_to_jiffies(SATORI_STAGE_MS));
-	spin_unlock_irqrestore(&stage_lock, flags);
+	spin_lock_irqsave(&put_batch_lock, flags);
+	if (!satori_put_batch_add(&put_batch, o, &slot)) {
+		put_batch_send();
+		/* Empty now: this cannot fail. */
+		satori_put_batch_add(&put_batch, o, &slot);
+	}
+	copy_highpage(put_batch_page[slot], page);
+	if (put_batch.count == 1)
+		schedule_delayed_work(&put_batch_work,
+				      msecs_to_jiffies(SATORI_PUT_BATCH_MS));
+	spin_unlock_irqrestore(&put_batch_lock, flags);
 }
 
 void satori_volatile_folio_gone(struct folio *folio)
 {
 	unsigned long pfn = folio_pfn(folio), first = pfn, flags, i;
-	struct satori_origin *o;
+	struct satori_vorigin *o;
 
 	if (!is_active() ||
 	    !xa_find(&origins, &first, pfn + folio_nr_pages(folio) - 1,
@@ -452,16 +426,18 @@ void satori_volatile_start(void)
 {
 	unsigned int i;
 
-	origin_cache = KMEM_CACHE(satori_origin, 0);
+	origin_cache = KMEM_CACHE(satori_vorigin, 0);
 	for (i = 0; i < SATORI_BATCH_MAX && origin_cache; i++) {
-		stage_page[i] = alloc_page(GFP_KERNEL);
-		if (!stage_page[i])
+		put_batch_page[i] = alloc_page(GFP_KERNEL);
+		if (!put_batch_page[i])
 			break;
 	}
 	if (!origin_cache || i < SATORI_BATCH_MAX) {
 		pr_err("satori: no memory; the volatile cache stays off\n");
 		return;
 	}
+	satori_wfilter_init(&wfilter);
+	satori_put_batch_init(&put_batch, put_batch_origin, SATORI_BATCH_MAX);
 	/* Pairs with is_active(): origin_cache is visible first. */
 	smp_store_release(&active, true);
 	pr_info("satori: volatile page cache on (xen_blkfront.satori_volatile)\n");
@@ -470,6 +446,8 @@ void satori_volatile_start(void)
 /* Counters kept by the hypervisor, read fresh. */
 SATORI_XEN_COUNTER(held, held);
 SATORI_XEN_COUNTER(entitled, entitled);
+SATORI_XEN_COUNTER(taken, reclaimed);
+/* taken's name before issue 24, kept for the scripts that read it. */
 SATORI_XEN_COUNTER(reclaimed, reclaimed);
 SATORI_XEN_COUNTER(replaced, replaced);
 SATORI_XEN_COUNTER(owed, owed);
@@ -506,6 +484,7 @@ static struct attribute *satori_volatile_attrs[] = {
 	&restored_attr.attr,
 	&missed_attr.attr,
 	&invalidated_attr.attr,
+	&taken_attr.attr,
 	&reclaimed_attr.attr,
 	&replaced_attr.attr,
 	&held_attr.attr,

@@ -4,7 +4,9 @@
  * frames the hypervisor lends it against its sharing entitlement
  * (xen/interface/satori.h, SATORI_OP_volatile_*).
  *
- * It is a victim cache at the block layer, keyed by (disk, 4 KiB block):
+ * It is a victim cache at the block layer, keyed by (disk, 4 KiB block)
+ * (lib/satori_vcache.h: a disk whose number or size does not fit a key is
+ * not cached):
  *
  *  - fed when the page cache lets go of a clean page that blkfront read
  *    from that block (satori_volatile_folio_gone(), from the page cache's
@@ -24,7 +26,10 @@
  * from disk. So a hit is never anything but the disk's current data.
  *
  * Run-time switch: /sys/module/xen_blkfront/parameters/satori_volatile
- * (default on). Counters: /sys/kernel/mm/satori/volatile/.
+ * (default on). Counters: /sys/kernel/mm/satori/volatile/ (docs/surplus.md);
+ * "taken" there is what Xen took back, repaid + forced (docs/glossary.md),
+ * and "reclaimed", its name before, shows the same number for the scripts
+ * that still read it.
  */
 #ifndef SATORI_VOLATILE_H
 #define SATORI_VOLATILE_H
@@ -38,7 +43,7 @@ struct request;
 
 /* What blkfront keeps in each request for the cache (its pdu). */
 struct satori_volatile_req {
-	u64 gen;	/* writes sent before this request was */
+	u64 gen;	/* the write filter's generation when it was sent */
 	u64 start_ns;	/* when it was queued */
 };
 
