@@ -94,18 +94,27 @@ else
 	ko "kunit-uml: kunit.py did not complete (see $log/kunit-uml.log)"
 fi
 
-echo "== the lab's check helpers, on this host (tests/lab/checks-test.sh)"
-"$top/tests/lab/checks-test.sh" >"$log/checks-test.log" 2>&1
-checks_rc=$?
-while read -r line; do
-	case "$line" in
-	"PASS "*) ok "${line#PASS }" ;;
-	"FAIL "*) ko "${line#FAIL }" ;;
-	esac
-done <"$log/checks-test.log"
-grep -q '^PASS ' "$log/checks-test.log" || ko "checks.sh: checks-test.sh reported nothing (see $log/checks-test.log)"
-[ $checks_rc -eq 0 ] || grep -q '^FAIL ' "$log/checks-test.log" ||
-	ko "checks.sh: checks-test.sh exit status $checks_rc (see $log/checks-test.log)"
+# host_test SCRIPT: a test script that runs on this host without booting
+# anything and prints one "PASS ..." or "FAIL ..." line per check: each
+# line counts, and a script that reports no PASS, or fails without a FAIL
+# line, is a failure too (its output in $log/NAME.log).
+host_test() {
+	local name=${1##*/} out rc line
+	out=$log/${name%.sh}.log
+	"$1" >"$out" 2>&1
+	rc=$?
+	while read -r line; do
+		case "$line" in
+		"PASS "*) ok "${line#PASS }" ;;
+		"FAIL "*) ko "${line#FAIL }" ;;
+		esac
+	done <"$out"
+	grep -q '^PASS ' "$out" || ko "$name reported no check (see $out)"
+	[ $rc -eq 0 ] || grep -q '^FAIL ' "$out" || ko "$name: exit status $rc (see $out)"
+}
+
+echo "== the lab's check helpers, on this host (nothing boots)"
+host_test "$top/tests/lab/checks-test.sh"
 
 echo "== lab tests (Xen under QEMU TCG)"
 . "$top/tests/lab/checks.sh"
