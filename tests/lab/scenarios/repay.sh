@@ -94,12 +94,13 @@ guest_command g2 evict "SATORI-GUEST evict "
 guest_command g3 "repay off" "SATORI-GUEST repay now=N"
 guest_command g3 evict "SATORI-GUEST evict "
 # g3_owed: what g3 owes now, in frames, from satori-top's JSON read with
-# sed (python3 is too slow under TCG to look with).
+# sed (python3 is too slow under TCG to look with); nothing if it could not
+# be read (not 0: the wait below goes on).
 g3_owed() {
 	local b
 	b=$(/host/bin/satori-top -b --json -n 1 | tr '{' '\n' | grep '"name":"g3"' |
 		sed -n 's/.*"owed_bytes":\([0-9]*\).*/\1/p')
-	case "$b" in '' | *[!0-9]*) echo 0 ;; *) echo $((b / 4096)) ;; esac
+	case "$b" in '' | *[!0-9]*) ;; *) echo $((b / 4096)) ;; esac
 }
 # g3's evict shrank its entitlement (its cache's shared pages went): what
 # it owes for that is forced at that debt's deadline. Let it pass, so that
