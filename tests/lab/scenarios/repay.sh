@@ -120,7 +120,7 @@ repay_pid=$!
 # TCG satori-ctl's ask may take longer than any fixed wait.
 owed=0
 dl=$(deadline 10)
-until [ "$owed" -gt 0 ] || past "$dl"; do
+until { [ -n "$owed" ] && [ "$owed" -gt 0 ]; } || past "$dl"; do
 	owed=$(g3_owed)
 done
 result destroy_owing_owed "$owed"
