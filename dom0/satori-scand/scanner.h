@@ -44,6 +44,7 @@ extern "C" {
 #include <xenforeignmemory.h>
 }
 
+#include "counters.h"
 #include "hypervisor.h"
 #include "page_table.h"
 #include "policy.h"
@@ -60,22 +61,6 @@ struct PageStep {
   bool register_it = false; // register hash for this gfn (record: registered)
 };
 PageStep NextStep(const PageRecord *record, bool fill, uint64_t hash);
-
-// Counters since the daemon started (cumulative).
-struct ScanCounters {
-  uint64_t scanned = 0;    // pages mapped and hashed
-  uint64_t unmapped = 0;   // gfns that could not be mapped (holes, MMIO)
-  uint64_t fill = 0;       // fill pages skipped
-  uint64_t first_seen = 0; // pages seen for the first time
-  uint64_t changed = 0;    // pages seen again with a new hash
-  uint64_t registered = 0; // entries Xen took (done of SATORI_OP_register)
-  uint64_t merged = 0;     // of which shared a frame right away
-  uint64_t released = 0;   // entries released because the page changed
-  uint64_t errors = 0;     // batches Xen refused (logged)
-  uint64_t passes = 0;     // full passes over every scanned domain
-  uint64_t capped = 0;     // pages not recorded: their domain was at the cap
-  uint64_t cut = 0;        // domain walks that ended at the hole limit
-};
 
 class Scanner {
 public:
@@ -100,7 +85,11 @@ public:
   // release_in_xen = false.
   void Forget(uint16_t domid, bool release_in_xen);
 
-  ScanCounters &counters() { return counters_; }
+  const ScanCounters &counters() const { return counters_; }
+  // The daemon's loop says when a full pass ended, and when a domain's
+  // walk ended at its hole limit (SpendTick, pacing.h).
+  void CountPass() { ++counters_.passes; }
+  void CountCut() { ++counters_.cut; }
   const PageTable &table() const { return table_; }
   // Page records domid has now, and the cap on them.
   uint64_t Records(uint16_t domid) const { return table_.CountOf(domid); }

@@ -67,4 +67,15 @@ std::vector<uint16_t> LiveGuests(xc_interface *xc) {
   return out;
 }
 
+Seen SeenOf(GuestKind k) {
+  switch (k) {
+  case GuestKind::kUnenlightened:
+    return Seen::kScannable;
+  case GuestKind::kGone:
+    return Seen::kGone;
+  default:
+    return Seen::kNotScannable;
+  }
+}
+
 } // namespace satori

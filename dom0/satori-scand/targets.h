@@ -15,6 +15,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "policy.h"
+
 extern "C" {
 #include <xenctrl.h>
 #include <xenstore.h>
@@ -35,6 +37,11 @@ enum class GuestKind {
 // better.
 GuestKind KindOf(xc_interface *xc, xs_handle *xs, uint16_t domid,
                  uint64_t *max_pages = nullptr);
+
+// What a check of a guest of kind k tells Membership (policy.h): only an
+// unenlightened guest is scannable; not ready, enlightened and PV guests
+// are not; a gone one is gone.
+Seen SeenOf(GuestKind k);
 
 // Every live guest (domid >= 1), in id order.
 std::vector<uint16_t> LiveGuests(xc_interface *xc);

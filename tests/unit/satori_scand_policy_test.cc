@@ -1,6 +1,7 @@
 // Unit tests of satori-scand's policy (dom0/satori-scand/policy.h): the
 // pass plan (interleaving, the hole limit), the record cap and the
-// hysteresis of which guests are scanned. No Xen needed.
+// hysteresis of which guests are scanned; and its pacing (pacing.h): the
+// tick's budget, how a tick spends it, the idle rule. No Xen needed.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -8,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "pacing.h"
 #include "policy.h"
 
 namespace satori {
@@ -390,6 +392,121 @@ TEST(ScandMembership, GuestsAreListedInDomidOrder) {
   m.Observe(7, Seen::kNotScannable);
   EXPECT_EQ(m.Scanned(), (std::vector<uint16_t>{3, 9}));
   EXPECT_EQ(m.Known(), (std::vector<uint16_t>{3, 7, 9}));
+}
+
+// ---- pacing.h ----
+
+TEST(ScandPacing, TickBudgetIsAFiftiethOfTheRateInPages) {
+  EXPECT_EQ(TickBudget(5000), 100 * kPageCost); // KSM: 100 pages / 20 ms
+  EXPECT_EQ(TickBudget(10000000), 200000 * kPageCost);
+  EXPECT_EQ(TickBudget(1), kPageCost); // at least one page a tick
+  EXPECT_EQ(TickBudget(49), kPageCost);
+  EXPECT_EQ(TickBudget(100), 2 * kPageCost);
+}
+
+ScanFn ScanOf(const std::map<uint16_t, FakeGuest> &guests,
+              std::vector<Batch> *seen = nullptr) {
+  return [&guests, seen](const Batch &b, unsigned *mapped) {
+    if (seen)
+      seen->push_back(b);
+    return guests.at(b.domid).Scan(b.first, b.n, mapped);
+  };
+}
+
+TEST(ScandPacing, ATickSpendsItsBudgetAndNoMore) {
+  std::map<uint16_t, FakeGuest> g{{1, FakeGuest::Contiguous(100000)}};
+  PassPlan plan;
+  plan.Update({{1, HoleLimit(100000), false}});
+  std::vector<Batch> seen;
+  TickOutcome t = SpendTick(&plan, TickBudget(5000), ScanOf(g, &seen));
+  EXPECT_FALSE(t.pass_over);
+  EXPECT_TRUE(t.cuts.empty());
+  // 100 pages of RAM: their cost exactly, in batches no larger.
+  EXPECT_EQ(t.spent, 100 * kPageCost);
+  uint64_t pages = 0;
+  for (const Batch &b : seen)
+    pages += b.n;
+  EXPECT_EQ(pages, 100u);
+  // The next tick goes on where this one stopped.
+  seen.clear();
+  SpendTick(&plan, TickBudget(5000), ScanOf(g, &seen));
+  ASSERT_FALSE(seen.empty());
+  EXPECT_EQ(seen.front().first, 100u);
+}
+
+TEST(ScandPacing, HolesCostLittleSoATickCrossesMany) {
+  // RAM at 0..99, then holes up to gfn 1000000, then RAM again.
+  std::map<uint16_t, FakeGuest> g{
+      {1, FakeGuest{{{0, 100}, {1000000, 1000100}}, 1000099}}};
+  PassPlan plan;
+  plan.Update({{1, HoleLimit(1000100), false}});
+  uint64_t ticks = 0;
+  TickOutcome t;
+  while (!(t = SpendTick(&plan, TickBudget(5000), ScanOf(g))).pass_over)
+    ASSERT_LT(++ticks, 1000u) << "a million holes should take few ticks";
+  // ~1e6 holes at kHoleCost each is ~1e6 units; a tick has 6400.
+  EXPECT_GT(ticks, 100u);
+}
+
+TEST(ScandPacing, APassEndsRestartsThePlanAndReportsCuts) {
+  // A guest with 1000 pages of RAM but its walk limited to 300 holes,
+  // whose RAM lies far past them: its walk is cut.
+  std::map<uint16_t, FakeGuest> g{{1, FakeGuest{{{5000, 6000}}, 5999}},
+                                  {2, FakeGuest::Contiguous(10)}};
+  PassPlan plan;
+  plan.Update({{1, 300, false}, {2, HoleLimit(10), false}});
+  std::vector<TickOutcome::Cut> cuts;
+  TickOutcome t;
+  for (int i = 0; i < 100 && !t.pass_over; ++i) {
+    t = SpendTick(&plan, 1ULL << 30, ScanOf(g));
+    cuts.insert(cuts.end(), t.cuts.begin(), t.cuts.end());
+  }
+  ASSERT_TRUE(t.pass_over);
+  ASSERT_EQ(cuts.size(), 1u);
+  EXPECT_EQ(cuts[0].domid, 1);
+  EXPECT_GE(cuts[0].next, 300u);
+  EXPECT_LT(cuts[0].next, 5000u);
+  // Restarted: both walks begin again at gfn 0.
+  EXPECT_FALSE(plan.Over());
+  EXPECT_EQ(plan.PlaceOf(1)->next, 0u);
+  EXPECT_EQ(plan.PlaceOf(2)->next, 0u);
+}
+
+TEST(ScandPacing, NothingToScanIsAPassOverAtOnce) {
+  PassPlan plan;
+  std::map<uint16_t, FakeGuest> none;
+  TickOutcome t = SpendTick(&plan, TickBudget(5000), ScanOf(none));
+  EXPECT_TRUE(t.pass_over);
+  EXPECT_EQ(t.spent, 0u);
+}
+
+TEST(ScandPacing, QuietMeansNothingNewAndAtMostOneInAThousand) {
+  EXPECT_TRUE(QuietPass({1000, 0, 1, 0}));
+  EXPECT_TRUE(QuietPass({1000, 0, 0, 1}));
+  EXPECT_FALSE(QuietPass({1000, 0, 1, 1})); // 2 in 1000
+  EXPECT_FALSE(QuietPass({1000, 1, 0, 0})); // a page seen for the first time
+  EXPECT_TRUE(QuietPass({0, 0, 0, 0}));     // nothing at all
+  EXPECT_FALSE(QuietPass({999, 0, 1, 0}));
+}
+
+TEST(ScandPacing, IdleRuleJudgesEachPassOnItsOwn) {
+  IdleRule rule(10);
+  // The first pass sees everything for the first time: no rest.
+  EXPECT_EQ(rule.PassEnded({1000, 1000, 0, 0}), 0u);
+  // The second registers them all: busy.
+  EXPECT_EQ(rule.PassEnded({2000, 1000, 1000, 0}), 0u);
+  // The third changes nothing: quiet, although the cumulative figures
+  // (3000 scanned, 1000 registered) would not be.
+  EXPECT_EQ(rule.PassEnded({3000, 1000, 1000, 0}), 10u);
+  // One release in 1000: still quiet; two: not.
+  EXPECT_EQ(rule.PassEnded({4000, 1000, 1000, 1}), 10u);
+  EXPECT_EQ(rule.PassEnded({5000, 1000, 1001, 2}), 0u);
+}
+
+TEST(ScandPacing, IdleOfZeroNeverRests) {
+  IdleRule rule(0);
+  EXPECT_EQ(rule.PassEnded({1000, 0, 0, 0}), 0u);
+  EXPECT_EQ(rule.PassEnded({2000, 0, 0, 0}), 0u);
 }
 
 } // namespace

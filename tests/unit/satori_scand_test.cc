@@ -1,13 +1,23 @@
-// Unit tests of satori-scand's page decisions and its liburcu page table.
+// Unit tests of satori-scand's page decisions, its liburcu page table and
+// what a guest's kind means for the scan (targets.h).
 #include <gtest/gtest.h>
 
 #include <urcu.h>
 
 #include "page_table.h"
 #include "scanner.h"
+#include "targets.h"
 
 namespace satori {
 namespace {
+
+TEST(ScandTargets, OnlyAnUnenlightenedGuestIsScannable) {
+  EXPECT_EQ(SeenOf(GuestKind::kUnenlightened), Seen::kScannable);
+  EXPECT_EQ(SeenOf(GuestKind::kEnlightened), Seen::kNotScannable);
+  EXPECT_EQ(SeenOf(GuestKind::kNotReady), Seen::kNotScannable);
+  EXPECT_EQ(SeenOf(GuestKind::kPv), Seen::kNotScannable);
+  EXPECT_EQ(SeenOf(GuestKind::kGone), Seen::kGone);
+}
 
 TEST(ScandStep, FirstSightingIsOnlyRemembered) {
   PageStep s = NextStep(nullptr, false, 42);

@@ -1,0 +1,45 @@
+// status.cc: see status.h.
+#include "status.h"
+
+#include <cstdio>
+
+#include <nlohmann/json.hpp>
+
+namespace satori {
+
+std::string FormatStatus(const StatusFigures &s) {
+  const ScanCounters &c = s.counters;
+  nlohmann::ordered_json j = {{"pid", s.pid},
+                              {"rate", s.rate},
+                              {"domains", s.domains},
+                              {"paused", s.paused},
+                              {"at_cap", s.at_cap},
+                              {"idle", s.idle},
+                              {"passes", c.passes},
+                              {"scanned", c.scanned},
+                              {"fill", c.fill},
+                              {"first_seen", c.first_seen},
+                              {"changed", c.changed},
+                              {"registered", c.registered},
+                              {"merged", c.merged},
+                              {"released", c.released},
+                              {"errors", c.errors},
+                              {"records", s.records},
+                              {"max_records", s.max_records},
+                              {"capped", c.capped},
+                              {"cut", c.cut},
+                              {"cpu_s", s.cpu_s}};
+  return j.dump() + "\n";
+}
+
+bool WriteWhole(const std::string &path, const std::string &text) {
+  std::string tmp = path + ".new";
+  std::FILE *f = std::fopen(tmp.c_str(), "w");
+  if (!f)
+    return false;
+  bool ok = std::fputs(text.c_str(), f) >= 0;
+  ok = std::fclose(f) == 0 && ok;
+  return ok && std::rename(tmp.c_str(), path.c_str()) == 0;
+}
+
+} // namespace satori
