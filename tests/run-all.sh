@@ -115,6 +115,7 @@ host_test() {
 
 echo "== the lab's check helpers, on this host (nothing boots)"
 host_test "$top/tests/lab/checks-test.sh"
+host_test "$top/tests/lab/lab-run-test.sh"
 
 echo "== lab tests (Xen under QEMU TCG)"
 . "$top/tests/lab/checks.sh"
