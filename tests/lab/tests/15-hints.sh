@@ -29,7 +29,7 @@ if lab_boot hints --scenario hints --guests 3 --workload "$top/tests/lab/workloa
 	hints=$(guest_field g2 hintread hints)
 	# Every file page read from disk comes with a hint; metadata blocks
 	# (directories, extents, inode tables) add a few more.
-	check_between "guest g2 received a hint per page read (hints, of $pages pages)" \
+	check_between "guest g2 received a hint per page of the $pages it read (hints)" \
 		"$hints" "$pages" "$(calc 'a * 105 / 100' "$pages")"
 	check_eq "guest g1 (backend off) received no hint" "$(guest_field g1 hintread hints)" 0
 	check_eq "guest g3 (frontend off) received no hint" "$(guest_field g3 hintread hints)" 0
