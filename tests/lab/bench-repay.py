@@ -9,8 +9,8 @@ OUT:
                       the guests' wrong reads, and "ENOMEM and no helper"
                       lines in Xen's log (a vCPU that would have been
                       paused, or its domain crashed, for lack of memory)
-  repay-requests.txt  satori-ctl repay's line for each of dom0's requests:
-                      frames asked, repaid, forced, milliseconds from the
+  repay-requests.jsonl satori-ctl --json repay's object for each of dom0's
+                      requests: frames asked, repaid, forced, ms from the
                       ask until nothing is owed
   repay-samples.jsonl satori-top snapshots through the copy-on-write storm
   top-end.json        the host's counters at the end
@@ -27,7 +27,6 @@ Writes OUT/repay.csv and, with gnuplot, OUT/repay.png (free, volatile and
 owed frames through the storm). Exits 1 when a figure is missing.
 """
 import json
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -53,9 +52,9 @@ def main():
               " ".join(k for k in need if k not in r), file=sys.stderr)
         return 1
     try:
-        requests = [re.search(r"for (\d+) of \d+ frames: (\d+) repaid, (\d+) forced, in ([0-9.]+) ms", l)
-                    for l in (out / "repay-requests.txt").read_text().splitlines()]
-        requests = [(int(m[1]), int(m[2]), int(m[3]), float(m[4])) for m in requests if m]
+        requests = [json.loads(l) for l in (out / "repay-requests.jsonl").read_text().splitlines()]
+        requests = [(int(q["asked"]), int(q["repaid"]), int(q["forced"]), float(q["ms"]))
+                    for q in requests]
         samples = []
         for line in (out / "repay-samples.jsonl").read_text().splitlines():
             try:

@@ -300,6 +300,18 @@ set_group() {
 	/host/bin/satori-ctl group "$1" "$2"
 }
 
+# ctl_field KEY: KEY's value in the JSON object `satori-ctl --json` printed
+# (on stdin). Nothing, and a line on stderr, when there is no such object
+# or key: the check of a missing figure then fails.
+ctl_field() {
+	python3 -c '
+import json, sys
+try:
+    print(json.load(sys.stdin)[sys.argv[1]])
+except (ValueError, KeyError, TypeError) as e:
+    sys.exit("ctl_field %s: not in satori-ctl'"'"'s output (%r)" % (sys.argv[1], e))' "$1"
+}
+
 # guest_command G LINE PATTERN [SECONDS]: send LINE to guest G's console (its
 # pty, named in xenstore; the guest reads /dev/hvc0) and wait, 300 s by
 # default, for one more console line matching PATTERN than there was before

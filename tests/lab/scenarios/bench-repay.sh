@@ -96,9 +96,9 @@ done
 for i in 1 2 3 4 5 6 7 8; do
 	n=$(satori_stat 'host["lent_frames"] // 8')
 	[ "$n" -gt 0 ] || break
-	line=$(/host/bin/satori-ctl repay "$n") || fail "satori-ctl repay $n failed"
+	line=$(/host/bin/satori-ctl --json repay "$n") || fail "satori-ctl repay $n failed"
 	echo "LAB request $i: $line"
-	echo "$line" >>"$OUT/repay-requests.txt"
+	echo "$line" >>"$OUT/repay-requests.jsonl"
 done
 
 step final-checks

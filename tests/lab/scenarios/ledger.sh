@@ -4,31 +4,34 @@
 # Sourced after boot.sh; the scenario sets GUESTS.
 
 # ledger WHEN: with the guests paused (nothing shares or breaks), Xen's
-# exact entitlements (satori-ctl show, 2^-32 frames) against its saved
-# frames, and what Xen's own memory is by difference: total - free - lent
-# - shared frames - every domain's pages (out/ledger-WHEN.txt,
+# exact entitlements (satori-ctl --json show, 2^-32 frames) against its
+# saved frames, and what Xen's own memory is by difference: total - free -
+# lent - shared frames - every domain's pages (out/ledger-WHEN.json,
 # out/top-WHEN.json; ledger_WHEN_*, entitled_WHEN_G, shared_WHEN_G).
 ledger() {
 	local g top=$OUT/top-$1.json total
 	for g in $GUESTS; do xl domid "$g" >/dev/null 2>&1 && xl pause "$g"; done
-	/host/bin/satori-ctl show >"$OUT/ledger-$1.txt" || fail "satori-ctl show failed"
+	/host/bin/satori-ctl --json show >"$OUT/ledger-$1.json" || fail "satori-ctl show failed"
 	/host/bin/satori-top -b --json -n 1 >"$top" || fail "satori-top failed"
 	total=$(xl info | sed -n 's/^total_memory *: *//p')
 	for g in $GUESTS; do xl domid "$g" >/dev/null 2>&1 && xl unpause "$g"; done
 	result "ledger_$1_diff" "$(python3 -c '
 import json, sys
-rows = [l.split() for l in open(sys.argv[1]).read().splitlines()[1:]]
+rows = json.load(open(sys.argv[1]))["domains"]
 top = json.loads(open(sys.argv[2]).read().splitlines()[-1])
-print(sum(int(r[4]) for r in rows) - (top["host"]["saved_frames"] << 32))' "$OUT/ledger-$1.txt" "$top")"
+print(sum(r["entitlement"] for r in rows) - (top["host"]["saved_frames"] << 32))' "$OUT/ledger-$1.json" "$top")"
 	result "ledger_$1_xen_own" "$(python3 /host/lib/top-stat.py \
 		"$total * 256 - host['free_frames'] - host['lent_frames'] - host['shared_frames'] - sum(d['mem_bytes'] // 4096 for d in doms)" <"$top")"
 	result "ledger_$1_lent" "$(python3 /host/lib/top-stat.py 'host["lent_frames"]' <"$top")"
 	result "ledger_$1_saved" "$(python3 /host/lib/top-stat.py 'host["saved_frames"]' <"$top")"
 	for g in $GUESTS; do
-		result "entitled_$1_$g" "$(awk -v g="$g" '$2 == g { print int($4) }' "$OUT/ledger-$1.txt")"
+		# Whole frames (entitlement >> 32); nothing if g is not listed.
+		result "entitled_$1_$g" "$(python3 -c '
+import json, sys
+print(*(d["entitled"] for d in json.load(open(sys.argv[1]))["domains"] if d["name"] == sys.argv[2]))' "$OUT/ledger-$1.json" "$g")"
 		result "shared_$1_$g" "$(python3 /host/lib/top-stat.py "dom(\"$g\")[\"shared\"] if any(d['name'] == '$g' for d in doms) else -1" <"$top")"
 	done
-	cat "$OUT/ledger-$1.txt"
+	cat "$OUT/ledger-$1.json"
 }
 
 # settled WHEN: Xen's rule for volatile frames above an entitlement. A

@@ -17,15 +17,14 @@ GUESTS="g1 g2 g3"
 DEADLINE_MS=3000
 
 # repay_from G FRAMES NAME: dom0 asks G for FRAMES and waits; records
-# NAME_asked, NAME_repaid, NAME_forced and NAME_ms from satori-ctl's line.
+# NAME_asked, NAME_repaid, NAME_forced and NAME_ms from satori-ctl's JSON.
 repay_from() {
-	local line
-	line=$(/host/bin/satori-ctl repay "$2" "$1") || fail "satori-ctl repay $2 $1 failed"
-	echo "LAB $3: $line"
-	result "$3_asked" "$(sed -n 's/.* for \([0-9]*\) of .*/\1/p' <<<"$line")"
-	result "$3_repaid" "$(sed -n 's/.*: \([0-9]*\) repaid.*/\1/p' <<<"$line")"
-	result "$3_forced" "$(sed -n 's/.*repaid, \([0-9]*\) forced.*/\1/p' <<<"$line")"
-	result "$3_ms" "$(sed -n 's/.* in \([0-9.]*\) ms$/\1/p' <<<"$line")"
+	local json k
+	json=$(/host/bin/satori-ctl --json repay "$2" "$1") || fail "satori-ctl repay $2 $1 failed"
+	echo "LAB $3: $json"
+	for k in asked repaid forced ms; do
+		result "$3_$k" "$(ctl_field "$k" <<<"$json")"
+	done
 }
 
 step workload-device
