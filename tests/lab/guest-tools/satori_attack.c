@@ -1016,7 +1016,7 @@ static void fuzz_volatile(void)
 	struct satori_vpage e[8];
 	struct satori_volatile_op op;
 	struct satori_volatile_stats vs;
-	struct satori_reclaim_op r;
+	struct satori_take_op r;
 	struct satori_repay_op rp;
 	uint64_t map[1] = { 0 }, h[8], keys[8];
 	uint32_t nr = 1 + below(8), i, k[8], odd = nr; /* odd: entry aimed elsewhere */
@@ -1148,8 +1148,10 @@ static void fuzz_volatile(void)
 	default:
 		memset(&r, 0, sizeof(r));
 		r.domid = below(2) ? SATORI_DOMID_ANY : fuzz_domid();
-		r.frames = below(2) ? 1 + below(SATORI_RECLAIM_MAX) : rnd();
-		satori_op(SATORI_OP_volatile_reclaim, P(&r));	/* -EPERM */
+		r.frames = below(2) ? 1 + below(SATORI_TAKE_MAX) : rnd();
+		r.flags = below(4) ? 0 : SATORI_RECLAIM_REPAY;	/* the old ask */
+		satori_op(below(2) ? SATORI_OP_volatile_take	/* -EPERM */
+				   : SATORI_OP_volatile_ask, P(&r));
 		break;
 	}
 }
