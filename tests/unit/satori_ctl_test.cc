@@ -53,8 +53,13 @@ TEST(SatoriCtl, ParsesEveryCommand) {
   ASSERT_TRUE(c.domain && c.domain->id);
   EXPECT_EQ(*c.domain->id, 0);
 
+  ASSERT_TRUE(Parse({"take", "65536"}, &c));
+  EXPECT_EQ(c.verb, Verb::kTake);
+  EXPECT_EQ(c.frames, 65536u);
+  EXPECT_FALSE(c.domain);
+  // Its old name still works.
   ASSERT_TRUE(Parse({"reclaim", "65536"}, &c));
-  EXPECT_EQ(c.verb, Verb::kReclaim);
+  EXPECT_EQ(c.verb, Verb::kTake);
   EXPECT_EQ(c.frames, 65536u);
   EXPECT_FALSE(c.domain);
   ASSERT_TRUE(Parse({"repay", "1", "g3"}, &c));
@@ -116,9 +121,10 @@ TEST(SatoriCtl, BadUsageSaysWhy) {
            {{"group", "", "1"}, "empty DOMAIN"},
            {{"group", "32752", "1"}, "bad domain 32752"},
            {{"show", "a", "b"}, "show wants at most one DOMAIN"},
+           {{"take"}, "take wants FRAMES [DOMAIN]"},
            {{"reclaim"}, "reclaim wants FRAMES [DOMAIN]"},
            {{"repay", "1", "g1", "x"}, "repay wants FRAMES [DOMAIN]"},
-           {{"reclaim", "0"}, "bad frame count 0"},
+           {{"take", "0"}, "bad frame count 0"},
            {{"repay", "65537"}, "bad frame count 65537"},
            {{"repay", "-1"}, "bad frame count -1"},
            {{"repay", "1", "99999"}, "bad domain 99999"},
@@ -136,7 +142,7 @@ TEST(SatoriCtl, BadUsageSaysWhy) {
 TEST(SatoriCtl, InterfaceEachCommandNeeds) {
   EXPECT_EQ(satori::ctl::MinorNeeded(Verb::kGroup), 2u);
   EXPECT_EQ(satori::ctl::MinorNeeded(Verb::kShow), 2u);
-  EXPECT_EQ(satori::ctl::MinorNeeded(Verb::kReclaim), 3u);
+  EXPECT_EQ(satori::ctl::MinorNeeded(Verb::kTake), 3u);
   EXPECT_EQ(satori::ctl::MinorNeeded(Verb::kRepay), 4u);
   EXPECT_EQ(satori::ctl::MinorNeeded(Verb::kMakeRoom), 4u);
 }
@@ -220,7 +226,7 @@ TEST(SatoriCtl, ShowJsonHasTheTextsFigures) {
   EXPECT_FALSE(old.at("domains")[1].contains("volatile_frames"));
 }
 
-TEST(SatoriCtl, ReclaimJsonHasTheTextsFigures) {
+TEST(SatoriCtl, TakeJsonHasTheTextsFigures) {
   satori::ctl::TakeReport r;
   r.target = {std::nullopt, "the domains that should give first"};
   r.frames = 65536;
@@ -229,7 +235,7 @@ TEST(SatoriCtl, ReclaimJsonHasTheTextsFigures) {
   EXPECT_EQ(text, "took 1234 of 65536 frames from the domains that should give "
                   "first\n");
   auto j = nlohmann::json::parse(satori::ctl::FormatJson(r));
-  EXPECT_EQ(j.at("command"), "reclaim");
+  EXPECT_EQ(j.at("command"), "take");
   EXPECT_EQ(j.at("taken"), 1234);
   EXPECT_EQ(j.at("frames"), 65536);
   EXPECT_TRUE(j.at("domid").is_null());
@@ -288,8 +294,8 @@ TEST(SatoriCtl, HelpDocumentsEveryCommandAndKey) {
   std::string help = satori::ctl::HelpText();
   EXPECT_EQ(help.rfind(satori::ctl::kUsage, 0), 0u); // usage first, once
   EXPECT_EQ(help.find(satori::ctl::kUsage, 1), std::string::npos);
-  for (const char *verb : {"group", "show", "reclaim", "repay", "make-room",
-                           "--json", "Exit status"})
+  for (const char *verb : {"group", "show", "take", "reclaim", "repay",
+                           "make-room", "--json", "Exit status"})
     EXPECT_NE(help.find(verb), std::string::npos) << verb;
   satori::ctl::RoomReport room;
   room.repay = SampleRepay();
@@ -321,7 +327,7 @@ TEST(SatoriCtl, MakeRoomAsksForWhatIsLacking) {
   EXPECT_EQ(satori::ctl::FramesLacking(h, 20), 500u);
   // ...nor more than one ask may carry.
   h.lent_frames = 1 << 20;
-  EXPECT_EQ(satori::ctl::FramesLacking(h, 4096), uint64_t{SATORI_RECLAIM_MAX});
+  EXPECT_EQ(satori::ctl::FramesLacking(h, 4096), uint64_t{SATORI_TAKE_MAX});
   // The boundary: exactly the room there is.
   h.free_frames = 256 * 20 + 1000;
   EXPECT_EQ(satori::ctl::FramesLacking(h, 20), 0u);

@@ -130,21 +130,26 @@ int Hypervisor::VolatileStats(uint16_t domid, satori_volatile_stats *s) {
   return Call(SATORI_OP_volatile_stats, s);
 }
 
-int Hypervisor::Reclaim(uint16_t domid, uint64_t frames, uint64_t *taken) {
-  satori_reclaim_op op{};
+int Hypervisor::Take(uint16_t domid, uint64_t frames, uint64_t *taken) {
+  satori_take_op op{};
   op.domid = domid;
   op.frames = frames;
-  int rc = Call(SATORI_OP_volatile_reclaim, &op);
+  int rc = Call(SATORI_OP_volatile_take, &op);
   *taken = rc ? 0 : op.taken;
   return rc;
 }
 
-int Hypervisor::AskRepayment(uint16_t domid, uint64_t frames, uint64_t *asked) {
-  satori_reclaim_op op{};
+int Hypervisor::Ask(uint16_t domid, uint64_t frames, uint64_t *asked) {
+  satori_take_op op{};
   op.domid = domid;
-  op.flags = SATORI_RECLAIM_REPAY;
   op.frames = frames;
-  int rc = Call(SATORI_OP_volatile_reclaim, &op);
+  int rc;
+  if ((version_ & 0xffff) >= 6) {
+    rc = Call(SATORI_OP_volatile_ask, &op);
+  } else {
+    op.flags = SATORI_RECLAIM_REPAY; // how 1.4 and 1.5 ask
+    rc = Call(SATORI_OP_volatile_take, &op);
+  }
   *asked = rc ? 0 : op.taken;
   return rc;
 }

@@ -51,13 +51,17 @@ public:
   // domid's entitlement and volatile frames (interface 1.3; -EOPNOTSUPP
   // from a 1.2 hypervisor).
   int VolatileStats(uint16_t domid, satori_volatile_stats *s);
-  // Takes up to frames volatile frames back at once, from domid or
-  // (SATORI_DOMID_ANY) whoever should give first; *taken says how many.
-  int Reclaim(uint16_t domid, uint64_t frames, uint64_t *taken);
-  // Asks for up to frames volatile frames back with a deadline (interface
-  // 1.4): from domid or (SATORI_DOMID_ANY) spread over the domains that
-  // hold them; *asked says how many were asked for.
-  int AskRepayment(uint16_t domid, uint64_t frames, uint64_t *asked);
+  // Takes up to frames (1 .. SATORI_TAKE_MAX) volatile frames back at
+  // once, from domid or (SATORI_DOMID_ANY) whoever should give first;
+  // *taken says how many (interface 1.3; SATORI_OP_volatile_take, spelled
+  // _reclaim before 1.6).
+  int Take(uint16_t domid, uint64_t frames, uint64_t *taken);
+  // Asks for up to frames volatile frames back with a deadline: from
+  // domid or (SATORI_DOMID_ANY) spread over the domains that hold them;
+  // *asked says how many were asked for. Interface 1.4:
+  // SATORI_OP_volatile_ask from 1.6 on, before it _take with
+  // SATORI_RECLAIM_REPAY.
+  int Ask(uint16_t domid, uint64_t frames, uint64_t *asked);
 
   // Registers (SATORI_OP_register) or releases (SATORI_OP_release) nr
   // pages of domid, 1 <= nr <= SATORI_BATCH_MAX: dom0 on a guest's behalf

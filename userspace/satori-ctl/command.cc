@@ -13,12 +13,13 @@ extern "C" {
 namespace satori::ctl {
 
 const char kUsage[] =
-    "usage: satori-ctl [--json] group DOMAIN GROUP   put DOMAIN in group "
+    "usage: satori-ctl [--json] group DOMAIN GROUP    put DOMAIN in group "
     "GROUP\n"
-    "       satori-ctl [--json] show [DOMAIN]        each domain's group\n"
-    "       satori-ctl [--json] reclaim FRAMES [DOMAIN]  take frames back now\n"
-    "       satori-ctl [--json] repay FRAMES [DOMAIN]    ask for them, wait\n"
-    "       satori-ctl [--json] make-room MIB        free MIB beyond reserve\n"
+    "       satori-ctl [--json] show [DOMAIN]         each domain's group\n"
+    "       satori-ctl [--json] take FRAMES [DOMAIN]  take frames back now\n"
+    "       satori-ctl [--json] repay FRAMES [DOMAIN] ask for them, and wait\n"
+    "       satori-ctl [--json] make-room MIB         free MIB beyond the "
+    "reserve\n"
     "       satori-ctl --help\n";
 
 namespace {
@@ -44,11 +45,11 @@ const char kDetails[] =
     "entitlements of all domains add up to exactly the saved frames << 32),\n"
     "and VOLATILE, the volatile frames it holds.\n"
     "\n"
-    "reclaim (interface 1.3) has Xen take up to FRAMES (1..65536) volatile\n"
-    "frames back into its free heap at once: from DOMAIN, or else from the\n"
-    "domains furthest above their entitlement first, then the oldest\n"
-    "frames. Their guests see cache misses, never wrong data. Prints how\n"
-    "many frames were taken.\n"
+    "take (interface 1.3; reclaim, its old name, still works) has Xen take\n"
+    "up to FRAMES (1..65536) volatile frames back into its free heap at\n"
+    "once: from DOMAIN, or else from the domains furthest above their\n"
+    "entitlement first, then the oldest frames. Their guests see cache\n"
+    "misses, never wrong data. Prints how many frames were taken.\n"
     "\n"
     "repay (interface 1.4) asks instead: Xen asks DOMAIN, or the domains\n"
     "that hold volatile frames (those above their entitlement first), for\n"
@@ -72,7 +73,7 @@ const char kDetails[] =
     "             \"entitled\" (whole frames: entitlement >> 32),\n"
     "             \"volatile_frames\"}]}; a group of its own is\n"
     "             4294967295, as in satori-top\n"
-    "  reclaim    {\"command\", \"frames\" (asked for), \"taken\", \"domid\"\n"
+    "  take       {\"command\", \"frames\" (asked for), \"taken\", \"domid\"\n"
     "             (null: any domain), \"from\"}\n"
     "  repay      {\"command\", \"frames\", \"asked\", \"repaid\", "
     "\"forced\",\n"
@@ -168,13 +169,13 @@ bool ParseCommand(const std::vector<std::string> &all, Command *c,
     }
     return OptionalDomain(args, 1, c, why);
   }
-  if (c->name == "reclaim" || c->name == "repay") {
-    c->verb = c->name == "reclaim" ? Verb::kReclaim : Verb::kRepay;
+  if (c->name == "take" || c->name == "reclaim" || c->name == "repay") {
+    c->verb = c->name == "repay" ? Verb::kRepay : Verb::kTake;
     if (args.size() < 2 || args.size() > 3) {
       *why = c->name + " wants FRAMES [DOMAIN]";
       return false;
     }
-    if (!ParseU64(args[1], &c->frames, 1, SATORI_RECLAIM_MAX)) {
+    if (!ParseU64(args[1], &c->frames, 1, SATORI_TAKE_MAX)) {
       *why = "bad frame count " + args[1] + " (1..65536)";
       return false;
     }
@@ -198,7 +199,7 @@ bool ParseCommand(const std::vector<std::string> &all, Command *c,
 
 unsigned MinorNeeded(Verb verb) {
   switch (verb) {
-  case Verb::kReclaim:
+  case Verb::kTake:
     return 3;
   case Verb::kRepay:
   case Verb::kMakeRoom:

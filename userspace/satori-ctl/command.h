@@ -14,7 +14,7 @@ namespace satori::ctl {
 extern const char kUsage[];
 std::string HelpText();
 
-enum class Verb { kHelp, kGroup, kShow, kReclaim, kRepay, kMakeRoom };
+enum class Verb { kHelp, kGroup, kShow, kTake, kRepay, kMakeRoom };
 
 // A domain as the command line names it: an id (all digits, as xl reads
 // it, below Xen's reserved ids) or a name.
@@ -26,9 +26,9 @@ struct DomainArg {
 struct Command {
   Verb verb = Verb::kHelp;
   std::string name;                // the verb as typed ("make-room")
-  std::optional<DomainArg> domain; // group's, show's, reclaim's, repay's
+  std::optional<DomainArg> domain; // group's, show's, take's, repay's
   uint32_t group = 0;              // group: 0 .. SATORI_GROUP_MAX or alone
-  uint64_t frames = 0;             // reclaim, repay: 1 .. SATORI_RECLAIM_MAX
+  uint64_t frames = 0;             // take, repay: 1 .. SATORI_TAKE_MAX
   uint64_t mib = 0;                // make-room: 1 .. 9999999
   bool json = false;               // --json: one JSON object on stdout
 };

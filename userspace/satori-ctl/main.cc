@@ -149,15 +149,15 @@ int Show(Hypervisor &hv, DomainSource &doms, const Command &c) {
   return Emit(c, r);
 }
 
-int Reclaim(Hypervisor &hv, DomainSource &doms, const Command &c) {
+int Take(Hypervisor &hv, DomainSource &doms, const Command &c) {
   TakeReport r;
   if (!TargetOf(doms, c, "the domains that should give first", &r.target))
     return Fail(kFailed, c.domain->text + ": no such domain");
   r.frames = c.frames;
-  int rc = hv.Reclaim(DomidOf(r.target), r.frames, &r.taken);
+  int rc = hv.Take(DomidOf(r.target), r.frames, &r.taken);
   if (rc)
     return Fail(StatusOf(-rc),
-                "cannot reclaim from " + r.target.from + ": " +
+                "cannot take frames from " + r.target.from + ": " +
                     (rc == -EINVAL ? "bad request" : Explain(-rc)));
   return Emit(c, r);
 }
@@ -177,7 +177,7 @@ int AskAndWait(Hypervisor &hv, RepayReport *r) {
   struct timespec t0;
   clock_gettime(CLOCK_MONOTONIC, &t0);
   if (!rc)
-    rc = hv.AskRepayment(DomidOf(r->target), r->frames, &r->asked);
+    rc = hv.Ask(DomidOf(r->target), r->frames, &r->asked);
   if (rc)
     return Fail(StatusOf(-rc),
                 "cannot ask " + r->target.from + " for frames: " +
@@ -237,8 +237,8 @@ int Run(Hypervisor &hv, DomainSource &doms, const Command &c) {
     return Group(hv, doms, c);
   case Verb::kShow:
     return Show(hv, doms, c);
-  case Verb::kReclaim:
-    return Reclaim(hv, doms, c);
+  case Verb::kTake:
+    return Take(hv, doms, c);
   case Verb::kRepay:
     return Repay(hv, doms, c);
   case Verb::kMakeRoom:

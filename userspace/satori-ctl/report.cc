@@ -86,7 +86,7 @@ std::string FormatText(const TakeReport &r) {
 }
 
 std::string FormatJson(const TakeReport &r) {
-  return nlohmann::json{{"command", "reclaim"},
+  return nlohmann::json{{"command", "take"},
                         {"frames", r.frames},
                         {"taken", r.taken},
                         {"domid", TargetJson(r.target)},

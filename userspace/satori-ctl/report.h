@@ -23,13 +23,13 @@ struct ShowReport {
   std::vector<ShowRow> rows;
 };
 
-// Whom reclaim, repay or make-room turned to: one domain, or any.
+// Whom take, repay or make-room turned to: one domain, or any.
 struct Target {
   std::optional<uint16_t> domid; // nullopt: SATORI_DOMID_ANY
   std::string from;              // as a sentence names it
 };
 
-// reclaim: frames wanted, frames Xen took.
+// take: frames wanted, frames Xen took.
 struct TakeReport {
   Target target;
   uint64_t frames = 0, taken = 0;

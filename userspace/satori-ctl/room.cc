@@ -17,7 +17,7 @@ uint64_t Wanted(const satori_host_stats &h, uint64_t mib) {
 uint64_t FramesLacking(const satori_host_stats &h, uint64_t mib) {
   uint64_t want = Wanted(h, mib);
   uint64_t lacking = want > h.free_frames ? want - h.free_frames : 0;
-  return std::min({lacking, h.lent_frames, uint64_t{SATORI_RECLAIM_MAX}});
+  return std::min({lacking, h.lent_frames, uint64_t{SATORI_TAKE_MAX}});
 }
 
 bool HasRoom(const satori_host_stats &h, uint64_t mib) {

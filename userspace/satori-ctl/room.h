@@ -11,7 +11,7 @@ namespace satori::ctl {
 
 // The frames make-room asks for so that mib more MiB fit beyond Xen's
 // reserve: what the free heap lacks, at most what is lent and at most
-// SATORI_RECLAIM_MAX (one ask); 0 when the room is there.
+// SATORI_TAKE_MAX (one ask); 0 when the room is there.
 uint64_t FramesLacking(const satori_host_stats &h, uint64_t mib);
 
 // Whether mib more MiB fit beyond the reserve now.
