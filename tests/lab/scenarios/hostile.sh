@@ -192,7 +192,7 @@ attack putloop 20
 cp "$(console_log g3)" "$OUT/g3-console-live.log"
 held=$(satori_stat 'dom("g3")["volatile_bytes"] // 4096')
 result hoard_held "$held"
-line=$(/host/bin/satori-ctl reclaim $((held / 2)) g3) || fail "satori-ctl reclaim failed: $line"
+line=$(/host/bin/satori-ctl take $((held / 2)) g3) || fail "satori-ctl take failed: $line"
 echo "LAB hoard: $line"
 result hoard_left "$(satori_stat 'dom("g3")["volatile_bytes"] // 4096')"
 xl destroy g3 || fail "xl destroy g3 failed"

@@ -66,7 +66,7 @@ taken=0 rounds=0
 end=$(deadline $((${RECLAIM_LOOP_S:-40} + 240)))
 while [ "$(cat $(for g in $SHARERS; do console_log "$g"; done) | grep -c 'SATORI-GUEST loop ')" -lt 4 ]; do
 	past "$end" && fail "the guests' read loops did not end"
-	n=$(/host/bin/satori-ctl --json reclaim 65536 | ctl_field taken)
+	n=$(/host/bin/satori-ctl --json take 65536 | ctl_field taken)
 	taken=$((taken + ${n:-0}))
 	rounds=$((rounds + 1))
 	sleep 1
