@@ -200,4 +200,37 @@ else
 	fail "lab_boot: LAB_NAME='$LAB_NAME', outcome: $outcome"
 fi
 
+# check_ktap: a case that ran counts, a failed or skipped one fails, unless
+# its skip reason is what the environment is declared not to show.
+LAB_NAME=ktap
+ktap() { printf '    ok 1 a\n    not ok 2 b\n    ok 3 c # SKIP %s\n' "$1"; }
+outcome=
+check_ktap here 'Satori is off' < <(ktap 'Satori is off in this lab')
+if [ "$(grep -c '^PASS' <<<"$outcome")" = 1 ] && [ "$(grep -c '^FAIL' <<<"$outcome")" = 1 ]; then
+	pass "check_ktap: a declared skip is not counted, a failed case fails"
+else
+	fail "check_ktap with a declared skip: $outcome"
+fi
+outcome=
+check_ktap here 'Satori is off' < <(ktap 'this guest owes frames')
+if [ "$(grep -c '^FAIL' <<<"$outcome")" = 2 ]; then
+	pass "check_ktap: a skip for another reason fails"
+else
+	fail "check_ktap with an undeclared skip: $outcome"
+fi
+outcome=
+check_ktap here < <(ktap 'Satori is off')
+if [ "$(grep -c '^FAIL' <<<"$outcome")" = 2 ]; then
+	pass "check_ktap: with nothing declared, every skip fails"
+else
+	fail "check_ktap with nothing declared: $outcome"
+fi
+outcome=
+check_ktap here < <(true)
+if [ "$outcome" != "${outcome#FAIL}" ]; then
+	pass "check_ktap: no KTAP results at all fail"
+else
+	fail "check_ktap with no results: $outcome"
+fi
+
 [ $failed -eq 0 ]

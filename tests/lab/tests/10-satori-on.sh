@@ -8,7 +8,7 @@ if lab_boot satori-on --xen-args "satori=on" --guests 3; then
 	check_eq "satori-top runs in dom0 (exit 0)" "$(result top_boot_rc)" 0
 	check_eq "dom0 forked 400 processes with guests running: no wrong answer" "$(result forkstress_bad)" 0
 	check_eq "dom0 forked 400 processes with guests running: no segfault" "$(result forkstress_segfaults)" 0
-	check_dom0_kunit
+	check_dom0_kunit 'dom0 \(PV\) cannot share'
 	# Every page the guests read from disk is in all three page caches.
 	read_pages=$(calc 'a / 4096' "$(guest_field g1 read bytes)")
 	check_ge "satori-scan scanned the 3 guests' memory (pages)" "$(result scan_pages)" 150000
@@ -76,6 +76,6 @@ if lab_boot satori-on --xen-args "satori=on" --guests 3; then
 		check_eq "guest $g workload exited 0" "$(guest_field $g workload rc)" 0
 		check_eq "guest $g forked 200 processes: no wrong answer" "$(guest_field $g forkcheck bad)" 0
 		check_eq "guest $g forked 200 processes: no segfault" "$(guest_field $g forkcheck segfaults)" 0
-		check_guest_kunit $g
+		check_guest_kunit $g 'this guest can share'
 	done
 fi

@@ -54,5 +54,5 @@ if lab_boot hints --scenario hints --guests 3 --workload "$top/tests/lab/workloa
 	median() { tr ' ' '\n' | awk 'NF' | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 	echo "   INFO sequential read of $mb MiB, median of $runs: hints on $(median <<<"$on") s," \
 		"off $(median <<<"$off") s, stock blkif $(median <<<"$stock") s (runs: on$on; off$off; stock$stock)"
-	check_guest_kunit g2
+	check_guest_kunit g2 'this guest can share'
 fi

@@ -14,7 +14,7 @@ if lab_boot satori-off --scenario sharing-refused --guests 2 --xen-args "satori=
 		check_ge "guest $g read its files (bytes)" "$(guest_field $g read bytes)" 20000000
 		check_eq "guest $g registered nothing" "$(guest_field $g sharing registered)" 0
 		check_eq "guest $g was told of no sharing" "$(guest_field $g sharing shared)" 0
-		check_guest_kunit $g
+		check_guest_kunit $g 'Satori is off'
 	done
-	check_dom0_kunit
+	check_dom0_kunit 'Satori is off'
 fi
