@@ -446,9 +446,9 @@ void satori_volatile_start(void)
 /* Counters kept by the hypervisor, read fresh. */
 SATORI_XEN_COUNTER(held, held);
 SATORI_XEN_COUNTER(entitled, entitled);
-SATORI_XEN_COUNTER(taken, reclaimed);
+SATORI_XEN_COUNTER(taken, taken);
 /* taken's name before issue 24, kept for the scripts that read it. */
-SATORI_XEN_COUNTER(reclaimed, reclaimed);
+SATORI_XEN_COUNTER(reclaimed, taken);
 SATORI_XEN_COUNTER(replaced, replaced);
 SATORI_XEN_COUNTER(owed, owed);
 SATORI_XEN_COUNTER(requests, requests);

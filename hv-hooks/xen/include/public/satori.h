@@ -328,7 +328,8 @@ struct satori_volatile_stats {
     uint64_t restored;    /*      gets that hit */
     uint64_t missed;      /*      gets that missed */
     uint64_t invalidated; /*      flushes that dropped a frame */
-    uint64_t reclaimed;   /*      frames Xen took back: repaid + forced */
+    uint64_t taken;       /*      frames Xen took back: repaid + forced
+                           *      (1.6: was named reclaimed) */
     /* Repayment (1.4; were reserved, IN: zero): */
     uint64_t owed;        /* OUT: frames it owes now */
     uint64_t requests;    /* OUT: repayment requests it was sent */

@@ -6,4 +6,4 @@
 sync
 echo 3 >/proc/sys/vm/drop_caches
 find /mnt/usr/sbin /mnt/usr/bin -type f -exec cat {} + >/dev/null
-say "volatile $(for f in stored restored missed held entitled reclaimed; do printf '%s=%s ' $f "$(cat /sys/kernel/mm/satori/volatile/$f)"; done)"
+say "volatile $(for f in stored restored missed held entitled taken; do printf '%s=%s ' $f "$(cat /sys/kernel/mm/satori/volatile/$f)"; done)"

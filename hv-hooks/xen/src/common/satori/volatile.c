@@ -764,7 +764,7 @@ static void fill_stats(struct satori_volatile_stats *s,
     s->requests = v->requests;
     s->repaid = v->repaid;
     s->forced = v->forced;
-    s->reclaimed = v->repaid + v->forced;   /* taken */
+    s->taken = v->repaid + v->forced;
 }
 
 void satori_volatile_get_stats(struct domain *d,
