@@ -26,6 +26,7 @@
 #include <urcu.h>
 
 #include "cli.h"
+#include "files.h"
 #include "hypervisor.h"
 #include "options.h"
 #include "pacing.h"
@@ -228,7 +229,8 @@ private:
     s.records = scanner_.table().Size();
     s.max_records = scanner_.max_records();
     s.cpu_s = CpuSeconds();
-    satori::WriteWhole(o_.status, satori::FormatStatus(s)); // next second
+    satori::WriteFileAtomically(o_.status,
+                                satori::FormatStatus(s)); // next second
   }
 
   const Xen &xen_;

@@ -43,8 +43,4 @@ std::vector<uint16_t> AtCap(const std::vector<uint16_t> &ids,
   return out;
 }
 
-// Writes text to path whole: to path.new, then renamed over path, so that
-// a reader never sees half a file. False (errno set) on failure.
-bool WriteWhole(const std::string &path, const std::string &text);
-
 } // namespace satori

@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "files.h"
 #include "options.h"
 #include "scanner_status.h"
 #include "status.h"
@@ -164,14 +165,14 @@ TEST(ScandStatus, WrittenWholeAndReplaced) {
   char dir[] = "/tmp/scand-status-XXXXXX";
   ASSERT_TRUE(mkdtemp(dir));
   std::string path = std::string(dir) + "/s.json";
-  ASSERT_TRUE(WriteWhole(path, "first\n"));
-  ASSERT_TRUE(WriteWhole(path, FormatStatus(Sample())));
+  ASSERT_TRUE(WriteFileAtomically(path, "first\n"));
+  ASSERT_TRUE(WriteFileAtomically(path, FormatStatus(Sample())));
   std::ifstream f(path);
   std::stringstream text;
   text << f.rdbuf();
   EXPECT_EQ(text.str(), FormatStatus(Sample()));
   EXPECT_FALSE(std::ifstream(path + ".new").good()); // renamed away
-  EXPECT_FALSE(WriteWhole(std::string(dir) + "/no/such/dir", "x"));
+  EXPECT_FALSE(WriteFileAtomically(std::string(dir) + "/no/such/dir", "x"));
   std::remove(path.c_str());
   rmdir(dir);
 }

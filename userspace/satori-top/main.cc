@@ -17,6 +17,7 @@
 
 #include "cli.h"
 #include "domains.h"
+#include "files.h"
 #include "hypervisor.h"
 #include "model.h"
 #include "options.h"
@@ -68,16 +69,6 @@ bool Sample(satori::Hypervisor &hv, satori::DomainSource &doms,
   return true;
 }
 
-bool WriteFileAtomically(const std::string &path, const std::string &text) {
-  std::string tmp = path + ".tmp";
-  std::FILE *f = std::fopen(tmp.c_str(), "w");
-  if (!f)
-    return false;
-  bool ok = std::fputs(text.c_str(), f) >= 0;
-  ok = std::fclose(f) == 0 && ok;
-  return ok && std::rename(tmp.c_str(), path.c_str()) == 0;
-}
-
 // Batch mode: o.count snapshots, o.delay_s apart, to stdout or o.prometheus.
 int RunBatch(satori::Hypervisor &hv, satori::DomainSource &doms,
              const satori::top::Options &o) {
@@ -94,7 +85,8 @@ int RunBatch(satori::Hypervisor &hv, satori::DomainSource &doms,
     satori::View v = satori::MakeView(now, have_prev ? &prev : nullptr);
     satori::SortRows(&v, o.sort, o.reverse);
     if (!o.prometheus.empty()) {
-      if (!WriteFileAtomically(o.prometheus, satori::FormatPrometheus(v))) {
+      if (!satori::WriteFileAtomically(o.prometheus,
+                                       satori::FormatPrometheus(v))) {
         std::fprintf(stderr, "satori-top: cannot write %s: %s\n",
                      o.prometheus.c_str(), std::strerror(errno));
         return 9;
