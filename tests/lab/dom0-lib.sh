@@ -40,21 +40,28 @@ satori_stat() {
 	/host/bin/satori-top -b --json -n 1 | python3 /host/lib/top-stat.py "$1"
 }
 
-# xen_stage_times: where Xen's registrations spent their time, as its 'W'
-# debug key prints it now: the 8 "Satori stage NAME: count=N ns=N" lines
-# (docs/read-cost.md). The key's handler runs from a tasklet: this waits
-# for its lines to reach the console ring.
-xen_stage_times() {
+# xen_debug_key_w WHAT: presses Xen's 'W' debug key and waits for all it
+# prints to reach the console ring (its handler runs from a tasklet; the
+# index line, "Satori index: entries=N evictions=N", comes last). WHAT
+# names the figures in the error if they never come.
+xen_debug_key_w() {
 	local n dl
-	n=$(xl dmesg | grep -c "Satori stage call:")
+	n=$(xl dmesg | grep -c "Satori index:")
 	xl debug-keys W
 	dl=$(deadline 30)
-	until [ "$(xl dmesg | grep -c "Satori stage call:")" -gt "$n" ]; do
-		past "$dl" && fail "Xen did not print its stage times ('W' key)"
+	until [ "$(xl dmesg | grep -c "Satori index:")" -gt "$n" ]; do
+		past "$dl" && fail "Xen did not print its $1 ('W' key)"
 		sleep 0.2
 	done
-	sleep 0.5
+}
+
+# xen_stage_times: where Xen's registrations spent their time, as its 'W'
+# debug key prints it now: the 8 "Satori stage NAME: count=N ns=N" lines
+# (docs/read-cost.md), and the index's line.
+xen_stage_times() {
+	xen_debug_key_w "stage times"
 	xl dmesg | grep "Satori stage " | tail -n 8
+	xl dmesg | grep "Satori index:" | tail -n 1
 }
 
 # xen_holds: the longest lock hold and tasklet run of each kind of Satori's
@@ -62,14 +69,7 @@ xen_stage_times() {
 # prints them now ("Satori hold NAME: count=N max_ns=N", "Satori faults:
 # injected=N every=N"; stages.c, fault.c).
 xen_holds() {
-	local n dl
-	n=$(xl dmesg | grep -c "Satori faults:")
-	xl debug-keys W
-	dl=$(deadline 30)
-	until [ "$(xl dmesg | grep -c "Satori faults:")" -gt "$n" ]; do
-		past "$dl" && fail "Xen did not print its hold times ('W' key)"
-		sleep 0.2
-	done
+	xen_debug_key_w "hold times"
 	xl dmesg | grep "Satori hold \|Satori faults:" | tail -n 4
 }
 

@@ -49,6 +49,9 @@ if lab_boot satori-on --xen-args "satori=on" --guests 3; then
 		"$(guest_field g2 sharing registered)" "$(guest_field g3 sharing registered)")
 	call_pages=$(stage call pages)
 	check_eq "Xen's 'W' key printed its 8 stage lines" "$(grep -c 'Satori stage ' "$LAB_OUT/stages.txt")" 8
+	index_line() { grep "Satori index:" "$LAB_OUT/stages.txt" | tail -1 | tr ' ' '\n' | sed -n "s/^$1=//p"; }
+	check_ge "Xen's 'W' key: the index holds the guests' entries" "$(index_line entries)" 1
+	check_ge "Xen's 'W' key: the index counts its evictions" "$(index_line evictions)" 0
 	check_gt "the guests registered pages" "$guests_registered" 0
 	check_ge "Xen's stage times: register calls carried the $guests_registered pages the guests registered" \
 		"$call_pages" "$guests_registered"
