@@ -1,7 +1,8 @@
 #!/bin/bash
-# check-layout.sh: compares docs/layout.md with `git ls-files`. Names every
-# tracked file that its directory's table does not list, and every file a
-# table lists that git does not track. Exit status 1 if there is either.
+# check-layout.sh: compares docs/layout.md with `git ls-files`. Prints a
+# FAIL line for every tracked file that its directory's table does not
+# list and every file a table lists that git does not track, or one PASS
+# line; exit status 1 on any FAIL. make test runs it (tests/run-all.sh).
 # A table is the "## `DIR/`" section (files of tests/lab/workloads/*/ are
 # listed in tests/lab/workloads/'s, by their path below it).
 set -euo pipefail
@@ -26,11 +27,15 @@ for line in open("docs/layout.md"):
         for name in re.findall(r"`([^`]+)`", cell):
             listed[os.path.normpath(os.path.join(section, name))] = True
 bad = 0
+if not tracked:
+    print("FAIL layout: git ls-files listed nothing (not a git checkout?)"); bad = 1
 for f in sorted(tracked):
     if f not in listed:
-        print("not in docs/layout.md:", f); bad = 1
+        print("FAIL layout: docs/layout.md does not list", f); bad = 1
 for f in sorted(listed):
     if f not in tracked:
-        print("in docs/layout.md but not tracked:", f); bad = 1
+        print("FAIL layout: docs/layout.md lists", f, "which git does not track"); bad = 1
+if not bad:
+    print("PASS layout: docs/layout.md lists the %d tracked files, and no other" % len(tracked))
 sys.exit(bad)
 '

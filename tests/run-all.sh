@@ -117,6 +117,9 @@ echo "== the lab's check helpers, on this host (nothing boots)"
 host_test "$top/tests/lab/checks-test.sh"
 host_test "$top/tests/lab/lab-run-test.sh"
 
+echo "== docs/layout.md against git ls-files"
+host_test "$top/scripts/check-layout.sh"
+
 echo "== lab tests (Xen under QEMU TCG)"
 . "$top/tests/lab/checks.sh"
 for t in "$top"/tests/lab/tests/*.sh; do
