@@ -117,8 +117,9 @@ echo "== the lab's check helpers, on this host (nothing boots)"
 host_test "$top/tests/lab/checks-test.sh"
 host_test "$top/tests/lab/lab-run-test.sh"
 
-echo "== docs/layout.md against git ls-files"
+echo "== the docs against the tree (docs/layout.md, docs/knobs.md)"
 host_test "$top/scripts/check-layout.sh"
+host_test "$top/scripts/check-knobs.sh"
 
 echo "== lab tests (Xen under QEMU TCG)"
 . "$top/tests/lab/checks.sh"
