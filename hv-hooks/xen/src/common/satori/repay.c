@@ -73,7 +73,6 @@
 #include <xen/timer.h>
 #include <xen/xmalloc.h>
 
-#include "domain.h"
 #include "group.h"
 #include "repay.h"
 #include "satori_repay.h"
