@@ -17,7 +17,7 @@
  * locked read-only shared mapping; other guests that read the same file
  * from their copy of the disk have registered (and shared) the same
  * content. A "true" hash is xxh64 (seed 0) of the 4 KiB with the top bit
- * cleared: the key the Satori guest kernel registers (satori_key()), so
+ * cleared: the hash the Satori guest kernel registers (satori_hash()), so
  * that this program's entries meet the other guests' ones in Xen's index.
  *
  * The attacks, one subcommand each:
@@ -159,7 +159,7 @@ _Static_assert(sizeof(struct xen_memory_reservation) == 32,
 	       "xen_memory_reservation layout (x86_64)");
 
 #define PAGE 4096UL
-#define KEY_MASK (UINT64_MAX >> 1)	/* the guest kernel's satori_key() */
+#define HASH_MASK (UINT64_MAX >> 1)	/* the guest kernel's satori_hash() */
 #define P(x) ((uint64_t)(uintptr_t)(x))
 
 /* What the hypervisor answered, by errno, and how long it took. */
@@ -412,7 +412,7 @@ static uint64_t gfn_of(const void *addr)
 
 static uint64_t key_of(const void *page)
 {
-	return XXH64(page, PAGE, 0) & KEY_MASK;
+	return XXH64(page, PAGE, 0) & HASH_MASK;
 }
 
 /* FILE's first pages (at most max) mapped read-only and locked. */
@@ -640,7 +640,7 @@ static void fuzz_setup_own(void)
 		memcpy(fz.own + i * PAGE, fz.shadow + i * PAGE, PAGE);
 		fz.own_gfn[i] = gfn_of(fz.own + i * PAGE);
 		fz.own_h[i] = XXH64(fz.shadow + i * PAGE, PAGE, 0);
-		fz.alias[i] = rnd() & KEY_MASK;
+		fz.alias[i] = rnd() & HASH_MASK;
 		fuzz_hist(i);
 	}
 }
@@ -683,7 +683,7 @@ static void fuzz_setup_places(void)
 	size_t i;
 
 	fz.ro_page.gfn = fz.own_gfn[0];
-	fz.ro_page.hash = fz.own_h[0] & KEY_MASK;
+	fz.ro_page.hash = fz.own_h[0] & HASH_MASK;
 	fz.ro = locked_pages(1, false);
 	memcpy(fz.ro, &b, sizeof(b));
 	fz.guard = locked_pages(2, false);
@@ -695,10 +695,10 @@ static void fuzz_setup_places(void)
 
 	fz.pool[0] = 0;
 	fz.pool[1] = 1;
-	fz.pool[2] = KEY_MASK;
+	fz.pool[2] = HASH_MASK;
 	fz.pool[3] = UINT64_MAX;
 	fz.pool[4] = 1ULL << 63;
-	fz.pool[5] = fz.own_h[OWN_RANDOM_END] & KEY_MASK;	/* zero page */
+	fz.pool[5] = fz.own_h[OWN_RANDOM_END] & HASH_MASK;	/* zero page */
 	for (i = 6; i < POOL; i++)
 		fz.pool[i] = rnd();
 }
@@ -719,7 +719,7 @@ static void fuzz_entry(struct satori_page *e, const struct satori_page *prev,
 	e->gfn = fz.own_gfn[i];
 	switch (below(valid ? 10 : 12)) {
 	case 0:
-		e->hash = fz.own_h[i] & KEY_MASK;
+		e->hash = fz.own_h[i] & HASH_MASK;
 		break;
 	case 1:
 		e->hash = fz.own_h[i];	/* full xxh64, top bit and all */
@@ -733,9 +733,9 @@ static void fuzz_entry(struct satori_page *e, const struct satori_page *prev,
 	case 4:
 		if (fz.nfile)
 			*e = (struct satori_page){ fz.file_gfn[j],
-						   fz.file_h[j] & KEY_MASK };
+						   fz.file_h[j] & HASH_MASK };
 		else
-			e->hash = fz.own_h[i] & KEY_MASK;
+			e->hash = fz.own_h[i] & HASH_MASK;
 		break;
 	case 5:
 		/* under its copy's key: the shared file frame as a client */
@@ -754,7 +754,7 @@ static void fuzz_entry(struct satori_page *e, const struct satori_page *prev,
 		if (prev)
 			*e = *prev;	/* the same entry twice */
 		else
-			e->hash = fz.own_h[i] & KEY_MASK;
+			e->hash = fz.own_h[i] & HASH_MASK;
 		break;
 	case 8:
 		if (prev)
@@ -1271,7 +1271,7 @@ static void __attribute__((noreturn)) fuzz_racer(void)
 			pages[i].gfn = fz.own_gfn[j];
 			switch (below(3)) {
 			case 0:
-				pages[i].hash = fz.own_h[j] & KEY_MASK;
+				pages[i].hash = fz.own_h[j] & HASH_MASK;
 				break;
 			case 1:
 				pages[i].hash = fz.alias[j];
@@ -1333,13 +1333,13 @@ static void fuzz_cleanup(void)
 	}
 	for (i = 0; i < fz.nhist; i++) {
 		ADD(fz.own_gfn[fz.hist_i[i]], fz.hist_h[i]);
-		ADD(fz.own_gfn[fz.hist_i[i]], fz.hist_h[i] & KEY_MASK);
+		ADD(fz.own_gfn[fz.hist_i[i]], fz.hist_h[i] & HASH_MASK);
 	}
 	for (i = 0; i < fz.nfile; i++) {
 		for (p = 0; p < POOL; p++)
 			ADD(fz.file_gfn[i], fz.pool[p]);
 		ADD(fz.file_gfn[i], fz.file_h[i]);
-		ADD(fz.file_gfn[i], fz.file_h[i] & KEY_MASK);
+		ADD(fz.file_gfn[i], fz.file_h[i] & HASH_MASK);
 		if (fz.copy_of[i] >= 0)
 			ADD(fz.file_gfn[i], fz.alias[fz.copy_of[i]]);
 	}
@@ -1501,7 +1501,7 @@ static int cmd_crossshare(const char *path)
 	/* Y canonical for H, then the (shared) file page a client under H. */
 	for (i = 0; i < n; i++) {
 		memcpy(y + i * PAGE, orig + i * PAGE, PAGE);
-		hash[i] = rnd() & KEY_MASK;
+		hash[i] = rnd() & HASH_MASK;
 		yp[i] = (struct satori_page){ gfn_of(y + i * PAGE), hash[i] };
 		self_batch(SATORI_OP_register, &yp[i], 1, NULL, &done, NULL);
 		y_indexed += done;
@@ -1561,7 +1561,7 @@ static int cmd_pile(size_t n)
 	/* A fresh copy Q canonical for H2; the pile's frame its client. */
 	q = locked_pages(1, false);
 	memcpy(q, tmpl, PAGE);
-	h2 = rnd() & KEY_MASK;
+	h2 = rnd() & HASH_MASK;
 	qp = (struct satori_page){ gfn_of(q), h2 };
 	self_batch(SATORI_OP_register, &qp, 1, NULL, NULL, NULL);
 	qp.gfn = pages[0].gfn;
