@@ -45,7 +45,7 @@ expect_exit satori-top "-d nonsense" 2 "seconds between" -d soon
 expect_exit satori-top "unknown sort column" 2 "no column nosuch" -b -s nosuch
 expect_exit satori-ctl "no command" 2 "missing command"
 expect_exit satori-ctl "unknown command" 2 "unknown command frobnicate" frobnicate
-expect_exit satori-ctl "usage on bad arguments" 2 "usage: satori-ctl group DOMAIN GROUP" frobnicate
+expect_exit satori-ctl "usage on bad arguments" 2 "usage: satori-ctl \[--json\] group DOMAIN GROUP" frobnicate
 expect_exit satori-ctl "group -1" 2 "bad group -1 (0..2147483647 or alone)" group g1 -1
 expect_exit satori-ctl "group 2147483648" 2 "bad group 2147483648" group g1 2147483648
 expect_exit satori-ctl "group x" 2 "bad group x" group g1 x
@@ -53,11 +53,12 @@ expect_exit satori-ctl "group without GROUP" 2 "group wants DOMAIN GROUP" group 
 expect_exit satori-ctl "group without arguments" 2 "group wants DOMAIN GROUP" group
 expect_exit satori-ctl "group with a reserved domain id" 2 "bad domain 32752" group 32752 1
 expect_exit satori-ctl "show with two domains" 2 "show wants at most one DOMAIN" show g1 g2
-expect_exit satori-ctl "reclaim without FRAMES" 2 "reclaim wants FRAMES" reclaim
-expect_exit satori-ctl "reclaim 0" 2 "bad frame count 0 (1..65536)" reclaim 0
-expect_exit satori-ctl "reclaim 65537" 2 "bad frame count 65537" reclaim 65537
-expect_exit satori-ctl "reclaim x" 2 "bad frame count x" reclaim x
-expect_exit satori-ctl "reclaim from a reserved domain id" 2 "bad domain 32752" reclaim 1 32752
+expect_exit satori-ctl "take without FRAMES" 2 "take wants FRAMES" take
+expect_exit satori-ctl "take 0" 2 "bad frame count 0 (1..65536)" take 0
+expect_exit satori-ctl "take 65537" 2 "bad frame count 65537" take 65537
+expect_exit satori-ctl "take x" 2 "bad frame count x" take x
+expect_exit satori-ctl "take from a reserved domain id" 2 "bad domain 32752" take 1 32752
+expect_exit satori-ctl "reclaim (take's old name) without FRAMES" 2 "reclaim wants FRAMES" reclaim
 expect_exit satori-ctl "repay without FRAMES" 2 "repay wants FRAMES" repay
 expect_exit satori-ctl "repay 0" 2 "bad frame count 0 (1..65536)" repay 0
 expect_exit satori-ctl "repay from a reserved domain id" 2 "bad domain 32752" repay 1 32752
