@@ -62,6 +62,7 @@
 #include <xen/errno.h>
 #include <xen/event.h>
 #include <xen/lib.h>
+#include <xen/mm.h>
 #include <xen/param.h>
 #include <xen/rcupdate.h>
 #include <xen/satori.h>
@@ -233,33 +234,26 @@ static struct domain *victim(const struct domain *near, bool nowait,
 #define TAKE_RUN 64
 
 /*
- * Take up to nr frames, each run from the domain that pays first (of
- * near's group if near is not NULL): its frames above its entitlement,
- * else a run of its oldest. nowait as for victim().
+ * Take up to nr frames, each run from the domain that pays first: its
+ * frames above its entitlement, else a run of its oldest.
  */
-static unsigned long take(const struct domain *near, unsigned long nr,
-                          bool nowait)
+unsigned long satori_repay_take(unsigned long nr)
 {
     unsigned long taken = 0, got, want;
     struct satori_debtor f;
     struct domain *d;
 
-    while ( taken < nr && (d = victim(near, nowait, &f)) )
+    while ( taken < nr && (d = victim(NULL, false, &f)) )
     {
         want = max((unsigned long)satori_repay_above(&f),
                    (unsigned long)TAKE_RUN);
-        got = satori_volatile_take(d, min(want, nr - taken), nowait);
+        got = satori_volatile_take(d, min(want, nr - taken), false);
         put_domain(d);
         if ( !got )
             break;
         taken += got;
     }
     return taken;
-}
-
-unsigned long satori_repay_take(unsigned long nr)
-{
-    return take(NULL, nr, false);
 }
 
 /*
@@ -270,10 +264,34 @@ unsigned long satori_repay_take(unsigned long nr)
  */
 #define BREAK_QUANTUM TAKE_RUN
 
-bool satori_take_for_break(struct domain *d, unsigned long nr)
+/*
+ * A volatile frame of the domain that pays first (of near's group if near
+ * is not NULL), owned by nobody; NULL if none could be had without
+ * waiting. With quantum, up to that many more of the same domain's go to
+ * the free heap.
+ */
+static struct page_info *take_frame(const struct domain *near,
+                                    unsigned long quantum)
 {
+    struct satori_debtor f;
+    struct page_info *pg;
+    struct domain *v = victim(near, true, &f);
+
+    if ( !v )
+        return NULL;
+    pg = satori_volatile_take_frame(v, true);
+    if ( pg && quantum )
+        satori_volatile_take(v, quantum, true);
+    put_domain(v);
+    return pg;
+}
+
+struct page_info *satori_take_for_break(struct domain *d)
+{
+    struct page_info *pg;
+
     if ( !satori_enabled() )
-        return false;
+        return NULL;
     /*
      * A copy-on-write break, under p2m and page locks: it never waits on
      * a lender's lock (nowait), and no kick of the tasklet here (it would
@@ -281,10 +299,23 @@ bool satori_take_for_break(struct domain *d, unsigned long nr)
      * timer (running while anything is lent) sees what is owed within
      * REPAY_TICK. d's own group pays first: another group feels d's
      * breaks only when the heap is empty and d's group lends nothing.
+     *
+     * The frame goes straight to d, not through the free heap, where
+     * anyone allocating at the same moment (dom0's balloon on a dry
+     * host) could take it first and leave the break without one. Its old
+     * data is overwritten whole by the break's copy before d's gfn maps
+     * it.
      */
-    if ( take(d, nr, true) )
-        return true;
-    return take(NULL, max(nr, (unsigned long)BREAK_QUANTUM), true);
+    pg = take_frame(d, 0);
+    if ( !pg )
+        pg = take_frame(NULL, BREAK_QUANTUM - 1);
+    if ( pg && assign_pages(pg, 1, d, 0) )
+    {
+        /* d is dying or at max_pages: as the allocation would have failed. */
+        free_domheap_page(pg);
+        pg = NULL;
+    }
+    return pg;
 }
 
 static void cf_check repay_work(void *unused);

@@ -540,6 +540,30 @@ unsigned long satori_volatile_take(struct domain *d, unsigned long nr,
     return take_from(d, nr, nowait);
 }
 
+struct page_info *satori_volatile_take_frame(struct domain *d, bool nowait)
+{
+    struct satori_domain *sd = ACCESS_ONCE(d->satori);
+    struct satori_vframe *f;
+    struct page_info *pg;
+    s_time_t start;
+
+    if ( !sd || !ACCESS_ONCE(sd->v.held) || !vlock(&sd->v, nowait) )
+        return NULL;
+    start = NOW();
+    if ( (f = oldest(&sd->v)) )
+    {
+        vframe_unlink(&sd->v, f);
+        sd->v.forced++;
+    }
+    vunlock(&sd->v, start, f ? 1 : 0);
+    if ( !f )
+        return NULL;
+    pg = f->pg;
+    xfree(f);
+    atomic_dec(&lent);
+    return pg;
+}
+
 bool satori_volatile_debtor(struct domain *d, bool nowait,
                             struct satori_debtor *f, s_time_t *deadline)
 {

@@ -92,6 +92,14 @@ unsigned long satori_volatile_take(struct domain *d, unsigned long nr,
                                    bool nowait);
 
 /*
+ * Take d's oldest frame by force (counted as forced) and hand it over with
+ * whatever data it held, owned by no domain: the caller owns it and must
+ * overwrite every byte before anyone reads it, or free it. NULL if d
+ * holds none or (nowait) its lock is taken.
+ */
+struct page_info *satori_volatile_take_frame(struct domain *d, bool nowait);
+
+/*
  * What d's frames (and their records) cost above its limit (the
  * entitlement less the reserve's share): what it should repay. And
  * above its entitlement: counted against its allocation. Snapshots.

@@ -69,14 +69,16 @@ void satori_shared_merge(struct page_info *spg, struct page_info *cpg);
 void satori_shared_dispose(struct page_info *pg);
 
 /*
- * A copy-on-write break of d needs nr free frames now and found none:
- * take up to nr volatile frames back into the free heap by force (never
- * waiting on a lender's lock), from d's trust group first, as the
- * repayment policy orders it, else at least a quantum from another group
- * (common/satori/repay.c). Any context that may take a domain's volatile
- * lock: never called with one held. Returns true if any frame was freed.
+ * A copy-on-write break of d needs a frame now and the heap has none:
+ * take a volatile frame by force (never waiting on a lender's lock), from
+ * d's trust group first, as the repayment policy orders it, else from
+ * another group (and a quantum more of that group's to the free heap;
+ * common/satori/repay.c). Returns it assigned to d, as
+ * alloc_domheap_page(d, 0) would, with stale data the caller overwrites
+ * whole before d can read it; NULL if none. Any context that may take a
+ * domain's volatile lock: never called with one held.
  */
-bool satori_take_for_break(struct domain *d, unsigned long nr);
+struct page_info *satori_take_for_break(struct domain *d);
 
 /*
  * May memory sharing run on AMD NPT? Only for Satori: upstream supports it
@@ -137,10 +139,9 @@ static inline void satori_shared_nominated(struct page_info *pg,
                                            struct domain *d,
                                            struct satori_frame *rec) {}
 static inline void satori_shared_free(struct satori_frame *rec) {}
-static inline bool satori_take_for_break(struct domain *d,
-                                         unsigned long nr)
+static inline struct page_info *satori_take_for_break(struct domain *d)
 {
-    return false;
+    return NULL;
 }
 
 #endif
