@@ -351,13 +351,13 @@ unsigned int satori_volatile_put(struct domain *d, struct satori_domain *sd,
         if ( (f = lookup(v, pages[i].key)) )
             new_key = false;            /* new data under a key it holds */
         /*
-         * A new frame while what its frames cost stays within its limit;
-         * a domain that owes frames takes no new one.
+         * A new frame while what its frames cost stays within its limit
+         * (satori.c then has repayment watch the domains); a domain that
+         * owes frames takes no new one.
          */
-        else if ( !v->owed && cost(v->held + 1) <= limit(d) &&
-                  (f = fresh(v, pages[i].key)) )
-            ;                           /* lent: satori.c watches */
-        else if ( (f = oldest(v)) )
+        else if ( (v->owed || cost(v->held + 1) > limit(d) ||
+                   !(f = fresh(v, pages[i].key))) &&
+                  (f = oldest(v)) )
         {
             /* At its limit: its own oldest data makes room. */
             rb_erase(&f->node, &v->keys);
@@ -517,7 +517,8 @@ static unsigned long take_step(struct satori_volatile *v, unsigned long nr,
  * Take up to nr of d's oldest frames, STEP_FRAMES per lock hold, each
  * step's frames freed after the hold.
  */
-static unsigned long take_from(struct domain *d, unsigned long nr, bool nowait)
+unsigned long satori_volatile_take(struct domain *d, unsigned long nr,
+                                   bool nowait)
 {
     struct satori_domain *sd = ACCESS_ONCE(d->satori);
     unsigned long taken = 0, got;
@@ -532,12 +533,6 @@ static unsigned long take_from(struct domain *d, unsigned long nr, bool nowait)
         taken += got;
     } while ( got && taken < nr );
     return taken;
-}
-
-unsigned long satori_volatile_take(struct domain *d, unsigned long nr,
-                                   bool nowait)
-{
-    return take_from(d, nr, nowait);
 }
 
 struct page_info *satori_volatile_take_frame(struct domain *d, bool nowait)
