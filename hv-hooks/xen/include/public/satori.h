@@ -41,7 +41,7 @@
 #define __HYPERVISOR_satori_op 47
 
 #define SATORI_INTERFACE_MAJOR 1
-#define SATORI_INTERFACE_MINOR 6
+#define SATORI_INTERFACE_MINOR 7
 #define SATORI_INTERFACE_VERSION \
     ((SATORI_INTERFACE_MAJOR << 16) | SATORI_INTERFACE_MINOR)
 
@@ -189,6 +189,21 @@ struct satori_host_stats {
     uint64_t free_frames;    /* OUT: Xen's free heap frames now */
     uint64_t reserve_frames; /* OUT: kept back of the entitlements
                               * (satori_surplus_reserve=), summed */
+    /*
+     * The index's life (1.7; the struct grew, so a control domain's tools
+     * must be built with this header, as for Xen's sysctls):
+     */
+    uint64_t index_evictions; /* OUT: entries taken for a domain below its
+                               * fair share when the index was full,
+                               * since boot */
+    uint64_t index_handovers; /* OUT: entries moved to another gfn of the
+                               * same shared frame when their page was
+                               * released or their domain died, since
+                               * boot */
+    uint64_t index_dropped;   /* OUT: entries of dying domains removed
+                               * with no live sharer to take them, since
+                               * boot */
+    uint64_t index_bytes;     /* OUT: memory the index uses now */
 };
 typedef struct satori_host_stats satori_host_stats_t;
 
