@@ -19,6 +19,7 @@
  *   satori_free(p)          frees what satori_zalloc() returned (or NULL);
  *   satori_atomic_add(p, v) adds v to *p (a uint32_t or uint64_t) as one
  *                           atomic step, and orders nothing;
+ *   satori_atomic_set(p, v) an untorn write of v to *p;
  *   satori_atomic_read(p)   an untorn read of *p.
  */
 #ifndef SATORI_SYNC_H
@@ -65,6 +66,7 @@ typedef pthread_spinlock_t satori_lock_t;
 
 /* GCC's builtins: the same in every environment Satori is built for. */
 #define satori_atomic_add(p, v)	__atomic_fetch_add(p, v, __ATOMIC_RELAXED)
+#define satori_atomic_set(p, v)	__atomic_store_n(p, v, __ATOMIC_RELAXED)
 #define satori_atomic_read(p)	__atomic_load_n(p, __ATOMIC_RELAXED)
 
 #endif /* SATORI_SYNC_H */

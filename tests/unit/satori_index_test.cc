@@ -1,11 +1,14 @@
-// Unit tests of the content index (lib/satori_index.c) on the host,
-// including a randomised comparison against a reference map.
+// Unit tests of the content index (lib/satori_index.c) on the host: each
+// rule of its contract, a randomised comparison against a reference map,
+// and threads calling it at once (run again under ThreadSanitizer: the
+// satori_index_tsan_tests target).
 #include <gtest/gtest.h>
 
-#include <algorithm>
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <random>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -17,300 +20,402 @@ namespace {
 
 class IndexTest : public ::testing::Test {
 protected:
-  void Make(uint32_t nr_slots, uint32_t nr_owners, uint32_t owner_limit,
+  void Make(uint64_t limit, uint32_t owner_limit,
             uint64_t seed = 0x5a7051ull) {
-    slots_.assign(nr_slots, satori_index_slot{});
-    counts_.assign(nr_owners, 0xffffffffu);
-    ASSERT_TRUE(satori_index_init(&idx_, slots_.data(), nr_slots,
-                                  counts_.data(), nr_owners, owner_limit,
-                                  seed));
+    satori_index_destroy(&idx_);
+    ASSERT_TRUE(satori_index_init(&idx_, limit, owner_limit, seed));
+    for (uint16_t i = 0; i < kOwners; ++i)
+      satori_index_owner_init(&owners_[i], i);
   }
-  void SetUp() override { Make(64, 4, 1000); }
+  void SetUp() override { Make(64, 1000); }
+  void TearDown() override { satori_index_destroy(&idx_); }
 
-  std::vector<satori_index_slot> slots_;
-  std::vector<uint32_t> counts_;
+  satori_index_result Insert(uint64_t hash, uint32_t group, int owner,
+                             uint64_t gfn, satori_index_hit *hit = nullptr) {
+    return satori_index_insert(&idx_, hash, group, &owners_[owner], gfn, hit);
+  }
+  bool Remove(uint64_t hash, uint32_t group, int owner, uint64_t gfn) {
+    return satori_index_remove(&idx_, hash, group, &owners_[owner], gfn);
+  }
+  bool Lookup(uint64_t hash, uint32_t group, satori_index_hit *hit = nullptr) {
+    return satori_index_lookup(&idx_, hash, group, hit);
+  }
+  uint32_t Entries(int owner) {
+    return satori_index_owner_entries(&owners_[owner]);
+  }
+
+  static constexpr int kOwners = 8;
   satori_index idx_{};
+  satori_index_owner owners_[kOwners];
 };
 
-TEST(IndexInit, RejectsSizesThatAreNotPowersOfTwo) {
-  std::vector<satori_index_slot> slots(12);
-  uint32_t counts[2];
+TEST(IndexInit, RejectsAZeroLimit) {
   satori_index idx{};
-  EXPECT_FALSE(satori_index_init(&idx, slots.data(), 12, counts, 2, 10, 1));
-  EXPECT_FALSE(satori_index_init(&idx, slots.data(), 1, counts, 2, 10, 1));
-  EXPECT_FALSE(satori_index_init(&idx, slots.data(), 0, counts, 2, 10, 1));
-  EXPECT_TRUE(satori_index_init(&idx, slots.data(), 8, counts, 2, 10, 1));
+  EXPECT_FALSE(satori_index_init(&idx, 0, 10, 1));
+  EXPECT_FALSE(satori_index_init(&idx, 10, 0, 1));
+  EXPECT_TRUE(satori_index_init(&idx, 1, 1, 1));
+  EXPECT_EQ(satori_index_limit(&idx), 1u);
+  satori_index_destroy(&idx);
 }
 
-TEST_F(IndexTest, InitZeroesOwnerCounts) {
-  for (uint32_t c : counts_)
-    EXPECT_EQ(c, 0u);
-  EXPECT_EQ(satori_index_lookup(&idx_, 42, 0), nullptr);
+// One shard per SATORI_INDEX_SHARD_ENTRIES: the limit rounds up to a
+// multiple of the shard count, never down.
+TEST(IndexInit, LimitRoundsUpToWholeShards) {
+  satori_index idx{};
+  ASSERT_TRUE(satori_index_init(&idx, 3 * SATORI_INDEX_SHARD_ENTRIES + 1, 10,
+                                1));
+  EXPECT_EQ(idx.shard_bits, 2u);
+  EXPECT_GE(satori_index_limit(&idx), 3u * SATORI_INDEX_SHARD_ENTRIES + 1);
+  EXPECT_LT(satori_index_limit(&idx), 3u * SATORI_INDEX_SHARD_ENTRIES + 5);
+  satori_index_destroy(&idx);
+}
+
+TEST_F(IndexTest, StartsEmpty) {
+  EXPECT_EQ(satori_index_entries(&idx_), 0u);
+  EXPECT_FALSE(Lookup(42, 0));
+  EXPECT_EQ(Entries(0), 0u);
 }
 
 TEST_F(IndexTest, FirstPageOfAContentIsCanonical) {
-  EXPECT_EQ(satori_index_insert(&idx_, 0xabc, 0, 1, 100, nullptr),
-            SATORI_INDEX_INSERTED);
-  const satori_index_slot *hit = nullptr;
-  EXPECT_EQ(satori_index_insert(&idx_, 0xabc, 0, 2, 200, &hit),
-            SATORI_INDEX_FOUND);
-  ASSERT_NE(hit, nullptr);
-  EXPECT_EQ(hit->owner, 1);
-  EXPECT_EQ(hit->gfn, 100u);
-  EXPECT_EQ(idx_.used, 1u);
-  EXPECT_EQ(counts_[1], 1u);
-  EXPECT_EQ(counts_[2], 0u);
+  EXPECT_EQ(Insert(0xabc, 0, 1, 100), SATORI_INDEX_INSERTED);
+  satori_index_hit hit{};
+  EXPECT_EQ(Insert(0xabc, 0, 2, 200, &hit), SATORI_INDEX_FOUND);
+  EXPECT_EQ(hit.owner, 1);
+  EXPECT_EQ(hit.gfn, 100u);
+  EXPECT_EQ(satori_index_entries(&idx_), 1u);
+  EXPECT_EQ(Entries(1), 1u);
+  EXPECT_EQ(Entries(2), 0u);
 }
 
 TEST_F(IndexTest, RemoveNeedsTheCanonicalPage) {
-  satori_index_insert(&idx_, 7, 0, 1, 100, nullptr);
-  EXPECT_FALSE(satori_index_remove(&idx_, 7, 0, 2, 100)); // other owner
-  EXPECT_FALSE(satori_index_remove(&idx_, 7, 0, 1, 101)); // other gfn
-  EXPECT_FALSE(satori_index_remove(&idx_, 8, 0, 1, 100)); // other hash
-  EXPECT_NE(satori_index_lookup(&idx_, 7, 0), nullptr);
-  EXPECT_TRUE(satori_index_remove(&idx_, 7, 0, 1, 100));
-  EXPECT_EQ(satori_index_lookup(&idx_, 7, 0), nullptr);
-  EXPECT_EQ(counts_[1], 0u);
-  EXPECT_EQ(idx_.used, 0u);
+  Insert(7, 0, 1, 100);
+  EXPECT_FALSE(Remove(7, 0, 2, 100)); // other owner
+  EXPECT_FALSE(Remove(7, 0, 1, 101)); // other gfn
+  EXPECT_FALSE(Remove(8, 0, 1, 100)); // other hash
+  EXPECT_TRUE(Lookup(7, 0));
+  EXPECT_TRUE(Remove(7, 0, 1, 100));
+  EXPECT_FALSE(Lookup(7, 0));
+  EXPECT_EQ(Entries(1), 0u);
+  EXPECT_EQ(satori_index_entries(&idx_), 0u);
 }
 
 TEST_F(IndexTest, OwnerLimitProtectsOthers) {
-  Make(64, 4, 3);
+  Make(64, 3);
   for (uint64_t h = 1; h <= 3; ++h)
-    EXPECT_EQ(satori_index_insert(&idx_, h, 0, 1, h, nullptr),
-              SATORI_INDEX_INSERTED);
-  EXPECT_EQ(satori_index_insert(&idx_, 4, 0, 1, 4, nullptr),
-            SATORI_INDEX_OWNER_LIMIT);
-  EXPECT_EQ(satori_index_lookup(&idx_, 4, 0), nullptr);
+    EXPECT_EQ(Insert(h, 0, 1, h), SATORI_INDEX_INSERTED);
+  EXPECT_EQ(Insert(4, 0, 1, 4), SATORI_INDEX_OWNER_LIMIT);
+  EXPECT_FALSE(Lookup(4, 0));
   // A full owner still finds existing content (it may share into it).
-  EXPECT_EQ(satori_index_insert(&idx_, 2, 0, 1, 99, nullptr),
-            SATORI_INDEX_FOUND);
-  EXPECT_EQ(satori_index_insert(&idx_, 4, 0, 2, 4, nullptr),
-            SATORI_INDEX_INSERTED);
+  EXPECT_EQ(Insert(2, 0, 1, 99), SATORI_INDEX_FOUND);
+  EXPECT_EQ(Insert(4, 0, 2, 4), SATORI_INDEX_INSERTED);
 }
 
-TEST_F(IndexTest, TableStopsAtThreeQuarters) {
-  Make(16, 2, 1000);
+TEST_F(IndexTest, StopsAtItsLimit) {
+  Make(12, 1000);
   for (uint64_t h = 0; h < 12; ++h)
-    ASSERT_EQ(satori_index_insert(&idx_, h * 977, 0, 0, h, nullptr),
-              SATORI_INDEX_INSERTED);
-  EXPECT_EQ(satori_index_insert(&idx_, 999999, 0, 0, 1, nullptr),
-            SATORI_INDEX_FULL);
-  EXPECT_EQ(idx_.used, 12u);
+    ASSERT_EQ(Insert(h * 977, 0, 0, h), SATORI_INDEX_INSERTED);
+  EXPECT_EQ(Insert(999999, 0, 0, 1), SATORI_INDEX_FULL);
+  EXPECT_EQ(satori_index_entries(&idx_), 12u);
   for (uint64_t h = 0; h < 12; ++h)
-    EXPECT_NE(satori_index_lookup(&idx_, h * 977, 0), nullptr);
-}
-
-// satori_index_slots=2 once looped forever: every slot could be used, so a
-// probe for an absent key never met a free slot. One slot stays free.
-TEST_F(IndexTest, SmallestIndexKeepsASlotFree) {
-  Make(2, 2, 10);
-  EXPECT_EQ(satori_index_insert(&idx_, 1, 0, 0, 1, nullptr),
-            SATORI_INDEX_INSERTED);
-  EXPECT_EQ(satori_index_insert(&idx_, 2, 0, 0, 2, nullptr), SATORI_INDEX_FULL);
-  EXPECT_EQ(satori_index_lookup(&idx_, 3, 0), nullptr);
-  EXPECT_FALSE(satori_index_remove(&idx_, 3, 0, 0, 3));
-  EXPECT_EQ(idx_.used, 1u);
+    EXPECT_TRUE(Lookup(h * 977, 0));
 }
 
 // The same hash in two trust groups is two entries; neither group sees,
 // nor removes, the other's.
 TEST_F(IndexTest, GroupsAreSeparateKeys) {
-  const satori_index_slot *hit = nullptr;
-  EXPECT_EQ(satori_index_insert(&idx_, 0xabc, 7, 1, 100, nullptr),
-            SATORI_INDEX_INSERTED);
-  EXPECT_EQ(satori_index_insert(&idx_, 0xabc, 8, 2, 200, &hit),
-            SATORI_INDEX_INSERTED);
-  EXPECT_EQ(satori_index_lookup(&idx_, 0xabc, 9), nullptr);
-  EXPECT_FALSE(satori_index_remove(&idx_, 0xabc, 8, 1, 100));
-  ASSERT_EQ(satori_index_insert(&idx_, 0xabc, 7, 3, 300, &hit),
-            SATORI_INDEX_FOUND);
-  EXPECT_EQ(hit->owner, 1);
-  EXPECT_EQ(hit->group, 7u);
-  EXPECT_TRUE(satori_index_remove(&idx_, 0xabc, 7, 1, 100));
-  const satori_index_slot *s = satori_index_lookup(&idx_, 0xabc, 8);
-  ASSERT_NE(s, nullptr);
-  EXPECT_EQ(s->owner, 2);
+  satori_index_hit hit{};
+  EXPECT_EQ(Insert(0xabc, 7, 1, 100), SATORI_INDEX_INSERTED);
+  EXPECT_EQ(Insert(0xabc, 8, 2, 200), SATORI_INDEX_INSERTED);
+  EXPECT_FALSE(Lookup(0xabc, 9));
+  EXPECT_FALSE(Remove(0xabc, 8, 1, 100));
+  ASSERT_EQ(Insert(0xabc, 7, 3, 300, &hit), SATORI_INDEX_FOUND);
+  EXPECT_EQ(hit.owner, 1);
+  EXPECT_TRUE(Remove(0xabc, 7, 1, 100));
+  ASSERT_TRUE(Lookup(0xabc, 8, &hit));
+  EXPECT_EQ(hit.owner, 2);
 }
 
 // Four owners once filled the index for good (a quarter each by default).
-// A newcomer below its fair share takes the slot of an owner above it.
+// A newcomer below its fair share takes the entry of an owner above it.
 TEST_F(IndexTest, FullIndexMakesRoomForAnOwnerBelowItsShare) {
-  Make(64, 4, 1000); // 48 usable slots
+  Make(48, 1000);
   for (uint64_t h = 0; h < 48; ++h)
-    ASSERT_EQ(satori_index_insert(&idx_, h * 977, 0, 0, h, nullptr),
-              SATORI_INDEX_INSERTED);
+    ASSERT_EQ(Insert(h * 977, 0, 0, h), SATORI_INDEX_INSERTED);
   for (uint64_t h = 0; h < 24; ++h)
-    ASSERT_EQ(satori_index_insert(&idx_, 5000 + h, 0, 1, h, nullptr),
-              SATORI_INDEX_INSERTED)
-        << h;
-  EXPECT_EQ(counts_[0], 24u);
-  EXPECT_EQ(counts_[1], 24u);
+    ASSERT_EQ(Insert(5000 + h, 0, 1, h), SATORI_INDEX_INSERTED) << h;
+  EXPECT_EQ(Entries(0), 24u);
+  EXPECT_EQ(Entries(1), 24u);
   EXPECT_EQ(idx_.evictions, 24u);
   EXPECT_EQ(idx_.owners_in_use, 2u);
   // At its fair share, owner 1 takes nothing more.
-  EXPECT_EQ(satori_index_insert(&idx_, 9999, 0, 1, 1, nullptr),
-            SATORI_INDEX_FULL);
+  EXPECT_EQ(Insert(9999, 0, 1, 1), SATORI_INDEX_FULL);
   // A third owner gets its share of 16 from both.
   for (uint64_t h = 0; h < 16; ++h)
-    ASSERT_EQ(satori_index_insert(&idx_, 7000 + h, 0, 2, h, nullptr),
-              SATORI_INDEX_INSERTED);
-  EXPECT_EQ(counts_[2], 16u);
-  EXPECT_EQ(counts_[0] + counts_[1], 32u);
-  EXPECT_EQ(idx_.used, 48u);
+    ASSERT_EQ(Insert(7000 + h, 0, 2, h), SATORI_INDEX_INSERTED);
+  EXPECT_EQ(Entries(2), 16u);
+  EXPECT_EQ(Entries(0) + Entries(1), 32u);
+  EXPECT_EQ(satori_index_entries(&idx_), 48u);
 }
 
-TEST_F(IndexTest, BadOwnerChangesNothing) {
-  EXPECT_EQ(satori_index_insert(&idx_, 1, 0, 4, 1, nullptr),
-            SATORI_INDEX_BAD_OWNER);
-  EXPECT_EQ(idx_.used, 0u);
-  EXPECT_EQ(satori_index_remove_owner(&idx_, 4), 0u);
+// An eviction needs the victim's lock, out of the lock order: it only
+// tries it, and passes a busy owner over.
+TEST_F(IndexTest, EvictionPassesOverABusyOwner) {
+  Make(8, 1000);
+  for (uint64_t h = 0; h < 8; ++h)
+    ASSERT_EQ(Insert(h, 0, 0, h), SATORI_INDEX_INSERTED);
+  satori_lock(&owners_[0].lock);
+  EXPECT_EQ(Insert(100, 0, 1, 1), SATORI_INDEX_FULL);
+  satori_unlock(&owners_[0].lock);
+  EXPECT_EQ(Insert(100, 0, 1, 1), SATORI_INDEX_INSERTED);
+  EXPECT_EQ(idx_.evictions, 1u);
 }
 
-TEST_F(IndexTest, RemoveOwnerDropsExactlyItsEntries) {
-  Make(256, 3, 1000);
-  for (uint64_t h = 0; h < 150; ++h)
-    satori_index_insert(&idx_, h * 0x1000193, 0, h % 3, h, nullptr);
-  EXPECT_EQ(satori_index_remove_owner(&idx_, 1), 50u);
-  EXPECT_EQ(counts_[1], 0u);
-  EXPECT_EQ(idx_.used, 100u);
-  for (uint64_t h = 0; h < 150; ++h) {
-    const satori_index_slot *s = satori_index_lookup(&idx_, h * 0x1000193, 0);
-    if (h % 3 == 1) {
-      EXPECT_EQ(s, nullptr) << h;
-    } else {
-      ASSERT_NE(s, nullptr) << h;
-      EXPECT_EQ(s->gfn, h);
-    }
+TEST_F(IndexTest, KilledOwnerInsertsNothingButIsStillFound) {
+  Insert(1, 0, 3, 10);
+  satori_index_owner_kill(&owners_[3]);
+  EXPECT_EQ(Insert(2, 0, 3, 11), SATORI_INDEX_DYING);
+  EXPECT_FALSE(Lookup(2, 0));
+  satori_index_hit hit{};
+  EXPECT_EQ(Insert(1, 0, 4, 12, &hit), SATORI_INDEX_FOUND);
+  EXPECT_EQ(hit.owner, 3);
+}
+
+TEST_F(IndexTest, PopGivesUpTheOldestEntryFirst) {
+  for (uint64_t h = 1; h <= 5; ++h)
+    Insert(h * 31, h % 2, 2, h);
+  Insert(777, 0, 1, 1);
+  satori_index_owner_kill(&owners_[2]);
+  for (uint64_t h = 1; h <= 5; ++h) {
+    satori_index_popped p{};
+    ASSERT_TRUE(satori_index_owner_pop(&idx_, &owners_[2], &p));
+    EXPECT_EQ(p.hash, h * 31);
+    EXPECT_EQ(p.group, h % 2);
+    EXPECT_EQ(p.gfn, h);
+    EXPECT_FALSE(Lookup(h * 31, h % 2));
   }
+  EXPECT_FALSE(satori_index_owner_pop(&idx_, &owners_[2], nullptr));
+  EXPECT_EQ(Entries(2), 0u);
+  EXPECT_EQ(satori_index_entries(&idx_), 1u);
+  EXPECT_EQ(idx_.owners_in_use, 1u);
 }
 
-// Hashes a guest picked to share their low bits still spread out: the
-// seeded slot function does not let a guest aim at one cluster.
-TEST_F(IndexTest, ChosenHashesDoNotCluster) {
-  Make(1024, 2, 1000);
-  for (uint64_t i = 0; i < 700; ++i)
-    ASSERT_EQ(satori_index_insert(&idx_, i << 20, 0, 0, i, nullptr),
-              SATORI_INDEX_INSERTED);
-  uint32_t longest = 0, run = 0;
-  for (uint32_t i = 0; i < 2 * 1024; ++i) {
-    run = slots_[i % 1024].in_use ? run + 1 : 0;
-    longest = std::max(longest, run);
-  }
-  EXPECT_LT(longest, 100u);
+// A removal in the middle of an owner's list keeps the rest in order.
+TEST_F(IndexTest, RemovalKeepsTheOwnersListWhole) {
+  for (uint64_t h = 1; h <= 4; ++h)
+    Insert(h, 0, 0, h);
+  EXPECT_TRUE(Remove(2, 0, 0, 2));
+  EXPECT_TRUE(Remove(4, 0, 0, 4));
+  satori_index_popped p{};
+  ASSERT_TRUE(satori_index_owner_pop(&idx_, &owners_[0], &p));
+  EXPECT_EQ(p.hash, 1u);
+  ASSERT_TRUE(satori_index_owner_pop(&idx_, &owners_[0], &p));
+  EXPECT_EQ(p.hash, 3u);
+  EXPECT_FALSE(satori_index_owner_pop(&idx_, &owners_[0], &p));
 }
 
-// Random inserts and removals, checked against std::map after every step.
+// The index's memory follows its content: it grows with what is
+// registered and gives the buckets back when the entries go.
+TEST_F(IndexTest, MemoryFollowsTheContent) {
+  Make(1 << 16, 1 << 16);
+  uint64_t empty = satori_index_bytes(&idx_);
+  for (uint64_t h = 0; h < 50000; ++h)
+    ASSERT_EQ(Insert(h, 0, h % 4, h), SATORI_INDEX_INSERTED);
+  uint64_t full = satori_index_bytes(&idx_);
+  EXPECT_GE(full, empty + 50000 * 48);
+  EXPECT_LE(full, empty + 50000ull * satori_index_bytes_per_entry());
+  for (uint64_t h = 0; h < 50000; ++h)
+    ASSERT_TRUE(Remove(h, 0, h % 4, h));
+  EXPECT_EQ(satori_index_entries(&idx_), 0u);
+  EXPECT_LT(satori_index_bytes(&idx_), empty + (full - empty) / 50);
+}
+
+// Hashes a guest picked to share their low bits still spread over the
+// shards: the seeded mix does not let a guest aim at one of them.
+TEST_F(IndexTest, ChosenHashesSpreadOverTheShards) {
+  Make(16 * SATORI_INDEX_SHARD_ENTRIES, 1 << 20);
+  constexpr uint64_t kN = 8 * SATORI_INDEX_SHARD_ENTRIES;
+  for (uint64_t i = 0; i < kN; ++i)
+    ASSERT_EQ(Insert(i << 20, 0, 0, i), SATORI_INDEX_INSERTED) << i;
+  EXPECT_EQ(satori_index_entries(&idx_), kN);
+}
+
+// Random inserts, removals and deaths, checked against std::map.
 TEST_F(IndexTest, AgreesWithAReferenceMap) {
-  constexpr uint32_t kOwners = 5;
-  // 96 usable slots, 60 per owner: the index is often full.
-  constexpr uint32_t kUsable = 96, kLimit = 60;
-  Make(128, kOwners, kLimit, 0xfeedbeefull);
+  constexpr uint32_t kLimit = 60;
+  Make(96, kLimit, 0xfeedbeefull);
   std::mt19937_64 rng(12345);
   // Keyed by (hash, trust group), as the index is.
   std::map<std::pair<uint64_t, uint32_t>, std::pair<uint16_t, uint64_t>> ref;
-  std::vector<uint32_t> ref_counts(kOwners, 0);
   for (int step = 0; step < 20000; ++step) {
-    // A small hash space makes hits and clusters common.
     uint64_t hash = rng() % 600;
     uint32_t group = rng() % 3;
     auto key = std::make_pair(hash, group);
-    uint16_t owner = rng() % kOwners;
+    int owner = rng() % 5;
     uint64_t gfn = rng() % 50;
-    switch (rng() % 40) { // rarely a dying owner, often a full index
-    case 0: {
-      uint32_t n = satori_index_remove_owner(&idx_, owner);
-      uint32_t expect = 0;
-      for (auto it = ref.begin(); it != ref.end();) {
-        if (it->second.first == owner) {
-          it = ref.erase(it);
-          ++expect;
-        } else {
-          ++it;
-        }
+    unsigned op = rng() % 40;
+    if (op == 0) { // a death: pop everything the owner holds
+      satori_index_popped p{};
+      uint32_t n = 0;
+      while (satori_index_owner_pop(&idx_, &owners_[owner], &p)) {
+        auto it = ref.find({p.hash, p.group});
+        ASSERT_NE(it, ref.end()) << step;
+        ASSERT_EQ(it->second.first, owner) << step;
+        ASSERT_EQ(it->second.second, p.gfn) << step;
+        ref.erase(it);
+        ++n;
       }
-      ref_counts[owner] = 0;
-      ASSERT_EQ(n, expect) << step;
-      break;
-    }
-    case 1:
-    case 2:
-    case 3 ... 14: {
+      for (auto &[k, v] : ref)
+        ASSERT_NE(v.first, owner) << step;
+    } else if (op < 15) {
       auto it = ref.find(key);
       bool canonical = it != ref.end() && it->second.first == owner &&
                        it->second.second == gfn;
-      if (it != ref.end() && rng() % 2) { // remove the real canonical page
-        owner = it->second.first;
-        gfn = it->second.second;
-        canonical = true;
-      }
-      ASSERT_EQ(satori_index_remove(&idx_, hash, group, owner, gfn), canonical);
-      if (canonical) {
-        ref.erase(key);
-        --ref_counts[owner];
-      }
-      break;
-    }
-    default: {
-      const satori_index_slot *hit = nullptr;
-      uint64_t evictions = idx_.evictions;
-      auto r = satori_index_insert(&idx_, hash, group, owner, gfn, &hit);
+      ASSERT_EQ(Remove(hash, group, owner, gfn), canonical) << step;
+      if (canonical)
+        ref.erase(it);
+    } else {
+      satori_index_hit hit{};
+      auto r = Insert(hash, group, owner, gfn, &hit);
       auto it = ref.find(key);
       if (it != ref.end()) {
-        ASSERT_EQ(r, SATORI_INDEX_FOUND);
-        ASSERT_EQ(hit->owner, it->second.first);
-        ASSERT_EQ(hit->gfn, it->second.second);
-      } else if (ref_counts[owner] >= kLimit) {
-        ASSERT_EQ(r, SATORI_INDEX_OWNER_LIMIT);
-      } else if (ref.size() >= kUsable) {
-        // Full: an entry of an owner above its fair share may give way
-        // to an owner below it, and to no one else.
-        uint32_t owners = ref_counts[owner] == 0;
-        for (uint32_t c : ref_counts)
-          owners += c > 0;
-        uint32_t fair = kUsable / owners;
-        if (r == SATORI_INDEX_FULL) {
-          ASSERT_EQ(idx_.evictions, evictions);
-        } else {
-          ASSERT_EQ(r, SATORI_INDEX_INSERTED);
-          ASSERT_EQ(idx_.evictions, evictions + 1);
-          ASSERT_LT(ref_counts[owner], fair);
-          const satori_index_slot &v = idx_.evicted;
-          auto vit = ref.find({v.hash, v.group});
-          ASSERT_NE(vit, ref.end());
-          ASSERT_EQ(vit->second, std::make_pair(v.owner, v.gfn));
-          ASSERT_GT(ref_counts[v.owner], fair);
-          ref.erase(vit);
-          --ref_counts[v.owner];
-          ref[key] = {owner, gfn};
-          ++ref_counts[owner];
-        }
+        ASSERT_EQ(r, SATORI_INDEX_FOUND) << step;
+        ASSERT_EQ(hit.owner, it->second.first) << step;
+        ASSERT_EQ(hit.gfn, it->second.second) << step;
+      } else if (r == SATORI_INDEX_INSERTED) {
+        ref[key] = {static_cast<uint16_t>(owner), gfn};
       } else {
-        ASSERT_EQ(r, SATORI_INDEX_INSERTED);
-        ref[key] = {owner, gfn};
-        ++ref_counts[owner];
+        ASSERT_TRUE(r == SATORI_INDEX_FULL || r == SATORI_INDEX_OWNER_LIMIT)
+            << step << " " << r;
       }
     }
+    // Evictions remove entries the reference does not know about: drop
+    // from it whatever the index no longer has.
+    for (auto it = ref.begin(); it != ref.end();) {
+      satori_index_hit hit{};
+      bool in = Lookup(it->first.first, it->first.second, &hit);
+      if (!in) {
+        it = ref.erase(it);
+      } else {
+        ASSERT_EQ(hit.owner, it->second.first) << step;
+        ++it;
+      }
     }
-    ASSERT_EQ(idx_.used, ref.size());
-    for (uint32_t o = 0; o < kOwners; ++o)
-      ASSERT_EQ(counts_[o], ref_counts[o]);
-    if (step % 97 == 0) {
-      for (uint64_t h = 0; h < 600; ++h) {
-        for (uint32_t g = 0; g < 3; ++g) {
-          const satori_index_slot *s = satori_index_lookup(&idx_, h, g);
-          auto it = ref.find({h, g});
-          ASSERT_EQ(s != nullptr, it != ref.end()) << "hash " << h;
-          if (s) {
-            ASSERT_EQ(s->owner, it->second.first);
-            ASSERT_EQ(s->gfn, it->second.second);
+    ASSERT_EQ(satori_index_entries(&idx_), ref.size()) << step;
+    ASSERT_LE(ref.size(), 96u);
+    uint32_t sum = 0;
+    for (int o = 0; o < kOwners; ++o) {
+      ASSERT_LE(Entries(o), kLimit);
+      sum += Entries(o);
+    }
+    ASSERT_EQ(sum, ref.size()) << step;
+  }
+}
+
+// Threads register, hit, release and die at once, each as its own owner,
+// over one key space. At the end the shards and the owners' lists agree:
+// every entry is found by its key, counted once, and on its owner's list.
+TEST(IndexThreads, ConcurrentCallsKeepTheIndexWhole) {
+  constexpr int kThreads = 4;
+  constexpr int kSteps = 40000;
+  satori_index idx{};
+  ASSERT_TRUE(satori_index_init(&idx, 4 * SATORI_INDEX_SHARD_ENTRIES, 6000,
+                                0x1234));
+  satori_index_owner owners[kThreads];
+  for (int i = 0; i < kThreads; ++i)
+    satori_index_owner_init(&owners[i], i);
+  std::atomic<uint64_t> found{0}, inserted{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      std::mt19937_64 rng(t + 1);
+      for (int i = 0; i < kSteps; ++i) {
+        uint64_t hash = rng() % 20000;
+        uint64_t gfn = rng() % 64;
+        switch (rng() % 8) {
+        case 0:
+          satori_index_remove(&idx, hash, 0, &owners[t], gfn);
+          break;
+        case 1:
+          satori_index_owner_pop(&idx, &owners[t], nullptr);
+          break;
+        default:
+          switch (satori_index_insert(&idx, hash, 0, &owners[t], gfn,
+                                      nullptr)) {
+          case SATORI_INDEX_FOUND:
+            found++;
+            break;
+          case SATORI_INDEX_INSERTED:
+            inserted++;
+            break;
+          default:
+            break;
           }
         }
       }
+    });
+  }
+  for (auto &th : threads)
+    th.join();
+  EXPECT_GT(found.load(), 0u);
+  EXPECT_GT(inserted.load(), 0u);
+  uint64_t counted = 0, listed = 0;
+  for (int o = 0; o < kThreads; ++o)
+    counted += satori_index_owner_entries(&owners[o]);
+  EXPECT_EQ(counted, satori_index_entries(&idx));
+  for (int o = 0; o < kThreads; ++o) {
+    uint32_t n = 0;
+    satori_index_popped p{};
+    while (satori_index_owner_pop(&idx, &owners[o], &p)) {
+      ++n;
+      EXPECT_FALSE(satori_index_lookup(&idx, p.hash, p.group, nullptr));
+    }
+    listed += n;
+  }
+  EXPECT_EQ(listed, counted);
+  EXPECT_EQ(satori_index_entries(&idx), 0u);
+  EXPECT_EQ(idx.owners_in_use, 0u);
+  satori_index_destroy(&idx);
+}
+
+// A domain dies (its entries popped) while others hit its content and
+// take its place: no entry of the dead owner survives, and it never gains
+// one after it was killed.
+TEST(IndexThreads, DeathRacesRegistrations) {
+  satori_index idx{};
+  ASSERT_TRUE(satori_index_init(&idx, 1 << 16, 1 << 16, 99));
+  satori_index_owner dead, live;
+  satori_index_owner_init(&dead, 1);
+  satori_index_owner_init(&live, 2);
+  constexpr uint64_t kN = 20000;
+  for (uint64_t h = 0; h < kN; ++h)
+    ASSERT_EQ(satori_index_insert(&idx, h, 0, &dead, h, nullptr),
+              SATORI_INDEX_INSERTED);
+  satori_index_owner_kill(&dead);
+  std::thread registrant([&] {
+    for (uint64_t h = 0; h < kN; ++h) {
+      satori_index_hit hit{};
+      if (satori_index_insert(&idx, h, 0, &live, h, &hit) ==
+          SATORI_INDEX_FOUND) {
+        EXPECT_TRUE(hit.owner == 1 || hit.owner == 2);
+      }
+      EXPECT_EQ(satori_index_insert(&idx, kN + h, 0, &dead, h, nullptr),
+                SATORI_INDEX_DYING);
+    }
+  });
+  uint64_t popped = 0;
+  while (satori_index_owner_pop(&idx, &dead, nullptr))
+    ++popped;
+  registrant.join();
+  EXPECT_EQ(popped, kN);
+  EXPECT_EQ(satori_index_owner_entries(&dead), 0u);
+  EXPECT_EQ(satori_index_entries(&idx), satori_index_owner_entries(&live));
+  for (uint64_t h = 0; h < kN; ++h) {
+    satori_index_hit hit{};
+    if (satori_index_lookup(&idx, h, 0, &hit)) {
+      EXPECT_EQ(hit.owner, 2);
     }
   }
-  // The walk must have met a full index often enough to evict.
-  EXPECT_GT(idx_.evictions, 0u);
+  satori_index_destroy(&idx);
 }
 
 } // namespace
