@@ -4,8 +4,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstring>
 #include <map>
 #include <regex>
+#include <set>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -219,6 +221,82 @@ TEST(SatoriTop, PrometheusParsesAsExpositionFormat) {
   EXPECT_EQ(values["satori_domain_cow_breaks:1"], 2);
   EXPECT_EQ(values["satori_domain_mem_bytes:1"], 1048576);
   EXPECT_EQ(values.count("satori_domain_cow_per_s:1"), 0u); // no rates
+}
+
+// Every field of satori_host_stats reaches JSON and Prometheus: each gets a
+// value no other field has, and each value must appear in both. A field
+// the ABI gains and satori-top leaves out fails here (and the size check
+// names the ABI version this list was last checked against).
+TEST(SatoriTop, EveryHostStatIsInJsonAndPrometheus) {
+  constexpr size_t kFields = sizeof(satori_host_stats) / sizeof(uint64_t);
+  static_assert(sizeof(satori_host_stats) % sizeof(uint64_t) == 0);
+  EXPECT_EQ(kFields, 19u) << "satori_host_stats changed (interface 1.7 has "
+                             "19 fields): show the new ones in satori-top";
+  uint64_t fields[kFields];
+  for (size_t i = 0; i < kFields; ++i)
+    fields[i] = 1000001 + i;
+  satori::Snapshot s;
+  std::memcpy(&s.host, fields, sizeof(fields));
+  satori::View v = satori::MakeView(s, nullptr);
+
+  auto j = nlohmann::json::parse(satori::FormatJson(v));
+  std::set<uint64_t> json_values;
+  for (const auto &[key, value] : j["host"].items())
+    if (value.is_number_unsigned())
+      json_values.insert(value.get<uint64_t>());
+  std::string prom = satori::FormatPrometheus(v);
+  std::set<uint64_t> prom_values;
+  std::regex host_sample(R"(satori_host_[a-z_]+ ([0-9]+))");
+  for (std::sregex_iterator it(prom.begin(), prom.end(), host_sample), end;
+       it != end; ++it)
+    prom_values.insert(std::stoull((*it)[1]));
+  for (size_t i = 0; i < kFields; ++i) {
+    EXPECT_TRUE(json_values.count(fields[i]))
+        << "field " << i << " (from 0, in satori.h order) is not in the JSON";
+    EXPECT_TRUE(prom_values.count(fields[i]))
+        << "field " << i << " (from 0, in satori.h order) is not in Prometheus";
+  }
+}
+
+// The index's life (interface 1.7): evictions, hand-overs and dropped
+// entries are cumulative (JSON by the ABI's name, Prometheus counters
+// ending _total); the index's memory is a gauge in bytes. The Index: line
+// shows them all.
+TEST(SatoriTop, IndexLifeIsShownEverywhere) {
+  auto s = Snap(0, {}, 0, 0);
+  s.host.index_entries = 300;
+  s.host.index_limit = 4000;
+  s.host.domain_limit = 1000;
+  s.host.index_bytes = 3 * 1048576;
+  s.host.index_evictions = 11;
+  s.host.index_handovers = 22;
+  s.host.index_dropped = 33;
+  satori::View v = satori::MakeView(s, nullptr);
+
+  std::string t = satori::FormatText(v);
+  EXPECT_NE(t.find("Index: 300/4000 pages (3.0M), per domain 1000; "
+                   "evictions 11, hand-overs 22, dropped 33; registered "),
+            std::string::npos)
+      << t;
+
+  auto j = nlohmann::json::parse(satori::FormatJson(v));
+  EXPECT_EQ(j["host"]["index_bytes"], 3 * 1048576);
+  EXPECT_EQ(j["host"]["index_evictions"], 11);
+  EXPECT_EQ(j["host"]["index_handovers"], 22);
+  EXPECT_EQ(j["host"]["index_dropped"], 33);
+
+  std::string p = satori::FormatPrometheus(v);
+  for (const char *want : {
+           "# TYPE satori_host_index_bytes gauge\nsatori_host_index_bytes "
+           "3145728\n",
+           "# TYPE satori_host_index_evictions_total counter\n"
+           "satori_host_index_evictions_total 11\n",
+           "# TYPE satori_host_index_handovers_total counter\n"
+           "satori_host_index_handovers_total 22\n",
+           "# TYPE satori_host_index_dropped_total counter\n"
+           "satori_host_index_dropped_total 33\n",
+       })
+    EXPECT_NE(p.find(want), std::string::npos) << want << " not in\n" << p;
 }
 
 TEST(SatoriTop, TextHasHostLinesAndARowPerDomain) {

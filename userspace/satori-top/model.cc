@@ -84,6 +84,19 @@ const HostField kHostFields[] = {
      Host<&satori_host_stats::index_limit>, false},
     {"domain_limit", "Most index pages one domain may hold",
      Host<&satori_host_stats::domain_limit>, false},
+    {"index_bytes", "Memory the hypervisor's content index uses now",
+     Host<&satori_host_stats::index_bytes>, false},
+    {"index_evictions",
+     "Index entries taken for a domain below its fair share when the index "
+     "was full",
+     Host<&satori_host_stats::index_evictions>, true},
+    {"index_handovers",
+     "Index entries handed to another page of the same shared frame when "
+     "their page was released or their domain died",
+     Host<&satori_host_stats::index_handovers>, true},
+    {"index_dropped",
+     "Index entries of dead domains removed with no live sharer to take them",
+     Host<&satori_host_stats::index_dropped>, true},
     {"registered", "Pages registered by all domains",
      Host<&satori_host_stats::registered>, true},
     {"released", "Pages released by all domains",
@@ -307,8 +320,10 @@ std::string FormatText(const View &v) {
       << sc.registered << " registered, " << sc.merged << " merged, "
       << sc.released << " released, " << Fixed(sc.cpu_s, 1) << " CPU s\n";
   }
-  o << "Index: " << h.index_entries << "/" << h.index_limit
-    << " pages, per domain " << h.domain_limit << "; registered "
+  o << "Index: " << h.index_entries << "/" << h.index_limit << " pages ("
+    << HumanBytes(static_cast<double>(h.index_bytes)) << "), per domain "
+    << h.domain_limit << "; evictions " << h.index_evictions << ", hand-overs "
+    << h.index_handovers << ", dropped " << h.index_dropped << "; registered "
     << h.registered << ", merged " << h.merged << ", mismatched "
     << h.mismatched << ", released " << h.released << ", cow breaks "
     << h.cow_breaks << "\n\n";
