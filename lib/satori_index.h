@@ -115,8 +115,8 @@ enum satori_index_result {
 /*
  * Prepares an empty index of at most limit entries (at least 1; rounded up
  * to a multiple of the shard count), each owner at most owner_limit.
- * Allocates the shards (about 64 bytes and SATORI_INDEX_MIN_BUCKETS
- * pointers each, one shard per SATORI_INDEX_SHARD_ENTRIES of limit); the
+ * Allocates the shards (64 bytes and 16 bucket pointers each, one shard
+ * per SATORI_INDEX_SHARD_ENTRIES of limit, at most 2^20 shards); the
  * entries and buckets grow later, on demand. seed should be random and
  * secret. Returns false, with nothing allocated, on a bad size or no
  * memory.

@@ -17,7 +17,7 @@ fi
 "$top/scripts/apply-series.sh" "$src" "$hv/patches"
 rsync -rc "$hv/src/" "$src/xen/"
 # The portable index, credit split and repayment split are compiled into Xen as it is into the unit tests.
-rsync -c "$top/lib/satori_types.h" "$top/lib/satori_index.h" "$top/lib/satori_index.c" \
+rsync -c "$top/lib/satori_types.h" "$top/lib/satori_sync.h" "$top/lib/satori_index.h" "$top/lib/satori_index.c" \
 	"$top/lib/satori_credit.h" "$top/lib/satori_credit.c" \
 	"$top/lib/satori_repay.h" "$top/lib/satori_repay.c" \
 	"$src/xen/common/satori/"

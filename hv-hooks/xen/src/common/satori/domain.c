@@ -5,11 +5,13 @@
  *
  * Life: d->satori is allocated (zeroed, in the default trust group) on
  * d's first Satori sub-op, or dom0's first naming of d, and never before:
- * a domain that never uses Satori costs nothing. When d starts dying, its
- * index entries go (satori_registry_forget()) and it holds no new
- * volatile frame (satori_volatile_kill()), both O(1) for d's vCPUs; its
- * frames then go back in steps in the preemptible part of domain_kill()
- * (satori_volatile_relinquish()); its state is freed with d.
+ * a domain that never uses Satori costs nothing. When d starts dying, it
+ * gains no index entry (satori_registry_forget()) and no volatile frame
+ * (satori_volatile_kill()), both O(1); then, in steps in the preemptible
+ * part of domain_kill(), its index entries are handed over to live
+ * sharers of their frames or removed (satori_registry_relinquish()) and
+ * its volatile frames go back (satori_volatile_relinquish()); its state
+ * is freed with d.
  *
  * Memory: a domain's shared gfns left tot_pages when they were nominated,
  * and its volatile frames above its entitlement were never its own to
@@ -46,14 +48,24 @@ struct satori_domain *satori_domain_get(struct domain *d)
     sd = satori_fail_alloc() ? NULL : xzalloc(struct satori_domain);
     if ( !sd )
         return NULL;
+    spin_lock_init(&sd->lock);
     sd->group = satori_group_default();
+    satori_index_owner_init(&sd->owner, d->domain_id);
     satori_volatile_setup(&sd->v);
     old = cmpxchg(&d->satori, NULL, sd);
     if ( old )
     {
         xfree(sd);
-        sd = old;
+        return old;
     }
+    /*
+     * Created for a domain that started dying (dom0 named it), perhaps
+     * after satori_domain_kill() looked: it must gain no index entry.
+     * cmpxchg() is a full barrier, as is the one in satori_domain_kill()
+     * between is_dying and its look, so one of the two sees the other.
+     */
+    if ( d->is_dying )
+        satori_registry_forget(d);
     return sd;
 }
 
@@ -98,15 +110,19 @@ void satori_domain_kill(struct domain *d)
 {
     if ( !satori_enabled() || d->domain_id >= DOMID_FIRST_RESERVED )
         return;
+    smp_mb(); /* is_dying before d->satori: see satori_domain_get() */
     satori_registry_forget(d);
     satori_volatile_kill(d);
 }
 
 int satori_domain_relinquish(struct domain *d)
 {
-    if ( !satori_enabled() )
+    int rc;
+
+    if ( !satori_enabled() || d->domain_id >= DOMID_FIRST_RESERVED )
         return 0;
-    return satori_volatile_relinquish(d);
+    rc = satori_registry_relinquish(d);
+    return rc ?: satori_volatile_relinquish(d);
 }
 
 void satori_domain_destroy(struct domain *d)

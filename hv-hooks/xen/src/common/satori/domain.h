@@ -3,13 +3,36 @@
  * domain.h: Satori's state of one domain, and the hooks of its life
  * (domain.c): created on first use, its index entries gone when it starts
  * dying, its volatile frames given back in steps, freed with it.
+ *
+ * Satori's locks, in the order they may be taken (a lock is only ever
+ * taken while holding locks above it in this list, never below):
+ *
+ *   1. totals_lock (volatile.c): the dead domains' volatile counters;
+ *   2. credit_lock (credit.c): entitlements and shared frames' records;
+ *   3. ask_lock (repay.c): one repayment request at a time;
+ *   4. satori_domain.lock (here): a domain's group, used flag and
+ *      registration counters; held across index calls for that domain;
+ *   5. the index's owner lock, then its shard lock (satori_index.h; an
+ *      eviction only tries a second owner's lock, out of order);
+ *   6. satori_volatile.lock (volatile.c): a domain's volatile frames
+ *      (a copy-on-write break only tries it);
+ *   7. stage_lock (stages.c): the host's stage times, a leaf.
+ *
+ * None is held across a p2m or memory-sharing call, except where
+ * volatile.c and credit.c say so (both run inside memory sharing's page
+ * lock, and take only 2. or 6. there), so no Satori lock orders against
+ * Xen's p2m and page locks. No lock is host-wide on the registration
+ * path: a hit takes one shard lock, a miss its domain's owner lock and
+ * one shard lock.
  */
 #ifndef __COMMON_SATORI_DOMAIN_H__
 #define __COMMON_SATORI_DOMAIN_H__
 
 #include <xen/atomic.h>
+#include <xen/spinlock.h>
 #include <xen/types.h>
 
+#include "satori_index.h"
 #include "volatile.h"
 
 struct domain;
@@ -21,10 +44,12 @@ struct satori_reg_counters {
 
 /* Satori's per-domain state, allocated at first use, freed with d. */
 struct satori_domain {
-    struct satori_reg_counters c;   /* registry lock */
-    uint32_t group;             /* registry lock: SATORI_GROUP_ALONE or 0.. */
-    bool used;                  /* registry lock: a registration was looked up */
+    spinlock_t lock;            /* guards c, group and used */
+    struct satori_reg_counters c;
+    uint32_t group;             /* SATORI_GROUP_ALONE or 0..: fixed once used */
+    bool used;                  /* a registration was looked up */
     atomic_t cow_breaks;
+    struct satori_index_owner owner; /* its index entries: the index's */
     struct satori_volatile v;   /* volatile.c's alone */
 };
 

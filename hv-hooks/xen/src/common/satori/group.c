@@ -12,9 +12,9 @@
  *
  * The group is part of every index lookup as its gid (the group's number,
  * or SATORI_GID_ALONE | domid), so the registry never compares pages of
- * different groups. Locking: a domain's group and its used flag are the
- * registry's (satori_registry_lock()), so that a change of group and a
- * first registration are ordered.
+ * different groups. Locking: a domain's group and its used flag are under
+ * its own lock (sd->lock), which a first registration and a hand-over to
+ * d also take, so a change of group and either are ordered.
  */
 
 #include <xen/errno.h>
@@ -28,7 +28,6 @@
 
 #include "domain.h"
 #include "group.h"
-#include "registry.h"
 
 /*
  * satori_default_group=alone|<n>: the group every domain starts in.
@@ -86,21 +85,21 @@ int satori_set_group(struct domain *d, uint32_t group)
 
     if ( !sd )
         return -ENOMEM;
-    satori_registry_lock();
+    spin_lock(&sd->lock);
     /*
-     * Only before the first registration (counted under this lock before
-     * any merge can start), while nothing of d is shared and while d owns
-     * no index entry (a hand-over gives entries to domains that never
-     * registered): a group must hold for everything d ever shared or
-     * offered to be shared.
+     * Only before the first registration (marked under this lock before
+     * any lookup), while nothing of d is shared and while d owns no index
+     * entry (a hand-over, under this lock too, gives entries to domains
+     * that never registered): a group must hold for everything d ever
+     * shared or offered to be shared.
      */
     if ( sd->group != group &&
          (sd->used || atomic_read(&d->shr_pages) ||
-          satori_registry_entries(d)) )
+          satori_index_owner_entries(&sd->owner)) )
         rc = -EBUSY;
     else
         sd->group = group;
-    satori_registry_unlock();
+    spin_unlock(&sd->lock);
     return rc;
 }
 

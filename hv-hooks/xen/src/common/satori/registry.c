@@ -48,17 +48,22 @@
  * never compared, let alone merged; a domain alone in its group has a gid
  * of its own (SATORI_GID_ALONE | domid).
  *
- * Locking: satori_lock guards the index, the owner counts, each domain's
- * group and the counters (except cow_breaks, atomic, bumped from the
- * unshare path). It is never held across memory sharing or p2m calls,
- * which take p2m and page locks of their own: the merge works on a copy of
- * the hit and revalidates everything it relies on. A hit names a domain by
- * id; the merge takes a reference and gives up on a dying domain. Entries
- * are only inserted under satori_lock by a domain that is not dying, and
- * satori_registry_forget() removes a domain's entries under satori_lock
- * after is_dying is set, so no entry of a dead domain survives it. group.c
- * takes satori_lock (satori_registry_lock()) to change a group.
- *
+ * Locking (the whole order is in domain.h): the index locks itself, per
+ * shard and per owner (satori_index.h), so registrations on different
+ * CPUs run at once: a hit takes one shard lock, a miss its domain's owner
+ * lock and one shard lock. A domain's own lock (sd->lock) guards its
+ * group, used flag and counters; a batch takes it twice, at its start
+ * (used, gid) and at its end (the counters). The host's counters take
+ * atomic adds, once per batch. No Satori lock is held across memory sharing or
+ * p2m calls, which take p2m and page locks of their own: the merge works
+ * on a copy of the hit and revalidates everything it relies on. A hit
+ * names a domain by id; the merge takes a reference and gives up on a
+ * dying domain. A dying domain's owner is killed (satori_index_owner_kill())
+ * before its entries are popped, so it never gains one again, and
+ * satori_registry_relinquish() pops every one of them, in steps, before
+ * domain_relinquish_resources() tears its p2m down: no entry of a dead
+ * domain survives it.
+
  * Bounded work: a register or release batch has at most SATORI_BATCH_MAX
  * entries, and each entry costs at most two page compares, two page
  * hashes, two nominations and one share, whose reverse-map walk is one
@@ -70,11 +75,13 @@
  * and added to the host's once per batch (stages.h; compiled away with
  * CONFIG_SATORI_STAGE_TIMES=n).
  *
- * Memory: the index is allocated once at boot (satori_index_slots=, a
- * power of two) and each domain may hold satori_domain_limit= entries of
- * it (when it is full, a domain below its fair share takes an entry of one
- * above it: satori_index.h, counted as an eviction); per-domain state is a
- * few counters allocated at first use, freed with the domain (domain.c).
+ * Memory: the index allocates its entries and buckets as content is
+ * registered and frees them as it goes, up to satori_index_percent= of
+ * the host's memory (default 1%) and satori_domain_limit= entries per
+ * domain (default a quarter of the index); when a shard is full, a domain
+ * below its fair share takes an entry of one above it (satori_index.h,
+ * counted as an eviction). Per-domain state is allocated at first use and
+ * freed with the domain (domain.c).
  * The sharing metadata memory sharing allocates (per
  * shared frame and per shared gfn) is bounded by the domain's allocation:
  * shared gfns count against max_pages (satori_over_allocation()), and a
@@ -105,48 +112,47 @@
 #include "satori_index.h"
 #include "stages.h"
 
-static DEFINE_SPINLOCK(satori_lock);
 static struct satori_index index;
-static struct satori_reg_counters host; /* satori_lock; the dead included */
+
+/*
+ * The host's cumulative counters, the dead included: atomic adds, once
+ * per batch (a cache line all CPUs write, but no lock and no wait).
+ */
+static struct {
+    struct satori_reg_counters c;
+    uint64_t handovers, dropped;
+} host;
 static atomic_t host_cow_breaks;
 
-static unsigned int __initdata opt_index_slots = 1U << 18;
-integer_param("satori_index_slots", opt_index_slots);
+static unsigned int __initdata opt_index_percent = 1;
+integer_param("satori_index_percent", opt_index_percent);
 static unsigned int __initdata opt_domain_limit;
 integer_param("satori_domain_limit", opt_domain_limit);
 
 int __init satori_registry_init(void)
 {
-    struct satori_index_slot *slots;
-    uint32_t *owner_count;
-    unsigned int limit;
     uint64_t seed = ((uint64_t)get_random() << 32) | get_random();
+    uint64_t limit;
 
-    if ( opt_index_slots < 2 || (opt_index_slots & (opt_index_slots - 1)) )
+    if ( opt_index_percent < 1 || opt_index_percent > 50 )
     {
         printk(XENLOG_ERR
-               "Satori: satori_index_slots=%u is not a power of two >= 2\n",
-               opt_index_slots);
+               "Satori: satori_index_percent=%u is not 1..50\n",
+               opt_index_percent);
         return -EINVAL;
     }
-    /* The index keeps 1/4 of its slots free; default a quarter each. */
-    limit = opt_domain_limit ?: opt_index_slots / 4 * 3 / 4;
-
-    slots = vzalloc(sizeof(*slots) * opt_index_slots);
-    owner_count = xzalloc_array(uint32_t, DOMID_FIRST_RESERVED);
-    if ( !slots || !owner_count ||
-         !satori_index_init(&index, slots, opt_index_slots, owner_count,
-                            DOMID_FIRST_RESERVED, limit, seed) )
+    limit = ((uint64_t)total_pages << PAGE_SHIFT) / 100 * opt_index_percent /
+            satori_index_bytes_per_entry();
+    if ( !satori_index_init(&index, limit ?: 1,
+                            opt_domain_limit ?: (limit + 3) / 4, seed) )
     {
-        vfree(slots);
-        xfree(owner_count);
-        printk(XENLOG_ERR "Satori: no memory for an index of %u slots\n",
-               opt_index_slots);
+        printk(XENLOG_ERR "Satori: no memory for an index of %"PRIu64" pages\n",
+               limit);
         return -ENOMEM;
     }
-    printk("Satori: index of %u slots (%lu KiB), at most %u pages per domain\n",
-           opt_index_slots,
-           (unsigned long)(sizeof(*slots) * opt_index_slots) >> 10, limit);
+    printk("Satori: index of at most %"PRIu64" pages (%u%% of memory, %u bytes each), %u per domain\n",
+           satori_index_limit(&index), opt_index_percent,
+           satori_index_bytes_per_entry(), index.owner_limit);
     return 0;
 }
 
@@ -229,20 +235,21 @@ static bool gfn_has_hash(struct domain *d, gfn_t gfn, uint64_t hash)
     return ok;
 }
 
-/* The canonical page of (hash, gid) is stale: (d, gfn) takes its place. */
-static bool replace_canonical(uint64_t hash, uint32_t gid, domid_t old_owner,
+/*
+ * The canonical page of (hash, gid), (od, old_gfn), is stale: (d, gfn)
+ * takes its place. Two steps: another registrant may take the place
+ * between them, and then d does not.
+ */
+static bool replace_canonical(uint64_t hash, uint32_t gid, struct domain *od,
                               uint64_t old_gfn, struct domain *d,
-                              uint64_t gfn)
+                              struct satori_domain *sd, uint64_t gfn)
 {
-    bool replaced = false;
+    struct satori_domain *osd = ACCESS_ONCE(od->satori);
 
-    spin_lock(&satori_lock);
-    if ( !d->is_dying &&
-         satori_index_remove(&index, hash, gid, old_owner, old_gfn) )
-        replaced = satori_index_insert(&index, hash, gid, d->domain_id, gfn,
-                                       NULL) == SATORI_INDEX_INSERTED;
-    spin_unlock(&satori_lock);
-    return replaced;
+    return osd &&
+           satori_index_remove(&index, hash, gid, &osd->owner, old_gfn) &&
+           satori_index_insert(&index, hash, gid, &sd->owner, gfn,
+                               NULL) == SATORI_INDEX_INSERTED;
 }
 
 enum merge_result {
@@ -271,13 +278,13 @@ static int share_either_way(struct domain *od, gfn_t ogfn, shr_handle_t oh,
  * gid) differ. Who is wrong? Hash both; only a stale canonical page loses
  * its place, to (d, gfn).
  */
-static enum merge_result mismatch(struct domain *d, uint64_t gfn,
-                                  uint64_t hash, uint32_t gid,
+static enum merge_result mismatch(struct domain *d, struct satori_domain *sd,
+                                  uint64_t gfn, uint64_t hash, uint32_t gid,
                                   struct domain *od, uint64_t ogfn)
 {
     if ( !gfn_has_hash(od, _gfn(ogfn), hash) &&
          gfn_has_hash(d, _gfn(gfn), hash) &&
-         replace_canonical(hash, gid, od->domain_id, ogfn, d, gfn) )
+         replace_canonical(hash, gid, od, ogfn, d, sd, gfn) )
         return REPLACED;
     return MISMATCHED;
 }
@@ -299,8 +306,9 @@ static void unnominate(struct domain *d, gfn_t gfn)
  * Merge (d, gfn) into the canonical page (owner, ogfn) of (hash, gid); the
  * time of each stage goes into t.
  */
-static enum merge_result merge(struct domain *d, uint64_t gfn, uint64_t hash,
-                               uint32_t gid, domid_t owner, uint64_t ogfn,
+static enum merge_result merge(struct domain *d, struct satori_domain *sd,
+                               uint64_t gfn, uint64_t hash, uint32_t gid,
+                               domid_t owner, uint64_t ogfn,
                                struct satori_stage_times *t)
 {
     struct domain *od = get_domain_by_id(owner);
@@ -308,10 +316,13 @@ static enum merge_result merge(struct domain *d, uint64_t gfn, uint64_t hash,
     enum merge_result res = SKIPPED;
     bool equal;
 
-    if ( !od || od->is_dying )
+    /* Gone since the hit: its entries went with it. */
+    if ( !od )
+        return SKIPPED;
+    if ( od->is_dying )
     {
-        /* Its entries are going; ours may as well take the slot. */
-        if ( replace_canonical(hash, gid, owner, ogfn, d, gfn) )
+        /* Its entries are going; ours may as well take the place. */
+        if ( replace_canonical(hash, gid, od, ogfn, d, sd, gfn) )
             res = REPLACED;
         goto out;
     }
@@ -325,7 +336,7 @@ static enum merge_result merge(struct domain *d, uint64_t gfn, uint64_t hash,
     satori_stage_end(t, SATORI_STAGE_COMPARE);
     if ( !equal )
     {
-        res = mismatch(d, gfn, hash, gid, od, ogfn);
+        res = mismatch(d, sd, gfn, hash, gid, od, ogfn);
         satori_stage_end(t, SATORI_STAGE_HASH);
         goto out;
     }
@@ -358,13 +369,9 @@ static enum merge_result merge(struct domain *d, uint64_t gfn, uint64_t hash,
         satori_stage_end(t, SATORI_STAGE_SHARE);
 
  out:
-    if ( od )
-        put_domain(od);
+    put_domain(od);
     return res;
 }
-
-/* Caller holds satori_lock. */
-#define COUNT(sd, f) do { (sd)->c.f++; host.f++; } while ( 0 )
 
 /* What became of one entry of a register batch. */
 enum reg_result {
@@ -377,76 +384,74 @@ enum reg_result {
 };
 
 /*
- * Look page up in the index of d's group and insert it, or merge it with
- * the canonical page it hits. Takes satori_lock for the index and the
- * counters only (the merge runs without it); counts the result.
+ * Look page up in the index of d's group (gid) and insert it, or merge it
+ * with the canonical page it hits; counts the result into c. Takes no
+ * lock of its own: the index locks itself.
  */
 static enum reg_result register_one(struct domain *d,
-                                    struct satori_domain *sd,
+                                    struct satori_domain *sd, uint32_t gid,
                                     const struct satori_page *page,
+                                    struct satori_reg_counters *c,
                                     struct satori_stage_times *t)
 {
-    const struct satori_index_slot *hit;
-    enum satori_index_result r = SATORI_INDEX_FULL;
+    struct satori_index_hit hit;
+    enum satori_index_result r;
     enum merge_result m;
-    enum reg_result res;
-    domid_t owner = 0;
-    uint64_t ogfn = 0;
-    uint32_t gid;
 
     satori_stage_begin(t);
-    spin_lock(&satori_lock);
-    gid = satori_gid(d, sd);
-    /* A dying domain's entries are being removed: add none. */
-    if ( !d->is_dying )
-        r = satori_index_insert(&index, page->hash, gid, d->domain_id,
-                                page->gfn, &hit);
-    if ( r == SATORI_INDEX_FOUND )
-    {
-        owner = hit->owner;
-        ogfn = hit->gfn;
-    }
-    sd->used = true;
-    if ( r == SATORI_INDEX_INSERTED ||
-         (r == SATORI_INDEX_FOUND && owner == d->domain_id &&
-          ogfn == page->gfn) )
-    {
-        COUNT(sd, registered);          /* new, or registered again */
-        res = REG_NEW;
-    }
-    else if ( r != SATORI_INDEX_FOUND )
-    {
-        COUNT(sd, skipped);
-        res = REG_SKIPPED;
-    }
-    spin_unlock(&satori_lock);
+    r = satori_index_insert(&index, page->hash, gid, &sd->owner, page->gfn,
+                            &hit);
     satori_stage_end(t, SATORI_STAGE_INDEX);
-    if ( r != SATORI_INDEX_FOUND ||
-         (owner == d->domain_id && ogfn == page->gfn) )
-        return res;
+    if ( r == SATORI_INDEX_INSERTED ||
+         (r == SATORI_INDEX_FOUND && hit.owner == d->domain_id &&
+          hit.gfn == page->gfn) )
+    {
+        c->registered++;                /* new, or registered again */
+        return REG_NEW;
+    }
+    if ( r != SATORI_INDEX_FOUND )
+    {
+        c->skipped++;
+        return REG_SKIPPED;
+    }
 
-    m = merge(d, page->gfn, page->hash, gid, owner, ogfn, t);
-    spin_lock(&satori_lock);
+    m = merge(d, sd, page->gfn, page->hash, gid, hit.owner, hit.gfn, t);
     /* Registered unless the registrant's own bytes are wrong. */
     if ( m != MISMATCHED )
-        COUNT(sd, registered);
-    if ( m == MERGED )
+        c->registered++;
+    switch ( m )
     {
-        COUNT(sd, merged);
-        res = REG_MERGED;
+    case MERGED:
+        c->merged++;
+        return REG_MERGED;
+    case REPLACED:
+        c->mismatched++;
+        return REG_REPLACED;
+    case MISMATCHED:
+        c->mismatched++;
+        return REG_MISMATCHED;
+    default:
+        c->skipped++;
+        return REG_BUSY;
     }
-    else if ( m == MISMATCHED || m == REPLACED )
-    {
-        COUNT(sd, mismatched);
-        res = m == REPLACED ? REG_REPLACED : REG_MISMATCHED;
-    }
-    else
-    {
-        COUNT(sd, skipped);
-        res = REG_BUSY;
-    }
-    spin_unlock(&satori_lock);
-    return res;
+}
+
+/* Adds a batch's counters to d's and to the host's. */
+static void count_batch(struct satori_domain *sd,
+                        const struct satori_reg_counters *c)
+{
+    spin_lock(&sd->lock);
+    sd->c.registered += c->registered;
+    sd->c.released += c->released;
+    sd->c.merged += c->merged;
+    sd->c.mismatched += c->mismatched;
+    sd->c.skipped += c->skipped;
+    spin_unlock(&sd->lock);
+    satori_atomic_add(&host.c.registered, c->registered);
+    satori_atomic_add(&host.c.released, c->released);
+    satori_atomic_add(&host.c.merged, c->merged);
+    satori_atomic_add(&host.c.mismatched, c->mismatched);
+    satori_atomic_add(&host.c.skipped, c->skipped);
 }
 
 int satori_register(struct domain *d, const struct satori_page *pages,
@@ -454,8 +459,10 @@ int satori_register(struct domain *d, const struct satori_page *pages,
                     uint64_t *map)
 {
     struct satori_stage_times t = {};
+    struct satori_reg_counters c = {};
     struct satori_domain *sd;
     unsigned int i;
+    uint32_t gid;
 
     /*
      * Everything that can fail is checked first; the domain changes only
@@ -475,10 +482,16 @@ int satori_register(struct domain *d, const struct satori_page *pages,
     if ( mem_sharing_satori_enable(d) )
         return -EOPNOTSUPP;
 
+    /* Once used, d's group never changes (group.c): gid holds throughout. */
+    spin_lock(&sd->lock);
+    sd->used = true;
+    gid = satori_gid(d, sd);
+    spin_unlock(&sd->lock);
+
     *done = *shared = 0;
     for ( i = 0; i < nr; i++ )
     {
-        enum reg_result r = register_one(d, sd, &pages[i], &t);
+        enum reg_result r = register_one(d, sd, gid, &pages[i], &c, &t);
 
         if ( r != REG_MISMATCHED && r != REG_SKIPPED )
             ++*done;
@@ -488,6 +501,7 @@ int satori_register(struct domain *d, const struct satori_page *pages,
             map[i / 64] |= 1ULL << (i % 64);
         }
     }
+    count_batch(sd, &c);
     satori_stages_add(&t);
     return 0;
 }
@@ -496,37 +510,50 @@ int satori_register(struct domain *d, const struct satori_page *pages,
  * (d, gfn) just left the index as the canonical page of (hash, gid), but
  * its content lives on in any other gfn its frame backs: one of them takes
  * the entry, so the next read of the same data still finds it. That gfn
- * is in d's group (frames are shared within one group only; checked), and
- * its domain releases it like any entry of its own when its page changes.
- * A hand-over that lost a race (the other gfn was written meanwhile) names
- * a stale page, which the next hit replaces (see mismatch()).
+ * is in d's group (frames are shared within one group only; checked), its
+ * domain is not dying, and it releases the entry like any of its own when
+ * its page changes. A hand-over that lost a race (the other gfn was
+ * written meanwhile) names a stale page, which the next hit replaces (see
+ * mismatch()). Returns true if the entry was handed over.
  */
-static void hand_over(struct domain *d, uint64_t gfn, uint64_t hash,
+static bool hand_over(struct domain *d, uint64_t gfn, uint64_t hash,
                       uint32_t gid)
 {
-    const struct satori_domain *osd;
+    struct satori_domain *osd;
     struct domain *od;
     domid_t owner;
     gfn_t ogfn;
+    bool done = false;
 
     if ( mem_sharing_satori_other_gfn(d, _gfn(gfn), &owner, &ogfn) )
-        return;
+        return false;
     od = get_domain_by_id(owner);
     if ( !od )
-        return;
+        return false;
     osd = ACCESS_ONCE(od->satori);
-    spin_lock(&satori_lock);
-    if ( !od->is_dying && osd && satori_gid(od, osd) == gid )
-        satori_index_insert(&index, hash, gid, owner, gfn_x(ogfn), NULL);
-    spin_unlock(&satori_lock);
+    /* osd->lock: od's group cannot change while it gains the entry. */
+    if ( osd && !od->is_dying )
+    {
+        spin_lock(&osd->lock);
+        done = satori_gid(od, osd) == gid &&
+               satori_index_insert(&index, hash, gid, &osd->owner,
+                                   gfn_x(ogfn), NULL) ==
+               SATORI_INDEX_INSERTED;
+        spin_unlock(&osd->lock);
+    }
     put_domain(od);
+    if ( done )
+        satori_atomic_add(&host.handovers, 1);
+    return done;
 }
 
 int satori_release(struct domain *d, const struct satori_page *pages,
                    unsigned int nr, uint32_t *done)
 {
+    struct satori_reg_counters c = {};
     struct satori_domain *sd;
     unsigned int i;
+    uint32_t gid;
 
     for ( i = 0; i < nr; i++ )
         if ( pages[i].gfn > domain_get_maximum_gpfn(d) )
@@ -535,46 +562,41 @@ int satori_release(struct domain *d, const struct satori_page *pages,
     if ( !sd )
         return -ENOMEM;
 
+    spin_lock(&sd->lock);
+    gid = satori_gid(d, sd);
+    spin_unlock(&sd->lock);
     *done = 0;
     for ( i = 0; i < nr; i++ )
-    {
-        uint32_t gid;
-        bool removed;
-
-        spin_lock(&satori_lock);
-        gid = satori_gid(d, sd);
-        removed = satori_index_remove(&index, pages[i].hash, gid,
-                                      d->domain_id, pages[i].gfn);
-        if ( removed )
+        if ( satori_index_remove(&index, pages[i].hash, gid, &sd->owner,
+                                 pages[i].gfn) )
         {
-            COUNT(sd, released);
+            c.released++;
             ++*done;
-        }
-        spin_unlock(&satori_lock);
-        if ( removed )
             hand_over(d, pages[i].gfn, pages[i].hash, gid);
-    }
+        }
+    count_batch(sd, &c);
     return 0;
 }
 
 void satori_registry_domain_stats(struct domain *d,
                                   struct satori_domain_stats *s)
 {
-    const struct satori_domain *sd = ACCESS_ONCE(d->satori);
+    struct satori_domain *sd = ACCESS_ONCE(d->satori);
 
-    spin_lock(&satori_lock);
-    s->indexed = index.slots ? index.owner_count[d->domain_id] : 0;
+    s->group = satori_group_default();
     if ( sd )
     {
+        s->indexed = satori_index_owner_entries(&sd->owner);
+        spin_lock(&sd->lock);
         s->registered = sd->c.registered;
         s->released = sd->c.released;
         s->merged = sd->c.merged;
         s->mismatched = sd->c.mismatched;
         s->skipped = sd->c.skipped;
+        s->group = sd->group;
+        spin_unlock(&sd->lock);
         s->cow_breaks = atomic_read(&sd->cow_breaks);
     }
-    s->group = sd ? sd->group : satori_group_default();
-    spin_unlock(&satori_lock);
     s->shared = atomic_read(&d->shr_pages);
 }
 
@@ -582,54 +604,60 @@ void satori_registry_host_stats(struct satori_host_stats *s)
 {
     s->shared_frames = mem_sharing_get_nr_shared_mfns();
     s->saved_frames = mem_sharing_get_nr_saved_mfns();
-    spin_lock(&satori_lock);
-    s->index_entries = index.used;
-    s->index_limit = index.max_used;
+    s->index_entries = satori_index_entries(&index);
+    s->index_limit = satori_index_limit(&index);
     s->domain_limit = index.owner_limit;
-    s->registered = host.registered;
-    s->released = host.released;
-    s->merged = host.merged;
-    s->mismatched = host.mismatched;
-    s->skipped = host.skipped;
-    spin_unlock(&satori_lock);
+    s->index_evictions = satori_atomic_read(&index.evictions);
+    s->index_bytes = satori_index_bytes(&index);
+    s->registered = satori_atomic_read(&host.c.registered);
+    s->released = satori_atomic_read(&host.c.released);
+    s->merged = satori_atomic_read(&host.c.merged);
+    s->mismatched = satori_atomic_read(&host.c.mismatched);
+    s->skipped = satori_atomic_read(&host.c.skipped);
+    s->index_handovers = satori_atomic_read(&host.handovers);
+    s->index_dropped = satori_atomic_read(&host.dropped);
     s->cow_breaks = atomic_read(&host_cow_breaks);
 }
 
 void satori_registry_forget(struct domain *d)
 {
-    if ( !index.slots || d->domain_id >= DOMID_FIRST_RESERVED )
-        return;
-    spin_lock(&satori_lock);
-    satori_index_remove_owner(&index, d->domain_id);
-    spin_unlock(&satori_lock);
+    struct satori_domain *sd = ACCESS_ONCE(d->satori);
+
+    if ( sd )
+        satori_index_owner_kill(&sd->owner);
+}
+
+/* Entries one step of satori_registry_relinquish() gives up at most. */
+#define RELINQUISH_STEP 256
+
+int satori_registry_relinquish(struct domain *d)
+{
+    struct satori_domain *sd = ACCESS_ONCE(d->satori);
+    struct satori_index_popped p;
+    unsigned int n;
+
+    if ( !sd )
+        return 0;
+    /* Its state may have come after satori_domain_kill() (dom0's calls). */
+    satori_index_owner_kill(&sd->owner);
+    for ( n = 0; n < RELINQUISH_STEP; n++ )
+    {
+        if ( !satori_index_owner_pop(&index, &sd->owner, &p) )
+            return 0;
+        if ( !hand_over(d, p.gfn, p.hash, p.group) )
+            satori_atomic_add(&host.dropped, 1);
+    }
+    return satori_index_owner_entries(&sd->owner) ? -ERESTART : 0;
 }
 
 void satori_registry_dump(void)
 {
-    uint64_t used, evictions;
+    struct satori_host_stats s = {};
 
-    spin_lock(&satori_lock);
-    used = index.used;
-    evictions = index.evictions;
-    spin_unlock(&satori_lock);
-    printk("Satori index: entries=%"PRIu64" evictions=%"PRIu64"\n",
-           used, evictions);
-}
-
-void satori_registry_lock(void)
-{
-    spin_lock(&satori_lock);
-}
-
-void satori_registry_unlock(void)
-{
-    spin_unlock(&satori_lock);
-}
-
-unsigned int satori_registry_entries(const struct domain *d)
-{
-    ASSERT(spin_is_locked(&satori_lock));
-    return index.slots ? index.owner_count[d->domain_id] : 0;
+    satori_registry_host_stats(&s);
+    printk("Satori index: entries=%"PRIu64" evictions=%"PRIu64" handovers=%"PRIu64" dropped=%"PRIu64" bytes=%"PRIu64" limit=%"PRIu64"\n",
+           s.index_entries, s.index_evictions, s.index_handovers,
+           s.index_dropped, s.index_bytes, s.index_limit);
 }
 
 void satori_note_cow_break(struct domain *d)

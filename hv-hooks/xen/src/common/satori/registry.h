@@ -13,7 +13,8 @@
 struct domain;
 
 /*
- * Allocates the index (boot, satori=on only). On failure Satori stays off
+ * Prepares the index (boot, satori=on only), bounded by
+ * satori_index_percent= of the host's memory. On failure Satori stays off
  * and the reason is printed. Returns 0 or -errno.
  */
 int satori_registry_init(void);
@@ -32,20 +33,20 @@ int satori_release(struct domain *d, const struct satori_page *pages,
                    unsigned int nr, uint32_t *done);
 
 /*
- * d started dying: its index entries go (no later registration merges
- * with its pages). After is_dying is set; O(index size) (issue: a walk).
+ * d started dying: it gains no index entry from now on. O(1). After
+ * is_dying is set.
  */
 void satori_registry_forget(struct domain *d);
 
 /*
- * The registry lock guards the index, each domain's group, used and
- * registration counters (struct satori_domain). Taken for short, bounded
- * work; never held across memory sharing or p2m calls. For group.c.
+ * One step of giving up a dying d's index entries: each is handed over to
+ * another live gfn of its shared frame, in d's group, or removed (counted
+ * as dropped). At most 256 entries a step, each under two locks for O(1)
+ * work. Returns -ERESTART while entries are left, else 0. REQUIRES: d
+ * dying, its p2m not torn down yet (domain_kill(), before
+ * domain_relinquish_resources()).
  */
-void satori_registry_lock(void);
-void satori_registry_unlock(void);
-/* Index entries d owns. REQUIRES: the registry lock held. */
-unsigned int satori_registry_entries(const struct domain *d);
+int satori_registry_relinquish(struct domain *d);
 
 /* Fill in the registry's OUT fields; d held by the caller. */
 void satori_registry_domain_stats(struct domain *d,
@@ -53,8 +54,9 @@ void satori_registry_domain_stats(struct domain *d,
 void satori_registry_host_stats(struct satori_host_stats *s);
 
 /*
- * Prints the index's entries and its evictions since boot (entries taken
- * for a fairer owner when it was full): the 'W' key.
+ * Prints the index's entries, its evictions (entries taken for a fairer
+ * domain when it was full), hand-overs and dropped entries since boot,
+ * its bytes and its limit: the 'W' key.
  */
 void satori_registry_dump(void);
 
