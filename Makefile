@@ -10,10 +10,12 @@
 #   make unit        GoogleTest unit tests (ctest)
 #   make kunit       KUnit suites under UML (kunit.py)
 #   make lab         boot the lab once (3 guests read their disks)
-#   make bench       three lab boots measuring detection (coverage, latency,
-#                    sequential-read overhead), the volatile cache,
-#                    repayment, and hints against a scanner (prints
-#                    satori-detect:, satori-surplus:, satori-repay:,
+#   make bench-index the content index's native benchmark, new against the
+#                    old index (prints satori-index: ...; about 2 min)
+#   make bench       bench-index, then three lab boots measuring detection
+#                    (coverage, latency, sequential-read overhead), the
+#                    volatile cache, repayment, and hints against a scanner
+#                    (prints satori-detect:, satori-surplus:, satori-repay:,
 #                    satori-vs-scan: ...; plots in build/bench/)
 #   make demo        all of the above that is missing, then the demo
 #   make test        every test; prints "N passed, N failed"
@@ -23,7 +25,7 @@ SATORI_CACHE ?= /var/cache/satori
 export BUILD SATORI_CACHE
 
 .PHONY: all deps sources hypervisor kernel lab-images userspace unit kunit \
-	lab bench demo test clean distclean
+	lab bench bench-index demo test clean distclean
 
 all: hypervisor kernel lab-images userspace
 
@@ -58,6 +60,9 @@ lab: hypervisor kernel lab-images userspace
 
 bench: hypervisor kernel lab-images userspace
 	@scripts/bench.sh
+
+bench-index: userspace
+	@scripts/bench-index.sh
 
 demo: hypervisor kernel lab-images userspace
 	@scripts/demo.sh

@@ -1,5 +1,7 @@
 #!/bin/bash
-# make bench: three lab boots. The first measures Satori's detection and its
+# make bench: first the content index's native benchmark (scripts/
+# bench-index.sh: quick, no lab; its satori-index: lines and index.png),
+# then three lab boots. The first measures Satori's detection and its
 # read path's cost stage by stage and its surplus (see
 # tests/lab/bench-report.py, bench-stages.py and bench-surplus.py for each
 # figure); the second its repayment (tests/lab/bench-repay.py); the third
@@ -13,6 +15,7 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 : "${BUILD:?}"
+"$top/scripts/bench-index.sh"
 "$top/tests/lab/lab-run" --name bench --scenario bench --guests 3 \
 	--workload "$top/tests/lab/workloads/bench" --timeout 3000 "$@"
 "$top/tests/lab/lab-run" --name bench-repay --scenario bench-repay --guests 3 \
