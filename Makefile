@@ -11,7 +11,7 @@
 #   make kunit       KUnit suites under UML (kunit.py)
 #   make lab         boot the lab once (3 guests read their disks)
 #   make bench-index the content index's native benchmark, new against the
-#                    old index (prints satori-index: ...; about 2 min)
+#                    old index (prints satori-index: ...; about 1 min)
 #   make bench       bench-index, then three lab boots measuring detection
 #                    (coverage, latency, sequential-read overhead), the
 #                    volatile cache, repayment, and hints against a scanner

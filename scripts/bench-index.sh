@@ -1,7 +1,7 @@
 #!/bin/bash
 # make bench-index: the content index's native benchmark (issue 21). Builds
 # satori_index_bench in the userspace CMake tree ($BUILD/cmake), runs it
-# (Google Benchmark, about two minutes on two cores) with its JSON in
+# (Google Benchmark, about a minute on two cores) with its JSON in
 # $BUILD/bench/index.json, then bench/index/index_report.py prints the
 # satori-index: lines and draws $BUILD/bench/index.png. Extra arguments go
 # to the benchmark (e.g. --benchmark_filter=death). Exits non-zero when
