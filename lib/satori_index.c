@@ -25,23 +25,37 @@
 /* Buckets a shard starts with and never goes below. */
 #define MIN_BUCKETS 16u
 
+/*
+ * What a lookup reads (next, hash, group) comes first, so that walking a
+ * chain touches one cache line per entry, most of the time.
+ */
 struct satori_index_entry {
 	struct satori_index_entry *next;         /* bucket chain: shard lock */
+	uint64_t hash;
+	uint32_t group;
+	uint64_t gfn;
+	struct satori_index_owner *owner;
 	struct satori_index_entry *owner_prev;   /* owner's list: owner lock */
 	struct satori_index_entry *owner_next;
-	struct satori_index_owner *owner;
-	uint64_t hash;
-	uint64_t gfn;
-	uint32_t group;
 };
 
+/*
+ * Padded to a cache line, so that two CPUs working in neighbouring shards
+ * do not write the same line (the array itself is not promised to start
+ * on one).
+ */
 struct satori_index_shard {
-	satori_lock_t lock;
-	uint32_t count;                          /* entries held */
-	uint32_t nr_buckets;                     /* a power of two */
-	uint32_t hand;                           /* next bucket to evict from */
-	struct satori_index_entry **buckets;
-} __attribute__((aligned(64)));          /* one cache line each */
+	union {
+		struct {
+			satori_lock_t lock;
+			uint32_t count;          /* entries held */
+			uint32_t nr_buckets;     /* a power of two */
+			uint32_t hand;           /* next bucket to evict from */
+			struct satori_index_entry **buckets;
+		};
+		uint8_t line[64];
+	};
+};
 
 static uint64_t mix(const struct satori_index *idx, uint64_t hash,
 		    uint32_t group)
@@ -76,7 +90,7 @@ bool satori_index_init(struct satori_index *idx, uint64_t limit,
 	idx->shards = NULL;
 	if (!limit || !owner_limit)
 		return false;
-	while (bits < 20 &&
+	while (bits < 22 &&
 	       ((uint64_t)SATORI_INDEX_SHARD_ENTRIES << bits) < limit)
 		bits++;
 	if (((uint64_t)SATORI_INDEX_SHARD_ENTRIES << bits) < limit)

@@ -58,7 +58,7 @@
 #include "satori_sync.h"
 
 /* Entries a shard holds at most: what one resize moves. */
-#define SATORI_INDEX_SHARD_ENTRIES 4096
+#define SATORI_INDEX_SHARD_ENTRIES 1024
 /* Entries one insertion looks at for an entry to take (a bounded cost). */
 #define SATORI_INDEX_EVICT_WINDOW 64
 
@@ -116,7 +116,7 @@ enum satori_index_result {
  * Prepares an empty index of at most limit entries (at least 1; rounded up
  * to a multiple of the shard count), each owner at most owner_limit.
  * Allocates the shards (64 bytes and 16 bucket pointers each, one shard
- * per SATORI_INDEX_SHARD_ENTRIES of limit, at most 2^20 shards); the
+ * per SATORI_INDEX_SHARD_ENTRIES of limit, at most 2^22 shards); the
  * entries and buckets grow later, on demand. seed should be random and
  * secret. Returns false, with nothing allocated, on a bad size or no
  * memory.

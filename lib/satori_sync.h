@@ -6,7 +6,8 @@
  * the rest of lib/ it needs locks, a few atomic counters and an allocator.
  * This header is the seam: it maps each onto whatever the compiling
  * environment has, so the index's logic is the same code in Xen and in the
- * host's unit tests and benchmarks (where ThreadSanitizer checks it).
+ * host's unit tests and benchmarks (where ThreadSanitizer checks it). The
+ * guest kernel does not compile the index, so Linux has no branch here.
  *
  *   satori_lock_t           a spinning, non-recursive lock: held for short,
  *                           bounded work, never across a sleep;
@@ -38,18 +39,6 @@ typedef spinlock_t satori_lock_t;
 #define satori_unlock(l)	spin_unlock(l)
 #define satori_zalloc(n)	_xzalloc(n, sizeof(void *))
 #define satori_free(p)		xfree(p)
-
-#elif defined(__KERNEL__)
-#include <linux/slab.h>
-#include <linux/spinlock.h>
-
-typedef spinlock_t satori_lock_t;
-#define satori_lock_init(l)	spin_lock_init(l)
-#define satori_lock(l)		spin_lock(l)
-#define satori_trylock(l)	spin_trylock(l)
-#define satori_unlock(l)	spin_unlock(l)
-#define satori_zalloc(n)	kzalloc(n, GFP_ATOMIC)
-#define satori_free(p)		kfree(p)
 
 #else
 #include <pthread.h>

@@ -54,16 +54,16 @@
  * lock and one shard lock. A domain's own lock (sd->lock) guards its
  * group, used flag and counters; a batch takes it twice, at its start
  * (used, gid) and at its end (the counters). The host's counters take
- * atomic adds, once per batch. No Satori lock is held across memory sharing or
- * p2m calls, which take p2m and page locks of their own: the merge works
- * on a copy of the hit and revalidates everything it relies on. A hit
- * names a domain by id; the merge takes a reference and gives up on a
- * dying domain. A dying domain's owner is killed (satori_index_owner_kill())
- * before its entries are popped, so it never gains one again, and
- * satori_registry_relinquish() pops every one of them, in steps, before
- * domain_relinquish_resources() tears its p2m down: no entry of a dead
- * domain survives it.
-
+ * atomic adds, once per batch. No Satori lock is held across memory
+ * sharing or p2m calls, which take p2m and page locks of their own: the
+ * merge works on a copy of the hit and revalidates everything it relies
+ * on. A hit names a domain by id; the merge takes a reference and gives
+ * up on a dying domain. A dying domain's owner is killed
+ * (satori_index_owner_kill()) before its entries are popped, so it never
+ * gains one again, and satori_registry_relinquish() pops every one of
+ * them, in steps, before domain_relinquish_resources() tears its p2m
+ * down: no entry of a dead domain survives it.
+ *
  * Bounded work: a register or release batch has at most SATORI_BATCH_MAX
  * entries, and each entry costs at most two page compares, two page
  * hashes, two nominations and one share, whose reverse-map walk is one
@@ -143,6 +143,8 @@ int __init satori_registry_init(void)
     }
     limit = ((uint64_t)total_pages << PAGE_SHIFT) / 100 * opt_index_percent /
             satori_index_bytes_per_entry();
+    /* The index's own bound: 2^22 shards (2^32 entries, 288 GiB). */
+    limit = min(limit, (uint64_t)SATORI_INDEX_SHARD_ENTRIES << 22);
     if ( !satori_index_init(&index, limit ?: 1,
                             opt_domain_limit ?: (limit + 3) / 4, seed) )
     {
@@ -241,8 +243,8 @@ static bool gfn_has_hash(struct domain *d, gfn_t gfn, uint64_t hash)
  * between them, and then d does not.
  */
 static bool replace_canonical(uint64_t hash, uint32_t gid, struct domain *od,
-                              uint64_t old_gfn, struct domain *d,
-                              struct satori_domain *sd, uint64_t gfn)
+                              uint64_t old_gfn, struct satori_domain *sd,
+                              uint64_t gfn)
 {
     struct satori_domain *osd = ACCESS_ONCE(od->satori);
 
@@ -284,7 +286,7 @@ static enum merge_result mismatch(struct domain *d, struct satori_domain *sd,
 {
     if ( !gfn_has_hash(od, _gfn(ogfn), hash) &&
          gfn_has_hash(d, _gfn(gfn), hash) &&
-         replace_canonical(hash, gid, od, ogfn, d, sd, gfn) )
+         replace_canonical(hash, gid, od, ogfn, sd, gfn) )
         return REPLACED;
     return MISMATCHED;
 }
@@ -322,7 +324,7 @@ static enum merge_result merge(struct domain *d, struct satori_domain *sd,
     if ( od->is_dying )
     {
         /* Its entries are going; ours may as well take the place. */
-        if ( replace_canonical(hash, gid, od, ogfn, d, sd, gfn) )
+        if ( replace_canonical(hash, gid, od, ogfn, sd, gfn) )
             res = REPLACED;
         goto out;
     }
