@@ -29,6 +29,7 @@
 #include "satori_types.h"
 
 #if defined(__XEN__)
+#include <xen/satori.h>
 #include <xen/spinlock.h>
 #include <xen/xmalloc.h>
 
@@ -37,7 +38,9 @@ typedef spinlock_t satori_lock_t;
 #define satori_lock(l)		spin_lock(l)
 #define satori_trylock(l)	spin_trylock(l)
 #define satori_unlock(l)	spin_unlock(l)
-#define satori_zalloc(n)	_xzalloc(n, sizeof(void *))
+/* Fails where satori_fail_alloc= says, as every guest-caused allocation. */
+#define satori_zalloc(n)	\
+	(satori_fail_alloc() ? NULL : _xzalloc(n, sizeof(void *)))
 #define satori_free(p)		xfree(p)
 
 #else

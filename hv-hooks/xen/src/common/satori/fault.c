@@ -8,8 +8,9 @@
  * callers are every allocation a guest can cause through Satori: memory
  * sharing's nomination (page_sharing_info, gfn_info, Satori's record of
  * the frame's sharers) and its gfn_info for add_to_physmap, the growth of
- * a sharer record on a share, a domain's Satori state, a volatile frame
- * and its record, and the hypercall's argument copies. A copy-on-write
+ * a sharer record on a share, a domain's Satori state, an index entry and
+ * a shard's bigger bucket array, a volatile frame and its record, and the
+ * hypercall's argument copies. Nothing fails while Xen boots. A copy-on-write
  * break's own frame is not among them: its failure is the one case the
  * hypervisor cannot answer with an error code (the guest's write waits
  * or its domain crashes, upstream's rule), and Satori answers it by
@@ -39,7 +40,12 @@ bool satori_fail_alloc(void)
 {
     unsigned int every = opt_fail_every;
 
-    if ( !every || (unsigned int)atomic_inc_return(&calls) % every )
+    /*
+     * Never while Xen boots: a failure there (the index's shards) would
+     * turn Satori off, not test what a guest can cause.
+     */
+    if ( !every || system_state < SYS_STATE_active ||
+         (unsigned int)atomic_inc_return(&calls) % every )
         return false;
     atomic_inc(&injected);
     return true;
