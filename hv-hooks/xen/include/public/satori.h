@@ -41,7 +41,7 @@
 #define __HYPERVISOR_satori_op 47
 
 #define SATORI_INTERFACE_MAJOR 1
-#define SATORI_INTERFACE_MINOR 7
+#define SATORI_INTERFACE_MINOR 8
 #define SATORI_INTERFACE_VERSION \
     ((SATORI_INTERFACE_MAJOR << 16) | SATORI_INTERFACE_MINOR)
 
@@ -55,11 +55,27 @@
 #define SATORI_QUERY_F_ENABLED (1u << 0)
 /* The satori= boot parameter was present but malformed; Satori stays off. */
 #define SATORI_QUERY_F_BAD_PARAM (1u << 1)
+/*
+ * (1.8) The calling domain may register and put now: Satori is on, the
+ * host and the domain run (SATORI_OP_set_run) and dom0 has placed it in a
+ * trust group (it is not SATORI_GROUP_PENDING). While this flag is clear,
+ * SATORI_OP_register and SATORI_OP_volatile_put answer -EAGAIN: a guest
+ * stops registering and asks again later (about once a second), rather
+ * than retrying every batch.
+ */
+#define SATORI_QUERY_F_RUNNING (1u << 2)
 
 struct satori_query {
     uint32_t interface_version; /* OUT: SATORI_INTERFACE_VERSION */
     uint32_t flags;             /* OUT: SATORI_QUERY_F_* */
-    uint64_t reserved[2];       /* IN: zero */
+    uint64_t forgotten;         /* OUT (1.8; was reserved, IN: zero): how
+                                 * many times Xen dropped every index
+                                 * entry of the calling domain
+                                 * (SATORI_RUN_UNSHARE). A guest that sees
+                                 * it change knows none of its pages is
+                                 * registered any more and registers its
+                                 * page cache again. */
+    uint64_t reserved;          /* IN: zero */
 };
 typedef struct satori_query satori_query_t;
 
@@ -160,7 +176,8 @@ struct satori_domain_stats {
     uint64_t skipped;        /* OUT: valid entries not kept (full, busy) */
     uint64_t cow_breaks;     /* OUT: writes that unshared one of its gfns */
     uint32_t group;          /* OUT: its trust group (1.2; was reserved) */
-    uint32_t pad2;           /* IN: zero */
+    uint32_t run;            /* OUT (1.8; was pad2): SATORI_RUN_* it was
+                              * last set to (SATORI_OP_set_run) */
     uint64_t reserved[3];    /* IN: zero */
 };
 typedef struct satori_domain_stats satori_domain_stats_t;
@@ -204,6 +221,12 @@ struct satori_host_stats {
                                * with no live sharer to take them, since
                                * boot */
     uint64_t index_bytes;     /* OUT: memory the index uses now */
+    /* Run state and placement (1.8; the struct grew again): */
+    uint32_t run;             /* OUT: SATORI_RUN_* the host was last set to */
+    uint32_t pending;         /* OUT: domains waiting for dom0 to place
+                               * them in a trust group now */
+    uint64_t unshared;        /* OUT: gfns given a private copy by
+                               * SATORI_RUN_UNSHARE, since boot */
 };
 typedef struct satori_host_stats satori_host_stats_t;
 
@@ -215,8 +238,14 @@ typedef struct satori_host_stats satori_host_stats_t;
  * domain can learn about others' memory through Satori (whether its page
  * merged, its counters, the cost of a copy-on-write break) is confined to
  * its group. A domain in SATORI_GROUP_ALONE shares only with itself. Every
- * domain starts in the group the satori_default_group= boot parameter names
- * (alone unless set).
+ * domain starts in the group the satori_default_group= boot parameter names:
+ * SATORI_GROUP_PENDING unless set (1.8; it was alone before).
+ *
+ * SATORI_GROUP_PENDING (1.8) is "not placed yet": the domain's registrations
+ * and volatile puts get -EAGAIN until dom0 sets its group, so a guest that
+ * runs before dom0 (or its placement daemon, satori-groupd) has placed it
+ * never registers a page under a group it was not meant to have. Dom0 may
+ * also set it, under the rule below.
  *
  * The group can change only before the domain's first registration and
  * while it shares no page (-EBUSY otherwise): set it before the guest runs,
@@ -224,13 +253,14 @@ typedef struct satori_host_stats satori_host_stats_t;
  * in succeeds and changes nothing.
  *
  * -EINVAL: a non-zero pad or reserved field, or a group above
- * SATORI_GROUP_MAX that is not SATORI_GROUP_ALONE. -ESRCH: no such domain
+ * SATORI_GROUP_MAX that is not SATORI_GROUP_ALONE or _PENDING. -ESRCH: no such domain
  * (or it is dying).
  */
 #define SATORI_OP_set_group 5
 
 #define SATORI_GROUP_MAX 0x7fffffffU   /* groups are 0 .. SATORI_GROUP_MAX */
 #define SATORI_GROUP_ALONE 0xffffffffU /* a group of its own */
+#define SATORI_GROUP_PENDING 0xfffffffeU /* not placed yet (1.8) */
 
 struct satori_group_op {
     uint16_t domid;          /* IN: the domain (not SATORI_DOMID_SELF) */
@@ -437,5 +467,52 @@ struct satori_repay_op {
     uint64_t reserved[2]; /* IN: zero */
 };
 typedef struct satori_repay_op satori_repay_op_t;
+
+/*
+ * SATORI_OP_set_run (1.8): turns Satori off and on at run time, for the
+ * whole host (domid SATORI_DOMID_ANY) or one domain, like KSM's run file.
+ * Control domain only (-EPERM otherwise). The satori= boot parameter
+ * decides whether Satori exists at all; this only pauses it. A domain may
+ * register while both the host and the domain are SATORI_RUN_ON (the
+ * state every domain and the host start in).
+ *
+ *  SATORI_RUN_ON: registrations and volatile puts are accepted again.
+ *  SATORI_RUN_STOP: they get -EAGAIN (guests see SATORI_QUERY_F_RUNNING
+ *    clear and wait); what is shared stays shared, volatile frames stay,
+ *    releases, gets and flushes work. Another running domain may still
+ *    merge with pages a stopped domain registered before.
+ *  SATORI_RUN_UNSHARE: as STOP, then Xen takes back every volatile frame
+ *    of the domain (or every domain), drops every index entry it holds
+ *    (its forgotten count grows: SATORI_OP_query) and gives each of its
+ *    gfns that shares a frame a private copy. The work is preemptible: the
+ *    call returns when it is done, continuing itself (a hypercall
+ *    continuation) every few hundred gfns; cursor keeps its place.
+ *
+ * Before SATORI_RUN_UNSHARE changes anything it checks that Xen's free
+ * heap and the volatile frames it takes back can hold a private copy of
+ * every shared gfn it will unshare, and answers -ENOMEM otherwise, with
+ * no effect. If other domains take that memory meanwhile, the call stops
+ * with -ENOMEM where it is: the domain stays stopped, part unshared, and
+ * calling again (cursor zero) goes on. unshared counts the gfns unshared
+ * by this call, continuations included.
+ *
+ * -EINVAL: run not a SATORI_RUN_*, non-zero pad or reserved, a non-zero
+ * cursor or unshared on the first call. -ESRCH: no such domain.
+ */
+#define SATORI_OP_set_run 13
+
+#define SATORI_RUN_STOP 0
+#define SATORI_RUN_ON 1
+#define SATORI_RUN_UNSHARE 2
+
+struct satori_run_op {
+    uint16_t domid;          /* IN: a domain, or SATORI_DOMID_ANY: the host */
+    uint16_t pad;            /* IN: zero */
+    uint32_t run;            /* IN: SATORI_RUN_* */
+    uint64_t cursor;         /* IN: zero; Xen's place between continuations */
+    uint64_t unshared;       /* IN: zero; OUT: gfns given a private copy */
+    uint64_t reserved[2];    /* IN: zero */
+};
+typedef struct satori_run_op satori_run_op_t;
 
 #endif /* __XEN_PUBLIC_SATORI_H__ */
