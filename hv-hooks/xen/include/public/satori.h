@@ -130,6 +130,8 @@ typedef struct satori_page satori_page_t;
  *
  * -EOPNOTSUPP: Satori is off, or the domain cannot share memory (not an
  * HVM/PVH guest with hardware-assisted paging, or has a passthrough IOMMU).
+ * -EAGAIN (1.8): the domain may not register now (SATORI_QUERY_F_RUNNING
+ * clear: stopped by dom0, or not placed in a group yet); nothing changed.
  */
 #define SATORI_OP_register 1
 
@@ -252,8 +254,8 @@ typedef struct satori_host_stats satori_host_stats_t;
  * between `xl create -p` and `xl unpause`. Setting the group it is already
  * in succeeds and changes nothing.
  *
- * -EINVAL: a non-zero pad or reserved field, or a group above
- * SATORI_GROUP_MAX that is not SATORI_GROUP_ALONE or _PENDING. -ESRCH: no such domain
+ * -EINVAL: a non-zero pad or reserved field, an unknown flag, or a group
+ * above SATORI_GROUP_MAX that is not SATORI_GROUP_ALONE or _PENDING. -ESRCH: no such domain
  * (or it is dying).
  */
 #define SATORI_OP_set_group 5
@@ -262,11 +264,19 @@ typedef struct satori_host_stats satori_host_stats_t;
 #define SATORI_GROUP_ALONE 0xffffffffU /* a group of its own */
 #define SATORI_GROUP_PENDING 0xfffffffeU /* not placed yet (1.8) */
 
+/*
+ * (1.8) flags: SATORI_GROUP_F_PLACE sets the group only if the domain is
+ * still SATORI_GROUP_PENDING, and answers -EEXIST (no change) if dom0
+ * placed it meanwhile: a placement daemon never undoes an operator's
+ * satori-ctl group that came first.
+ */
+#define SATORI_GROUP_F_PLACE (1u << 0)
+
 struct satori_group_op {
     uint16_t domid;          /* IN: the domain (not SATORI_DOMID_SELF) */
     uint16_t pad[3];         /* IN: zero */
-    uint32_t group;          /* IN: 0 .. SATORI_GROUP_MAX, or _ALONE */
-    uint32_t pad2;           /* IN: zero */
+    uint32_t group;          /* IN: 0 .. SATORI_GROUP_MAX, _ALONE, _PENDING */
+    uint32_t flags;          /* IN: 0 or SATORI_GROUP_F_PLACE (1.8; pad2) */
     uint64_t reserved[2];    /* IN: zero */
 };
 typedef struct satori_group_op satori_group_op_t;
@@ -335,8 +345,10 @@ typedef struct satori_vpage satori_vpage_t;
  * that is out of range or not the domain's ordinary RAM, or a non-zero
  * IN-zero field, fails the whole batch (-EINVAL) with no effect. -E2BIG:
  * nr above SATORI_BATCH_MAX. -EOPNOTSUPP: the domain cannot share memory
- * (as for SATORI_OP_register). The -EFAULT rule of register applies to
- * the map, the structure and (get) the entries' hash.
+ * (as for SATORI_OP_register). -EAGAIN (put, 1.8): the domain may not
+ * put now (SATORI_QUERY_F_RUNNING clear); nothing changed. The -EFAULT
+ * rule of register applies to the map, the structure and (get) the
+ * entries' hash.
  */
 struct satori_volatile_op {
     uint16_t domid;    /* IN: SATORI_DOMID_SELF */

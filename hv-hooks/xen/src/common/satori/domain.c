@@ -33,6 +33,8 @@
 #include <asm/hap.h>
 #include <asm/p2m.h>
 
+#include <public/satori.h>
+
 #include "credit.h"
 #include "domain.h"
 #include "group.h"
@@ -50,6 +52,7 @@ struct satori_domain *satori_domain_get(struct domain *d)
         return NULL;
     spin_lock_init(&sd->lock);
     sd->group = satori_group_default();
+    sd->run = SATORI_RUN_ON;
     satori_index_owner_init(&sd->owner, d->domain_id);
     satori_volatile_setup(&sd->v);
     old = cmpxchg(&d->satori, NULL, sd);

@@ -44,10 +44,13 @@ struct satori_reg_counters {
 
 /* Satori's per-domain state, allocated at first use, freed with d. */
 struct satori_domain {
-    spinlock_t lock;            /* guards c, group and used */
+    spinlock_t lock;            /* guards c, group, used, run, forgotten */
     struct satori_reg_counters c;
-    uint32_t group;             /* SATORI_GROUP_ALONE or 0..: fixed once used */
+    uint32_t group;             /* SATORI_GROUP_ALONE, _PENDING or 0..:
+                                 * fixed once used */
     bool used;                  /* a registration was looked up */
+    uint32_t run;               /* SATORI_RUN_*, run.c's */
+    uint64_t forgotten;         /* times its index entries were all dropped */
     atomic_t cow_breaks;
     struct satori_index_owner owner; /* its index entries: the index's */
     struct satori_volatile v;   /* volatile.c's alone */

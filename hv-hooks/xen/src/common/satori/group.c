@@ -5,10 +5,14 @@
  * Pages merge only between domains of one trust group, and everything a
  * domain can learn of others' memory through Satori stays within its
  * group (docs/security.md). A domain starts in satori_default_group=
- * ("alone", the default: a group of its own) and dom0 may move it with
- * SATORI_OP_set_group before its first registration. After that its group
- * never changes: every entry it offered and every frame it shares was
- * matched within that group, and must stay so.
+ * ("pending", the default: not placed, so it may not register until dom0
+ * or its placement daemon has set its group; or "alone": a group of its
+ * own; or a number) and dom0 may move it with SATORI_OP_set_group before
+ * its first registration. After that its group never changes: every
+ * entry it offered and every frame it shares was matched within that
+ * group, and must stay so. Pending is what makes declarative groups
+ * race-free: a guest that runs before dom0 placed it gets -EAGAIN, never
+ * a registration under a group it was not meant to have.
  *
  * The group is part of every index lookup as its gid (the group's number,
  * or SATORI_GID_ALONE | domid), so the registry never compares pages of
@@ -30,28 +34,31 @@
 #include "group.h"
 
 /*
- * satori_default_group=alone|<n>: the group every domain starts in.
- * Default alone; a malformed value is refused and domains start alone.
+ * satori_default_group=pending|alone|<n>: the group every domain starts
+ * in. Default pending; a malformed value is refused and domains start
+ * pending (nothing shares until dom0 places them: never grouped by
+ * accident).
  */
-static uint32_t __read_mostly opt_default_group = SATORI_GROUP_ALONE;
+static uint32_t __read_mostly opt_default_group = SATORI_GROUP_PENDING;
 
 static int __init cf_check parse_default_group(const char *s)
 {
     const char *end;
     unsigned long g;
 
-    if ( !strcmp(s, "alone") )
+    if ( !strcmp(s, "pending") || !strcmp(s, "alone") )
     {
-        opt_default_group = SATORI_GROUP_ALONE;
+        opt_default_group = *s == 'p' ? SATORI_GROUP_PENDING
+                                      : SATORI_GROUP_ALONE;
         return 0;
     }
     g = simple_strtoul(s, &end, 0);
     if ( end == s || *end || g > SATORI_GROUP_MAX )
     {
         printk(XENLOG_ERR
-               "Satori: invalid satori_default_group=%s (alone or 0..%u); domains start alone\n",
+               "Satori: invalid satori_default_group=%s (pending, alone or 0..%u); domains start pending\n",
                s, SATORI_GROUP_MAX);
-        opt_default_group = SATORI_GROUP_ALONE;
+        opt_default_group = SATORI_GROUP_PENDING;
         return -EINVAL;
     }
     opt_default_group = g;
@@ -66,7 +73,9 @@ uint32_t satori_group_default(void)
 
 void __init satori_group_init(void)
 {
-    if ( opt_default_group == SATORI_GROUP_ALONE )
+    if ( opt_default_group == SATORI_GROUP_PENDING )
+        printk("Satori: domains wait for dom0 to place them in a trust group\n");
+    else if ( opt_default_group == SATORI_GROUP_ALONE )
         printk("Satori: domains start alone in their trust group\n");
     else
         printk("Satori: domains start in trust group %u\n", opt_default_group);
@@ -78,7 +87,7 @@ uint32_t satori_gid(const struct domain *d, const struct satori_domain *sd)
                                            : sd->group;
 }
 
-int satori_set_group(struct domain *d, uint32_t group)
+int satori_set_group(struct domain *d, uint32_t group, bool place)
 {
     struct satori_domain *sd = satori_domain_get(d);
     int rc = 0;
@@ -93,9 +102,11 @@ int satori_set_group(struct domain *d, uint32_t group)
      * that never registered): a group must hold for everything d ever
      * shared or offered to be shared.
      */
-    if ( sd->group != group &&
-         (sd->used || atomic_read(&d->shr_pages) ||
-          satori_index_owner_entries(&sd->owner)) )
+    if ( place && satori_group_placed(sd->group) )
+        rc = -EEXIST;
+    else if ( sd->group != group &&
+              (sd->used || atomic_read(&d->shr_pages) ||
+               satori_index_owner_entries(&sd->owner)) )
         rc = -EBUSY;
     else
         sd->group = group;
@@ -115,7 +126,7 @@ bool satori_same_group(const struct domain *a, const struct domain *b)
         return false;
     ga = ACCESS_ONCE(sa->group);
     gb = ACCESS_ONCE(sb->group);
-    return ga == gb && ga != SATORI_GROUP_ALONE;
+    return ga == gb && ga <= SATORI_GROUP_MAX;
 }
 
 /*

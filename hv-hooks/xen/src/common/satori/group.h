@@ -9,6 +9,8 @@
 
 #include <xen/types.h>
 
+#include <public/satori.h>
+
 struct domain;
 struct satori_domain;
 
@@ -23,18 +25,26 @@ void satori_group_init(void);
 
 /*
  * The gid of d's index entries: its group, or SATORI_GID_ALONE | domid.
- * REQUIRES: the registry lock held, or d registered a page (its group no
- * longer changes).
+ * REQUIRES: sd->lock held, or d registered a page (its group no longer
+ * changes).
  */
 uint32_t satori_gid(const struct domain *d, const struct satori_domain *sd);
 
 /*
- * Put d in trust group group (SATORI_GROUP_ALONE or 0..SATORI_GROUP_MAX,
- * checked by the caller). -EBUSY, nothing changed, once d registered a page
- * or while it shares one or owns an index entry (unless group is already
- * d's); -ENOMEM, nothing changed. d held by the caller.
+ * Put d in trust group group (SATORI_GROUP_ALONE, _PENDING or
+ * 0..SATORI_GROUP_MAX, checked by the caller). -EBUSY, nothing changed,
+ * once d registered a page or while it shares one or owns an index entry
+ * (unless group is already d's); with place, -EEXIST, nothing changed,
+ * unless d is still SATORI_GROUP_PENDING; -ENOMEM, nothing changed. d held
+ * by the caller.
  */
-int satori_set_group(struct domain *d, uint32_t group);
+int satori_set_group(struct domain *d, uint32_t group, bool place);
+
+/* Has dom0 placed d in a group? Under sd->lock, or a snapshot. */
+static inline bool satori_group_placed(uint32_t group)
+{
+    return group != SATORI_GROUP_PENDING;
+}
 
 /*
  * Are a and b in one trust group (a domain alone is in its own)? Read

@@ -109,6 +109,7 @@
 #include "domain.h"
 #include "group.h"
 #include "registry.h"
+#include "run.h"
 #include "satori_index.h"
 #include "stages.h"
 
@@ -481,11 +482,22 @@ int satori_register(struct domain *d, const struct satori_page *pages,
     sd = satori_domain_get(d);
     if ( !sd )
         return -ENOMEM;
+    /* Stopped or not placed (run.c): -EAGAIN before anything changes. */
+    if ( !satori_run_allows(sd) )
+        return -EAGAIN;
     if ( mem_sharing_satori_enable(d) )
         return -EOPNOTSUPP;
 
-    /* Once used, d's group never changes (group.c): gid holds throughout. */
+    /*
+     * Once used, d's group never changes (group.c): gid holds throughout.
+     * Checked again under the lock that a stop or a placement takes.
+     */
     spin_lock(&sd->lock);
+    if ( !satori_run_allows(sd) )
+    {
+        spin_unlock(&sd->lock);
+        return -EAGAIN;
+    }
     sd->used = true;
     gid = satori_gid(d, sd);
     spin_unlock(&sd->lock);
@@ -519,7 +531,7 @@ int satori_register(struct domain *d, const struct satori_page *pages,
  * mismatch()). Returns true if the entry was handed over.
  */
 static bool hand_over(struct domain *d, uint64_t gfn, uint64_t hash,
-                      uint32_t gid)
+                      uint32_t gid, bool others_only)
 {
     struct satori_domain *osd;
     struct domain *od;
@@ -534,7 +546,7 @@ static bool hand_over(struct domain *d, uint64_t gfn, uint64_t hash,
         return false;
     osd = ACCESS_ONCE(od->satori);
     /* osd->lock: od's group cannot change while it gains the entry. */
-    if ( osd && !od->is_dying )
+    if ( osd && !od->is_dying && !(others_only && od == d) )
     {
         spin_lock(&osd->lock);
         done = satori_gid(od, osd) == gid &&
@@ -574,7 +586,7 @@ int satori_release(struct domain *d, const struct satori_page *pages,
         {
             c.released++;
             ++*done;
-            hand_over(d, pages[i].gfn, pages[i].hash, gid);
+            hand_over(d, pages[i].gfn, pages[i].hash, gid, false);
         }
     count_batch(sd, &c);
     return 0;
@@ -586,6 +598,7 @@ void satori_registry_domain_stats(struct domain *d,
     struct satori_domain *sd = ACCESS_ONCE(d->satori);
 
     s->group = satori_group_default();
+    s->run = SATORI_RUN_ON;
     if ( sd )
     {
         s->indexed = satori_index_owner_entries(&sd->owner);
@@ -596,6 +609,7 @@ void satori_registry_domain_stats(struct domain *d,
         s->mismatched = sd->c.mismatched;
         s->skipped = sd->c.skipped;
         s->group = sd->group;
+        s->run = sd->run;
         spin_unlock(&sd->lock);
         s->cow_breaks = atomic_read(&sd->cow_breaks);
     }
@@ -646,10 +660,28 @@ int satori_registry_relinquish(struct domain *d)
     {
         if ( !satori_index_owner_pop(&index, &sd->owner, &p) )
             return 0;
-        if ( !hand_over(d, p.gfn, p.hash, p.group) )
+        if ( !hand_over(d, p.gfn, p.hash, p.group, false) )
             satori_atomic_add(&host.dropped, 1);
     }
     return satori_index_owner_entries(&sd->owner) ? -ERESTART : 0;
+}
+
+bool satori_registry_withdraw(struct domain *d, unsigned int nr,
+                              bool pass_on)
+{
+    struct satori_domain *sd = ACCESS_ONCE(d->satori);
+    struct satori_index_popped p;
+
+    if ( !sd )
+        return false;
+    while ( nr-- )
+    {
+        if ( !satori_index_owner_pop(&index, &sd->owner, &p) )
+            return false;
+        if ( pass_on )
+            hand_over(d, p.gfn, p.hash, p.group, true);
+    }
+    return satori_index_owner_entries(&sd->owner);
 }
 
 void satori_registry_dump(void)

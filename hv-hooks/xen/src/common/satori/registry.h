@@ -48,6 +48,15 @@ void satori_registry_forget(struct domain *d);
  */
 int satori_registry_relinquish(struct domain *d);
 
+/*
+ * One step of withdrawing a live d's index entries (SATORI_RUN_UNSHARE):
+ * at most nr are removed, each handed over to another domain's gfn of its
+ * shared frame if pass_on. Returns true while entries are left. d held by
+ * the caller; no other domain merges with a withdrawn entry's page.
+ */
+bool satori_registry_withdraw(struct domain *d, unsigned int nr,
+                              bool pass_on);
+
 /* Fill in the registry's OUT fields; d held by the caller. */
 void satori_registry_domain_stats(struct domain *d,
                                   struct satori_domain_stats *s);

@@ -38,6 +38,7 @@
 #include "group.h"
 #include "registry.h"
 #include "repay.h"
+#include "run.h"
 #include "stages.h"
 #include "volatile.h"
 
@@ -94,12 +95,15 @@ static long op_query(XEN_GUEST_HANDLE_PARAM(void) arg)
 
     if ( copy_from_guest(&q, arg, 1) )
         return -EFAULT;
-    if ( q.reserved[0] || q.reserved[1] )
+    if ( q.reserved )
         return -EINVAL;
 
     q.interface_version = SATORI_INTERFACE_VERSION;
     q.flags = (opt_satori ? SATORI_QUERY_F_ENABLED : 0) |
               (satori_bad_param ? SATORI_QUERY_F_BAD_PARAM : 0);
+    q.forgotten = 0;
+    if ( opt_satori && satori_run_query(current->domain, &q.forgotten) )
+        q.flags |= SATORI_QUERY_F_RUNNING;
 
     return copy_to_guest(arg, &q, 1) ? -EFAULT : 0;
 }
@@ -201,7 +205,7 @@ static long op_domain_stats(XEN_GUEST_HANDLE_PARAM(void) arg)
 
     if ( copy_from_guest(&s, arg, 1) )
         return -EFAULT;
-    if ( s.pad[0] || s.pad[1] || s.pad[2] || s.pad2 ||
+    if ( s.pad[0] || s.pad[1] || s.pad[2] ||
          s.reserved[0] || s.reserved[1] || s.reserved[2] )
         return -EINVAL;
 
@@ -229,6 +233,7 @@ static long op_host_stats(XEN_GUEST_HANDLE_PARAM(void) arg)
     memset(&s, 0, sizeof(s));
     satori_registry_host_stats(&s);
     satori_volatile_host_stats(&s);
+    satori_run_host_stats(&s);
 
     return __copy_to_guest(arg, &s, 1) ? -EFAULT : 0;
 }
@@ -243,16 +248,18 @@ static long op_set_group(XEN_GUEST_HANDLE_PARAM(void) arg)
         return -EPERM;
     if ( copy_from_guest(&g, arg, 1) )
         return -EFAULT;
-    if ( g.pad[0] || g.pad[1] || g.pad[2] || g.pad2 ||
+    if ( g.pad[0] || g.pad[1] || g.pad[2] ||
+         (g.flags & ~SATORI_GROUP_F_PLACE) ||
          g.reserved[0] || g.reserved[1] ||
-         (g.group > SATORI_GROUP_MAX && g.group != SATORI_GROUP_ALONE) ||
+         (g.group > SATORI_GROUP_MAX && g.group != SATORI_GROUP_ALONE &&
+          g.group != SATORI_GROUP_PENDING) ||
          g.domid == SATORI_DOMID_SELF )
         return -EINVAL;
 
     d = satori_target(g.domid, &rc);
     if ( !d )
         return rc;
-    rc = satori_set_group(d, g.group);
+    rc = satori_set_group(d, g.group, g.flags & SATORI_GROUP_F_PLACE);
     rcu_unlock_domain(d);
     return rc;
 }
@@ -311,6 +318,13 @@ static long op_volatile(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
     {
         xfree(pages);
         return rc;
+    }
+
+    /* Stopped or not placed (run.c): a put changes nothing. */
+    if ( cmd == SATORI_OP_volatile_put && !satori_run_allows(sd) )
+    {
+        xfree(pages);
+        return -EAGAIN;
     }
 
     if ( cmd == SATORI_OP_volatile_put )
@@ -457,6 +471,33 @@ static long op_volatile_repay(XEN_GUEST_HANDLE_PARAM(void) arg)
     return rc;
 }
 
+static long op_set_run(XEN_GUEST_HANDLE_PARAM(void) arg)
+{
+    struct satori_run_op r;
+    long rc;
+
+    if ( !is_control_domain(current->domain) )
+        return -EPERM;
+    if ( copy_from_guest(&r, arg, 1) )
+        return -EFAULT;
+    if ( r.pad || r.reserved[0] || r.reserved[1] ||
+         r.run > SATORI_RUN_UNSHARE || r.domid == SATORI_DOMID_SELF ||
+         (r.domid != SATORI_DOMID_ANY && r.domid >= DOMID_FIRST_RESERVED) )
+        return -EINVAL;
+    /* The OUT places are writable before anything changes. */
+    if ( __copy_to_guest(arg, &r, 1) )
+        return -EFAULT;
+
+    rc = satori_run_set(&r);
+    if ( __copy_to_guest(arg, &r, 1) )
+        return -EFAULT;
+    /* One bounded step done: the rest in a continuation, with r's place. */
+    if ( rc == -ERESTART )
+        rc = hypercall_create_continuation(__HYPERVISOR_satori_op, "ih",
+                                           SATORI_OP_set_run, arg);
+    return rc;
+}
+
 long do_satori_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     if ( cmd == SATORI_OP_query )
@@ -486,6 +527,8 @@ long do_satori_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
         return op_volatile_take(cmd, arg);
     case SATORI_OP_volatile_repay:
         return op_volatile_repay(arg);
+    case SATORI_OP_set_run:
+        return op_set_run(arg);
     }
     return -EOPNOTSUPP;
 }
