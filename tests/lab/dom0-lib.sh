@@ -88,7 +88,17 @@ scan_guests() {
 	done
 }
 
-console_log() { echo "/var/log/xen/console/guest-$1.log"; }
+# console_log G: G's console log. xenconsoled names it after the domain
+# when the domain appears, so a guest received by `xl migrate` (named
+# G--incoming until the end; the scenario touches /tmp/G.migrated) goes on
+# logging there.
+console_log() {
+	if [ -e "/tmp/$1.migrated" ]; then
+		echo "/var/log/xen/console/guest-$1--incoming.log"
+	else
+		echo "/var/log/xen/console/guest-$1.log"
+	fi
+}
 
 # guest_log_field G KEY SUBKEY: SUBKEY= of the last "SATORI-GUEST KEY" line
 # on guest G's console.
@@ -160,23 +170,28 @@ guest_mem() { eval "echo \${MEM_$1:-256}"; }
 guest_kernel() { eval "echo \${KERNEL_$1:-satori}"; }
 
 # guest_group gN: the trust group gN is created in: $GROUP_gN if the
-# scenario set it, else 1 (every guest of a scenario in one group).
+# scenario set it, else 1 (every guest of a scenario in one group);
+# "config": satori-groupd's configuration says.
 guest_group() { eval "echo \${GROUP_$1:-1}"; }
 
 # start_guest gN DISK WORKLOAD_DEV [KEY=VALUE...]: creates the guest of
 # guest_cfg paused, puts it in its trust group (satori-ctl, as an operator
-# would) and unpauses it; returns at once (await_guest waits for it). Its
-# arguments are kept for await_guest's retries. Non-zero if a step failed
-# (logged in create-failures.log, the domain destroyed).
+# would) and unpauses it; with the group "config", creates it plainly
+# (satori-groupd places it). Returns at once (await_guest waits for it).
+# Its arguments are kept for await_guest's retries. Non-zero if a step
+# failed (logged in create-failures.log, the domain destroyed).
 start_guest() {
-	local name=$1
+	local name=$1 group
 	printf '%q ' "$@" >"/tmp/$name.args"
 	rm -f "$(console_log "$name")"
 	echo "$(uptime_s)" >"/tmp/$name.t0"
 	guest_cfg "$name" "$2" "$3"
 	shift 3
-	if timeout 120 xl create -p "/tmp/$name.cfg" "$@" &&
-		set_group "$name" "$(guest_group "$name")" && xl unpause "$name"; then
+	group=$(guest_group "$name")
+	if [ "$group" = config ]; then
+		timeout 120 xl create "/tmp/$name.cfg" "$@" && return 0
+	elif timeout 120 xl create -p "/tmp/$name.cfg" "$@" &&
+		set_group "$name" "$group" && xl unpause "$name"; then
 		return 0
 	fi
 	{

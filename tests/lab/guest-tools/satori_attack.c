@@ -954,25 +954,28 @@ static void fuzz_other(void)
 		struct satori_domain_stats d;
 		struct satori_host_stats h;
 		struct satori_group_op g;
+		struct satori_run_op r;
 		uint8_t raw[256];
 	} u;
 	uint64_t cmd, arg = P(&u);
 	bool bad = below(3) == 0;
 
 	memset(&u, 0, sizeof(u));
-	switch (below(8)) {
+	switch (below(9)) {
 	case 0:
 		cmd = SATORI_OP_query;
-		if (bad)
-			u.q.reserved[below(2)] = rnd() | 1;
+		if (bad && below(2))
+			u.q.reserved = rnd() | 1;
+		else if (bad) /* OUT: junk in it changes nothing */
+			u.q.forgotten = rnd() | 1;
 		break;
 	case 1:
 		cmd = SATORI_OP_domain_stats;
 		u.d.domid = fuzz_domid();
 		if (bad && below(3) == 0)
 			u.d.pad[below(3)] = 1 + below(0xffff);
-		else if (bad && below(2))
-			u.d.pad2 = rnd() | 1;
+		else if (bad && below(2)) /* OUT since 1.8 */
+			u.d.run = rnd() | 1;
 		else if (bad)
 			u.d.reserved[below(3)] = rnd() | 1;
 		break;
@@ -985,16 +988,26 @@ static void fuzz_other(void)
 		cmd = SATORI_OP_set_group;
 		u.g.domid = fuzz_domid();
 		u.g.group = groups[below(6)];
-		if (bad)
+		if (bad && below(2))
 			u.g.pad[below(3)] = 1 + below(0xffff);
+		else if (bad)
+			u.g.flags = rnd() | 1;
 		break;
 	case 4:
-		cmd = 11 + below(90);
+		/* dom0's alone: a guest that stops or unshares anyone is refused */
+		cmd = SATORI_OP_set_run;
+		u.r.domid = below(2) ? SATORI_DOMID_ANY : fuzz_domid();
+		u.r.run = below(4);
+		u.r.cursor = bad ? rnd() : 0;
+		u.r.unshared = bad ? rnd() : 0;
 		break;
 	case 5:
-		cmd = unknown[below(6)];
+		cmd = 11 + below(90);
 		break;
 	case 6:
+		cmd = unknown[below(6)];
+		break;
+	case 7:
 		cmd = (rnd() << 32) | below(6);	/* truncated to a known one */
 		break;
 	default:

@@ -37,6 +37,8 @@
 #                    the next one neither cowtime_pages nor rewrite took (the same byte
 #                    again: a copy-on-write break where the page is shared;
 #                    see cow_time.c), then sync
+#   reboot           reboot the guest from inside (no answer: the
+#                    next boot's "agent ready" is the answer)
 #   done             end the workload ("SATORI-GUEST agent finished")
 # Files are numbered from 1 in sorted order; every guest sees the same list.
 say() { echo "SATORI-GUEST $*"; }
@@ -185,6 +187,11 @@ while read -r cmd args </dev/hvc0; do
 		cow_next=$((cow_next + $(echo "$line" | tr ' ' '\n' | sed -n 's/^files=//p')))
 		sync
 		say "cowtime_pages $line"
+		;;
+	reboot)
+		say "rebooting"
+		sync
+		reboot -f
 		;;
 	done) break ;;
 	esac

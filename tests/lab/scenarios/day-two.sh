@@ -1,0 +1,224 @@
+# scenario: day-two operations: groups from satori-groupd's config, save/restore, live migration, off/on, reboot, a big guest on a lent-out host
+# Scenario: what an operator's host does after `xl create`. satori-groupd
+# places every new domain from /tmp/groups.conf (g1 and g2 in group 7, a
+# malformed line for g3); g1 and g2 are created plainly (no -p, no
+# satori-ctl group) and read the same files, so they share. Then, each
+# step with the page caches warm:
+#   save/restore: g1 is saved and restored (a new domain); it is placed
+#     again, re-registers its page cache by itself and shares again;
+#   migration: g2 migrates to this same host while it keeps reading;
+#   off/on: satori-ctl off --unshare takes every saved frame back, on
+#     brings sharing back without a re-read;
+#   reboot: g1 reboots from inside (on_reboot="restart"): a new domain,
+#     placed in group 7 again before its first registration;
+#   room: a hog takes the free heap down, the guests lend volatile
+#     frames, and `satori-ctl create` starts g3 (bigger than 256 MiB),
+#     which the malformed line leaves alone.
+. /host/scenarios/boot.sh
+
+# wait_console_n G PATTERN N SECONDS: until G's console shows PATTERN N
+# times (a rebooted or restored guest's log goes on in the same file).
+wait_console_n() {
+	local dl
+	dl=$(deadline "$4")
+	until [ "$(grep -c "$2" "$(console_log "$1")" 2>/dev/null)" -ge "$3" ]; do
+		past "$dl" && return 1
+		sleep 0.5
+	done
+}
+
+# wait_shared G MIN SECONDS: until G's SHARED (Xen's count) reaches MIN.
+# Returns 1 if it did not within SECONDS.
+wait_shared() {
+	local dl
+	dl=$(deadline "$3")
+	until [ "$(satori_stat "dom(\"$1\")[\"shared\"]" 2>/dev/null || echo 0)" -ge "$2" ]; do
+		past "$dl" && return 1
+		sleep 1
+	done
+}
+
+# groupd_placed G: the group satori-groupd's log says it placed G in last.
+groupd_placed() {
+	sed -n "s/^satori-groupd: placed domain [0-9]* ($1) in group \([^ ]*\) .*/\1/p" "$OUT/groupd.log" | tail -1
+}
+
+# group_of G: G's group as Xen reports it (a number; alone 4294967295).
+group_of() { satori_stat "dom(\"$1\")[\"group\"]"; }
+
+step groupd
+cat >/tmp/groups.conf <<-CONF
+	# The lab's trust groups (satori-groupd(8)): NAME GROUP.
+	default alone
+	g1 7
+	g2 7
+	g3 seven
+CONF
+/host/bin/satori-groupd --config /tmp/groups.conf >"$OUT/groupd.log" 2>&1 &
+groupd_pid=$!
+sleep 1
+kill -0 $groupd_pid 2>/dev/null || fail "satori-groupd did not start: $(cat "$OUT/groupd.log")"
+
+step workload-device
+wl=$(losetup -r -f --show /host/workload.tar) || fail "losetup of the workload tar failed"
+
+# Created plainly: the group comes from the config, before any
+# registration. g1 restarts when it reboots.
+step guests-create
+GROUP_g1=config GROUP_g2=config
+start_guest g1 /dev/vda "$wl" 'on_reboot="restart"' || fail "xl create g1 failed"
+start_guest g2 /dev/vdb "$wl" || fail "xl create g2 failed"
+for g in g1 g2; do
+	await_guest "$g"
+	wait_console "$g" "SATORI-GUEST agent ready" 300 || fail "guest $g did not get ready"
+done
+for g in g1 g2; do
+	result "${g}_group_created" "$(group_of "$g")"
+	result "${g}_groupd_created" "$(groupd_placed "$g")"
+done
+
+step share
+for g in g1 g2; do
+	guest_command "$g" "read 1 150" "SATORI-GUEST read first=1 " || fail "$g did not read"
+done
+# g1 lends files 151..180 as volatile frames before it is saved.
+guest_command g1 "read 151 180" "SATORI-GUEST read first=151 " || fail "g1 did not read 151..180"
+guest_command g1 "evictfiles 151 180" "SATORI-GUEST evictfiles first=151 " || fail "g1 did not evict"
+sleep 3
+g1_before=$(satori_stat 'dom("g1")["shared"]')
+g2_before=$(satori_stat 'dom("g2")["shared"]')
+result g1_shared_before "$g1_before"
+result g2_shared_before "$g2_before"
+result g1_held_before "$(satori_stat 'dom("g1")["volatile_bytes"] // 4096')"
+result saved_before "$(satori_stat 'host["saved_frames"]')"
+/host/bin/satori-top -b -n 1 >"$OUT/top-shared.txt"
+
+# Save and restore with the page cache warm. The restored domain is new:
+# pending until satori-groupd places it, then the guest's resume path
+# registers its page cache again by itself.
+step save-restore
+t0=$(uptime_s)
+xl save g1 /tmp/g1.save || fail "xl save g1 failed"
+result save_s "$(since "$t0")"
+t0=$(uptime_s)
+xl restore /tmp/g1.save || fail "xl restore g1 failed"
+result restore_s "$(since "$t0")"
+rm -f /tmp/g1.save
+t0=$(uptime_s)
+wait_shared g1 $((g1_before * 9 / 10)) 120 && result g1_reshare_s "$(since "$t0")"
+result g1_shared_restored "$(satori_stat 'dom("g1")["shared"]')"
+result g1_group_restored "$(group_of g1)"
+result g1_groupd_restored "$(groupd_placed g1)"
+guest_command g1 "probe 151 180" "SATORI-GUEST probe first=151 " || fail "g1 did not answer after restore"
+result g1_probe_wrong_restored "$(guest_log_field g1 probe wrong)"
+result g1_probe_restored_restored "$(guest_log_field g1 probe restored_now)"
+guest_command g1 verify "SATORI-GUEST verify " || fail "g1 did not verify after restore"
+result g1_verify_wrong_restored "$(guest_log_field g1 verify wrong)"
+audit_sharing restored
+
+# Live migration to this host while g2 keeps reading (verify rounds with
+# its page cache dropped in between); the incoming domain is named
+# g2--incoming until the end.
+step migrate
+cat >/tmp/local-ssh <<-'SH'
+	#!/bin/sh
+	# xl migrate's "ssh HOST COMMAND", run here.
+	shift
+	exec "$@"
+SH
+chmod +x /tmp/local-ssh
+guest_send g2 "loop 60"
+t0=$(uptime_s)
+xl migrate -s /tmp/local-ssh g2 localhost >"$OUT/migrate.log" 2>&1 || fail "xl migrate g2 failed: $(tail -3 "$OUT/migrate.log")"
+result migrate_s "$(since "$t0")"
+touch /tmp/g2.migrated
+wait_console g2 "SATORI-GUEST loop rounds=" 300 || fail "g2's reads did not end after the migration"
+result g2_loop_rounds_migrated "$(guest_log_field g2 loop rounds)"
+result g2_loop_wrong_migrated "$(guest_log_field g2 loop wrong)"
+t0=$(uptime_s)
+guest_command g2 "read 1 150" "SATORI-GUEST read first=1 " || fail "g2 did not read after the migration"
+wait_shared g2 $((g2_before * 9 / 10)) 120 && result g2_reshare_s "$(since "$t0")"
+result g2_shared_migrated "$(satori_stat 'dom("g2")["shared"]')"
+result g2_group_migrated "$(group_of g2)"
+audit_sharing migrated
+
+# Off with unsharing, then on: the saved frames go to 0 and come back
+# without a re-read.
+step off-on
+before=$(satori_stat 'host["saved_frames"]')
+result saved_before_off "$before"
+/host/bin/satori-ctl off --unshare >"$OUT/off.txt" 2>&1 || fail "satori-ctl off --unshare failed: $(cat "$OUT/off.txt")"
+cat "$OUT/off.txt"
+result saved_off "$(satori_stat 'host["saved_frames"]')"
+result lent_off "$(satori_stat 'host["lent_frames"]')"
+result index_off "$(satori_stat 'host["index_entries"]')"
+audit_sharing off
+for g in g1 g2; do
+	guest_command "$g" verify "SATORI-GUEST verify " || fail "$g did not verify while Satori was off"
+	result "${g}_verify_wrong_off" "$(guest_log_field "$g" verify wrong)"
+done
+sleep 5
+result saved_still_off "$(satori_stat 'host["saved_frames"]')"
+t0=$(uptime_s)
+/host/bin/satori-ctl on >"$OUT/on.txt" 2>&1 || fail "satori-ctl on failed: $(cat "$OUT/on.txt")"
+dl=$(deadline 120)
+until [ "$(satori_stat 'host["saved_frames"]')" -ge $((before * 9 / 10)) ]; do
+	past "$dl" && break
+	sleep 1
+done
+past "$dl" || result on_reshare_s "$(since "$t0")"
+result saved_on "$(satori_stat 'host["saved_frames"]')"
+
+# A reboot from inside builds a new domain: placed again by name.
+step reboot
+guest_send g1 "reboot"
+wait_console_n g1 "SATORI-GUEST agent ready" 2 300 || fail "g1 did not come back after its reboot"
+guest_command g1 "read 1 150" "SATORI-GUEST read first=1 " || fail "g1 did not read after its reboot"
+result g1_group_rebooted "$(group_of g1)"
+result g1_groupd_rebooted "$(groupd_placed g1)"
+result g1_shared_rebooted "$(satori_stat 'dom("g1")["shared"]')"
+
+# A guest bigger than 256 MiB on a host whose free memory is lent out.
+step room
+for g in g1 g2; do
+	guest_command "$g" "read 1 200" "SATORI-GUEST read first=1 " || fail "$g did not read"
+	guest_command "$g" "evictfiles 151 200" "SATORI-GUEST evictfiles first=151 " || fail "$g did not evict"
+done
+MEM_g3=288
+guest_cfg g3 /dev/vdc "$wl"
+top=$OUT/top-before-hog.json
+/host/bin/satori-top -b --json -n 1 >"$top"
+lent=$(python3 /host/lib/top-stat.py 'host["lent_frames"]' <"$top")
+result room_lent_frames "$lent"
+# The hog leaves free what g3 needs less half the lent frames.
+hog=$(python3 /host/lib/top-stat.py "(host['free_frames'] - ($MEM_g3 + 8) * 256 + host['lent_frames'] // 2) // 256" <"$top")
+result room_hog_mib "$hog"
+[ "$hog" -gt 16 ] || fail "too little free memory for the hog ($hog MiB)"
+cat >/tmp/hog.cfg <<-CFG
+	name = "hog"
+	type = "pvh"
+	kernel = "/host/img/vmlinux"
+	memory = $hog
+	vcpus = 1
+	cpus = "0"
+CFG
+timeout 300 xl create -p /tmp/hog.cfg || fail "xl create of the hog failed"
+result room_free_frames "$(satori_stat 'host["free_frames"]')"
+/host/bin/satori-ctl create /tmp/g3.cfg >"$OUT/create-g3.txt" 2>&1
+result room_create_rc $?
+cat "$OUT/create-g3.txt"
+wait_console g3 "SATORI-GUEST agent ready" 300 && result g3_up 1
+result g3_group "$(group_of g3)"
+grep -E 'groups.conf:[0-9]+' "$OUT/groupd.log" | head -3 >"$OUT/groupd-errors.txt"
+result groupd_malformed_lines "$(wc -l <"$OUT/groupd-errors.txt")"
+xl destroy hog
+
+step end
+for g in g1 g2; do
+	guest_command "$g" verify "SATORI-GUEST verify " || fail "$g did not verify at the end"
+	result "${g}_verify_wrong_end" "$(guest_log_field "$g" verify wrong)"
+done
+/host/bin/satori-top -b -n 1 >"$OUT/top-end.txt"
+kill $groupd_pid
+shutdown_guests g1 g2 g3
+audit_sharing end
