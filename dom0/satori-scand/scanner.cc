@@ -135,6 +135,16 @@ void Scanner::Flush(uint16_t domid, std::vector<satori_page> *pages, bool reg) {
             : hv_->ReleasePages(domid, pages->data() + at, nr, &done);
     if (rc == -ESRCH)
       return; // the domain died meanwhile; Forget() follows
+    if (rc == -EAGAIN) {
+      // Xen does not take the domain's registrations now: it is not
+      // placed in a group yet, or dom0 stopped Satori (satori-ctl off,
+      // perhaps with --unshare, which dropped every entry). Not an error:
+      // forget what the domain was thought to have registered, so the
+      // passes after it runs again register its pages anew.
+      pages->clear();
+      Forget(domid, false);
+      return;
+    }
     if (rc) {
       // A page that stopped being RAM between the hash and the call
       // fails its batch: forget the batch's records, the next pass
