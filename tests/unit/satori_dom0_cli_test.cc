@@ -75,7 +75,7 @@ TEST(SatoriDom0, GroupNamesParseAndPrint) {
   EXPECT_EQ(g, SATORI_GROUP_MAX);
   for (const char *bad :
        {"", "-1", "+1", "2147483648", "4294967295", "99999999999999999999", "x",
-        "7x", " 7", "Alone", "0x10"}) {
+        "7x", " 7", "Alone", "0x10", "pending", "4294967294"}) {
     g = 42;
     EXPECT_FALSE(satori::ParseGroup(bad, &g)) << bad;
     EXPECT_EQ(g, 42u) << bad;
@@ -83,6 +83,8 @@ TEST(SatoriDom0, GroupNamesParseAndPrint) {
   EXPECT_EQ(satori::GroupName(SATORI_GROUP_ALONE), "alone");
   EXPECT_EQ(satori::GroupName(0), "0");
   EXPECT_EQ(satori::GroupName(SATORI_GROUP_MAX), "2147483647");
+  // Not placed yet (interface 1.8): printed, never parsed as a group.
+  EXPECT_EQ(satori::GroupName(SATORI_GROUP_PENDING), "pending");
 }
 
 } // namespace

@@ -49,6 +49,7 @@ std::vector<DomainInfo> DomainSource::List() {
             static_cast<char *>(xs_read(xs_, XBT_NULL, path.c_str(), &len));
         if (name) {
           di.name.assign(name, len);
+          di.named = true;
           std::free(name);
         }
       }

@@ -13,7 +13,8 @@ namespace satori {
 
 struct DomainInfo {
   uint32_t id = 0;
-  std::string name;
+  std::string name;       // xenstore's, else "dom<ID>"
+  bool named = false;     // name is xenstore's /local/domain/ID/name
   uint64_t mem_bytes = 0; // memory the domain holds now
 };
 

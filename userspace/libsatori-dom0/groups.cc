@@ -8,7 +8,11 @@ extern "C" {
 namespace satori {
 
 std::string GroupName(uint32_t group) {
-  return group == SATORI_GROUP_ALONE ? "alone" : std::to_string(group);
+  if (group == SATORI_GROUP_ALONE)
+    return "alone";
+  if (group == SATORI_GROUP_PENDING)
+    return "pending";
+  return std::to_string(group);
 }
 
 bool ParseGroup(const std::string &s, uint32_t *group) {

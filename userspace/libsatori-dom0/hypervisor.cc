@@ -124,6 +124,23 @@ int Hypervisor::SetGroup(uint16_t domid, uint32_t group) {
   return Call(SATORI_OP_set_group, &op);
 }
 
+int Hypervisor::PlaceGroup(uint16_t domid, uint32_t group) {
+  satori_group_op op{};
+  op.domid = domid;
+  op.group = group;
+  op.flags = SATORI_GROUP_F_PLACE;
+  return Call(SATORI_OP_set_group, &op);
+}
+
+int Hypervisor::SetRun(uint16_t domid, uint32_t run, uint64_t *unshared) {
+  satori_run_op op{};
+  op.domid = domid;
+  op.run = run;
+  int rc = Call(SATORI_OP_set_run, &op);
+  *unshared = rc ? 0 : op.unshared;
+  return rc;
+}
+
 int Hypervisor::VolatileStats(uint16_t domid, satori_volatile_stats *s) {
   *s = satori_volatile_stats{};
   s->domid = domid;

@@ -44,10 +44,23 @@ public:
   int HostStats(satori_host_stats *s);
   // domid SATORI_DOMID_SELF or any domain; -ESRCH if it does not exist.
   int DomainStats(uint16_t domid, satori_domain_stats *s);
-  // Puts domid in trust group group (0 .. SATORI_GROUP_MAX or
-  // SATORI_GROUP_ALONE); interface 1.2. -EBUSY once the domain holds index
-  // entries or shared pages, -ESRCH no such domain, -EINVAL a bad group.
+  // Puts domid in trust group group (0 .. SATORI_GROUP_MAX,
+  // SATORI_GROUP_ALONE, or from 1.8 SATORI_GROUP_PENDING); interface 1.2.
+  // -EBUSY once the domain holds index entries or shared pages, -ESRCH no
+  // such domain, -EINVAL a bad group.
   int SetGroup(uint16_t domid, uint32_t group);
+  // As SetGroup, but only while domid is SATORI_GROUP_PENDING
+  // (SATORI_GROUP_F_PLACE, interface 1.8): -EEXIST, nothing changed, if
+  // it was placed meanwhile (by an operator's SetGroup, say).
+  int PlaceGroup(uint16_t domid, uint32_t group);
+  // Turns Satori off or on (SATORI_OP_set_run, interface 1.8) for domid,
+  // or SATORI_DOMID_ANY for the host: run is SATORI_RUN_STOP, _ON or
+  // _UNSHARE. One call does all the work (Xen continues the hypercall
+  // itself); *unshared is the gfns given a private copy (0 on error).
+  // -ENOMEM: the free heap cannot hold the unshared pages (nothing
+  // changed, or, if memory was taken meanwhile, stopped part way: calling
+  // again goes on); -ESRCH no such domain.
+  int SetRun(uint16_t domid, uint32_t run, uint64_t *unshared);
   // domid's entitlement and volatile frames (interface 1.3; -EOPNOTSUPP
   // from a 1.2 hypervisor).
   int VolatileStats(uint16_t domid, satori_volatile_stats *s);
