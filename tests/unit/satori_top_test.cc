@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstddef>
 #include <cstring>
 #include <map>
 #include <regex>
@@ -228,15 +229,22 @@ TEST(SatoriTop, PrometheusParsesAsExpositionFormat) {
 // the ABI gains and satori-top leaves out fails here (and the size check
 // names the ABI version this list was last checked against).
 TEST(SatoriTop, EveryHostStatIsInJsonAndPrometheus) {
-  constexpr size_t kFields = sizeof(satori_host_stats) / sizeof(uint64_t);
-  static_assert(sizeof(satori_host_stats) % sizeof(uint64_t) == 0);
-  EXPECT_EQ(kFields, 19u) << "satori_host_stats changed (interface 1.7 has "
-                             "19 fields): show the new ones in satori-top";
+  // Interface 1.8: 19 uint64_t, then run and pending (uint32_t), then
+  // unshared (uint64_t).
+  constexpr size_t kWide = 19;
+  EXPECT_EQ(sizeof(satori_host_stats), kWide * 8 + 2 * 4 + 8)
+      << "satori_host_stats changed (interface 1.8 has 22 fields): show the "
+         "new ones in satori-top";
+  EXPECT_EQ(offsetof(satori_host_stats, run), kWide * 8);
+  constexpr size_t kFields = kWide + 3;
   uint64_t fields[kFields];
   for (size_t i = 0; i < kFields; ++i)
     fields[i] = 1000001 + i;
   satori::Snapshot s;
-  std::memcpy(&s.host, fields, sizeof(fields));
+  std::memcpy(&s.host, fields, kWide * sizeof(uint64_t));
+  s.host.run = static_cast<uint32_t>(fields[kWide]);
+  s.host.pending = static_cast<uint32_t>(fields[kWide + 1]);
+  s.host.unshared = fields[kWide + 2];
   satori::View v = satori::MakeView(s, nullptr);
 
   auto j = nlohmann::json::parse(satori::FormatJson(v));
@@ -299,6 +307,60 @@ TEST(SatoriTop, IndexLifeIsShownEverywhere) {
     EXPECT_NE(p.find(want), std::string::npos) << want << " not in\n" << p;
 }
 
+// Run state and placement (interface 1.8): the Run: line; host run and
+// pending are gauges, unshared a counter; each domain's RUN column, and
+// GROUP "pending" for a domain dom0 has not placed.
+TEST(SatoriTop, RunStateAndPendingAreShownEverywhere) {
+  auto on = Domain(1, "g1", 0, 0, 0);
+  on.stats.run = SATORI_RUN_ON;
+  on.stats.group = 7;
+  auto off = Domain(2, "g2", 0, 0, 0);
+  off.stats.run = SATORI_RUN_STOP;
+  off.stats.group = SATORI_GROUP_PENDING;
+  auto unshared = Domain(3, "g3", 0, 0, 0);
+  unshared.stats.run = SATORI_RUN_UNSHARE;
+  unshared.stats.group = SATORI_GROUP_ALONE;
+  auto s = Snap(0, {on, off, unshared}, 0, 0);
+  s.host.run = SATORI_RUN_STOP;
+  s.host.pending = 1;
+  s.host.unshared = 4321;
+  satori::View v = satori::MakeView(s, nullptr);
+
+  std::string t = satori::FormatText(v);
+  EXPECT_NE(t.find("Run: off; 1 domains pending placement; 4321 pages "
+                   "unshared since boot\n"),
+            std::string::npos)
+      << t;
+  EXPECT_TRUE(std::regex_search(t, std::regex(R"(NAME +GROUP +RUN +MEM)")))
+      << t;
+  EXPECT_TRUE(std::regex_search(t, std::regex(R"(\n +1 g1 +7 +on +)"))) << t;
+  EXPECT_TRUE(std::regex_search(t, std::regex(R"(\n +2 g2 +pending +off +)")))
+      << t;
+  EXPECT_TRUE(
+      std::regex_search(t, std::regex(R"(\n +3 g3 +alone +unshared +)")))
+      << t;
+
+  auto j = nlohmann::json::parse(satori::FormatJson(v));
+  EXPECT_EQ(j["host"]["run"], SATORI_RUN_STOP);
+  EXPECT_EQ(j["host"]["pending"], 1);
+  EXPECT_EQ(j["host"]["unshared"], 4321);
+  EXPECT_EQ(j["domains"][0]["run"], SATORI_RUN_ON);
+  EXPECT_EQ(j["domains"][1]["run"], SATORI_RUN_STOP);
+  EXPECT_EQ(j["domains"][1]["group"].get<uint64_t>(), 4294967294u);
+  EXPECT_EQ(j["domains"][2]["run"], SATORI_RUN_UNSHARE);
+
+  std::string p = satori::FormatPrometheus(v);
+  for (const char *want : {
+           "# TYPE satori_host_run gauge\nsatori_host_run 0\n",
+           "# TYPE satori_host_pending gauge\nsatori_host_pending 1\n",
+           "# TYPE satori_host_unshared_total counter\n"
+           "satori_host_unshared_total 4321\n",
+           "satori_domain_run{domid=\"3\",name=\"g3\"} 2\n",
+           "satori_domain_group{domid=\"2\",name=\"g2\"} 4294967294\n",
+       })
+    EXPECT_NE(p.find(want), std::string::npos) << want << " not in\n" << p;
+}
+
 TEST(SatoriTop, TextHasHostLinesAndARowPerDomain) {
   auto s = Snap(0, {Domain(1, "g1", 4, 8, 2), Domain(2, "g2", 4, 6, 0)}, 4, 4);
   std::string t = satori::FormatText(satori::MakeView(s, nullptr));
@@ -319,7 +381,7 @@ TEST(SatoriTop, GroupColumnShowsTrustGroups) {
 
   // Text: a GROUP column, "alone" or the number.
   std::string t = satori::FormatText(v);
-  EXPECT_TRUE(std::regex_search(t, std::regex(R"(NAME +GROUP +MEM)"))) << t;
+  EXPECT_TRUE(std::regex_search(t, std::regex(R"(NAME +GROUP +RUN +MEM)"))) << t;
   EXPECT_TRUE(std::regex_search(t, std::regex(R"(\n +1 g1 +alone +)"))) << t;
   EXPECT_TRUE(std::regex_search(t, std::regex(R"(\n +2 g2 +7 +)"))) << t;
   EXPECT_TRUE(std::regex_search(t, std::regex(R"(\n +3 g3 +0 +)"))) << t;

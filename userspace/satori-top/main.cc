@@ -48,6 +48,10 @@ bool Sample(satori::Hypervisor &hv, satori::DomainSource &doms,
     *err = "host volatile statistics: " + std::string(std::strerror(-rc));
     return false;
   }
+  // Run states came with interface 1.8; an older Satori always runs.
+  bool has_run = (hv.InterfaceVersion() & 0xffff) >= 8;
+  if (!has_run)
+    s->host.run = SATORI_RUN_ON;
   s->scanner = satori::ReadScannerStatus(satori::kScannerStatusPath);
   s->domains.clear();
   for (const satori::DomainInfo &d : doms.List()) {
@@ -59,6 +63,8 @@ bool Sample(satori::Hypervisor &hv, satori::DomainSource &doms,
       rc = hv.VolatileStats(static_cast<uint16_t>(d.id), &ds.vol);
     if (rc == -ESRCH)
       continue;
+    if (!has_run)
+      ds.stats.run = SATORI_RUN_ON;
     if (rc) {
       *err = "statistics of domain " + std::to_string(d.id) + ": " +
              std::strerror(-rc);

@@ -7,6 +7,8 @@
 #include <map>
 #include <sstream>
 
+#include "run.h"
+
 namespace satori {
 namespace {
 
@@ -127,6 +129,12 @@ const HostField kHostFields[] = {
      HostVolatile<&satori_volatile_stats::repaid>, true},
     {"forced_frames", "Volatile frames the hypervisor took by force",
      HostVolatile<&satori_volatile_stats::forced>, true},
+    {"run", "The host's run state: 0 stopped, 1 on, 2 stopped and unshared",
+     Host<&satori_host_stats::run>, false},
+    {"pending", "Domains waiting for dom0 to place them in a trust group",
+     Host<&satori_host_stats::pending>, false},
+    {"unshared", "Guest pages given a private copy by turning Satori off",
+     Host<&satori_host_stats::unshared>, true},
 };
 
 // Gets that hit, of those the hypervisor answered; -1 before the first.
@@ -148,6 +156,11 @@ const std::vector<Column> &Columns() {
        "trust group: its pages merge only within it (4294967295: alone)",
        [](const Row &r) { return static_cast<double>(r.now.stats.group); },
        false, [](double x) { return GroupName(static_cast<uint32_t>(x)); }},
+      {"run", "RUN", 8,
+       "run state Satori was last set to for it (satori-ctl off/on): 0 off, "
+       "1 on, 2 off and unshared",
+       [](const Row &r) { return static_cast<double>(r.now.stats.run); }, false,
+       [](double x) { return RunName(static_cast<uint32_t>(x)); }},
       {"mem_bytes", "MEM", 7, "memory the domain holds, in bytes",
        [](const Row &r) { return static_cast<double>(r.now.info.mem_bytes); }},
       {"registered", "REG", 8, "pages registered since it started",
@@ -307,6 +320,9 @@ std::string FormatText(const View &v) {
     << HumanBytes(h.lent_frames * kPageBytes) << " lent as volatile, "
     << HumanBytes(h.free_frames * kPageBytes) << " free, reserve "
     << HumanBytes(h.reserve_frames * kPageBytes) << "\n";
+  o << "Run: " << RunName(h.run) << "; " << h.pending
+    << " domains pending placement; " << h.unshared
+    << " pages unshared since boot\n";
   const satori_volatile_stats &r = v.now.host_vol;
   o << "Repayment: " << HumanBytes(Pressure(v.now) * kPageBytes)
     << " wanted back, " << HumanBytes(r.owed * kPageBytes) << " owed; "

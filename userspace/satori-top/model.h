@@ -60,7 +60,8 @@ struct Column {
 
 // Every per-domain column, in screen order (after ID and NAME). GROUP is
 // the domain's trust group: "alone" on screen, SATORI_GROUP_ALONE
-// (4294967295) in JSON and Prometheus.
+// (4294967295) in JSON and Prometheus; "pending" (not placed yet),
+// SATORI_GROUP_PENDING (4294967294). RUN is the domain's run state.
 const std::vector<Column> &Columns();
 // The column named key, or nullptr.
 const Column *FindColumn(const std::string &key);

@@ -47,12 +47,17 @@ void Draw(const View &v, const std::deque<double> &history,
     lines.push_back(text.substr(pos, nl - pos));
     pos = nl == std::string::npos ? text.size() : nl + 1;
   }
+  // The table's header is the line after the host lines' blank one.
+  size_t header = 0;
+  while (header < lines.size() && !lines[header].empty())
+    ++header;
+  ++header;
   int y = 0;
   for (size_t i = 0; i < lines.size() && y < rows - 1; ++i, ++y) {
-    if (i == 3)
+    if (i == header)
       attron(A_REVERSE);
     mvaddnstr(y, 0, lines[i].c_str(), cols);
-    if (i == 3) {
+    if (i == header) {
       for (int x = static_cast<int>(lines[i].size()); x < cols; ++x)
         mvaddch(y, x, ' ');
       attroff(A_REVERSE);
