@@ -35,10 +35,16 @@ static void query_reports_interface(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, q.interface_version >> 16,
 			(u32)SATORI_INTERFACE_MAJOR);
 	KUNIT_EXPECT_EQ(test, q.flags & ~(SATORI_QUERY_F_ENABLED |
-					  SATORI_QUERY_F_BAD_PARAM), 0u);
+					  SATORI_QUERY_F_BAD_PARAM |
+					  SATORI_QUERY_F_RUNNING), 0u);
 	/* A bad satori= value never leaves Satori on. */
-	KUNIT_EXPECT_NE(test, q.flags, SATORI_QUERY_F_ENABLED |
-				       SATORI_QUERY_F_BAD_PARAM);
+	KUNIT_EXPECT_NE(test, q.flags & (SATORI_QUERY_F_ENABLED |
+					 SATORI_QUERY_F_BAD_PARAM),
+			SATORI_QUERY_F_ENABLED | SATORI_QUERY_F_BAD_PARAM);
+	/* Nobody may register while Satori is off. */
+	if (!(q.flags & SATORI_QUERY_F_ENABLED))
+		KUNIT_EXPECT_EQ(test, q.flags & SATORI_QUERY_F_RUNNING, 0u);
+	KUNIT_EXPECT_EQ(test, q.reserved, 0ull);
 }
 
 static void query_rejects_nonzero_reserved(struct kunit *test)
@@ -46,12 +52,12 @@ static void query_rejects_nonzero_reserved(struct kunit *test)
 	struct satori_query q;
 
 	memset(&q, 0, sizeof(q));
-	q.reserved[1] = 1;
+	q.reserved = 1;
 	q.interface_version = 0xdead;
 	KUNIT_EXPECT_EQ(test, satori_hypercall(SATORI_OP_query, &q), -EINVAL);
 	/* Refused means untouched. */
 	KUNIT_EXPECT_EQ(test, q.interface_version, 0xdeadu);
-	KUNIT_EXPECT_EQ(test, q.reserved[1], 1ull);
+	KUNIT_EXPECT_EQ(test, q.reserved, 1ull);
 }
 
 static void query_rejects_bad_pointer(struct kunit *test)
