@@ -34,14 +34,20 @@ static bool satori_buffers_clean(struct folio *folio)
 	return true;
 }
 
+/* A clean page-cache folio, not written back now. */
+static bool satori_folio_clean(struct folio *folio)
+{
+	return folio->mapping && !folio_test_anon(folio) &&
+	       !folio_test_swapcache(folio) && !folio_test_dirty(folio) &&
+	       !folio_test_writeback(folio);
+}
+
 bool satori_page_registrable(struct page *page)
 {
 	struct folio *folio = page_folio(page);
 	bool clean;
 
-	if (!folio->mapping || folio_test_anon(folio) ||
-	    folio_test_swapcache(folio) || folio_test_dirty(folio) ||
-	    folio_test_writeback(folio))
+	if (!satori_folio_clean(folio))
 		return false;
 	if (folio_test_uptodate(folio))
 		return true;
@@ -56,6 +62,14 @@ bool satori_page_registrable(struct page *page)
 	clean = satori_buffers_clean(folio);
 	folio_unlock(folio);
 	return clean;
+}
+
+bool satori_folio_registrable_locked(struct folio *folio)
+{
+	if (!satori_folio_clean(folio))
+		return false;
+	return folio_test_uptodate(folio) ||
+	       (folio_test_private(folio) && satori_buffers_clean(folio));
 }
 
 int satori_registered_add(struct satori_registered *r, unsigned long pfn,
@@ -114,4 +128,41 @@ unsigned int satori_registered_release_folio(struct satori_registered *r,
 	}
 	xa_unlock_irqrestore(&r->pages, flags);
 	return queued;
+}
+
+void satori_registered_unmark(struct satori_registered *r, unsigned long pfn,
+			      u64 hash)
+{
+	unsigned long flags;
+
+	xa_lock_irqsave(&r->pages, flags);
+	if (xa_load(&r->pages, pfn) == xa_mk_value(hash))
+		__xa_erase(&r->pages, pfn);
+	xa_unlock_irqrestore(&r->pages, flags);
+}
+
+unsigned long satori_registered_forget_all(struct satori_registered *r)
+{
+	unsigned long index = 0, forgotten = 0, flags;
+	bool first = true;
+	unsigned int n;
+	void *entry;
+
+	do {
+		/* In runs, so irqs are never off for a whole large set. */
+		n = 0;
+		xa_lock_irqsave(&r->pages, flags);
+		if (first)
+			r->nr_release = 0;
+		first = false;
+		xa_for_each_start(&r->pages, index, entry, index) {
+			__xa_erase(&r->pages, index);
+			forgotten++;
+			if (++n == 1024)
+				break;
+		}
+		xa_unlock_irqrestore(&r->pages, flags);
+		cond_resched();
+	} while (n == 1024);
+	return forgotten;
 }

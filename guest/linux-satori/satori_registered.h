@@ -63,6 +63,13 @@ static inline u64 satori_hash(u64 xxh64)
 bool satori_page_registrable(struct page *page);
 
 /*
+ * The same rule for a folio whose lock the caller holds (the page-cache
+ * walk, which hashes the folio under its lock): a page-cache folio, clean,
+ * not under writeback, up to date or every buffer read.
+ */
+bool satori_folio_registrable_locked(struct folio *folio);
+
+/*
  * Record that pfn was registered (as gfn) under hash, replacing what it
  * was registered under before. 0 or -ENOMEM. Process context.
  */
@@ -87,5 +94,24 @@ unsigned int satori_registered_release_folio(struct satori_registered *r,
  */
 bool satori_registered_sent(struct satori_registered *r, unsigned long pfn,
 			   u64 hash);
+
+/*
+ * A registration of (pfn, hash) failed: Xen kept nothing (an error leaves
+ * its state as it was), so the page is no longer noted, and no release is
+ * queued for it. A page noted since under another hash keeps that. Process
+ * context.
+ */
+void satori_registered_unmark(struct satori_registered *r, unsigned long pfn,
+			      u64 hash);
+
+/*
+ * Xen holds none of these registrations any more (the domain was restored
+ * or migrated into a new one, or Xen dropped its entries: SATORI_OP_query's
+ * forgotten count grew): forget every page and every queued release,
+ * sending nothing. A registration on its way meanwhile is released again
+ * by satori_registered_sent(), as for any page released while it was sent.
+ * Returns the number of pages forgotten. Process context.
+ */
+unsigned long satori_registered_forget_all(struct satori_registered *r);
 
 #endif /* SATORI_REGISTERED_H */

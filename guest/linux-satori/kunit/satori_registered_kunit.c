@@ -209,6 +209,123 @@ static void release_that_overtook_registration_is_sent_again(struct kunit *test)
 	xa_destroy(&t->r.pages);
 }
 
+/*
+ * Xen forgot the registrations (restore, migration, unshare): every page
+ * leaves the set, the queued releases go too, and nothing is sent, now or
+ * when a forgotten page later changes.
+ */
+static void forgetting_sends_no_release(struct kunit *test)
+{
+	struct test_set *t = new_set(test);
+	struct folio *folio = new_folio(test, 0);
+	struct folio *one = new_folio(test, 0);
+	unsigned int n = 3000, i;
+
+	/* More than one run of forget_all() (the set holds any pfn). */
+	for (i = 0; i < n; i++)
+		KUNIT_ASSERT_EQ(test, satori_registered_add(
+				&t->r, folio_pfn(folio) + 2 * i, i), 0);
+	KUNIT_ASSERT_EQ(test, satori_registered_add(&t->r, folio_pfn(one), 5),
+			0);
+	KUNIT_EXPECT_EQ(test, satori_registered_release_folio(&t->r, one), 1u);
+	KUNIT_EXPECT_EQ(test, t->r.nr_release, 1u);
+
+	KUNIT_EXPECT_EQ(test, satori_registered_forget_all(&t->r),
+			(unsigned long)n);
+	KUNIT_EXPECT_TRUE(test, xa_empty(&t->r.pages));
+	KUNIT_EXPECT_EQ(test, t->r.nr_release, 0u);
+	KUNIT_EXPECT_EQ(test, satori_registered_release_folio(&t->r, folio),
+			0u);
+	KUNIT_EXPECT_EQ(test, t->r.nr_release, 0u);
+	KUNIT_EXPECT_EQ(test, t->sent.calls, 0u);
+	KUNIT_EXPECT_EQ(test, satori_registered_forget_all(&t->r), 0ul);
+	free_folio(folio);
+	free_folio(one);
+}
+
+/*
+ * A registration on its way when the set was forgotten may reach Xen after
+ * it: it is released again, so Xen's entry does not outlive the page.
+ */
+static void registration_racing_forget_is_released(struct kunit *test)
+{
+	struct test_set *t = new_set(test);
+	struct folio *folio = new_folio(test, 0);
+	unsigned long pfn = folio_pfn(folio);
+
+	KUNIT_ASSERT_EQ(test, satori_registered_add(&t->r, pfn, 9), 0);
+	KUNIT_EXPECT_EQ(test, satori_registered_forget_all(&t->r), 1ul);
+	KUNIT_EXPECT_TRUE(test, satori_registered_sent(&t->r, pfn, 9));
+	KUNIT_EXPECT_EQ(test, t->r.nr_release, 1u);
+	KUNIT_EXPECT_EQ(test, t->r.release[0].pfn, pfn);
+	free_folio(folio);
+}
+
+/*
+ * A registration Xen refused (-EAGAIN while paused, or any error) kept
+ * nothing: its pages leave the set without a release, unless noted again
+ * since under another hash.
+ */
+static void refused_registration_unmarks_without_release(struct kunit *test)
+{
+	struct test_set *t = new_set(test);
+	struct folio *folio = new_folio(test, 0);
+	unsigned long pfn = folio_pfn(folio);
+
+	KUNIT_ASSERT_EQ(test, satori_registered_add(&t->r, pfn, 3), 0);
+	satori_registered_unmark(&t->r, pfn, 3);
+	KUNIT_EXPECT_TRUE(test, xa_empty(&t->r.pages));
+	KUNIT_EXPECT_EQ(test, satori_registered_release_folio(&t->r, folio),
+			0u);
+	KUNIT_ASSERT_EQ(test, satori_registered_add(&t->r, pfn, 4), 0);
+	satori_registered_unmark(&t->r, pfn, 3);
+	KUNIT_EXPECT_EQ(test, satori_registered_release_folio(&t->r, folio),
+			1u);
+	KUNIT_EXPECT_EQ(test, t->r.release[0].hash, 4ull);
+	KUNIT_EXPECT_EQ(test, t->sent.calls, 0u);
+	free_folio(folio);
+	xa_destroy(&t->r.pages);
+}
+
+/* The walk's rule, under the folio lock, is a read's rule. */
+static void locked_rule_matches_the_read_rule(struct kunit *test)
+{
+	struct folio *folio = new_folio(test, 0);
+	struct buffer_head *head, *bh;
+
+	folio_lock(folio);
+	KUNIT_EXPECT_FALSE(test, satori_folio_registrable_locked(folio));
+	folio->mapping = &fake_mapping;
+	KUNIT_EXPECT_FALSE(test, satori_folio_registrable_locked(folio));
+	folio_mark_uptodate(folio);
+	KUNIT_EXPECT_TRUE(test, satori_folio_registrable_locked(folio));
+	folio_set_dirty(folio);
+	KUNIT_EXPECT_FALSE(test, satori_folio_registrable_locked(folio));
+	folio_clear_dirty(folio);
+	folio_test_set_writeback(folio);
+	KUNIT_EXPECT_FALSE(test, satori_folio_registrable_locked(folio));
+	folio_test_clear_writeback(folio);
+	KUNIT_EXPECT_TRUE(test, satori_folio_registrable_locked(folio));
+	folio_clear_uptodate(folio);
+
+	/* Buffers: whole once every one is read, though the folio is locked. */
+	spin_lock_init(&fake_mapping.private_lock);
+	create_empty_buffers(&folio->page, 2048, 0);
+	head = folio_buffers(folio);
+	KUNIT_ASSERT_NOT_NULL(test, head);
+	KUNIT_EXPECT_FALSE(test, satori_folio_registrable_locked(folio));
+	bh = head;
+	do {
+		set_buffer_uptodate(bh);
+		bh = bh->b_this_page;
+	} while (bh != head);
+	KUNIT_EXPECT_TRUE(test, satori_folio_registrable_locked(folio));
+	folio->mapping = NULL;
+	KUNIT_EXPECT_TRUE(test, try_to_free_buffers(folio));
+	folio_unlock(folio);
+	free_folio(folio);
+}
+
 static struct kunit_case satori_registered_cases[] = {
 	KUNIT_CASE(release_that_overtook_registration_is_sent_again),
 	KUNIT_CASE(hash_fits_an_xarray_value),
@@ -217,6 +334,10 @@ static struct kunit_case satori_registered_cases[] = {
 	KUNIT_CASE(release_queues_each_registered_page_once),
 	KUNIT_CASE(reregistering_keeps_the_newest_hash),
 	KUNIT_CASE(full_release_queue_is_sent_not_dropped),
+	KUNIT_CASE(forgetting_sends_no_release),
+	KUNIT_CASE(registration_racing_forget_is_released),
+	KUNIT_CASE(refused_registration_unmarks_without_release),
+	KUNIT_CASE(locked_rule_matches_the_read_rule),
 	{}
 };
 
