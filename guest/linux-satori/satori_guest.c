@@ -2,9 +2,10 @@
 /*
  * Satori guest core, the top of the guest's parts (see satori_hcall.h):
  * finds out whether the hypervisor runs Satori, shows it in
- * /sys/kernel/mm/satori/ and starts page registration, the volatile cache
- * and repayment as far as the hypervisor offers them; and it is where the
- * page cache's hook (satori_mm.h) reaches the parts that care.
+ * /sys/kernel/mm/satori/ and starts page registration, the volatile cache,
+ * repayment and pausing and resuming (satori_resume.h) as far as the
+ * hypervisor offers them; and it is where the page cache's hook
+ * (satori_mm.h) reaches the parts that care.
  *
  * The files ask the hypervisor on every read instead of caching: the
  * answer is one cheap hypercall and can never go stale. The same code runs
@@ -23,6 +24,8 @@
 #include "satori_hcall.h"
 #include "satori_register.h"
 #include "satori_repay.h"
+#include "satori_rescan.h"
+#include "satori_resume.h"
 #include "satori_volatile.h"
 
 void satori_folio_changed(struct folio *folio)
@@ -103,6 +106,10 @@ static int __init satori_guest_init(void)
 	rc = sysfs_create_group(kobj, &satori_group);
 	if (!rc)
 		rc = sysfs_create_group(kobj, &satori_register_group);
+	if (!rc)
+		rc = sysfs_create_group(kobj, &satori_resume_group);
+	if (!rc)
+		rc = sysfs_create_group(kobj, &satori_rescan_group);
 #ifdef CONFIG_SATORI_VOLATILE
 	if (!rc)
 		rc = sysfs_create_group(kobj, &satori_volatile_group);
@@ -115,6 +122,9 @@ static int __init satori_guest_init(void)
 	rc = query_hypervisor(&q);
 	pr_info("satori: hypervisor Satori is %s\n", satori_status(&q, rc));
 	on = !rc && !strcmp(satori_status(&q, rc), "on");
+	/* Whether Xen takes registrations yet, before the first is made. */
+	if (on && xen_hvm_domain())
+		satori_resume_init(&q);
 	satori_register_start(on);
 	/* Volatile frames came with interface 1.3, for HVM (PVH) guests. */
 	if (on && (q.interface_version & 0xffff) >= 3 && xen_hvm_domain())
@@ -125,6 +135,9 @@ static int __init satori_guest_init(void)
 	    !sysfs_merge_group(kobj, &satori_repay_group))
 		satori_repay_start();
 #endif
+	/* Polling, the walk and the PM hooks, once all the above runs. */
+	if (on && xen_hvm_domain())
+		satori_resume_start();
 	return 0;
 }
 late_initcall(satori_guest_init);

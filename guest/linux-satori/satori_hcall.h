@@ -9,11 +9,15 @@
  * include circle: grep -n '#include "' guest/linux-satori/satori_*):
  *
  *   satori_guest.c       boot, /sys/kernel/mm/satori/, the page-cache hook
+ *   satori_resume.c      pause, resume, restore and migration: polls Xen,
+ *                        the PM hooks, acts on the run state
  *   satori_repay.c       gives volatile frames back when Xen asks
  *   satori_blkfront.c    blkfront's hooks: block hints, the volatile cache
  *   satori_volatile.c    the volatile page cache
+ *   satori_rescan.c      the page-cache walk that registers again
  *   satori_register.c    registration, over the registered set
- *                        (satori_registered.c, which calls no Xen)
+ *                        (satori_registered.c) and the run state
+ *                        (satori_runstate.c), neither of which calls Xen
  *   satori_hcall.c       the hypercall and counter files
  */
 #ifndef SATORI_HCALL_H

@@ -29,7 +29,15 @@
  *
  * A page is noted in the registered set before its registration is sent,
  * so a release that races with the registration is sent after it, never
- * lost.
+ * lost; a registration Xen refuses un-notes its pages again.
+ *
+ * While Xen does not let this domain register (satori_runstate.h: paused
+ * or suspended), pages are neither registered nor noted; the page-cache
+ * walk (satori_rescan.c) registers them once it may again, through the
+ * same queue (satori_register_rescan()). When Xen forgets this domain's
+ * registrations (a restore, a migration, dom0's unshare), so does the
+ * set, without releasing anything (satori_register_forget_all()).
+ *
  * Locks: read_lock guards the read queue (taken from hard irq); the
  * set's xarray lock guards the set and the release queue; the
  * worker alone owns the batch. Nothing here runs unless Xen said Satori is
@@ -51,6 +59,7 @@
 #include "satori_hcall.h"
 #include "satori_register.h"
 #include "satori_registered.h"
+#include "satori_runstate.h"
 
 #define SATORI_READ_QUEUE 4096
 #define SATORI_LATENCY_SAMPLES 16384
@@ -58,7 +67,7 @@
 struct satori_read {
 	struct page *page;	/* holds a reference */
 	u64 hash;		/* satori_hash() of the backend's xxh64 */
-	ktime_t done;		/* when the read completed */
+	ktime_t done;		/* when the read completed; 0: the walk's */
 };
 
 
@@ -75,6 +84,11 @@ static unsigned long batch_pfn[SATORI_BATCH_MAX];
 static u64 shared_map[SATORI_BATCH_MAX / 64];
 
 static struct satori_registered registered;
+
+struct satori_runstate satori_run = {
+	.lock = __SPIN_LOCK_UNLOCKED(satori_run.lock),
+	.state = SATORI_RS_RUNNING,
+};
 
 atomic64_t satori_hints_received = ATOMIC64_INIT(0);
 atomic64_t satori_hint_ns = ATOMIC64_INIT(0);
@@ -129,18 +143,19 @@ static void satori_send_release(struct satori_registered *r)
 	r->nr_release = 0;
 }
 
-/* Queues pages[0..nr) and their hashes for the worker. Any context. */
-static void satori_queue_pages(struct page **pages, const u64 *hashes,
-			       unsigned int nr)
+/*
+ * Queues pages[0..nr) and their hashes for the worker, read at now (0: by
+ * the walk, which has no read to time). Any context. Returns how many.
+ */
+static unsigned int satori_queue_pages(struct page **pages, const u64 *hashes,
+				       unsigned int nr, ktime_t now)
 {
 	unsigned int i, queued = 0;
 	unsigned long flags;
-	ktime_t now;
 
 	if (!READ_ONCE(satori_wq))
-		return;
+		return 0;
 
-	now = ktime_get();
 	spin_lock_irqsave(&read_lock, flags);
 	for (i = 0; i < nr && nr_read < SATORI_READ_QUEUE; i++) {
 		get_page(pages[i]);
@@ -154,20 +169,59 @@ static void satori_queue_pages(struct page **pages, const u64 *hashes,
 
 	if (queued)
 		queue_work(satori_wq, &satori_work);
-	if (queued < nr)
-		atomic64_add(nr - queued, &nr_skipped);
+	return queued;
 }
 
 void satori_pages_read(struct page **pages, const u64 *hashes,
 		       unsigned int nr)
 {
+	unsigned int queued;
+
 	atomic64_add(nr, &satori_hints_received);
-	satori_queue_pages(pages, hashes, nr);
+	queued = satori_queue_pages(pages, hashes, nr, ktime_get());
+	atomic64_add(nr - queued, &nr_skipped);
 }
 
 void satori_page_filled(struct page *page, u64 hash)
 {
-	satori_queue_pages(&page, &hash, 1);
+	if (!satori_queue_pages(&page, &hash, 1, ktime_get()))
+		atomic64_inc(&nr_skipped);
+}
+
+unsigned int satori_register_rescan(struct page **pages, const u64 *hashes,
+				    unsigned int nr)
+{
+	unsigned int queued = satori_queue_pages(pages, hashes, nr, 0);
+
+	if (queued < nr && READ_ONCE(satori_wq)) {
+		/* Reads filled the queue: let the worker empty it once. */
+		flush_work(&satori_work);
+		queued += satori_queue_pages(pages + queued, hashes + queued,
+					     nr - queued, 0);
+	}
+	return queued;
+}
+
+void satori_register_flush(void)
+{
+	if (READ_ONCE(satori_wq))
+		flush_work(&satori_work);
+}
+
+bool satori_register_marked(struct page *page)
+{
+	return xa_load(&registered.pages, page_to_pfn(page));
+}
+
+unsigned long satori_register_forget_all(void)
+{
+	return satori_registered_forget_all(&registered);
+}
+
+void satori_register_paused_by_xen(void)
+{
+	if (satori_runstate_eagain(&satori_run))
+		pr_info(SATORI_PAUSED_MSG);
 }
 
 void satori_register_folio_changed(struct folio *folio)
@@ -214,17 +268,28 @@ static void satori_send_batch(void)
 	atomic64_inc(&register_calls);
 	atomic64_add(ktime_to_ns(ktime_sub(now, start)), &register_ns);
 	if (rc) {
-		atomic64_add(batch.count, &nr_errors);
-		pr_warn_ratelimited("satori: register of %u pages: %d\n",
-				    batch.count, rc);
-	} else {
-		atomic64_add(op.done, &nr_registered);
-		atomic64_add(op.shared, &nr_shared);
-		atomic64_add(batch.count - op.done, &nr_skipped);
+		if (rc == -EAGAIN) {
+			/* Not an error: Satori is stopped or we are unplaced. */
+			satori_register_paused_by_xen();
+			atomic64_add(batch.count, &nr_skipped);
+		} else {
+			atomic64_add(batch.count, &nr_errors);
+			pr_warn_ratelimited("satori: register of %u pages: %d\n",
+					    batch.count, rc);
+		}
+		/* Xen kept none of them: they are not registered. */
 		for (i = 0; i < batch.count; i++)
-			if (shared_map[i / 64] & BIT_ULL(i % 64))
-				satori_note_latency(batch_done[i], now);
+			satori_registered_unmark(&registered, batch_pfn[i],
+						 batch.entries[i].hash);
+		satori_batch_reset(&batch);
+		return;
 	}
+	atomic64_add(op.done, &nr_registered);
+	atomic64_add(op.shared, &nr_shared);
+	atomic64_add(batch.count - op.done, &nr_skipped);
+	for (i = 0; i < batch.count; i++)
+		if ((shared_map[i / 64] & BIT_ULL(i % 64)) && batch_done[i])
+			satori_note_latency(batch_done[i], now);
 	/* A release that overtook its registration is sent again. */
 	for (i = 0; i < batch.count; i++)
 		satori_registered_sent(&registered, batch_pfn[i],
@@ -268,7 +333,10 @@ static void satori_work_fn(struct work_struct *work)
 	for (i = 0; i < n; i++) {
 		struct satori_read *r = &work_reads[i];
 
-		if (satori_page_registrable(r->page)) {
+		if (!satori_runstate_running(&satori_run)) {
+			/* Paused: not registered, not noted; the walk will. */
+			atomic64_inc(&nr_skipped);
+		} else if (satori_page_registrable(r->page)) {
 			satori_add(page_to_pfn(r->page), r->hash, r->done);
 		} else if (folio_test_locked(page_folio(r->page)) &&
 			   !folio_test_uptodate(page_folio(r->page))) {
@@ -286,8 +354,11 @@ static void satori_work_fn(struct work_struct *work)
 			atomic64_inc(&nr_skipped);
 		}
 		if (r->page) {
-			taken++;
-			waited += ktime_to_ns(ktime_sub(start, r->done));
+			/* Read cost counts reads, not the walk's pages. */
+			if (r->done) {
+				taken++;
+				waited += ktime_to_ns(ktime_sub(start, r->done));
+			}
 			put_page(r->page);
 		}
 	}

@@ -15,6 +15,7 @@
 struct attribute_group;
 struct folio;
 struct page;
+struct satori_runstate;
 
 /*
  * The block frontend's hook: a read just completed into pages[0..nr),
@@ -42,6 +43,37 @@ void satori_page_filled(struct page *page, u64 hash);
  * context, including under the mapping's i_pages lock; never sleeps.
  */
 void satori_register_folio_changed(struct folio *folio);
+
+/*
+ * The page-cache walk (satori_rescan.c): queue pages[0..nr), whose content
+ * hashes to hashes[i] (satori_hash() of xxh64), for registration like a
+ * read's, but untimed (no read to time). If reads filled the queue, waits
+ * for the worker once. Returns how many were queued. Process context.
+ */
+unsigned int satori_register_rescan(struct page **pages, const u64 *hashes,
+				    unsigned int nr);
+
+/* Waits until the worker has sent what is queued now. Process context. */
+void satori_register_flush(void);
+
+/* Is page in the registered set? Any context; a snapshot. */
+bool satori_register_marked(struct page *page);
+
+/*
+ * Xen holds none of this domain's registrations any more: forget them all
+ * without releasing (satori_registered_forget_all()). Process context.
+ * Returns how many pages were forgotten.
+ */
+unsigned long satori_register_forget_all(void);
+
+/*
+ * A register or volatile put answered -EAGAIN: pause (satori_runstate.h),
+ * logging once per transition. Any context.
+ */
+void satori_register_paused_by_xen(void);
+
+/* Whether this guest may register and put now (satori_runstate.h). */
+extern struct satori_runstate satori_run;
 
 /* Hints satori_pages_read() was given since boot. */
 extern atomic64_t satori_hints_received;

@@ -51,6 +51,7 @@
 
 #include "satori_hcall.h"
 #include "satori_register.h"
+#include "satori_runstate.h"
 #include "satori_vcache.h"
 #include "satori_volatile.h"
 
@@ -121,6 +122,16 @@ void satori_volatile_forget(u64 key)
 	xa_lock_irqsave(&stored, flags);
 	__xa_erase(&stored, key);
 	xa_unlock_irqrestore(&stored, flags);
+}
+
+void satori_volatile_forget_all(void)
+{
+	unsigned long flags;
+
+	/* Under wire_lock: no get is asked for a key being forgotten. */
+	spin_lock_irqsave(&wire_lock, flags);
+	xa_destroy(&stored);
+	spin_unlock_irqrestore(&wire_lock, flags);
 }
 
 /*
@@ -199,7 +210,8 @@ static bool satori_volatile_serve(struct request *rq, int vdevice,
 	bool all = true;
 	u32 done;
 
-	if (pos & ~PAGE_MASK)
+	/* Suspended: the domain may be a new one whose Xen holds no key. */
+	if ((pos & ~PAGE_MASK) || !satori_runstate_may_get(&satori_run))
 		return false;
 	spin_lock_irqsave(&wire_lock, flags);
 	rq_for_each_segment(bv, rq, iter) {
@@ -325,6 +337,7 @@ static void put_batch_send(void)
 	};
 	unsigned long flags;
 	u32 i, slot, dropped;
+	int rc;
 
 	/* Those written while they waited are not the disk's data any more. */
 	op.nr = satori_put_batch_take(&put_batch, &wfilter, put_batch_keep,
@@ -332,6 +345,14 @@ static void put_batch_send(void)
 	atomic64_add(dropped, &nr_not_kept);
 	if (!op.nr)
 		return;
+	/*
+	 * Paused, Xen takes no put; suspended, a put could reach a new
+	 * domain (a restore) whose keys are about to be forgotten.
+	 */
+	if (!satori_runstate_running(&satori_run)) {
+		atomic64_add(op.nr, &nr_not_kept);
+		return;
+	}
 	for (i = 0; i < op.nr; i++) {
 		slot = put_batch_keep[i];
 		put_batch_wire[i].key = put_batch_origin[slot].key;
@@ -339,7 +360,14 @@ static void put_batch_send(void)
 		put_batch_wire[i].gfn =
 			pfn_to_gfn(page_to_pfn(put_batch_page[slot]));
 	}
-	if (satori_hypercall(SATORI_OP_volatile_put, &op)) {
+	rc = satori_hypercall(SATORI_OP_volatile_put, &op);
+	if (rc == -EAGAIN) {
+		/* Stopped or not placed: not an error, nothing kept. */
+		satori_register_paused_by_xen();
+		atomic64_add(op.nr, &nr_not_kept);
+		return;
+	}
+	if (rc) {
 		atomic64_add(op.nr, &nr_put_errors);
 		return;
 	}
@@ -376,7 +404,9 @@ static void satori_volatile_keep(struct folio *folio, struct page *page,
 	bool same;
 	u32 slot;
 
-	if (folio_test_dirty(folio) || !folio_test_uptodate(folio) ||
+	/* Paused: Xen takes no put now, so none is made. */
+	if (!satori_runstate_running(&satori_run) ||
+	    folio_test_dirty(folio) || !folio_test_uptodate(folio) ||
 	    folio_test_writeback(folio) || written_since(o)) {
 		atomic64_inc(&nr_not_kept);
 		return;

@@ -92,6 +92,13 @@ void satori_volatile_start(void);
  */
 void satori_volatile_forget(u64 key);
 
+/*
+ * Xen holds none of this domain's keys any more (a restore or migration
+ * into a new domain, or dom0's unshare took them): forget them all, so
+ * every read goes to the disk without asking. Any context.
+ */
+void satori_volatile_forget_all(void);
+
 extern const struct attribute_group satori_volatile_group;
 
 #else
@@ -108,6 +115,7 @@ static inline void satori_volatile_complete(struct request *rq, int vdevice,
 					    const struct satori_volatile_req *r) {}
 static inline void satori_volatile_folio_gone(struct folio *folio) {}
 static inline void satori_volatile_start(void) {}
+static inline void satori_volatile_forget_all(void) {}
 
 #endif /* CONFIG_SATORI_VOLATILE */
 
