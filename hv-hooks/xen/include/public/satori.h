@@ -508,8 +508,9 @@ typedef struct satori_repay_op satori_repay_op_t;
  * calling again (cursor zero) goes on. unshared counts the gfns unshared
  * by this call, continuations included.
  *
- * -EINVAL: run not a SATORI_RUN_*, non-zero pad or reserved, a non-zero
- * cursor or unshared on the first call. -ESRCH: no such domain.
+ * -EINVAL: run not a SATORI_RUN_*, non-zero pad or reserved, or domid
+ * SATORI_DOMID_SELF. -ESRCH: no such domain (or it is dying).
+ * -EOPNOTSUPP: the domain cannot share memory (as for SATORI_OP_register).
  */
 #define SATORI_OP_set_run 13
 
@@ -521,7 +522,9 @@ struct satori_run_op {
     uint16_t domid;          /* IN: a domain, or SATORI_DOMID_ANY: the host */
     uint16_t pad;            /* IN: zero */
     uint32_t run;            /* IN: SATORI_RUN_* */
-    uint64_t cursor;         /* IN: zero; Xen's place between continuations */
+    uint64_t cursor;         /* IN: zero; Xen's place between continuations
+                              * (a call with another value goes on from
+                              * there: gfns before it are not unshared) */
     uint64_t unshared;       /* IN: zero; OUT: gfns given a private copy */
     uint64_t reserved[2];    /* IN: zero */
 };

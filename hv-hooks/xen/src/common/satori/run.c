@@ -161,10 +161,11 @@ static long set_domain_run(struct satori_run_op *r)
 
     if ( !d )
         return -ESRCH;
-    if ( d->is_dying )
+    if ( d->is_dying || !satori_can_share(d) )
     {
+        rc = d->is_dying ? -ESRCH : -EOPNOTSUPP;
         rcu_unlock_domain(d);
-        return -ESRCH;
+        return rc;
     }
     if ( r->run == SATORI_RUN_UNSHARE && !r->cursor && !r->unshared &&
          !room_to_unshare(d) )

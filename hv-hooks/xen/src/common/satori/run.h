@@ -31,6 +31,7 @@ bool satori_run_query(struct domain *d, uint64_t *forgotten);
  * Does a bounded step of the work and returns -ERESTART, with r->cursor
  * and r->unshared updated, while more is left: the caller copies r back
  * and continues the hypercall. Returns 0, -ESRCH (no such domain),
+ * -EOPNOTSUPP (it cannot share),
  * -ENOMEM (before any change: free memory cannot hold the unshared
  * pages; later: the heap ran dry meanwhile, the domain stays stopped).
  * REQUIRES: the caller is the control domain.
