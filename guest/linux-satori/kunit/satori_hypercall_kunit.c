@@ -895,7 +895,47 @@ static void volatile_flush_drops_the_key(struct kunit *test)
 	__free_page(b);
 }
 
+/*
+ * Interface 1.8: while the query shows SATORI_QUERY_F_RUNNING clear (dom0
+ * stopped Satori for the host or this domain, or has not placed it in a
+ * trust group yet), a registration answers -EAGAIN and changes nothing;
+ * while it is set, a valid one is taken. (The guest pauses on -EAGAIN.)
+ */
+static void register_follows_running_flag(struct kunit *test)
+{
+	struct satori_domain_stats before, after;
+	struct satori_batch_op op;
+	struct satori_query q;
+	struct satori_page p;
+	struct page *pg;
+	int rc;
+
+	memset(&q, 0, sizeof(q));
+	KUNIT_ASSERT_EQ(test, satori_hypercall(SATORI_OP_query, &q), 0);
+	if (!(q.flags & SATORI_QUERY_F_ENABLED) || !xen_hvm_domain() ||
+	    (q.interface_version & 0xffff) < 8)
+		kunit_skip(test, "Satori off, not an HVM guest, or before 1.8");
+	pg = alloc_page(GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, pg);
+	get_random_bytes(page_address(pg), PAGE_SIZE);
+	p.gfn = pfn_to_gfn(page_to_pfn(pg));
+	p.hash = satori_hash(xxh64(page_address(pg), PAGE_SIZE, 0));
+	KUNIT_ASSERT_EQ(test, my_stats(&before), 0);
+	rc = do_batch(SATORI_OP_register, &p, 1, &op);
+	if (q.flags & SATORI_QUERY_F_RUNNING) {
+		KUNIT_EXPECT_EQ(test, rc, 0);
+		KUNIT_EXPECT_EQ(test, do_batch(SATORI_OP_release, &p, 1, &op),
+				0);
+	} else {
+		KUNIT_EXPECT_EQ(test, rc, -EAGAIN);
+		KUNIT_ASSERT_EQ(test, my_stats(&after), 0);
+		KUNIT_EXPECT_EQ(test, after.indexed, before.indexed);
+	}
+	__free_page(pg);
+}
+
 static struct kunit_case satori_hypercall_cases[] = {
+	KUNIT_CASE(register_follows_running_flag),
 	KUNIT_CASE(volatile_ops_are_validated),
 	KUNIT_CASE(volatile_refused_where_nothing_is_lent),
 	KUNIT_CASE(sharing_earns_an_entitlement),
