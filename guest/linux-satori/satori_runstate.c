@@ -116,6 +116,9 @@ unsigned int satori_runstate_restored(struct satori_runstate *rs, u32 flags,
 	/* The new domain's count is the baseline, not a change. */
 	rs->forgotten = forgotten;
 	act = SATORI_RS_ACT_FORGET | polled_locked(rs, flags, forgotten);
+	/* A new domain that may not register yet: that is a pause too. */
+	if (rs->state == SATORI_RS_PAUSED)
+		rs->pauses++;
 	spin_unlock_irqrestore(&rs->lock, irqflags);
 	return act;
 }

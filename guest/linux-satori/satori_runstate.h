@@ -49,7 +49,7 @@ struct satori_runstate {
 	enum satori_run_state state;
 	u64 forgotten;			/* Xen's count when last seen */
 	/* Cumulative, for sysfs. */
-	u64 pauses;			/* running -> paused */
+	u64 pauses;			/* -> paused, from running or restored */
 	u64 restores;			/* suspended -> new domain */
 	u64 forgets;			/* times the marks were forgotten */
 };
@@ -101,7 +101,8 @@ void satori_runstate_thaw(struct satori_runstate *rs);
 /*
  * The PM core's restore: a new domain, whose Xen state is empty. Xen now
  * answers flags and forgotten (the new baseline). Returns FORGET and what
- * satori_runstate_polled() returns from paused.
+ * satori_runstate_polled() returns from paused; staying paused (the new
+ * domain is not placed yet, or stopped) counts as a pause.
  */
 unsigned int satori_runstate_restored(struct satori_runstate *rs, u32 flags,
 				      u64 forgotten);

@@ -147,6 +147,7 @@ static void restore_forgets_and_walks(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, satori_runstate_running(rs));
 	KUNIT_EXPECT_EQ(test, rs->restores, 1ull);
 	KUNIT_EXPECT_EQ(test, rs->forgets, 1ull);
+	KUNIT_EXPECT_EQ(test, rs->pauses, 0ull);
 	KUNIT_EXPECT_EQ(test, satori_runstate_polled(rs, RUNNING, 0), 0u);
 }
 
@@ -160,6 +161,7 @@ static void restore_into_pending_domain_waits(struct kunit *test)
 			SATORI_RS_ACT_FORGET);
 	KUNIT_EXPECT_EQ(test, satori_runstate_get(rs), SATORI_RS_PAUSED);
 	KUNIT_EXPECT_TRUE(test, satori_runstate_may_get(rs));
+	KUNIT_EXPECT_EQ(test, rs->pauses, 1ull);
 	KUNIT_EXPECT_EQ(test, satori_runstate_polled(rs, RUNNING, 0),
 			SATORI_RS_ACT_RUNNING | SATORI_RS_ACT_WALK);
 }
