@@ -2,11 +2,12 @@
 /*
  * Satori guest: the page-cache walk (see satori_rescan.h).
  *
- * It visits the file systems the way fs/drop_caches.c does: iterate_supers()
- * holds each super block's s_umount for reading, the inode list lock is
- * dropped around each inode, which __iget() keeps alive meanwhile. A file
- * system being unmounted or remounted (a writer waits for s_umount) is left
- * at once. Each folio is looked at under its lock (a trylock: a busy folio
+ * It visits the file systems on block devices, and the block devices'
+ * pseudo file system (their own caches), the way fs/drop_caches.c does:
+ * iterate_supers() holds each super block's s_umount for reading, the
+ * inode list lock is dropped around each inode, which __iget() keeps alive
+ * meanwhile. A file system being unmounted or remounted (a writer waits
+ * for s_umount) is left at once. Each folio is looked at under its lock (a trylock: a busy folio
  * is being read or written, and its reader registers it anyway), with the
  * rule a read's pages pass (satori_folio_registrable_locked()); each of its
  * pages not in the registered set is hashed (xxh64, as blkback and the
@@ -20,7 +21,6 @@
  * a new start restarts it; a pause or suspend stops it (satori_run).
  */
 #include <linux/atomic.h>
-#include <linux/blk_types.h>
 #include <linux/delay.h>
 #include <linux/fs.h>
 #include <linux/highmem.h>
@@ -174,8 +174,12 @@ static void rescan_sb(struct super_block *sb, void *arg)
 	struct satori_rescan *w = arg;
 	struct inode *inode, *toput_inode = NULL;
 
-	/* Block-device file systems only: no other page is read with hints. */
-	if (!sb->s_bdev || rescan_leave_sb(w, sb))
+	/*
+	 * Block-device file systems, and the block devices' own caches (raw
+	 * reads, and the metadata a file system reads through buffer heads):
+	 * no other page is read with hints.
+	 */
+	if ((!sb->s_bdev && !sb_is_blkdev_sb(sb)) || rescan_leave_sb(w, sb))
 		return;
 	spin_lock(&sb->s_inode_list_lock);
 	list_for_each_entry(inode, &sb->s_inodes, i_sb_list) {
@@ -200,9 +204,6 @@ static void rescan_sb(struct super_block *sb, void *arg)
 	}
 	spin_unlock(&sb->s_inode_list_lock);
 	iput(toput_inode);
-	/* Metadata read through buffer heads lives in the device's cache. */
-	if (!rescan_leave_sb(w, sb))
-		rescan_mapping(w, sb->s_bdev->bd_inode->i_mapping);
 	/* Nothing queued outlives the super block's s_umount. */
 	rescan_flush(w);
 }

@@ -4,9 +4,9 @@
  * this domain's registrations (a restore, a migration, dom0's unshare) or
  * after a pause, it registers again, in the background and at a bounded
  * rate (satori.rescan_pages_per_sec), every page of every mounted
- * block-device file system (and of its block device) that a read would
- * have registered and that is not registered now, through registration's
- * own queue (satori_register_rescan()).
+ * block-device file system and of every block device's own cache that a
+ * read would have registered and that is not registered now, through
+ * registration's own queue (satori_register_rescan()).
  */
 #ifndef SATORI_RESCAN_H
 #define SATORI_RESCAN_H
