@@ -72,6 +72,47 @@ TEST(SatoriCtl, ParsesEveryCommand) {
   EXPECT_EQ(c.verb, Verb::kMakeRoom);
   EXPECT_EQ(c.mib, 256u);
   EXPECT_EQ(c.name, "make-room");
+
+  // Back to waiting for placement (1.8).
+  ASSERT_TRUE(Parse({"group", "g1", "pending"}, &c));
+  EXPECT_EQ(c.group, SATORI_GROUP_PENDING);
+
+  ASSERT_TRUE(Parse({"off"}, &c));
+  EXPECT_EQ(c.verb, Verb::kOff);
+  EXPECT_FALSE(c.unshare);
+  EXPECT_FALSE(c.domain);
+  ASSERT_TRUE(Parse({"off", "--unshare"}, &c));
+  EXPECT_TRUE(c.unshare);
+  EXPECT_FALSE(c.domain);
+  ASSERT_TRUE(Parse({"off", "--unshare", "g2", "--json"}, &c));
+  EXPECT_TRUE(c.unshare);
+  EXPECT_TRUE(c.json);
+  ASSERT_TRUE(c.domain);
+  EXPECT_EQ(c.domain->text, "g2");
+  ASSERT_TRUE(Parse({"on"}, &c));
+  EXPECT_EQ(c.verb, Verb::kOn);
+  EXPECT_FALSE(c.domain);
+  ASSERT_TRUE(Parse({"on", "4"}, &c));
+  ASSERT_TRUE(c.domain && c.domain->id);
+  EXPECT_EQ(*c.domain->id, 4);
+}
+
+// create passes what follows CFG to xl create untouched, even -h and
+// --json.
+TEST(SatoriCtl, CreatePassesXlsArgumentsOn) {
+  Command c;
+  ASSERT_TRUE(Parse({"create", "/etc/xen/g3.cfg"}, &c));
+  EXPECT_EQ(c.verb, Verb::kCreate);
+  EXPECT_EQ(c.config, "/etc/xen/g3.cfg");
+  EXPECT_TRUE(c.xl_args.empty());
+  ASSERT_TRUE(Parse(
+      {"--json", "create", "g3.cfg", "-p", "memory=512", "-h", "--json", "-c"},
+      &c));
+  EXPECT_EQ(c.verb, Verb::kCreate);
+  EXPECT_TRUE(c.json);
+  EXPECT_EQ(c.config, "g3.cfg");
+  EXPECT_EQ(c.xl_args, (std::vector<std::string>{"-p", "memory=512", "-h",
+                                                 "--json", "-c"}));
 }
 
 TEST(SatoriCtl, JsonMayStandAnywhere) {
@@ -131,6 +172,15 @@ TEST(SatoriCtl, BadUsageSaysWhy) {
            {{"make-room"}, "make-room wants MIB"},
            {{"make-room", "0"}, "bad size 0"},
            {{"make-room", "10000000"}, "bad size 10000000"},
+           {{"group", "g1", "Pending"}, "bad group Pending"},
+           {{"off", "g1", "g2"}, "off wants [--unshare] [DOMAIN]"},
+           {{"off", "--frob"}, "unknown option --frob"},
+           {{"off", "g1", "--unshare"}, "off wants [--unshare] [DOMAIN]"},
+           {{"on", "--unshare"}, "unknown option --unshare"},
+           {{"on", "a", "b"}, "on wants [DOMAIN]"},
+           {{"on", "32752"}, "bad domain 32752"},
+           {{"create"}, "create wants CFG [XL-ARGS...]"},
+           {{"create", "-p", "g3.cfg"}, "create wants CFG first"},
        }) {
     Command c;
     std::string why;
@@ -145,6 +195,9 @@ TEST(SatoriCtl, InterfaceEachCommandNeeds) {
   EXPECT_EQ(satori::ctl::MinorNeeded(Verb::kTake), 3u);
   EXPECT_EQ(satori::ctl::MinorNeeded(Verb::kRepay), 4u);
   EXPECT_EQ(satori::ctl::MinorNeeded(Verb::kMakeRoom), 4u);
+  EXPECT_EQ(satori::ctl::MinorNeeded(Verb::kCreate), 4u);
+  EXPECT_EQ(satori::ctl::MinorNeeded(Verb::kOff), 8u);
+  EXPECT_EQ(satori::ctl::MinorNeeded(Verb::kOn), 8u);
 }
 
 satori::ctl::ShowReport SampleShow() {
@@ -294,18 +347,25 @@ TEST(SatoriCtl, HelpDocumentsEveryCommandAndKey) {
   std::string help = satori::ctl::HelpText();
   EXPECT_EQ(help.rfind(satori::ctl::kUsage, 0), 0u); // usage first, once
   EXPECT_EQ(help.find(satori::ctl::kUsage, 1), std::string::npos);
-  for (const char *verb : {"group", "show", "take", "reclaim", "repay",
-                           "make-room", "--json", "Exit status"})
+  for (const char *verb :
+       {"group", "show", "take", "reclaim", "repay", "make-room", "off",
+        "--unshare", "on [DOMAIN]", "create CFG", "pending", "--json",
+        "Exit status", "10 not enough free memory to unshare"})
     EXPECT_NE(help.find(verb), std::string::npos) << verb;
   satori::ctl::RoomReport room;
   room.repay = SampleRepay();
   satori::ctl::TakeReport take;
+  satori::ctl::CreateReport create;
+  satori::ctl::RunReport run;
+  satori::ctl::ShowReport show = SampleShow();
+  show.runs = true;
   std::vector<nlohmann::json> all = {
-      nlohmann::json::parse(satori::ctl::FormatJson(SampleShow()))
-          .at("domains")[1],
+      nlohmann::json::parse(satori::ctl::FormatJson(show)).at("domains")[1],
       nlohmann::json::parse(satori::ctl::FormatJson(SampleShow())),
       nlohmann::json::parse(satori::ctl::FormatJson(take)),
-      nlohmann::json::parse(satori::ctl::FormatJson(room))};
+      nlohmann::json::parse(satori::ctl::FormatJson(room)),
+      nlohmann::json::parse(satori::ctl::FormatJson(create)),
+      nlohmann::json::parse(satori::ctl::FormatJson(run))};
   for (const auto &obj : all)
     for (const auto &[key, value] : obj.items())
       EXPECT_NE(help.find("\"" + key + "\""), std::string::npos) << key;
@@ -322,17 +382,111 @@ TEST(SatoriCtl, MakeRoomAsksForWhatIsLacking) {
   // 20 MiB = 5120 + 1000 = 6120: 1120 lacking.
   EXPECT_EQ(satori::ctl::FramesLacking(h, 20), 1120u);
   EXPECT_FALSE(satori::ctl::HasRoom(h, 20));
+  EXPECT_EQ(satori::ctl::NextAsk(h, 20), 1120u);
+  EXPECT_TRUE(satori::ctl::CanMakeRoom(h, 20));
   // Never more than is lent...
   h.lent_frames = 500;
   EXPECT_EQ(satori::ctl::FramesLacking(h, 20), 500u);
-  // ...nor more than one ask may carry.
+  EXPECT_EQ(satori::ctl::NextAsk(h, 20), 500u);
+  // ...and then the room cannot be made: make-room asks for nothing.
+  EXPECT_FALSE(satori::ctl::CanMakeRoom(h, 20));
+  // Any size free + lent covers: what is lacking in all, asked for in
+  // asks of at most what one may carry.
   h.lent_frames = 1 << 20;
-  EXPECT_EQ(satori::ctl::FramesLacking(h, 4096), uint64_t{SATORI_TAKE_MAX});
+  EXPECT_EQ(satori::ctl::FramesLacking(h, 4096), 4096u * 256 + 1000 - 5000);
+  EXPECT_EQ(satori::ctl::NextAsk(h, 4096), uint64_t{SATORI_TAKE_MAX});
+  EXPECT_TRUE(satori::ctl::CanMakeRoom(h, 4096));
+  // Exactly free + lent: possible; one frame more: not.
+  h.free_frames = 5000;
+  h.lent_frames = 256 * 4096 + 1000 - 5000;
+  EXPECT_TRUE(satori::ctl::CanMakeRoom(h, 4096));
+  --h.lent_frames;
+  EXPECT_FALSE(satori::ctl::CanMakeRoom(h, 4096));
+  h.free_frames = 5000;
+  h.lent_frames = 1 << 20;
   // The boundary: exactly the room there is.
   h.free_frames = 256 * 20 + 1000;
   EXPECT_EQ(satori::ctl::FramesLacking(h, 20), 0u);
   EXPECT_TRUE(satori::ctl::HasRoom(h, 20));
   EXPECT_EQ(satori::ctl::FramesLacking(h, 21), 256u);
+}
+
+// show's RUN column (1.8) and a pending group, in text and JSON.
+TEST(SatoriCtl, ShowHasRunStatesAndPendingGroups) {
+  satori::ctl::ShowReport r;
+  r.runs = true;
+  r.rows.push_back({1, "g1", 7, 0, 0, SATORI_RUN_ON});
+  r.rows.push_back({2, "g2", SATORI_GROUP_PENDING, 0, 0, SATORI_RUN_STOP});
+  r.rows.push_back({3, "g3", SATORI_GROUP_ALONE, 0, 0, SATORI_RUN_UNSHARE});
+  EXPECT_EQ(satori::ctl::FormatText(r),
+            "   ID NAME           GROUP      RUN\n"
+            "    1 g1                 7       on\n"
+            "    2 g2           pending      off\n"
+            "    3 g3             alone unshared\n");
+  auto j = nlohmann::json::parse(satori::ctl::FormatJson(r));
+  EXPECT_EQ(j.at("domains")[0].at("run"), SATORI_RUN_ON);
+  EXPECT_EQ(j.at("domains")[1].at("run"), SATORI_RUN_STOP);
+  EXPECT_EQ(j.at("domains")[1].at("group"), 4294967294u);
+  EXPECT_EQ(j.at("domains")[2].at("run"), SATORI_RUN_UNSHARE);
+  // Before 1.8 there is no run state: no column, no key.
+  r.runs = false;
+  EXPECT_EQ(satori::ctl::FormatText(r).find("RUN"), std::string::npos);
+  EXPECT_FALSE(nlohmann::json::parse(satori::ctl::FormatJson(r))
+                   .at("domains")[0]
+                   .contains("run"));
+}
+
+TEST(SatoriCtl, OffAndOnSayWhatHappened) {
+  satori::ctl::RunReport r;
+  r.command = "off";
+  r.target = {std::nullopt, "the host"};
+  r.run = SATORI_RUN_STOP;
+  EXPECT_EQ(satori::ctl::FormatText(r), "the host: off\n");
+  auto j = nlohmann::json::parse(satori::ctl::FormatJson(r));
+  EXPECT_EQ(j.at("command"), "off");
+  EXPECT_TRUE(j.at("domid").is_null());
+  EXPECT_EQ(j.at("target"), "the host");
+  EXPECT_EQ(j.at("run"), SATORI_RUN_STOP);
+  EXPECT_EQ(j.at("unshared"), 0);
+
+  r.target = {uint16_t{3}, "g3 (domain 3)"};
+  r.run = SATORI_RUN_UNSHARE;
+  r.unshared = 12345;
+  EXPECT_EQ(satori::ctl::FormatText(r),
+            "g3 (domain 3): off, 12345 pages unshared\n");
+  j = nlohmann::json::parse(satori::ctl::FormatJson(r));
+  EXPECT_EQ(j.at("domid"), 3);
+  EXPECT_EQ(j.at("run"), SATORI_RUN_UNSHARE);
+  EXPECT_EQ(j.at("unshared"), 12345);
+
+  r.command = "on";
+  r.run = SATORI_RUN_ON;
+  r.unshared = 0;
+  EXPECT_EQ(satori::ctl::FormatText(r), "g3 (domain 3): on\n");
+}
+
+TEST(SatoriCtl, CreateSaysTheGuestsMemoryThenMakeRooms) {
+  satori::ctl::CreateReport r;
+  r.config = "/etc/xen/g3.cfg";
+  r.guest_mib = 1024;
+  r.overhead_mib = 13;
+  r.room.mib = 1037;
+  r.room.free_frames = 256 * 2000;
+  r.room.reserve_frames = 256 * 64;
+  r.room.asks = 5;
+  r.room.repay = SampleRepay();
+  EXPECT_EQ(satori::ctl::FormatText(r),
+            "/etc/xen/g3.cfg: 1024 MiB and 13 MiB beside it\n" +
+                satori::ctl::FormatText(r.room));
+  auto j = nlohmann::json::parse(satori::ctl::FormatJson(r));
+  EXPECT_EQ(j.at("command"), "create");
+  EXPECT_EQ(j.at("config"), r.config);
+  EXPECT_EQ(j.at("guest_mib"), 1024);
+  EXPECT_EQ(j.at("overhead_mib"), 13);
+  EXPECT_EQ(j.at("mib"), 1037);
+  EXPECT_EQ(j.at("asks"), 5);
+  EXPECT_EQ(j.at("repay"),
+            nlohmann::json::parse(satori::ctl::FormatJson(*r.room.repay)));
 }
 
 } // namespace

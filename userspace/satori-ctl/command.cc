@@ -20,6 +20,10 @@ const char kUsage[] =
     "       satori-ctl [--json] repay FRAMES [DOMAIN] ask for them, and wait\n"
     "       satori-ctl [--json] make-room MIB         free MIB beyond the "
     "reserve\n"
+    "       satori-ctl [--json] off [--unshare] [DOMAIN]  stop registering\n"
+    "       satori-ctl [--json] on [DOMAIN]           register again\n"
+    "       satori-ctl [--json] create CFG [XL-ARGS...]  make room, then xl "
+    "create\n"
     "       satori-ctl --help\n";
 
 namespace {
@@ -31,16 +35,20 @@ const char kDetails[] =
     "DOMAIN is a domain's name or id (all digits: an id, as xl reads it).\n"
     "GROUP is 0..2147483647, or alone (a group of its own). Pages merge\n"
     "only between domains of one group. Every domain starts in the group\n"
-    "Xen's satori_default_group= names (alone unless set). A domain's group\n"
-    "can change only before it registers or shares a page, so set it\n"
-    "between creating the domain paused and unpausing it:\n"
+    "Xen's satori_default_group= names: from interface 1.8 pending unless\n"
+    "set (it registers nothing until dom0 places it: satori-groupd does,\n"
+    "from /etc/satori/groups.conf). A domain's group can change only\n"
+    "before it registers or shares a page, so set it by hand between\n"
+    "creating the domain paused and unpausing it:\n"
     "\n"
     "  xl create -p guest.cfg; satori-ctl group guest 7; xl unpause guest\n"
     "\n"
-    "group prints nothing. Trust groups need Satori interface 1.2.\n"
+    "group pending puts a domain back to waiting (1.8), before it\n"
+    "registers. group prints nothing. Trust groups need interface 1.2.\n"
     "\n"
-    "show prints ID, NAME and GROUP, a line per domain (or DOMAIN's), and\n"
-    "from interface 1.3 on its sharing entitlement: ENTITLED in frames (two\n"
+    "show prints ID, NAME and GROUP (pending: not placed yet), a line per\n"
+    "domain (or DOMAIN's); from interface 1.8 RUN, its run state (on, off,\n"
+    "unshared); from 1.3 on its sharing entitlement: ENTITLED in frames (two\n"
     "decimals), ENTITLEMENT exactly as Xen keeps it (in 2^-32 frames: the\n"
     "entitlements of all domains add up to exactly the saved frames << 32),\n"
     "and VOLATILE, the volatile frames it holds.\n"
@@ -60,34 +68,68 @@ const char kDetails[] =
     "\n"
     "make-room MIB (interface 1.4) is how a new domain gets memory that is\n"
     "lent out as volatile frames: it asks (as repay does) for what Xen's\n"
-    "free heap lacks for MIB (1..9999999) more MiB beyond its reserve, at\n"
-    "most what is lent, waits, and prints the free memory then. Run it\n"
-    "before xl create with the guest's memory:\n"
+    "free heap lacks for MIB (1..9999999) more MiB beyond its reserve, in\n"
+    "asks of at most 65536 frames, each waited for, and prints the free\n"
+    "memory then. When the free heap and every lent frame together cannot\n"
+    "hold MIB beyond the reserve it asks for nothing and fails (status 9).\n"
     "\n"
-    "  satori-ctl make-room 256 && xl create guest.cfg\n"
+    "create CFG [XL-ARGS...] is how to create a guest on a host whose free\n"
+    "memory is lent out: it reads the guest's memory from the xl\n"
+    "configuration file CFG (maxmem, else memory, in MiB; KEY=VALUE\n"
+    "arguments win, as in xl), makes room (as make-room) for it plus what\n"
+    "Xen and libxl take beside it (the paging pool: shadow_memory, else 1\n"
+    "MiB per vCPU and 8 KiB per MiB; and 4 MiB), prints make-room's line,\n"
+    "then runs xl create CFG XL-ARGS... in its place (its output and exit\n"
+    "status are xl's). If even every lent frame would not make room it\n"
+    "says so and runs xl create anyway (libxl's autoballoon may still find\n"
+    "the memory in dom0). Status 9 before xl: CFG unreadable or its memory\n"
+    "not a number, or xl not found.\n"
+    "\n"
+    "  satori-ctl create guest.cfg -p   # as xl create guest.cfg -p\n"
+    "\n"
+    "off [--unshare] [DOMAIN] and on [DOMAIN] (interface 1.8) turn Satori\n"
+    "off and on at run time, for DOMAIN or (without one) the whole host,\n"
+    "like KSM's run file; Xen's satori= boot parameter still decides\n"
+    "whether Satori exists. off stops new registrations and volatile puts\n"
+    "(guests wait and ask again about once a second); what is shared\n"
+    "stays shared. off --unshare also takes every volatile frame back,\n"
+    "drops every index entry (guests register their page cache again when\n"
+    "back on) and gives every shared page a private copy: it needs free\n"
+    "memory for those copies, and refuses (status 10, nothing changed)\n"
+    "when Xen's free heap and the volatile frames cannot hold them. on\n"
+    "lets registrations in again. Each prints what it did and how many\n"
+    "pages were unshared; a domain is registered only while both it and\n"
+    "the host are on.\n"
     "\n"
     "--json prints one JSON object on one line instead of the text, with\n"
     "the same figures (whole numbers, but for repay's ms):\n"
     "  show       {\"command\", \"domains\": [{\"id\", \"name\", \"group\";\n"
+    "             from 1.8 on also \"run\" (0 off, 1 on, 2 unshared);\n"
     "             from 1.3 on also \"entitlement\" (2^-32 frames),\n"
     "             \"entitled\" (whole frames: entitlement >> 32),\n"
     "             \"volatile_frames\"}]}; a group of its own is\n"
-    "             4294967295, as in satori-top\n"
+    "             4294967295, pending 4294967294, as in satori-top\n"
     "  take       {\"command\", \"frames\" (asked for), \"taken\", \"domid\"\n"
     "             (null: any domain), \"from\"}\n"
     "  repay      {\"command\", \"frames\", \"asked\", \"repaid\", "
     "\"forced\",\n"
     "             \"ms\" (a number with a fraction), \"domid\", \"from\"}\n"
     "  make-room  {\"command\", \"mib\", \"free_frames\", \"reserve_frames\",\n"
-    "             \"free_mib\", \"reserve_mib\", \"repay\" (repay's object,\n"
-    "             or null when nothing had to be asked)}\n"
+    "             \"free_mib\", \"reserve_mib\", \"asks\", \"repay\" (repay's\n"
+    "             object summed over the asks, or null when nothing had\n"
+    "             to be asked)}\n"
+    "  create     make-room's object, and \"config\", \"guest_mib\",\n"
+    "             \"overhead_mib\"; then xl's own output\n"
+    "  off, on    {\"command\", \"domid\" (null: the host), \"target\",\n"
+    "             \"run\" (as show's), \"unshared\" (pages)}\n"
     "Errors go to stderr as text either way.\n"
     "\n"
     "Exit status: 0 ok; 2 bad arguments (nothing changed); 3 not on Xen;\n"
     "4 not dom0; 5 no permission; 6 Satori compiled out; 7 satori=off;\n"
     "8 interface version mismatch (or older than the command needs); 9 no\n"
     "such domain, not enough memory (make-room), or a hypercall or the\n"
-    "output failed.\n";
+    "output failed; 10 not enough free memory to unshare (off --unshare);\n"
+    "create: xl create's own status once xl runs.\n";
 
 // Domain ids at and above this are Xen's reserved ones (DOMID_SELF...).
 constexpr uint64_t kDomidFirstReserved = 0x7FF0;
@@ -127,7 +169,13 @@ bool ParseCommand(const std::vector<std::string> &all, Command *c,
                   std::string *why) {
   *c = Command{};
   std::vector<std::string> args;
-  for (const std::string &a : all) {
+  for (size_t i = 0; i < all.size(); ++i) {
+    const std::string &a = all[i];
+    if (args.size() == 2 && args[0] == "create") {
+      // xl create's arguments, as they are.
+      c->xl_args.assign(all.begin() + i, all.end());
+      break;
+    }
     if (a == "--json") {
       c->json = true;
     } else if (a == "-h" || a == "--help" || (a == "help" && args.empty())) {
@@ -155,8 +203,10 @@ bool ParseCommand(const std::vector<std::string> &all, Command *c,
     }
     if (!OptionalDomain(args, 1, c, why))
       return false;
-    if (!ParseGroup(args[2], &c->group)) {
-      *why = "bad group " + args[2] + " (0..2147483647 or alone)";
+    if (args[2] == "pending") {
+      c->group = SATORI_GROUP_PENDING;
+    } else if (!ParseGroup(args[2], &c->group)) {
+      *why = "bad group " + args[2] + " (0..2147483647, alone or pending)";
       return false;
     }
     return true;
@@ -193,6 +243,41 @@ bool ParseCommand(const std::vector<std::string> &all, Command *c,
     }
     return true;
   }
+  if (c->name == "off" || c->name == "on") {
+    c->verb = c->name == "off" ? Verb::kOff : Verb::kOn;
+    std::vector<std::string> rest(args.begin() + 1, args.end());
+    if (c->verb == Verb::kOff && !rest.empty() && rest[0] == "--unshare") {
+      c->unshare = true;
+      rest.erase(rest.begin());
+    }
+    if (!rest.empty() && rest[0].starts_with("-")) {
+      *why = "unknown option " + rest[0];
+      return false;
+    }
+    if (rest.size() > 1) {
+      *why = c->name + " wants " +
+             (c->verb == Verb::kOff ? "[--unshare] " : "") + "[DOMAIN]";
+      return false;
+    }
+    if (rest.empty())
+      return true;
+    c->domain.emplace();
+    return ParseDomain(rest[0], &*c->domain, why);
+  }
+  if (c->name == "create") {
+    c->verb = Verb::kCreate;
+    if (args.size() < 2 || args[1].empty()) {
+      *why = "create wants CFG [XL-ARGS...]";
+      return false;
+    }
+    if (args[1][0] == '-') {
+      *why = "create wants CFG first, xl's options after it (create "
+             "guest.cfg -p)";
+      return false;
+    }
+    c->config = args[1];
+    return true;
+  }
   *why = "unknown command " + c->name;
   return false;
 }
@@ -203,7 +288,11 @@ unsigned MinorNeeded(Verb verb) {
     return 3;
   case Verb::kRepay:
   case Verb::kMakeRoom:
+  case Verb::kCreate:
     return 4;
+  case Verb::kOff:
+  case Verb::kOn:
+    return 8;
   default:
     return 2;
   }

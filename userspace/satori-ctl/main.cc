@@ -7,10 +7,13 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "command.h"
@@ -19,6 +22,7 @@
 #include "hypervisor.h"
 #include "report.h"
 #include "room.h"
+#include "xl_config.h"
 
 namespace satori::ctl {
 namespace {
@@ -26,6 +30,7 @@ namespace {
 constexpr int kNoPermission = 5;
 constexpr int kVersion = 8;
 constexpr int kFailed = 9;
+constexpr int kNoMemoryToUnshare = 10;
 const char kHolders[] = "the domains that hold volatile frames";
 
 int Fail(int status, const std::string &what) {
@@ -43,6 +48,8 @@ std::string Explain(int err) {
     return "no such domain";
   case EINVAL:
     return "bad group";
+  case ENOMEM:
+    return "not enough memory";
   case EPERM:
   case EACCES:
     return "permission denied (run as root in dom0)";
@@ -134,6 +141,7 @@ int Show(Hypervisor &hv, DomainSource &doms, const Command &c) {
   }
   ShowReport r;
   r.entitlements = (hv.InterfaceVersion() & 0xffff) >= 3;
+  r.runs = (hv.InterfaceVersion() & 0xffff) >= 8;
   for (const DomainInfo &d : list) {
     satori_domain_stats s;
     int rc = hv.DomainStats(static_cast<uint16_t>(d.id), &s);
@@ -144,7 +152,7 @@ int Show(Hypervisor &hv, DomainSource &doms, const Command &c) {
       continue; // gone since the list was read
     if (rc)
       return HypercallFailed(rc, "cannot read the group of " + Describe(d));
-    r.rows.push_back({d.id, d.name, s.group, v.entitlement, v.held});
+    r.rows.push_back({d.id, d.name, s.group, v.entitlement, v.held, s.run});
   }
   return Emit(c, r);
 }
@@ -206,29 +214,151 @@ int Repay(Hypervisor &hv, DomainSource &doms, const Command &c) {
   return rc ? rc : Emit(c, r);
 }
 
-int MakeRoom(Hypervisor &hv, const Command &c) {
-  satori_host_stats h{};
+// Adds one ask's report to the sum of a make-room's asks.
+void AddAsk(const RepayReport &one, std::optional<RepayReport> *sum) {
+  if (!*sum) {
+    *sum = one;
+    return;
+  }
+  (*sum)->frames += one.frames;
+  (*sum)->asked += one.asked;
+  (*sum)->repaid += one.repaid;
+  (*sum)->forced += one.forced;
+  (*sum)->ms += one.ms;
+}
+
+// Makes room for mib MiB beyond the reserve: asks for what the free heap
+// lacks, SATORI_TAKE_MAX frames at a time, each ask waited for, until the
+// room is there or nothing more is lent. Asks for nothing (*refused set)
+// when free + lent cannot hold it. Fills *r; 0 or a failure's status
+// (said).
+int MakeRoomFor(Hypervisor &hv, uint64_t mib, RoomReport *r, bool *refused,
+                satori_host_stats *host) {
+  satori_host_stats &h = *host;
   int rc = hv.HostStats(&h);
   if (rc)
     return HypercallFailed(rc, "cannot read the host");
-  RoomReport r;
-  r.mib = c.mib;
-  if (uint64_t lacking = FramesLacking(h, c.mib)) {
-    r.repay.emplace();
-    r.repay->target = Target{std::nullopt, kHolders};
-    r.repay->frames = lacking;
-    if ((rc = AskAndWait(hv, &*r.repay)))
+  r->mib = mib;
+  *refused = !CanMakeRoom(h, mib);
+  // Each ask carries at most SATORI_TAKE_MAX; a few more rounds allow for
+  // guests that borrow again meanwhile, and no more.
+  uint64_t rounds = 0;
+  if (!*refused)
+    rounds = FramesLacking(h, mib) / SATORI_TAKE_MAX + 4;
+  for (uint64_t ask; rounds-- && (ask = NextAsk(h, mib));) {
+    RepayReport one;
+    one.target = Target{std::nullopt, kHolders};
+    one.frames = ask;
+    if ((rc = AskAndWait(hv, &one)))
       return rc;
+    AddAsk(one, &r->repay);
+    ++r->asks;
     if ((rc = hv.HostStats(&h)))
       return HypercallFailed(rc, "cannot read the host");
+    if (!one.asked)
+      break; // nothing more is lent
   }
-  r.free_frames = h.free_frames;
-  r.reserve_frames = h.reserve_frames;
-  rc = Emit(c, r);
+  r->free_frames = h.free_frames;
+  r->reserve_frames = h.reserve_frames;
+  return 0;
+}
+
+// Why make-room refused: the figures that do not add up.
+std::string CannotCover(const satori_host_stats &h, uint64_t mib,
+                        const char *then) {
+  return "not enough memory for " + std::to_string(mib) +
+         " MiB beyond the reserve (" + std::to_string(h.reserve_frames / 256) +
+         " MiB) even with every volatile frame back: " +
+         std::to_string(h.free_frames / 256) + " MiB free, " +
+         std::to_string(h.lent_frames / 256) + " MiB lent; " + then;
+}
+
+int MakeRoom(Hypervisor &hv, const Command &c) {
+  RoomReport r;
+  bool refused;
+  satori_host_stats h{};
+  if (int rc = MakeRoomFor(hv, c.mib, &r, &refused, &h))
+    return rc;
+  if (refused)
+    return Fail(kFailed, CannotCover(h, c.mib, "nothing asked"));
+  int rc = Emit(c, r);
   if (!rc && !HasRoom(h, c.mib))
     return Fail(kFailed, "not enough memory even with every volatile frame "
                          "back");
   return rc;
+}
+
+// Runs xl create CFG XL-ARGS... in satori-ctl's place; returns only on
+// failure.
+int ExecXlCreate(const Command &c) {
+  std::vector<std::string> args = {"xl", "create", c.config};
+  args.insert(args.end(), c.xl_args.begin(), c.xl_args.end());
+  std::vector<char *> argv;
+  for (std::string &a : args)
+    argv.push_back(a.data());
+  argv.push_back(nullptr);
+  std::fflush(stdout);
+  execvp("xl", argv.data());
+  return Fail(kFailed, "cannot run xl: " + std::string(std::strerror(errno)));
+}
+
+int Create(Hypervisor &hv, const Command &c) {
+  std::ifstream in(c.config);
+  if (!in)
+    return Fail(kFailed,
+                "cannot read " + c.config + ": " + std::strerror(errno));
+  std::stringstream text;
+  text << in.rdbuf();
+  GuestMemory m;
+  std::string why;
+  if (!ReadGuestMemory(text.str(), ConfigOverrides(c.xl_args), &m, &why))
+    return Fail(kFailed, c.config + ": " + why);
+  CreateReport r;
+  r.config = c.config;
+  r.guest_mib = m.mib;
+  r.overhead_mib = m.overhead_mib;
+  bool refused;
+  satori_host_stats h{};
+  uint64_t mib = m.mib + m.overhead_mib;
+  if (int rc = MakeRoomFor(hv, mib, &r.room, &refused, &h))
+    return rc;
+  if (refused)
+    std::fprintf(stderr, "satori-ctl: %s\n",
+                 CannotCover(h, mib, "running xl create anyway").c_str());
+  else if (int rc = Emit(c, r))
+    return rc;
+  return ExecXlCreate(c);
+}
+
+// off, off --unshare, on: for the named domain, or the host.
+int SetRun(Hypervisor &hv, DomainSource &doms, const Command &c) {
+  RunReport r;
+  r.command = c.name;
+  if (!TargetOf(doms, c, "the host", &r.target))
+    return Fail(kFailed, c.domain->text + ": no such domain");
+  r.run = c.verb == Verb::kOn ? SATORI_RUN_ON
+          : c.unshare         ? SATORI_RUN_UNSHARE
+                              : SATORI_RUN_STOP;
+  int rc = hv.SetRun(DomidOf(r.target), r.run, &r.unshared);
+  if (rc == -ENOMEM) {
+    satori_host_stats h{};
+    std::string now =
+        hv.HostStats(&h)
+            ? ""
+            : " (" + std::to_string(h.free_frames / 256) + " MiB free now)";
+    return Fail(kNoMemoryToUnshare,
+                "not enough free memory to unshare " + r.target.from +
+                    ": Xen's free heap and the volatile frames it takes back "
+                    "cannot hold a private copy of every shared page" +
+                    now +
+                    "; nothing changed, or, if memory was taken meanwhile, "
+                    "it stopped part way with Satori off there: free some "
+                    "memory and run it again");
+  }
+  if (rc)
+    return HypercallFailed(rc, "cannot turn Satori " + c.name + " for " +
+                                   r.target.from);
+  return Emit(c, r);
 }
 
 int Run(Hypervisor &hv, DomainSource &doms, const Command &c) {
@@ -243,6 +373,11 @@ int Run(Hypervisor &hv, DomainSource &doms, const Command &c) {
     return Repay(hv, doms, c);
   case Verb::kMakeRoom:
     return MakeRoom(hv, c);
+  case Verb::kCreate:
+    return Create(hv, c);
+  case Verb::kOff:
+  case Verb::kOn:
+    return SetRun(hv, doms, c);
   case Verb::kHelp:
     break;
   }
@@ -264,6 +399,14 @@ int main(int argc, char **argv) {
   satori::Unavailable unavailable;
   std::string message;
   auto hv = satori::Hypervisor::Open(&unavailable, &message);
+  // Without Satori no memory is lent: create is xl create.
+  if (!hv && c.verb == Verb::kCreate &&
+      (unavailable == satori::Unavailable::kOff ||
+       unavailable == satori::Unavailable::kCompiledOut)) {
+    std::fprintf(stderr, "satori-ctl: %s; running xl create\n",
+                 message.c_str());
+    return ExecXlCreate(c);
+  }
   if (!hv)
     return Fail(static_cast<int>(unavailable), message);
   uint32_t version = hv->InterfaceVersion();

@@ -7,7 +7,12 @@
 
 #include <nlohmann/json.hpp>
 
+extern "C" {
+#include "satori.h" // hv-hooks/xen/include/public/satori.h
+}
+
 #include "groups.h"
+#include "run.h"
 
 namespace satori::ctl {
 namespace {
@@ -42,20 +47,39 @@ nlohmann::json RepayObject(const RepayReport &r) {
           {"from", r.target.from}};
 }
 
+nlohmann::json RoomObject(const RoomReport &r) {
+  return {{"command", "make-room"},
+          {"mib", r.mib},
+          {"free_frames", r.free_frames},
+          {"reserve_frames", r.reserve_frames},
+          {"free_mib", r.free_frames / 256},
+          {"reserve_mib", r.reserve_frames / 256},
+          {"asks", r.asks},
+          {"repay", r.repay ? RepayObject(*r.repay) : nullptr}};
+}
+
 } // namespace
 
 std::string FormatText(const ShowReport &r) {
-  int width = 12;
-  for (const ShowRow &l : r.rows)
+  int width = 12, group_width = 6;
+  for (const ShowRow &l : r.rows) {
     width = std::max(width, static_cast<int>(l.name.size()));
-  std::string out = Printf("%5s %-*s %6s", "ID", width, "NAME", "GROUP");
+    group_width =
+        std::max(group_width, static_cast<int>(GroupName(l.group).size()));
+  }
+  std::string out =
+      Printf("%5s %-*s %*s", "ID", width, "NAME", group_width, "GROUP");
+  if (r.runs)
+    out += Printf(" %8s", "RUN");
   if (r.entitlements)
     out += Printf(" %10s %20s %9s", "ENTITLED", "ENTITLEMENT", "VOLATILE");
   out += "\n";
   for (const ShowRow &l : r.rows) {
-    out += Printf("%5u %-*s %6s", l.id, width,
-                  l.name.empty() ? "-" : l.name.c_str(),
+    out += Printf("%5u %-*s %*s", l.id, width,
+                  l.name.empty() ? "-" : l.name.c_str(), group_width,
                   GroupName(l.group).c_str());
+    if (r.runs)
+      out += Printf(" %8s", RunName(l.run).c_str());
     if (r.entitlements)
       out += Printf(" %10.2f %20llu %9llu",
                     static_cast<double>(l.entitlement) / 4294967296.0,
@@ -70,6 +94,8 @@ std::string FormatJson(const ShowReport &r) {
   nlohmann::json rows = nlohmann::json::array();
   for (const ShowRow &l : r.rows) {
     nlohmann::json row = {{"id", l.id}, {"name", l.name}, {"group", l.group}};
+    if (r.runs)
+      row["run"] = l.run;
     if (r.entitlements) {
       row["entitlement"] = l.entitlement;
       row["entitled"] = l.entitlement >> 32;
@@ -116,13 +142,39 @@ std::string FormatText(const RoomReport &r) {
 }
 
 std::string FormatJson(const RoomReport &r) {
-  return nlohmann::json{{"command", "make-room"},
-                        {"mib", r.mib},
-                        {"free_frames", r.free_frames},
-                        {"reserve_frames", r.reserve_frames},
-                        {"free_mib", r.free_frames / 256},
-                        {"reserve_mib", r.reserve_frames / 256},
-                        {"repay", r.repay ? RepayObject(*r.repay) : nullptr}}
+  return RoomObject(r).dump() + "\n";
+}
+
+std::string FormatText(const CreateReport &r) {
+  return Printf("%s: %llu MiB and %llu MiB beside it\n", r.config.c_str(),
+                static_cast<ull>(r.guest_mib),
+                static_cast<ull>(r.overhead_mib)) +
+         FormatText(r.room);
+}
+
+std::string FormatJson(const CreateReport &r) {
+  nlohmann::json j = RoomObject(r.room);
+  j["command"] = "create";
+  j["config"] = r.config;
+  j["guest_mib"] = r.guest_mib;
+  j["overhead_mib"] = r.overhead_mib;
+  return j.dump() + "\n";
+}
+
+std::string FormatText(const RunReport &r) {
+  // RunName's "unshared" is a state; here the count says it.
+  if (r.run == SATORI_RUN_UNSHARE)
+    return Printf("%s: off, %llu pages unshared\n", r.target.from.c_str(),
+                  static_cast<ull>(r.unshared));
+  return r.target.from + ": " + RunName(r.run) + "\n";
+}
+
+std::string FormatJson(const RunReport &r) {
+  return nlohmann::json{{"command", r.command},
+                        {"domid", TargetJson(r.target)},
+                        {"target", r.target.from},
+                        {"run", r.run},
+                        {"unshared", r.unshared}}
              .dump() +
          "\n";
 }

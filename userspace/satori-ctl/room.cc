@@ -17,11 +17,19 @@ uint64_t Wanted(const satori_host_stats &h, uint64_t mib) {
 uint64_t FramesLacking(const satori_host_stats &h, uint64_t mib) {
   uint64_t want = Wanted(h, mib);
   uint64_t lacking = want > h.free_frames ? want - h.free_frames : 0;
-  return std::min({lacking, h.lent_frames, uint64_t{SATORI_TAKE_MAX}});
+  return std::min(lacking, h.lent_frames);
+}
+
+uint64_t NextAsk(const satori_host_stats &h, uint64_t mib) {
+  return std::min(FramesLacking(h, mib), uint64_t{SATORI_TAKE_MAX});
 }
 
 bool HasRoom(const satori_host_stats &h, uint64_t mib) {
   return h.free_frames >= Wanted(h, mib);
+}
+
+bool CanMakeRoom(const satori_host_stats &h, uint64_t mib) {
+  return h.free_frames + h.lent_frames >= Wanted(h, mib);
 }
 
 } // namespace satori::ctl

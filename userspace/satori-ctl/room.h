@@ -10,11 +10,19 @@ extern "C" {
 namespace satori::ctl {
 
 // The frames make-room asks for so that mib more MiB fit beyond Xen's
-// reserve: what the free heap lacks, at most what is lent and at most
-// SATORI_TAKE_MAX (one ask); 0 when the room is there.
+// reserve: what the free heap lacks, at most what is lent; 0 when the
+// room is there.
 uint64_t FramesLacking(const satori_host_stats &h, uint64_t mib);
+
+// The next ask: FramesLacking, at most SATORI_TAKE_MAX (what one ask may
+// carry). make-room asks, waits and reads the host again until it is 0.
+uint64_t NextAsk(const satori_host_stats &h, uint64_t mib);
 
 // Whether mib more MiB fit beyond the reserve now.
 bool HasRoom(const satori_host_stats &h, uint64_t mib);
+
+// Whether they would with every lent frame back: free + lent holds mib
+// MiB beyond the reserve. make-room asks for nothing otherwise.
+bool CanMakeRoom(const satori_host_stats &h, uint64_t mib);
 
 } // namespace satori::ctl
