@@ -117,19 +117,20 @@ int Hypervisor::DomainStats(uint16_t domid, satori_domain_stats *s) {
   return Call(SATORI_OP_domain_stats, s);
 }
 
-int Hypervisor::SetGroup(uint16_t domid, uint32_t group) {
+int Hypervisor::GroupOp(uint16_t domid, uint32_t group, uint32_t flags) {
   satori_group_op op{};
   op.domid = domid;
   op.group = group;
+  op.flags = flags;
   return Call(SATORI_OP_set_group, &op);
 }
 
+int Hypervisor::SetGroup(uint16_t domid, uint32_t group) {
+  return GroupOp(domid, group, 0);
+}
+
 int Hypervisor::PlaceGroup(uint16_t domid, uint32_t group) {
-  satori_group_op op{};
-  op.domid = domid;
-  op.group = group;
-  op.flags = SATORI_GROUP_F_PLACE;
-  return Call(SATORI_OP_set_group, &op);
+  return GroupOp(domid, group, SATORI_GROUP_F_PLACE);
 }
 
 int Hypervisor::SetRun(uint16_t domid, uint32_t run, uint64_t *unshared) {

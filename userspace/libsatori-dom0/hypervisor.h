@@ -93,6 +93,7 @@ public:
 private:
   explicit Hypervisor(xencall_handle *h) : xcall_(h) {}
   template <typename T> int Call(unsigned int cmd, T *arg);
+  int GroupOp(uint16_t domid, uint32_t group, uint32_t flags);
   int Batch(unsigned int cmd, uint16_t domid, const satori_page *pages,
             uint32_t nr, satori_batch_op *op);
   xencall_handle *xcall_;
