@@ -28,15 +28,22 @@ std::string Why(const std::string &text,
   return why;
 }
 
-// The lab's guest configuration, as tests/lab writes it.
+// The lab's guest configuration, as tests/lab/dom0-lib.sh's guest_cfg
+// writes it.
 const char kLabGuest[] = "name = \"g3\"\n"
                          "type = \"pvh\"\n"
                          "kernel = \"/host/img/vmlinux\"\n"
+                         "ramdisk = \"/host/img/guest-initrd.cpio.gz\"\n"
+                         "extra = \"console=hvc0 quiet\"\n"
                          "memory = 288\n"
                          "vcpus = 1\n"
-                         "cpus = \"0\"\n"
-                         "disk = [ 'format=raw, vdev=xvda, access=rw, "
-                         "target=/dev/vdc' ]\n";
+                         "cpus = \"3\"\n"
+                         "tsc_mode = \"native\"\n"
+                         "on_poweroff = \"destroy\"\n"
+                         "on_reboot = \"destroy\"\n"
+                         "on_crash = \"destroy\"\n"
+                         "disk = [ \"phy:/dev/vdc,xvda,w\", "
+                         "\"phy:/dev/vde,xvdb,r\" ]\n";
 
 TEST(XlConfig, MemoryIsMaxmemElseMemory) {
   GuestMemory m = Read(kLabGuest);
