@@ -381,7 +381,8 @@ TEST(SatoriTop, GroupColumnShowsTrustGroups) {
 
   // Text: a GROUP column, "alone" or the number.
   std::string t = satori::FormatText(v);
-  EXPECT_TRUE(std::regex_search(t, std::regex(R"(NAME +GROUP +RUN +MEM)"))) << t;
+  EXPECT_TRUE(std::regex_search(t, std::regex(R"(NAME +GROUP +RUN +MEM)")))
+      << t;
   EXPECT_TRUE(std::regex_search(t, std::regex(R"(\n +1 g1 +alone +)"))) << t;
   EXPECT_TRUE(std::regex_search(t, std::regex(R"(\n +2 g2 +7 +)"))) << t;
   EXPECT_TRUE(std::regex_search(t, std::regex(R"(\n +3 g3 +0 +)"))) << t;
