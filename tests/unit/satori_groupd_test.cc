@@ -232,6 +232,22 @@ TEST(GroupsConfig, LoadReadsTheFileWhole) {
   std::remove(path);
 }
 
+// The log line lab tests parse (tests/lab/scenarios/day-two.sh's sed).
+TEST(GroupsConfig, PlacementLogLine) {
+  using satori::groupd::DomainLabel;
+  using satori::groupd::PlacedMessage;
+  GroupsConfig c = Parse("g1 7\ng3 seven\n");
+  EXPECT_EQ(PlacedMessage(DomainLabel(5, "g1", true), c.Place("g1")),
+            "placed domain 5 (g1) in group 7 (from groups.conf:1)");
+  EXPECT_EQ(PlacedMessage(DomainLabel(6, "g3", true), c.Place("g3")),
+            "placed domain 6 (g3) in group alone (from groups.conf:2)");
+  EXPECT_EQ(PlacedMessage(DomainLabel(7, "g1--incoming", true),
+                          c.Place("g1--incoming")),
+            "placed domain 7 (g1--incoming) in group 7 (from groups.conf:1)");
+  EXPECT_EQ(PlacedMessage(DomainLabel(8, "dom8", false), c.Place("x")),
+            "placed domain 8 in group alone (from default)");
+}
+
 bool ParseArgs(const std::vector<std::string> &args, satori::groupd::Options *o,
                std::string *why = nullptr) {
   std::string w;

@@ -110,6 +110,15 @@ Placement GroupsConfig::Place(const std::string &domain_name) const {
   return {it->second.group, file_ + ":" + std::to_string(it->second.line)};
 }
 
+std::string DomainLabel(uint32_t id, const std::string &name, bool named) {
+  return "domain " + std::to_string(id) + (named ? " (" + name + ")" : "");
+}
+
+std::string PlacedMessage(const std::string &label, const Placement &p) {
+  return "placed " + label + " in group " + GroupName(p.group) + " (from " +
+         p.source + ")";
+}
+
 GroupsConfig LoadGroupsConfig(const std::string &path) {
   std::ifstream in(path, std::ios::binary);
   if (!in)

@@ -75,6 +75,13 @@ private:
   void Error(unsigned line, const std::string &what);
 };
 
+// "domain ID (NAME)", or "domain ID" for a domain xenstore has no name
+// for: how the log names a domain.
+std::string DomainLabel(uint32_t id, const std::string &name, bool named);
+// The log line of a placement (after "satori-groupd: "): "placed domain
+// ID (NAME) in group GROUP (from SOURCE)"; lab tests parse it.
+std::string PlacedMessage(const std::string &label, const Placement &p);
+
 // Reads path and parses it; a file that cannot be read (or is larger
 // than 1 MiB) is Unusable.
 GroupsConfig LoadGroupsConfig(const std::string &path);

@@ -9,13 +9,11 @@
 namespace satori::groupd {
 
 void Placer::Place(const DomainInfo &d, const Placement &p, Result *r) {
-  std::string who =
-      "domain " + std::to_string(d.id) + (d.named ? " (" + d.name + ")" : "");
+  std::string who = DomainLabel(d.id, d.name, d.named);
   int rc = hv_.PlaceGroup(static_cast<uint16_t>(d.id), p.group);
   if (rc == 0) {
     ++r->placed;
-    log_("placed " + who + " in group " + GroupName(p.group) + " (from " +
-         p.source + ")");
+    log_(PlacedMessage(who, p));
     return;
   }
   if (rc == -ESRCH)
