@@ -209,7 +209,7 @@ result room_create_rc $?
 cat "$OUT/create-g3.txt"
 wait_console g3 "SATORI-GUEST agent ready" 300 && result g3_up 1
 result g3_group "$(group_of g3)"
-grep -E 'groups.conf:[0-9]+' "$OUT/groupd.log" | head -3 >"$OUT/groupd-errors.txt"
+grep -E '^satori-groupd: /tmp/groups.conf:[0-9]+: ' "$OUT/groupd.log" | head -3 >"$OUT/groupd-errors.txt"
 result groupd_malformed_lines "$(wc -l <"$OUT/groupd-errors.txt")"
 xl destroy hog
 
