@@ -56,8 +56,12 @@ cat >/tmp/groups.conf <<-CONF
 CONF
 /host/bin/satori-groupd --config /tmp/groups.conf >"$OUT/groupd.log" 2>&1 &
 groupd_pid=$!
-sleep 1
-kill -0 $groupd_pid 2>/dev/null || fail "satori-groupd did not start: $(cat "$OUT/groupd.log")"
+dl=$(deadline 30)
+until grep -q 'satori-groupd: watching for new domains' "$OUT/groupd.log"; do
+	kill -0 $groupd_pid 2>/dev/null || fail "satori-groupd did not start: $(cat "$OUT/groupd.log")"
+	past "$dl" && fail "satori-groupd did not start watching in 30 s"
+	sleep 0.5
+done
 
 step workload-device
 wl=$(losetup -r -f --show /host/workload.tar) || fail "losetup of the workload tar failed"
