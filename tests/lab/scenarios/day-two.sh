@@ -240,5 +240,9 @@ for g in g1 g2; do
 done
 /host/bin/satori-top -b -n 1 >"$OUT/top-end.txt"
 kill $groupd_pid
+# The agent's end: the guest's PID 1 then answers the shutdown.
+for g in g1 g2 g3; do
+	guest_command "$g" "done" "SATORI-GUEST agent finished"
+done
 shutdown_guests g1 g2 g3
 audit_sharing end
