@@ -37,6 +37,8 @@
 #                    the next one neither cowtime_pages nor rewrite took (the same byte
 #                    again: a copy-on-write break where the page is shared;
 #                    see cow_time.c), then sync
+#   counts           answers "counts registered=N shared=N": the guest's
+#                    pages registered and merged so far (sysfs)
 #   reboot           reboot the guest from inside (no answer: the
 #                    next boot's "agent ready" is the answer)
 #   done             end the workload ("SATORI-GUEST agent finished")
@@ -187,6 +189,9 @@ while read -r cmd args </dev/hvc0; do
 		cow_next=$((cow_next + $(echo "$line" | tr ' ' '\n' | sed -n 's/^files=//p')))
 		sync
 		say "cowtime_pages $line"
+		;;
+	counts)
+		say "counts registered=$(sysfs registered) shared=$(sysfs shared)"
 		;;
 	reboot)
 		say "rebooting"
