@@ -197,14 +197,27 @@ for g in g1 g2; do
 done
 sleep 5
 result saved_still_off "$(satori_stat 'host["saved_frames"]')"
+declare -A walks pages
+for g in g1 g2; do
+	guest_command "$g" counts "SATORI-GUEST counts " || fail "$g did not count"
+	walks[$g]=$(guest_log_field "$g" counts rescans)
+	pages[$g]=$(guest_log_field "$g" counts rescan_pages)
+done
 t0=$(uptime_s)
 /host/bin/satori-ctl on >"$OUT/on.txt" 2>&1 || fail "satori-ctl on failed: $(cat "$OUT/on.txt")"
+# Each guest notices, walks its page cache and registers it again.
 dl=$(deadline 120)
-until [ "$(satori_stat 'host["saved_frames"]')" -ge $((before * 9 / 10)) ]; do
-	past "$dl" && break
-	sleep 1
+for g in g1 g2; do
+	until past "$dl"; do
+		guest_command "$g" counts "SATORI-GUEST counts " || fail "$g did not count"
+		[ "$(guest_log_field "$g" counts rescans)" -gt "${walks[$g]}" ] && break
+		sleep 1
+	done
+	result "${g}_rescan_pages_on" "$(minus "$(guest_log_field "$g" counts rescan_pages)" "${pages[$g]}")"
 done
-past "$dl" || result on_reshare_s "$(since "$t0")"
+past "$dl" || result on_walked_s "$(since "$t0")"
+settled g1
+settled g2
 result saved_on "$(satori_stat 'host["saved_frames"]')"
 
 # A reboot from inside builds a new domain: placed again by name.

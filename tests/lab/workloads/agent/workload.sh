@@ -37,8 +37,10 @@
 #                    the next one neither cowtime_pages nor rewrite took (the same byte
 #                    again: a copy-on-write break where the page is shared;
 #                    see cow_time.c), then sync
-#   counts           answers "counts registered=N shared=N": the guest's
-#                    pages registered and merged so far (sysfs)
+#   counts           answers "counts registered=N shared=N rescans=N
+#                    rescan_pages=N": the guest's pages registered and
+#                    merged so far, its page-cache walks and the pages
+#                    they queued (sysfs)
 #   reboot           reboot the guest from inside (no answer: the
 #                    next boot's "agent ready" is the answer)
 #   done             end the workload ("SATORI-GUEST agent finished")
@@ -191,7 +193,7 @@ while read -r cmd args </dev/hvc0; do
 		say "cowtime_pages $line"
 		;;
 	counts)
-		say "counts registered=$(sysfs registered) shared=$(sysfs shared)"
+		say "counts registered=$(sysfs registered) shared=$(sysfs shared) rescans=$(sysfs rescans) rescan_pages=$(sysfs rescan_pages)"
 		;;
 	reboot)
 		say "rebooting"
