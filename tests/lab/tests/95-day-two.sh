@@ -63,7 +63,7 @@ if lab_boot day-two --scenario day-two --guests 3 --timeout 1800 \
 	for g in g1 g2; do
 		check_ge "on: $g's walk registered its page cache again (pages)" "$(result "${g}_rescan_pages_on")" 1000
 	done
-	# Before off, SATORI counts gfns the guests freed but have not written
+	# Before off, the saved frames count gfns the guests freed but have not written
 	# since (still on their shared frame); after on, only the page caches
 	# registered again: 86% to 98% in the first runs.
 	check_ge "on: the saved frames came back without a re-read (% of the $saved saved before off)" \
