@@ -46,7 +46,7 @@ expect_exit satori-top "unknown sort column" 2 "no column nosuch" -b -s nosuch
 expect_exit satori-ctl "no command" 2 "missing command"
 expect_exit satori-ctl "unknown command" 2 "unknown command frobnicate" frobnicate
 expect_exit satori-ctl "usage on bad arguments" 2 "usage: satori-ctl \[--json\] group DOMAIN GROUP" frobnicate
-expect_exit satori-ctl "group -1" 2 "bad group -1 (0..2147483647 or alone)" group g1 -1
+expect_exit satori-ctl "group -1" 2 "bad group -1 (0..2147483647, alone or pending)" group g1 -1
 expect_exit satori-ctl "group 2147483648" 2 "bad group 2147483648" group g1 2147483648
 expect_exit satori-ctl "group x" 2 "bad group x" group g1 x
 expect_exit satori-ctl "group without GROUP" 2 "group wants DOMAIN GROUP" group g1
