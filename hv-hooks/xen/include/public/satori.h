@@ -41,7 +41,7 @@
 #define __HYPERVISOR_satori_op 47
 
 #define SATORI_INTERFACE_MAJOR 1
-#define SATORI_INTERFACE_MINOR 8
+#define SATORI_INTERFACE_MINOR 9
 #define SATORI_INTERFACE_VERSION \
     ((SATORI_INTERFACE_MAJOR << 16) | SATORI_INTERFACE_MINOR)
 
@@ -64,6 +64,11 @@
  * than retrying every batch.
  */
 #define SATORI_QUERY_F_RUNNING (1u << 2)
+/*
+ * (1.9) SATORI_OP_report is accepted (the satori_report= boot parameter
+ * is on, its default). While it is clear a guest does not report.
+ */
+#define SATORI_QUERY_F_REPORT (1u << 3)
 
 struct satori_query {
     uint32_t interface_version; /* OUT: SATORI_INTERFACE_VERSION */
@@ -180,7 +185,15 @@ struct satori_domain_stats {
     uint32_t group;          /* OUT: its trust group (1.2; was reserved) */
     uint32_t run;            /* OUT (1.8; was pad2): SATORI_RUN_* it was
                               * last set to (SATORI_OP_set_run) */
-    uint64_t reserved[3];    /* IN: zero */
+    /* Zero pages (1.9; were reserved, IN: zero): */
+    uint64_t zero;           /* OUT: its gfns backed by a zero frame now
+                              * (reported, or registered all zeros) */
+    uint64_t reported;       /* OUT: pages SATORI_OP_report mapped to a
+                              * zero frame (cumulative) */
+    uint64_t zero_breaks;    /* OUT: writes that gave one of its gfns
+                              * backed by a zero frame a private frame
+                              * again: refaults (cumulative; also
+                              * counted in cow_breaks) */
 };
 typedef struct satori_domain_stats satori_domain_stats_t;
 
@@ -229,6 +242,16 @@ struct satori_host_stats {
                                * them in a trust group now */
     uint64_t unshared;        /* OUT: gfns given a private copy by
                                * SATORI_RUN_UNSHARE, since boot */
+    /* Zero pages (1.9; the struct grew again): */
+    uint64_t zero_frames;     /* OUT: shared frames that hold zeros now
+                               * (counted in shared_frames too) */
+    uint64_t zero_gfns;       /* OUT: gfns they back now; they save
+                               * zero_gfns - zero_frames frames, part of
+                               * saved_frames */
+    uint64_t reported;        /* OUT: pages SATORI_OP_report mapped to a
+                               * zero frame, since boot */
+    uint64_t zero_breaks;     /* OUT: writes to gfns backed by a zero
+                               * frame (refaults), since boot */
 };
 typedef struct satori_host_stats satori_host_stats_t;
 
@@ -529,5 +552,51 @@ struct satori_run_op {
     uint64_t reserved[2];    /* IN: zero */
 };
 typedef struct satori_run_op satori_run_op_t;
+
+/*
+ * Zero pages (1.9). SATORI_ZERO_HASH is the xxh64 (seed 0) of a 4 KiB
+ * page of zeros, bit 63 cleared; like every hash it is compared without
+ * bit 63. A page registered (SATORI_OP_register, by the guest or by
+ * dom0's scanner for it) with this hash is first checked to be all zeros
+ * (a page that is not counts as mismatched and is not kept), then merged
+ * like any other content with its trust group's zero frame: the index
+ * entry of SATORI_ZERO_HASH in the group. So a group's zero frame is
+ * shared within the group only, and its gfns earn entitlements as any
+ * shared frame's do.
+ */
+#define SATORI_ZERO_HASH 0x2c869b6f32d8bbdbULL
+
+/*
+ * SATORI_OP_report (1.9): free-page reporting. The guest says these
+ * pages are free and their content may be dropped. For each page Xen
+ * zeroes the gfn's frame if the domain holds it alone (a private frame)
+ * and registers it as SATORI_ZERO_HASH: it then reads as zeros from a
+ * frame shared read-only with the group's other zero pages, and its own
+ * frame goes back to Xen's heap (and so to the surplus pool). The page's
+ * next write gets a private frame, as any copy-on-write break does: from
+ * the free heap, or else by taking back a volatile frame (the writer's
+ * group's first); the domain can always take its memory back because
+ * shared gfns count against max_pages as if they were its own.
+ *
+ * The guest must not use a page between reporting it and allocating it
+ * again: from the call on its content is undefined (zeros, or its old
+ * bytes for an entry that was not done). Entries that cannot be done are
+ * not errors: a gfn already backed by a zero frame is done with no
+ * change; one shared with other content, nominated, or busy, or a share
+ * that found no memory, is skipped (counted in the domain's skipped) and
+ * keeps its frame. Reporting the same gfn twice in a batch is allowed.
+ *
+ * Arguments are SATORI_OP_register's (struct satori_batch_op), with
+ * pages[i].hash IN: zero; shared_map bit i set: entry i is backed by a
+ * zero frame now. done: such entries. domid: SATORI_DOMID_SELF (a
+ * guest reports its own free memory; dom0 gets -EINVAL for another).
+ * Every entry is validated before anything changes, as for register:
+ * -EINVAL (a gfn not the domain's ordinary RAM, a non-zero hash, pad or
+ * reserved field), -E2BIG (nr above SATORI_BATCH_MAX), -EAGAIN (not
+ * running: SATORI_QUERY_F_RUNNING clear), -EOPNOTSUPP (Satori off, the
+ * domain cannot share memory, or satori_report=off: SATORI_QUERY_F_REPORT
+ * clear).
+ */
+#define SATORI_OP_report 14
 
 #endif /* __XEN_PUBLIC_SATORI_H__ */
