@@ -28,6 +28,8 @@ void satori_frame_init(struct satori_frame *f, uint16_t room)
 	f->gfns = 0;
 	f->nr = 0;
 	f->room = room;
+	f->content = SATORI_FRAME_UNKNOWN;
+	f->pad = 0;
 }
 
 static int satori_frame_find(const struct satori_frame *f, uint16_t owner)
@@ -67,6 +69,7 @@ void satori_frame_move(struct satori_frame *to, const struct satori_frame *f)
 
 	to->gfns = f->gfns;
 	to->nr = f->nr;
+	to->content = f->content;
 	for (i = 0; i < f->nr; i++)
 		to->s[i] = f->s[i];
 }

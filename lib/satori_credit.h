@@ -64,10 +64,24 @@ struct satori_sharer {
 	uint32_t gfns;   /* its gfns on the frame, >= 1 */
 };
 
+/* What a shared frame holds, as far as its record knows. */
+enum satori_frame_content {
+	SATORI_FRAME_UNKNOWN = 0, /* not looked at yet */
+	SATORI_FRAME_ZERO,        /* all zeros */
+	SATORI_FRAME_OTHER,       /* anything else */
+};
+
 struct satori_frame {
 	uint32_t gfns;                /* k: gfns the frame backs */
 	uint16_t nr;                  /* sharers in s[] */
 	uint16_t room;                /* entries s[] has */
+	/*
+	 * enum satori_frame_content. The record only keeps it: the
+	 * hypervisor looks once the frame is shared (its content can no
+	 * longer change) and counts a zero frame's gfns apart.
+	 */
+	uint32_t content;
+	uint32_t pad;
 	struct satori_sharer s[];     /* s[0] is the first sharer */
 };
 
@@ -77,7 +91,7 @@ static inline size_t satori_frame_size(uint16_t room)
 	return sizeof(struct satori_frame) + room * sizeof(struct satori_sharer);
 }
 
-/* An empty record (k = 0) with room for room sharers. */
+/* An empty record (k = 0, content unknown) with room for room sharers. */
 void satori_frame_init(struct satori_frame *f, uint16_t room);
 
 /*
@@ -89,7 +103,7 @@ uint32_t satori_frame_room(const struct satori_frame *f,
 
 /*
  * Copies f into to, a record with more room (to->room >= f->nr); to's
- * room is kept. Credits do not change.
+ * room is kept, f's content too. Credits do not change.
  */
 void satori_frame_move(struct satori_frame *to, const struct satori_frame *f);
 

@@ -173,6 +173,16 @@ TEST(Frame, MoveKeepsTheRecordIntoALargerOne) {
   EXPECT_EQ(l.Sum(), 3 * kUnit);
 }
 
+TEST(Frame, ContentStartsUnknownAndMovesWithTheRecord) {
+  Frame a(1), b(3);
+  Ledger l;
+  EXPECT_EQ(a.f->content, SATORI_FRAME_UNKNOWN);
+  satori_frame_add(a.f, 5, 2, Ledger::Apply, &l);
+  a.f->content = SATORI_FRAME_ZERO;
+  satori_frame_move(b.f, a.f);
+  EXPECT_EQ(b.f->content, SATORI_FRAME_ZERO);
+}
+
 // Random shares (a gfn joins a frame), breaks (a gfn leaves), merges of
 // two frames, and domain deaths (every gfn of a domain leaves), as memory
 // sharing does them. After every step: the incrementally kept ledger

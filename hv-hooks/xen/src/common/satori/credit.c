@@ -24,11 +24,25 @@
  * Memory: a record has an entry per sharer domain, and every entry stands
  * for at least one of memory sharing's own gfn_info allocations, which
  * count against their domain's max_pages (satori_over_allocation()).
+ *
+ * Zero frames: the first time a frame takes another frame's gfns (a
+ * merge, under both page locks, when both are shared and can no longer
+ * change) its record learns whether it holds zeros (one look at the 4
+ * KiB, most frames stop at the first word). From then on every gfn
+ * joining or leaving a zero frame is counted per domain and for the host
+ * (zero_gfns[], zero_host, under credit_lock), so the counts are exact
+ * at every instant; a frame counts as a zero frame while it backs a gfn.
+ * A gfn leaving a zero frame marks this CPU (zero_leaving) so that the
+ * copy-on-write break memory sharing reports next on it is counted as a
+ * refault (satori_credit_zero_break()): the leave and the report happen
+ * on one CPU in one unshare, under the frame's page lock.
  */
 
+#include <xen/domain_page.h>
 #include <xen/errno.h>
 #include <xen/lib.h>
 #include <xen/mm.h>
+#include <xen/percpu.h>
 #include <xen/satori.h>
 #include <xen/sched.h>
 #include <xen/spinlock.h>
@@ -45,11 +59,82 @@
 static DEFINE_SPINLOCK(credit_lock);
 /* Entitlement of each domain id, in 2^-32 frames; credit_lock. */
 static uint64_t *entitlement;
+/* Gfns of each domain id backed by a zero frame now; credit_lock. */
+static uint32_t *zero_gfns;
+/* The host's zero frames and the gfns they back now; credit_lock. */
+static struct {
+    uint64_t frames, gfns;
+} zero_host;
+/* A gfn just left a zero frame on this CPU (see the top of this file). */
+static DEFINE_PER_CPU(bool, zero_leaving);
 
 int __init satori_credit_init(void)
 {
     entitlement = vzalloc(sizeof(*entitlement) * DOMID_FIRST_RESERVED);
-    return entitlement ? 0 : -ENOMEM;
+    zero_gfns = vzalloc(sizeof(*zero_gfns) * DOMID_FIRST_RESERVED);
+    return entitlement && zero_gfns ? 0 : -ENOMEM;
+}
+
+uint64_t satori_zero_gfns(domid_t domid)
+{
+    if ( !zero_gfns || domid >= DOMID_FIRST_RESERVED )
+        return 0;
+    return ACCESS_ONCE(zero_gfns[domid]);
+}
+
+void satori_zero_host(uint64_t *frames, uint64_t *gfns)
+{
+    spin_lock(&credit_lock);
+    *frames = zero_host.frames;
+    *gfns = zero_host.gfns;
+    spin_unlock(&credit_lock);
+}
+
+bool satori_credit_zero_break(void)
+{
+    bool zero = this_cpu(zero_leaving);
+
+    this_cpu(zero_leaving) = false;
+    return zero;
+}
+
+/*
+ * n gfns of owner join (n > 0) or leave (n < 0) a zero frame; credit_lock
+ * held. Ids of Xen's own (dom_cow and the like) are not counted.
+ */
+static void zero_count(uint16_t owner, int32_t n)
+{
+    zero_host.gfns += n;
+    if ( owner < DOMID_FIRST_RESERVED )
+        zero_gfns[owner] += n;
+}
+
+/*
+ * Every gfn of f joins (sign 1) or leaves (sign -1) the zero counts, the
+ * frame with them; credit_lock held. REQUIRES: f is a zero frame, f->gfns
+ * >= 1.
+ */
+static void zero_count_frame(const struct satori_frame *f, int sign)
+{
+    unsigned int i;
+
+    for ( i = 0; i < f->nr; i++ )
+        zero_count(f->s[i].owner, sign * (int32_t)f->s[i].gfns);
+    zero_host.frames += sign;
+}
+
+/* Does pg hold 4 KiB of zeros? */
+static bool frame_is_zero(struct page_info *pg)
+{
+    const unsigned long *va = map_domain_page(page_to_mfn(pg));
+    unsigned int i;
+    unsigned long any = 0;
+
+    for ( i = 0; i < PAGE_SIZE / sizeof(*va) && !any; i += 8 )
+        any = va[i] | va[i + 1] | va[i + 2] | va[i + 3] |
+              va[i + 4] | va[i + 5] | va[i + 6] | va[i + 7];
+    unmap_domain_page(va);
+    return !any;
 }
 
 uint64_t satori_entitlement(domid_t domid)
@@ -145,7 +230,11 @@ int satori_shared_gfn_add(struct page_info *pg, struct domain *d)
         return -ENOMEM;
     f = *record(pg);
     /* Nominate's type reference is taken, add_to_physmap's too. */
-    CREDIT(satori_frame_add(f, d->domain_id, 1, credit, NULL));
+    spin_lock(&credit_lock);
+    satori_frame_add(f, d->domain_id, 1, credit, NULL);
+    if ( f->content == SATORI_FRAME_ZERO )
+        zero_count(d->domain_id, 1);
+    spin_unlock(&credit_lock);
     check_record(pg, "gfn added");
     return 0;
 }
@@ -197,7 +286,16 @@ void satori_shared_gfn_del(struct page_info *pg, struct domain *d)
     }
     /* The leaving gfn's type reference is dropped after this. */
     check_record(pg, "gfn leaving");
-    CREDIT(satori_frame_remove(f, d->domain_id, 1, credit, NULL));
+    spin_lock(&credit_lock);
+    satori_frame_remove(f, d->domain_id, 1, credit, NULL);
+    this_cpu(zero_leaving) = f->content == SATORI_FRAME_ZERO;
+    if ( f->content == SATORI_FRAME_ZERO )
+    {
+        zero_count(d->domain_id, -1);
+        if ( !f->gfns )
+            zero_host.frames--;
+    }
+    spin_unlock(&credit_lock);
 }
 
 int satori_shared_merge_prepare(struct page_info *spg, struct page_info *cpg)
@@ -209,11 +307,32 @@ int satori_shared_merge_prepare(struct page_info *spg, struct page_info *cpg)
                                   : (*record(cpg))->nr);
 }
 
+/*
+ * Both frames are shared and locked, so neither can change: the first
+ * merge into spg is when its record learns what it holds (the client's
+ * content is the same). The zero counts leave with both records' gfns
+ * and come back with the merged one's.
+ */
 void satori_shared_merge(struct page_info *spg, struct page_info *cpg)
 {
+    struct satori_frame *f, *from;
+
     if ( !satori_enabled() || !*record(cpg) )
         return;
-    CREDIT(satori_frame_merge(*record(spg), *record(cpg), credit, NULL));
+    f = *record(spg);
+    from = *record(cpg);
+    if ( f->content == SATORI_FRAME_UNKNOWN )
+        f->content = frame_is_zero(spg) ? SATORI_FRAME_ZERO
+                                        : SATORI_FRAME_OTHER;
+    spin_lock(&credit_lock);
+    if ( from->content == SATORI_FRAME_ZERO && from->gfns )
+        zero_count_frame(from, -1);
+    if ( f->content == SATORI_FRAME_ZERO && f->gfns )
+        zero_count_frame(f, -1);
+    satori_frame_merge(f, from, credit, NULL);
+    if ( f->content == SATORI_FRAME_ZERO && f->gfns )
+        zero_count_frame(f, 1);
+    spin_unlock(&credit_lock);
     check_record(spg, "frames merged");
 }
 

@@ -40,6 +40,7 @@ struct domain;
 /* A domain's registrations (registry.c); cumulative. */
 struct satori_reg_counters {
     uint64_t registered, released, merged, mismatched, skipped;
+    uint64_t reported;          /* SATORI_OP_report: now on a zero frame */
 };
 
 /* Satori's per-domain state, allocated at first use, freed with d. */
@@ -52,6 +53,7 @@ struct satori_domain {
     uint32_t run;               /* SATORI_RUN_*, run.c's */
     uint64_t forgotten;         /* times its index entries were all dropped */
     atomic_t cow_breaks;
+    atomic_t zero_breaks;       /* of which off a zero frame: refaults */
     struct satori_index_owner owner; /* its index entries: the index's */
     struct satori_volatile v;   /* volatile.c's alone */
 };

@@ -43,6 +43,21 @@
  * skipped, with nothing changed. Merged registrants are not added to the
  * index: one entry per content and group, however many domains share it.
  *
+ * Zero pages: SATORI_ZERO_HASH is content like any other, with its own
+ * index entry per group, so a group's zero pages merge into one frame of
+ * that group (the group's zero frame) through the steps above, and earn
+ * entitlements like any shared frame. One rule more: a page registered
+ * with it must be all zeros (checked before it is looked up, and again,
+ * as step 3's compare against a canonical page that was checked the same
+ * way, once nothing can change), so a liar can never make the group's
+ * zero frame hold anything else for longer than until its next honest
+ * registrant replaces it. Free-page reporting (satori_report()) zeroes a
+ * page the guest says is free, if it is the domain's alone, then
+ * registers it as a zero page. When the zero frame's canonical gfn is
+ * written (the guest allocated that page again), the next zero page
+ * replaces it (mismatch()) and a new zero frame starts; the old one keeps
+ * its gfns, shared and counted (credit.c), until they are written.
+ *
  * Trust groups (group.c): a domain belongs to one group. Its gid is part
  * of every index lookup, (hash, gid), so pages of different groups are
  * never compared, let alone merged; a domain alone in its group has a gid
@@ -106,6 +121,7 @@
 #include <asm/mem_sharing.h>
 #include <asm/p2m.h>
 
+#include "credit.h"
 #include "domain.h"
 #include "group.h"
 #include "registry.h"
@@ -123,7 +139,7 @@ static struct {
     struct satori_reg_counters c;
     uint64_t handovers, dropped;
 } host;
-static atomic_t host_cow_breaks;
+static atomic_t host_cow_breaks, host_zero_breaks;
 
 static unsigned int __initdata opt_index_percent = 1;
 integer_param("satori_index_percent", opt_index_percent);
@@ -236,6 +252,37 @@ static bool gfn_has_hash(struct domain *d, gfn_t gfn, uint64_t hash)
     }
     put_page(pg);
     return ok;
+}
+
+static bool is_zero_hash(uint64_t hash)
+{
+    return !((hash ^ SATORI_ZERO_HASH) << 1);
+}
+
+/* Does (d, gfn) hold RAM of 4 KiB of zeros? */
+static bool gfn_is_zero(struct domain *d, gfn_t gfn)
+{
+    struct page_info *pg;
+    p2m_type_t t;
+    bool zero = false;
+
+    pg = get_page_from_gfn(d, gfn_x(gfn), &t, 0 /* query */);
+    if ( !pg )
+        return false;
+    if ( p2m_is_sharable(t) || p2m_is_shared(t) )
+    {
+        const unsigned long *va = map_domain_page(page_to_mfn(pg));
+        unsigned long any = 0;
+        unsigned int i;
+
+        for ( i = 0; i < PAGE_SIZE / sizeof(*va) && !any; i += 8 )
+            any = va[i] | va[i + 1] | va[i + 2] | va[i + 3] |
+                  va[i + 4] | va[i + 5] | va[i + 6] | va[i + 7];
+        unmap_domain_page(va);
+        zero = !any;
+    }
+    put_page(pg);
+    return zero;
 }
 
 /*
@@ -356,7 +403,8 @@ static enum merge_result merge(struct domain *d, struct satori_domain *sd,
         res = MERGED;                   /* one frame already */
         goto out;
     }
-    equal = gfns_equal(od, _gfn(ogfn), d, _gfn(gfn));
+    equal = gfns_equal(od, _gfn(ogfn), d, _gfn(gfn)) &&
+            (!is_zero_hash(hash) || gfn_is_zero(d, _gfn(gfn)));
     satori_stage_end(t, SATORI_STAGE_RECOMPARE);
     /* Unequal now: written between 1 and 2. */
     if ( !equal )
@@ -401,6 +449,12 @@ static enum reg_result register_one(struct domain *d,
     enum satori_index_result r;
     enum merge_result m;
 
+    /* A zero page is all zeros, or nothing (see the top of this file). */
+    if ( is_zero_hash(page->hash) && !gfn_is_zero(d, _gfn(page->gfn)) )
+    {
+        c->mismatched++;
+        return REG_MISMATCHED;
+    }
     satori_stage_begin(t);
     r = satori_index_insert(&index, page->hash, gid, &sd->owner, page->gfn,
                             &hit);
@@ -449,36 +503,36 @@ static void count_batch(struct satori_domain *sd,
     sd->c.merged += c->merged;
     sd->c.mismatched += c->mismatched;
     sd->c.skipped += c->skipped;
+    sd->c.reported += c->reported;
     spin_unlock(&sd->lock);
     satori_atomic_add(&host.c.registered, c->registered);
     satori_atomic_add(&host.c.released, c->released);
     satori_atomic_add(&host.c.merged, c->merged);
     satori_atomic_add(&host.c.mismatched, c->mismatched);
     satori_atomic_add(&host.c.skipped, c->skipped);
+    satori_atomic_add(&host.c.reported, c->reported);
 }
 
-int satori_register(struct domain *d, const struct satori_page *pages,
-                    unsigned int nr, uint32_t *done, uint32_t *shared,
-                    uint64_t *map)
+/*
+ * The start of a register or report batch: everything that can fail is
+ * checked first; the domain changes only once all of it passed (its
+ * Satori state is allocated, invisibly, on first use). 0 with *sdp and
+ * *gidp set, or -errno and nothing changed.
+ */
+static int batch_begin(struct domain *d, const struct satori_page *pages,
+                       unsigned int nr, struct satori_domain **sdp,
+                       uint32_t *gidp, struct satori_stage_times *t)
 {
-    struct satori_stage_times t = {};
-    struct satori_reg_counters c = {};
     struct satori_domain *sd;
     unsigned int i;
-    uint32_t gid;
 
-    /*
-     * Everything that can fail is checked first; the domain changes only
-     * once all of it passed (its Satori state is allocated, invisibly, on
-     * first use).
-     */
     if ( !satori_can_share(d) )
         return -EOPNOTSUPP;
-    satori_stage_begin(&t);
+    satori_stage_begin(t);
     for ( i = 0; i < nr; i++ )
         if ( !satori_gfn_is_own_ram(d, pages[i].gfn) )
             return -EINVAL;
-    satori_stage_end(&t, SATORI_STAGE_VALIDATE);
+    satori_stage_end(t, SATORI_STAGE_VALIDATE);
     sd = satori_domain_get(d);
     if ( !sd )
         return -ENOMEM;
@@ -499,9 +553,25 @@ int satori_register(struct domain *d, const struct satori_page *pages,
         return -EAGAIN;
     }
     sd->used = true;
-    gid = satori_gid(d, sd);
+    *gidp = satori_gid(d, sd);
     spin_unlock(&sd->lock);
+    *sdp = sd;
+    return 0;
+}
 
+int satori_register(struct domain *d, const struct satori_page *pages,
+                    unsigned int nr, uint32_t *done, uint32_t *shared,
+                    uint64_t *map)
+{
+    struct satori_stage_times t = {};
+    struct satori_reg_counters c = {};
+    struct satori_domain *sd;
+    unsigned int i;
+    uint32_t gid;
+    int rc = batch_begin(d, pages, nr, &sd, &gid, &t);
+
+    if ( rc )
+        return rc;
     *done = *shared = 0;
     for ( i = 0; i < nr; i++ )
     {
@@ -517,6 +587,59 @@ int satori_register(struct domain *d, const struct satori_page *pages,
     }
     count_batch(sd, &c);
     satori_stages_add(&t);
+    return 0;
+}
+
+/*
+ * A reported page's content may go: zero its frame if (d, gfn) holds it
+ * alone and privately. A frame that is shared or nominated is left as it
+ * is (its register then finds it is not zero, or that it is on a zero
+ * frame already). The guest may write it meanwhile (its own page, which
+ * it said it does not use): the register that follows checks anyway.
+ */
+static void zero_private(struct domain *d, gfn_t gfn)
+{
+    struct page_info *pg;
+    p2m_type_t t;
+
+    pg = get_page_from_gfn(d, gfn_x(gfn), &t, 0 /* query */);
+    if ( !pg )
+        return;
+    if ( t == p2m_ram_rw )
+        clear_domain_page(page_to_mfn(pg));
+    put_page(pg);
+}
+
+int satori_report(struct domain *d, const struct satori_page *pages,
+                  unsigned int nr, uint32_t *done, uint64_t *map)
+{
+    struct satori_stage_times t = {};
+    struct satori_reg_counters c = {};
+    struct satori_domain *sd;
+    unsigned int i;
+    uint32_t gid;
+    int rc = batch_begin(d, pages, nr, &sd, &gid, &t);
+
+    if ( rc )
+        return rc;
+    *done = 0;
+    for ( i = 0; i < nr; i++ )
+    {
+        struct satori_page zero = { pages[i].gfn, SATORI_ZERO_HASH };
+
+        zero_private(d, _gfn(zero.gfn));
+        /*
+         * The first zero page of a group becomes its canonical page and
+         * keeps its frame: only a merge frees one.
+         */
+        if ( register_one(d, sd, gid, &zero, &c, &t) == REG_MERGED )
+        {
+            ++*done;
+            map[i / 64] |= 1ULL << (i % 64);
+        }
+    }
+    c.reported = *done;
+    count_batch(sd, &c);
     return 0;
 }
 
@@ -608,12 +731,15 @@ void satori_registry_domain_stats(struct domain *d,
         s->merged = sd->c.merged;
         s->mismatched = sd->c.mismatched;
         s->skipped = sd->c.skipped;
+        s->reported = sd->c.reported;
         s->group = sd->group;
         s->run = sd->run;
         spin_unlock(&sd->lock);
         s->cow_breaks = atomic_read(&sd->cow_breaks);
+        s->zero_breaks = atomic_read(&sd->zero_breaks);
     }
     s->shared = atomic_read(&d->shr_pages);
+    s->zero = satori_zero_gfns(d->domain_id);
 }
 
 void satori_registry_host_stats(struct satori_host_stats *s)
@@ -633,6 +759,9 @@ void satori_registry_host_stats(struct satori_host_stats *s)
     s->index_handovers = satori_atomic_read(&host.handovers);
     s->index_dropped = satori_atomic_read(&host.dropped);
     s->cow_breaks = atomic_read(&host_cow_breaks);
+    s->reported = satori_atomic_read(&host.c.reported);
+    s->zero_breaks = atomic_read(&host_zero_breaks);
+    satori_zero_host(&s->zero_frames, &s->zero_gfns);
 }
 
 void satori_registry_forget(struct domain *d)
@@ -697,11 +826,17 @@ void satori_registry_dump(void)
 void satori_note_cow_break(struct domain *d)
 {
     struct satori_domain *sd = ACCESS_ONCE(d->satori);
+    bool zero = satori_credit_zero_break();
 
     if ( sd )
     {
         atomic_inc(&sd->cow_breaks);
         atomic_inc(&host_cow_breaks);
+        if ( zero )
+        {
+            atomic_inc(&sd->zero_breaks);
+            atomic_inc(&host_zero_breaks);
+        }
     }
 }
 

@@ -33,6 +33,17 @@ int satori_release(struct domain *d, const struct satori_page *pages,
                    unsigned int nr, uint32_t *done);
 
 /*
+ * SATORI_OP_report (public/satori.h): each gfn of pages[0..nr) (hashes
+ * ignored) is zeroed if d holds its frame privately and registered as
+ * SATORI_ZERO_HASH. *done counts, and bit i of map (zeroed by the caller)
+ * marks, the entries backed by a zero frame now. REQUIRES as for
+ * satori_register(); on error (-EOPNOTSUPP, -EINVAL, -ENOMEM, -EAGAIN)
+ * nothing changed.
+ */
+int satori_report(struct domain *d, const struct satori_page *pages,
+                  unsigned int nr, uint32_t *done, uint64_t *map);
+
+/*
  * d started dying: it gains no index entry from now on. O(1). After
  * is_dying is set.
  */

@@ -9,6 +9,11 @@
  * the command line is parsed and by the initcall (single threaded, before
  * any domain exists) and is read-only afterwards, so no lock guards it.
  *
+ * satori_report= (boolean, default on) lets guests report free pages
+ * (SATORI_OP_report); off refuses it with -EOPNOTSUPP and clears
+ * SATORI_QUERY_F_REPORT, so guests do not try. Zero pages registered on
+ * the read path merge either way: they are content like any other.
+ *
  * Every argument is copied into Xen and checked here before the registry
  * (registry.c), the groups (group.c), the volatile frames (volatile.c) or
  * repayment (repay.c) see it, so an error never leaves anything half done. The
@@ -64,6 +69,9 @@ static int __init cf_check parse_satori(const char *s)
 }
 custom_param("satori", parse_satori);
 
+static bool __read_mostly opt_report = true;
+boolean_param("satori_report", opt_report);
+
 static int __init cf_check satori_init(void)
 {
     if ( satori_bad_param )
@@ -104,6 +112,8 @@ static long op_query(XEN_GUEST_HANDLE_PARAM(void) arg)
     q.forgotten = 0;
     if ( opt_satori && satori_run_query(current->domain, &q.forgotten) )
         q.flags |= SATORI_QUERY_F_RUNNING;
+    if ( opt_satori && opt_report )
+        q.flags |= SATORI_QUERY_F_REPORT;
 
     return copy_to_guest(arg, &q, 1) ? -EFAULT : 0;
 }
@@ -160,6 +170,12 @@ static long op_batch(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
                         (b.nr + 63) / 64)) )
         return -EFAULT;
 
+    /* A guest reports its own free pages only, when the host allows. */
+    if ( cmd == SATORI_OP_report && b.domid != SATORI_DOMID_SELF )
+        return -EINVAL;
+    if ( cmd == SATORI_OP_report && !opt_report )
+        return -EOPNOTSUPP;
+
     pages = satori_fail_alloc() ? NULL
                                 : xmalloc_array(struct satori_page, b.nr);
     if ( !pages )
@@ -169,6 +185,17 @@ static long op_batch(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
         xfree(pages);
         return -EFAULT;
     }
+    if ( cmd == SATORI_OP_report )
+    {
+        unsigned int i;
+
+        for ( i = 0; i < b.nr; i++ )
+            if ( pages[i].hash )
+            {
+                xfree(pages);
+                return -EINVAL;
+            }
+    }
 
     d = satori_target(b.domid, &rc);
     if ( d )
@@ -176,6 +203,11 @@ static long op_batch(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
         b.done = b.shared = 0;
         if ( cmd == SATORI_OP_register )
             rc = satori_register(d, pages, b.nr, &b.done, &b.shared, map);
+        else if ( cmd == SATORI_OP_report )
+        {
+            rc = satori_report(d, pages, b.nr, &b.done, map);
+            b.shared = b.done;
+        }
         else
             rc = satori_release(d, pages, b.nr, &b.done);
         rcu_unlock_domain(d);
@@ -205,8 +237,8 @@ static long op_domain_stats(XEN_GUEST_HANDLE_PARAM(void) arg)
 
     if ( copy_from_guest(&s, arg, 1) )
         return -EFAULT;
-    if ( s.pad[0] || s.pad[1] || s.pad[2] ||
-         s.reserved[0] || s.reserved[1] || s.reserved[2] )
+    /* zero, reported, zero_breaks were reserved (IN: zero) before 1.9. */
+    if ( s.pad[0] || s.pad[1] || s.pad[2] )
         return -EINVAL;
 
     d = satori_target(s.domid, &rc);
@@ -509,6 +541,7 @@ long do_satori_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
     {
     case SATORI_OP_register:
     case SATORI_OP_release:
+    case SATORI_OP_report:
         return op_batch(cmd, arg);
     case SATORI_OP_domain_stats:
         return op_domain_stats(arg);
