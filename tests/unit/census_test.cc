@@ -44,7 +44,7 @@ TEST(Census, ContentInSeveralDomainsCountsEveryCopy) {
   EXPECT_EQ(s.per_domain.at(3).pages, 3u);
 }
 
-TEST(Census, ZeroPagesAreApart) {
+TEST(Census, FillPagesAreApart) {
   satori::PageCensus c;
   c.Add(1, 0, true);
   c.Add(2, 0, true);
@@ -59,20 +59,48 @@ TEST(Census, ZeroPagesAreApart) {
   EXPECT_EQ(s.domains, 2u);
 }
 
+// Zero pages are fill pages counted again: fill includes zero, and the
+// other fill pages (a debug Xen's scrub pattern) are not zero.
+TEST(Census, ZeroPagesAreCountedApartFromOtherFill) {
+  satori::PageCensus c;
+  c.Add(1, 0, true, true); // all zeros
+  c.Add(1, 0, true, true);
+  c.Add(1, 0, true); // 0xc2 repeated
+  c.Add(2, 0, true);
+  c.Add(2, 0x5, false);
+  c.Add(3, 0, true, true);
+  auto s = c.Summarize();
+  EXPECT_EQ(s.fill, 5u);
+  EXPECT_EQ(s.zero, 3u);
+  EXPECT_EQ(s.pages, 6u);
+  EXPECT_EQ(s.distinct, 1u); // zero pages are no content of their own
+  EXPECT_EQ(s.shareable, 0u);
+  EXPECT_EQ(s.per_domain.at(1).fill, 3u);
+  EXPECT_EQ(s.per_domain.at(1).zero, 2u);
+  EXPECT_EQ(s.per_domain.at(2).fill, 1u);
+  EXPECT_EQ(s.per_domain.at(2).zero, 0u);
+  EXPECT_EQ(s.per_domain.at(3).zero, 1u);
+  EXPECT_EQ(s.per_domain.at(3).pages, 1u);
+}
+
 TEST(Census, PerDomainAddsUpToTotal) {
   satori::PageCensus c;
   for (uint32_t d = 1; d <= 3; ++d)
     for (uint64_t h = 0; h < 100; ++h)
-      c.Add(d, h % (10 * d) + 1, h % 17 == 0);
+      c.Add(d, h % (10 * d) + 1, h % 17 == 0, h % 34 == 0);
   auto s = c.Summarize();
-  uint64_t pages = 0, fill = 0, shareable = 0;
+  uint64_t pages = 0, fill = 0, zero = 0, shareable = 0;
   for (const auto &[domid, d] : s.per_domain) {
     pages += d.pages;
     fill += d.fill;
+    zero += d.zero;
     shareable += d.shareable;
   }
   EXPECT_EQ(pages, s.pages);
   EXPECT_EQ(fill, s.fill);
+  EXPECT_EQ(zero, s.zero);
+  EXPECT_EQ(s.zero, 3u * 3); // h = 0, 34, 68 in each domain
+  EXPECT_EQ(s.fill, 3u * 6); // h = 0, 17, ..., 85
   EXPECT_EQ(shareable, s.shareable);
   EXPECT_EQ(s.pages, 300u);
 }

@@ -3,9 +3,11 @@
 
 namespace satori {
 
-void PageCensus::Add(uint32_t domid, uint64_t hash, bool fill) {
+void PageCensus::Add(uint32_t domid, uint64_t hash, bool fill, bool zero) {
   if (fill) {
     ++domain_fill_[domid];
+    if (zero)
+      ++domain_zero_[domid];
     domain_pages_[domid]; // the domain exists even if all its pages are fill
     return;
   }
@@ -49,6 +51,10 @@ CensusSummary PageCensus::Summarize() const {
       d.pages += z->second;
       s.fill += z->second;
       s.pages += z->second;
+    }
+    if (auto zz = domain_zero_.find(domid); zz != domain_zero_.end()) {
+      d.zero = zz->second;
+      s.zero += zz->second;
     }
   }
   s.domains = s.per_domain.size();

@@ -6,7 +6,11 @@
 // all copies of such a content could be one frame, saving copies - 1.
 // Fill pages (one byte value repeated: zero pages, and free memory a debug
 // hypervisor scrubbed with its pattern) are counted apart, as "fill": they
-// say nothing about duplicated data, and never count as shareable. Pages whose
+// say nothing about duplicated data, and never count as shareable. Zero
+// pages (every byte 0) are counted again as "zero": fill includes zero, so
+// fill - zero are the pages of another repeated byte. Xen backs a zero page
+// with its group's zero frame (interface 1.9), so zero is what free-page
+// reporting and zero-page merging could take back at most. Pages whose
 // content is a block of a guest disk (AddFileBlock) are "file" pages:
 // page-cache data read from disk, what Satori's hints can find; the rest is
 // anonymous memory, kernel text and the like. The census trusts the hash: it
@@ -23,6 +27,7 @@ namespace satori {
 struct DomainCensus {
   uint64_t pages = 0;          // pages scanned
   uint64_t fill = 0;           // of which one repeated byte
+  uint64_t zero = 0;           // of which (of fill) all zeros
   uint64_t shareable = 0;      // of which have a copy in another domain
   uint64_t file = 0;           // of which hold a disk block
   uint64_t file_shareable = 0; // of which are both
@@ -32,6 +37,7 @@ struct CensusSummary {
   uint64_t domains = 0;
   uint64_t pages = 0;
   uint64_t fill = 0;
+  uint64_t zero = 0;           // of the fill pages, all zeros
   uint64_t distinct = 0;       // distinct non-fill contents
   uint64_t shareable = 0;      // pages whose content is in 2+ domains
   uint64_t max_saved = 0;      // frames freed if all those were merged
@@ -45,8 +51,9 @@ struct CensusSummary {
 class PageCensus {
 public:
   // Records one page of domain domid. hash is the page's content hash;
-  // fill says the page is one repeated byte (hash is then ignored).
-  void Add(uint32_t domid, uint64_t hash, bool fill);
+  // fill says the page is one repeated byte (hash is then ignored); zero
+  // that the byte is 0. REQUIRES: zero only with fill.
+  void Add(uint32_t domid, uint64_t hash, bool fill, bool zero = false);
 
   // Records that content hash is a (non-fill) block of a guest disk. Call
   // before or after Add, any number of times.
@@ -65,6 +72,7 @@ private:
   // Per domain: content hash -> copies in that domain.
   std::map<uint32_t, std::unordered_map<uint64_t, uint64_t>> domain_pages_;
   std::map<uint32_t, uint64_t> domain_fill_;
+  std::map<uint32_t, uint64_t> domain_zero_;
   std::unordered_set<uint64_t> file_blocks_;
 };
 

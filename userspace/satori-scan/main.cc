@@ -94,8 +94,10 @@ bool ScanDomain(xc_interface *xch, xenforeignmemory_handle *fmem,
   uint64_t done = 0;
   for (const unsigned char *p : mem.pages()) {
     bool fill = satori::IsFillPage(p);
-    census->Add(
-        domid, fill ? 0 : XXH3_64bits(p, satori::GuestMemory::kPageSize), fill);
+    // A fill page's bytes all equal its first: zero when that is 0.
+    census->Add(domid,
+                fill ? 0 : XXH3_64bits(p, satori::GuestMemory::kPageSize), fill,
+                fill && p[0] == 0);
     ++done;
     if (rate && done % 256 == 0)
       std::this_thread::sleep_until(
@@ -170,19 +172,21 @@ int main(int argc, char **argv) {
 
   satori::CensusSummary s = census.Summarize();
   for (const auto &[domid, d] : s.per_domain)
-    std::printf("satori-scan: domain=%u pages=%llu fill=%llu shareable=%llu "
-                "file=%llu file_shareable=%llu\n",
+    std::printf("satori-scan: domain=%u pages=%llu fill=%llu zero=%llu "
+                "shareable=%llu file=%llu file_shareable=%llu\n",
                 domid, static_cast<unsigned long long>(d.pages),
                 static_cast<unsigned long long>(d.fill),
+                static_cast<unsigned long long>(d.zero),
                 static_cast<unsigned long long>(d.shareable),
                 static_cast<unsigned long long>(d.file),
                 static_cast<unsigned long long>(d.file_shareable));
-  std::printf("satori-scan: domains=%llu pages=%llu fill=%llu distinct=%llu "
-              "shareable=%llu max_saved=%llu file=%llu file_shareable=%llu "
-              "file_max_saved=%llu seconds=%.1f\n",
+  std::printf("satori-scan: domains=%llu pages=%llu fill=%llu zero=%llu "
+              "distinct=%llu shareable=%llu max_saved=%llu file=%llu "
+              "file_shareable=%llu file_max_saved=%llu seconds=%.1f\n",
               static_cast<unsigned long long>(s.domains),
               static_cast<unsigned long long>(s.pages),
               static_cast<unsigned long long>(s.fill),
+              static_cast<unsigned long long>(s.zero),
               static_cast<unsigned long long>(s.distinct),
               static_cast<unsigned long long>(s.shareable),
               static_cast<unsigned long long>(s.max_saved),
