@@ -229,14 +229,15 @@ TEST(SatoriTop, PrometheusParsesAsExpositionFormat) {
 // the ABI gains and satori-top leaves out fails here (and the size check
 // names the ABI version this list was last checked against).
 TEST(SatoriTop, EveryHostStatIsInJsonAndPrometheus) {
-  // Interface 1.8: 19 uint64_t, then run and pending (uint32_t), then
-  // unshared (uint64_t).
-  constexpr size_t kWide = 19;
-  EXPECT_EQ(sizeof(satori_host_stats), kWide * 8 + 2 * 4 + 8)
-      << "satori_host_stats changed (interface 1.8 has 22 fields): show the "
+  // Interface 1.9: 19 uint64_t, then run and pending (uint32_t), then
+  // unshared, zero_frames, zero_gfns, reported and zero_breaks (uint64_t).
+  constexpr size_t kWide = 19, kTail = 5;
+  EXPECT_EQ(sizeof(satori_host_stats), kWide * 8 + 2 * 4 + kTail * 8)
+      << "satori_host_stats changed (interface 1.9 has 26 fields): show the "
          "new ones in satori-top";
   EXPECT_EQ(offsetof(satori_host_stats, run), kWide * 8);
-  constexpr size_t kFields = kWide + 3;
+  EXPECT_EQ(offsetof(satori_host_stats, unshared), kWide * 8 + 2 * 4);
+  constexpr size_t kFields = kWide + 2 + kTail;
   uint64_t fields[kFields];
   for (size_t i = 0; i < kFields; ++i)
     fields[i] = 1000001 + i;
@@ -244,7 +245,7 @@ TEST(SatoriTop, EveryHostStatIsInJsonAndPrometheus) {
   std::memcpy(&s.host, fields, kWide * sizeof(uint64_t));
   s.host.run = static_cast<uint32_t>(fields[kWide]);
   s.host.pending = static_cast<uint32_t>(fields[kWide + 1]);
-  s.host.unshared = fields[kWide + 2];
+  std::memcpy(&s.host.unshared, fields + kWide + 2, kTail * sizeof(uint64_t));
   satori::View v = satori::MakeView(s, nullptr);
 
   auto j = nlohmann::json::parse(satori::FormatJson(v));
@@ -359,6 +360,67 @@ TEST(SatoriTop, RunStateAndPendingAreShownEverywhere) {
            "satori_domain_group{domid=\"2\",name=\"g2\"} 4294967294\n",
        })
     EXPECT_NE(p.find(want), std::string::npos) << want << " not in\n" << p;
+}
+
+// Zero pages (interface 1.9): the Zero: line (frames, the pages they
+// back, what they save, reported pages and refaults, whether reporting is
+// on); zero_frames, zero_gfns and zero_saved_frames are gauges, reported
+// and zero_breaks counters; each domain's ZERO column (pages, as SHARED).
+TEST(SatoriTop, ZeroPagesAndReportingAreShownEverywhere) {
+  auto g1 = Domain(1, "g1", 0, 0, 0);
+  g1.stats.zero = 3000;
+  auto g2 = Domain(2, "g2", 0, 0, 0);
+  g2.stats.zero = 12;
+  auto s = Snap(0, {g1, g2}, 0, 0);
+  s.host.zero_frames = 2;
+  s.host.zero_gfns = 3012;
+  s.host.reported = 2560; // 10 MiB
+  s.host.zero_breaks = 77;
+  s.query_flags = SATORI_QUERY_F_ENABLED | SATORI_QUERY_F_REPORT;
+  satori::View v = satori::MakeView(s, nullptr);
+
+  std::string t = satori::FormatText(v);
+  EXPECT_NE(t.find("Zero: 2 frames back 3012 pages, saving 11.8M; reported "
+                   "2560 pages (10.0M) since boot, 77 refaults; reporting "
+                   "on\n"),
+            std::string::npos)
+      << t;
+  EXPECT_TRUE(std::regex_search(t, std::regex(R"(ENTITLED +ZERO +VOLATILE)")))
+      << t;
+  EXPECT_TRUE(std::regex_search(
+      t, std::regex(R"(\n +1 g1 +(\S+ +){7}3000 +)"))) // after ENTITLED
+      << t;
+
+  auto j = nlohmann::json::parse(satori::FormatJson(v));
+  EXPECT_EQ(j["host"]["zero_frames"], 2);
+  EXPECT_EQ(j["host"]["zero_gfns"], 3012);
+  EXPECT_EQ(j["host"]["zero_saved_frames"], 3010);
+  EXPECT_EQ(j["host"]["reported"], 2560);
+  EXPECT_EQ(j["host"]["zero_breaks"], 77);
+  EXPECT_EQ(j["host"]["report"], 1);
+  EXPECT_EQ(j["domains"][0]["zero"], 3000);
+  EXPECT_EQ(j["domains"][1]["zero"], 12);
+
+  std::string p = satori::FormatPrometheus(v);
+  for (const char *want : {
+           "# TYPE satori_host_zero_frames gauge\nsatori_host_zero_frames 2\n",
+           "# TYPE satori_host_zero_gfns gauge\nsatori_host_zero_gfns 3012\n",
+           "# TYPE satori_host_zero_saved_frames gauge\n"
+           "satori_host_zero_saved_frames 3010\n",
+           "# TYPE satori_host_reported_total counter\n"
+           "satori_host_reported_total 2560\n",
+           "# TYPE satori_host_zero_breaks_total counter\n"
+           "satori_host_zero_breaks_total 77\n",
+           "# TYPE satori_host_report gauge\nsatori_host_report 1\n",
+           "# TYPE satori_domain_zero gauge\n"
+           "satori_domain_zero{domid=\"1\",name=\"g1\"} 3000\n",
+       })
+    EXPECT_NE(p.find(want), std::string::npos) << want << " not in\n" << p;
+
+  s.query_flags = SATORI_QUERY_F_ENABLED; // satori_report=off, or before 1.9
+  v = satori::MakeView(s, nullptr);
+  EXPECT_NE(satori::FormatText(v).find("; reporting off\n"), std::string::npos);
+  EXPECT_EQ(nlohmann::json::parse(satori::FormatJson(v))["host"]["report"], 0);
 }
 
 TEST(SatoriTop, TextHasHostLinesAndARowPerDomain) {

@@ -2,10 +2,11 @@
 // keys and exit statuses are written once, in its help (satori-top --help;
 // HelpText() in options.cc).
 //
-// Reads Satori's counters from the hypervisor (SATORI_OP_host_stats,
-// SATORI_OP_domain_stats and SATORI_OP_volatile_stats) and the domain list
-// from the toolstack, every -d seconds; model.cc turns two readings into
-// rates and renders them, screen.cc draws them.
+// Reads Satori's counters from the hypervisor (SATORI_OP_query's flags,
+// SATORI_OP_host_stats, SATORI_OP_domain_stats and
+// SATORI_OP_volatile_stats) and the domain list from the toolstack, every
+// -d seconds; model.cc turns two readings into rates and renders them,
+// screen.cc draws them.
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -41,6 +42,13 @@ bool Sample(satori::Hypervisor &hv, satori::DomainSource &doms,
     *err = "host statistics: " + std::string(std::strerror(-rc));
     return false;
   }
+  // Whether free-page reporting is on (SATORI_QUERY_F_REPORT, 1.9).
+  satori_query q{};
+  if ((rc = hv.Query(&q))) {
+    *err = "query: " + std::string(std::strerror(-rc));
+    return false;
+  }
+  s->query_flags = q.flags;
   // The host's repayment counters came with interface 1.4.
   s->host_vol = satori_volatile_stats{};
   if ((hv.InterfaceVersion() & 0xffff) >= 4 &&

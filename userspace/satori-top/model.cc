@@ -75,6 +75,18 @@ uint64_t Pressure(const Snapshot &s) {
              : 0;
 }
 
+// Frames the zero pages save now: each zero frame backs zero_gfns pages
+// that would otherwise hold a frame each (part of saved_frames).
+uint64_t ZeroSaved(const Snapshot &s) {
+  return s.host.zero_gfns > s.host.zero_frames
+             ? s.host.zero_gfns - s.host.zero_frames
+             : 0;
+}
+// 1 while the hypervisor takes free-page reports (satori_report=on).
+uint64_t Report(const Snapshot &s) {
+  return (s.query_flags & SATORI_QUERY_F_REPORT) ? 1 : 0;
+}
+
 const HostField kHostFields[] = {
     {"shared_frames", "Frames currently shared by guest pages",
      Host<&satori_host_stats::shared_frames>, false},
@@ -135,6 +147,21 @@ const HostField kHostFields[] = {
      Host<&satori_host_stats::pending>, false},
     {"unshared", "Guest pages given a private copy by turning Satori off",
      Host<&satori_host_stats::unshared>, true},
+    {"report", "1 while the hypervisor takes free-page reports, else 0", Report,
+     false},
+    {"zero_frames", "Shared frames that hold zeros now",
+     Host<&satori_host_stats::zero_frames>, false},
+    {"zero_gfns", "Guest pages backed by a zero frame now",
+     Host<&satori_host_stats::zero_gfns>, false},
+    {"zero_saved_frames",
+     "Frames the zero pages save now: zero_gfns - zero_frames", ZeroSaved,
+     false},
+    {"reported", "Pages guests reported free, mapped to a zero frame",
+     Host<&satori_host_stats::reported>, true},
+    {"zero_breaks",
+     "Writes that gave a page backed by a zero frame a private frame "
+     "(refaults)",
+     Host<&satori_host_stats::zero_breaks>, true},
 };
 
 // Gets that hit, of those the hypervisor answered; -1 before the first.
@@ -178,6 +205,9 @@ const std::vector<Column> &Columns() {
          return static_cast<double>(r.now.vol.entitlement) *
                 kEntitlementUnitBytes;
        }},
+      {"zero", "ZERO", 8,
+       "its pages backed by a zero frame now (reported free, or all zeros)",
+       [](const Row &r) { return static_cast<double>(r.now.stats.zero); }},
       {"volatile_bytes", "VOLATILE", 8,
        "volatile frames it holds now, in bytes",
        [](const Row &r) {
@@ -323,6 +353,12 @@ std::string FormatText(const View &v) {
   o << "Run: " << RunName(h.run) << "; " << h.pending
     << " domains pending placement; " << h.unshared
     << " pages unshared since boot\n";
+  o << "Zero: " << h.zero_frames << " frames back " << h.zero_gfns
+    << " pages, saving " << HumanBytes(ZeroSaved(v.now) * kPageBytes)
+    << "; reported " << h.reported << " pages ("
+    << HumanBytes(h.reported * kPageBytes) << ") since boot, " << h.zero_breaks
+    << " refaults; reporting "
+    << ((v.now.query_flags & SATORI_QUERY_F_REPORT) ? "on" : "off") << "\n";
   const satori_volatile_stats &r = v.now.host_vol;
   o << "Repayment: " << HumanBytes(Pressure(v.now) * kPageBytes)
     << " wanted back, " << HumanBytes(r.owed * kPageBytes) << " owed; "

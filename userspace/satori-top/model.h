@@ -34,6 +34,7 @@ struct Snapshot {
   double time_s = 0; // monotonic seconds
   satori_host_stats host{};
   satori_volatile_stats host_vol{}; // the host's repayment sums (1.4)
+  uint32_t query_flags = 0; // SATORI_OP_query's SATORI_QUERY_F_* for dom0
   std::vector<DomainSample> domains;
   ScannerStatus scanner; // satori-scand, if it runs
 };
@@ -61,7 +62,9 @@ struct Column {
 // Every per-domain column, in screen order (after ID and NAME). GROUP is
 // the domain's trust group: "alone" on screen, SATORI_GROUP_ALONE
 // (4294967295) in JSON and Prometheus; "pending" (not placed yet),
-// SATORI_GROUP_PENDING (4294967294). RUN is the domain's run state.
+// SATORI_GROUP_PENDING (4294967294). RUN is the domain's run state. ZERO
+// is its pages backed by a zero frame now (reported free, or merged as all
+// zeros; interface 1.9).
 const std::vector<Column> &Columns();
 // The column named key, or nullptr.
 const Column *FindColumn(const std::string &key);
