@@ -359,6 +359,7 @@ TEST(SatoriCtl, HelpDocumentsEveryCommandAndKey) {
   satori::ctl::RunReport run;
   satori::ctl::ShowReport show = SampleShow();
   show.runs = true;
+  show.zeros = true;
   std::vector<nlohmann::json> all = {
       nlohmann::json::parse(satori::ctl::FormatJson(show)).at("domains")[1],
       nlohmann::json::parse(satori::ctl::FormatJson(SampleShow())),
@@ -434,6 +435,35 @@ TEST(SatoriCtl, ShowHasRunStatesAndPendingGroups) {
   EXPECT_FALSE(nlohmann::json::parse(satori::ctl::FormatJson(r))
                    .at("domains")[0]
                    .contains("run"));
+}
+
+// show's ZERO column (1.9): a domain's pages backed by a zero frame now,
+// last on the line, in text and JSON; absent before 1.9.
+TEST(SatoriCtl, ShowHasZeroPages) {
+  satori::ctl::ShowReport r = SampleShow();
+  r.runs = true;
+  r.zeros = true;
+  r.rows[1].zero = 4096;
+  r.rows[2].zero = 7;
+  EXPECT_EQ(
+      satori::ctl::FormatText(r),
+      "   ID NAME          GROUP      RUN   ENTITLED          ENTITLEMENT "
+      " VOLATILE      ZERO\n"
+      "    0 Domain-0      alone       on       0.00                    0 "
+      "        0         0\n"
+      "    1 g1                7       on    1234.50        5302137126912 "
+      "       99      4096\n"
+      "    5 -                 0       on       0.00                    3 "
+      "        0         7\n");
+  auto j = nlohmann::json::parse(satori::ctl::FormatJson(r));
+  EXPECT_EQ(j.at("domains")[0].at("zero"), 0);
+  EXPECT_EQ(j.at("domains")[1].at("zero"), 4096);
+  EXPECT_EQ(j.at("domains")[2].at("zero"), 7);
+  r.zeros = false; // a 1.8 hypervisor
+  EXPECT_EQ(satori::ctl::FormatText(r).find("ZERO"), std::string::npos);
+  EXPECT_FALSE(nlohmann::json::parse(satori::ctl::FormatJson(r))
+                   .at("domains")[1]
+                   .contains("zero"));
 }
 
 TEST(SatoriCtl, OffAndOnSayWhatHappened) {

@@ -142,6 +142,7 @@ int Show(Hypervisor &hv, DomainSource &doms, const Command &c) {
   ShowReport r;
   r.entitlements = (hv.InterfaceVersion() & 0xffff) >= 3;
   r.runs = (hv.InterfaceVersion() & 0xffff) >= 8;
+  r.zeros = (hv.InterfaceVersion() & 0xffff) >= 9;
   for (const DomainInfo &d : list) {
     satori_domain_stats s;
     int rc = hv.DomainStats(static_cast<uint16_t>(d.id), &s);
@@ -152,7 +153,8 @@ int Show(Hypervisor &hv, DomainSource &doms, const Command &c) {
       continue; // gone since the list was read
     if (rc)
       return HypercallFailed(rc, "cannot read the group of " + Describe(d));
-    r.rows.push_back({d.id, d.name, s.group, v.entitlement, v.held, s.run});
+    r.rows.push_back(
+        {d.id, d.name, s.group, v.entitlement, v.held, s.run, s.zero});
   }
   return Emit(c, r);
 }

@@ -73,6 +73,8 @@ std::string FormatText(const ShowReport &r) {
     out += Printf(" %8s", "RUN");
   if (r.entitlements)
     out += Printf(" %10s %20s %9s", "ENTITLED", "ENTITLEMENT", "VOLATILE");
+  if (r.zeros)
+    out += Printf(" %9s", "ZERO");
   out += "\n";
   for (const ShowRow &l : r.rows) {
     out += Printf("%5u %-*s %*s", l.id, width,
@@ -85,6 +87,8 @@ std::string FormatText(const ShowReport &r) {
                     static_cast<double>(l.entitlement) / 4294967296.0,
                     static_cast<ull>(l.entitlement),
                     static_cast<ull>(l.volatile_frames));
+    if (r.zeros)
+      out += Printf(" %9llu", static_cast<ull>(l.zero));
     out += "\n";
   }
   return out;
@@ -101,6 +105,8 @@ std::string FormatJson(const ShowReport &r) {
       row["entitled"] = l.entitlement >> 32;
       row["volatile_frames"] = l.volatile_frames;
     }
+    if (r.zeros)
+      row["zero"] = l.zero;
     rows.push_back(row);
   }
   return nlohmann::json{{"command", "show"}, {"domains", rows}}.dump() + "\n";

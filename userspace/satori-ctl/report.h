@@ -18,10 +18,12 @@ struct ShowRow {
   uint64_t entitlement = 0;     // 2^-32 frames (interface 1.3)
   uint64_t volatile_frames = 0; // frames it holds (interface 1.3)
   uint32_t run = 1;             // SATORI_RUN_* (1.8); 1 is SATORI_RUN_ON
+  uint64_t zero = 0;            // its gfns backed by a zero frame now (1.9)
 };
 struct ShowReport {
   bool entitlements = false; // the hypervisor has them (1.3): show them
   bool runs = false;         // it has run states (1.8): show them
+  bool zeros = false;        // it has zero pages (1.9): show them
   std::vector<ShowRow> rows;
 };
 
