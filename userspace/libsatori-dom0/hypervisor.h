@@ -40,7 +40,12 @@ public:
   Hypervisor(const Hypervisor &) = delete;
   Hypervisor &operator=(const Hypervisor &) = delete;
 
+  // q->flags: SATORI_QUERY_F_* as Xen gives them to dom0 (from 1.9
+  // SATORI_QUERY_F_REPORT: free-page reporting is on).
   int Query(satori_query *q);
+  // The stats calls zero *s first, so a field newer than the hypervisor's
+  // minor reads 0 (before 1.9: zero_frames, zero_gfns, reported,
+  // zero_breaks of the host; zero, reported, zero_breaks of a domain).
   int HostStats(satori_host_stats *s);
   // domid SATORI_DOMID_SELF or any domain; -ESRCH if it does not exist.
   int DomainStats(uint16_t domid, satori_domain_stats *s);
