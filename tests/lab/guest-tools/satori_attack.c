@@ -92,6 +92,15 @@
  *	SECONDS: a domain that takes every frame it may, at once, whenever
  *	one is to be had (the neighbour watch must not feel).
  *   selfmerge [PAIRS]
+ *   report [PAGES]
+ *	Free-page reporting abused: PAGES (default 4096) own locked pages,
+ *	each holding data, reported (SATORI_OP_report) twice in one batch;
+ *	they must read as zeros after. Then a batch mixing a good page with
+ *	a gfn out of range (nothing may change: the good page keeps its
+ *	data), a non-zero hash, another domain's id, nr 0 and nr
+ *	SATORI_BATCH_MAX + 1. Last, two threads on the two vCPUs write the
+ *	two halves of every reported page at the same instant (two
+ *	copy-on-write breaks racing on one gfn): every page must hold both.
  *	2 * PAIRS (default 1024) pages merged pairwise, then the domain tries
  *	to grow (XENMEM_populate_physmap above its RAM, one page at a time
  *	until Xen refuses) to see whether sharing let it exceed max_pages;
@@ -123,6 +132,8 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <pthread.h>
+#include <sched.h>
 #include <time.h>
 #include <unistd.h>
 #include <linux/types.h>
@@ -976,8 +987,8 @@ static void fuzz_other(void)
 			u.d.pad[below(3)] = 1 + below(0xffff);
 		else if (bad && below(2)) /* OUT since 1.8 */
 			u.d.run = rnd() | 1;
-		else if (bad)
-			u.d.reserved[below(3)] = rnd() | 1;
+		else if (bad) /* OUT since 1.9: were reserved */
+			u.d.zero_breaks = rnd() | 1;
 		break;
 	case 2:
 		cmd = SATORI_OP_host_stats;
@@ -2185,6 +2196,135 @@ static int cmd_pool(size_t pairs)
 
 /* ---- main ---- */
 
+/* ---- report ---- */
+
+/* What byte j of reported page i holds once the two writers are done. */
+static uint8_t report_byte(size_t i, size_t j)
+{
+	return (uint8_t)(i * 131 + j * 7 + 1) | 1;
+}
+
+struct half_writer {
+	uint8_t *pages;
+	size_t n, half;		/* half: 0 writes bytes 0..2047, 1 the rest */
+	pthread_barrier_t *start;
+};
+
+static void *write_halves(void *arg)
+{
+	struct half_writer *w = arg;
+	cpu_set_t cpus;
+	size_t i, j, from = w->half * PAGE / 2;
+
+	CPU_ZERO(&cpus);
+	CPU_SET(w->half, &cpus);
+	sched_setaffinity(0, sizeof(cpus), &cpus);	/* one vCPU each */
+	pthread_barrier_wait(w->start);
+	for (i = 0; i < w->n; i++)
+		for (j = from; j < from + PAGE / 2; j++)
+			w->pages[i * PAGE + j] = report_byte(i, j);
+	return NULL;
+}
+
+/* One SATORI_OP_report of entries (hash 0 unless set), as given. */
+static long report_batch(uint16_t domid, const struct satori_page *e,
+			 uint32_t nr, uint32_t *done)
+{
+	uint64_t map[SATORI_BATCH_MAX / 64 + 1];
+	struct satori_batch_op b = {
+		.domid = domid, .nr = nr, .pages = P(e), .shared_map = P(map),
+	};
+	long rc = satori_op(SATORI_OP_report, P(&b));
+
+	if (done)
+		*done = rc ? 0 : b.done;
+	return rc;
+}
+
+static int cmd_report(size_t n)
+{
+	struct satori_page e[SATORI_BATCH_MAX + 1];
+	struct satori_domain_stats before, after;
+	pthread_barrier_t start;
+	pthread_t t[2];
+	struct half_writer w[2];
+	uint8_t *pages, *good;
+	uint32_t done, reported = 0;
+	size_t i, j, zero = 0, wrong = 0, unchanged;
+	long bad_gfn, hash, domid, empty, big;
+
+	print_start("report");
+	pages = locked_pages(n, true);
+	for (i = 0; i < n * PAGE; i++)
+		pages[i] = report_byte(i / PAGE, i % PAGE) ^ 0x5a;
+	/* Each gfn twice in its batch: SATORI_BATCH_MAX / 2 pages a batch. */
+	for (i = 0; i < n; i += SATORI_BATCH_MAX / 2) {
+		size_t k, m = n - i < SATORI_BATCH_MAX / 2 ? n - i
+							 : SATORI_BATCH_MAX / 2;
+
+		for (k = 0; k < m; k++) {
+			uint64_t gfn = gfn_of(pages + (i + k) * PAGE);
+
+			e[2 * k] = (struct satori_page){ gfn, 0 };
+			e[2 * k + 1] = e[2 * k];
+		}
+		if (!report_batch(SATORI_DOMID_SELF, e, 2 * m, &done))
+			reported += done;
+	}
+	for (i = 0; i < n; i++) {
+		const uint64_t *q = (const uint64_t *)(pages + i * PAGE);
+		uint64_t any = 0;
+
+		for (j = 0; j < PAGE / 8; j++)
+			any |= q[j];
+		zero += !any;
+	}
+
+	/* Bad batches change nothing: good keeps its data. */
+	good = locked_pages(1, true);
+	memset(good, 0xa5, PAGE);
+	e[0] = (struct satori_page){ gfn_of(good), 0 };
+	e[1] = (struct satori_page){ 1ULL << 40, 0 };
+	bad_gfn = report_batch(SATORI_DOMID_SELF, e, 2, NULL);
+	e[1] = e[0];
+	e[1].hash = 1;
+	hash = report_batch(SATORI_DOMID_SELF, e, 2, NULL);
+	domid = report_batch(0, e, 1, NULL);
+	empty = report_batch(SATORI_DOMID_SELF, e, 0, NULL);
+	for (i = 0; i <= SATORI_BATCH_MAX; i++)
+		e[i] = e[0];
+	big = report_batch(SATORI_DOMID_SELF, e, SATORI_BATCH_MAX + 1, NULL);
+	for (unchanged = 0, i = 0; i < PAGE; i++)
+		unchanged += good[i] == 0xa5;
+
+	/* Two vCPUs write the two halves of every reported page at once. */
+	self_stats(&before);
+	pthread_barrier_init(&start, NULL, 2);
+	for (i = 0; i < 2; i++) {
+		w[i] = (struct half_writer){ pages, n, i, &start };
+		if (pthread_create(&t[i], NULL, write_halves, &w[i]))
+			fail("pthread_create: %s", strerror(errno));
+	}
+	for (i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+	self_stats(&after);
+	for (i = 0; i < n; i++)
+		for (j = 0; j < PAGE; j++)
+			if (pages[i * PAGE + j] != report_byte(i, j)) {
+				wrong++;
+				break;
+			}
+
+	printf("SATORI-ATTACK report pages=%zu reported=%u zero_pages=%zu "
+	       "bad_gfn_rc=%ld hash_rc=%ld domid_rc=%ld empty_rc=%ld "
+	       "big_rc=%ld unchanged=%zu refaults=%" PRIu64 " wrong=%zu",
+	       n, reported, zero, bad_gfn, hash, domid, empty, big,
+	       (size_t)(unchanged == PAGE), after.zero_breaks - before.zero_breaks,
+	       wrong);
+	print_tail(cnt);
+	return 0;
+}
+
 static void __attribute__((noreturn)) usage(void)
 {
 	fprintf(stderr,
@@ -2199,6 +2339,7 @@ static void __attribute__((noreturn)) usage(void)
 		"       satori_attack putloop SECONDS\n"
 		"       satori_attack selfmerge [PAIRS]\n"
 		"       satori_attack pool [PAIRS]\n"
+		"       satori_attack report [PAGES]\n"
 		"A hostile guest's attacks on the Satori hypercall; run as root\n"
 		"in a PVH guest booted with xen_privcmd.unrestricted=1.\n");
 	exit(1);
@@ -2239,6 +2380,14 @@ int main(int argc, char **argv)
 	/* fresh random hashes each run, so runs never meet in the index */
 	seed = rng = now_ns() ^ ((uint64_t)getpid() << 32);
 
+	if (!strcmp(sub, "report") && argc <= 3) {
+		uint64_t n = number(argc, argv, 2, 4096);
+
+		if (n > 65536)
+			usage();
+		open_devices();
+		return cmd_report(n);
+	}
 	if (!strcmp(sub, "fuzz")) {
 		uint64_t calls = number(argc, argv, 2, 1000000);
 

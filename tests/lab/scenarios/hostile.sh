@@ -101,6 +101,11 @@ attack pile 16384
 step selfmerge
 attack selfmerge 1024
 
+# Free-page reporting abused: its own pages reported twice, bad batches,
+# then both vCPUs writing the reported pages at once.
+step report
+attack report 4096
+
 # dom0's side of the race, until /tmp/churn-stop appears: it asks the
 # guests to repay, moves a new domain between groups (and g4, which
 # registered, must stay), scans every guest's memory, and creates and

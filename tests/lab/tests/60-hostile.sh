@@ -2,7 +2,8 @@
 # trust group as honest g1 and g2) attacks the Satori hypercall: a liar, a
 # squatter, a shared page made the client of a share (a host crash through
 # lock order before hv-hooks patch 0005), a huge reverse map made a client,
-# self-merged pairs then populating beyond max_pages, and a fuzzer of 10^6
+# self-merged pairs then populating beyond max_pages, free-page reports
+# (bad batches, then writes from two vCPUs at once), and a fuzzer of 10^6
 # hypercalls (the volatile frames' sub-ops among them). g4 reads the same
 # files in a group of its own. See docs/security.md.
 if lab_boot hostile --scenario hostile --guests 4 --timeout 3000 \
@@ -46,6 +47,18 @@ if lab_boot hostile --scenario hostile --guests 4 --timeout 3000 \
 	check_ge "selfmerge: pairs merged" "$(attack_field g3 selfmerge merged)" 1000
 	check_eq "selfmerge: no memory beyond max_pages" "$(attack_field g3 selfmerge over_allocation)" 0
 	check_eq "selfmerge: Xen refused to populate beyond it" "$(attack_field g3 selfmerge refused)" 1
+
+	# Free-page reporting (SATORI_OP_report) from a hostile root.
+	check_ge "report: its pages now on a zero frame (each reported twice)" "$(attack_field g3 report reported)" 4000
+	check_eq "report: every reported page read as zeros" "$(attack_field g3 report zero_pages)" "$(attack_field g3 report pages)"
+	check_eq "report: a gfn out of range failed the batch (-EINVAL)" "$(attack_field g3 report bad_gfn_rc)" -22
+	check_eq "report: a non-zero hash failed the batch (-EINVAL)" "$(attack_field g3 report hash_rc)" -22
+	check_eq "report: another domain's id was refused (-EINVAL)" "$(attack_field g3 report domid_rc)" -22
+	check_eq "report: nr 0 was refused (-EINVAL)" "$(attack_field g3 report empty_rc)" -22
+	check_eq "report: nr above the batch limit was refused (-E2BIG)" "$(attack_field g3 report big_rc)" -7
+	check_eq "report: the good page of the failed batches kept its data" "$(attack_field g3 report unchanged)" 1
+	check_ge "report: writes from two vCPUs at once refaulted its pages" "$(attack_field g3 report refaults)" 4000
+	check_eq "report: every page held both vCPUs' halves" "$(attack_field g3 report wrong)" 0
 
 	check_ge "pool: pages populated to empty g4's paging pool" "$(attack_field g4 pool populated)" 100
 	check_ge "pool: populating stopped with room left under max_pages (the pool ran out)" "$(attack_field g4 pool headroom)" 1
