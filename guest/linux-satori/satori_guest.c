@@ -3,8 +3,8 @@
  * Satori guest core, the top of the guest's parts (see satori_hcall.h):
  * finds out whether the hypervisor runs Satori, shows it in
  * /sys/kernel/mm/satori/ and starts page registration, the volatile cache,
- * repayment and pausing and resuming (satori_resume.h) as far as the
- * hypervisor offers them; and it is where the page cache's hook
+ * repayment, free-page reporting and pausing and resuming (satori_resume.h)
+ * as far as the hypervisor offers them; and it is where the page cache's hook
  * (satori_mm.h) reaches the parts that care.
  *
  * The files ask the hypervisor on every read instead of caching: the
@@ -24,6 +24,7 @@
 #include "satori_hcall.h"
 #include "satori_register.h"
 #include "satori_repay.h"
+#include "satori_report.h"
 #include "satori_rescan.h"
 #include "satori_resume.h"
 #include "satori_volatile.h"
@@ -110,6 +111,8 @@ static int __init satori_guest_init(void)
 		rc = sysfs_create_group(kobj, &satori_resume_group);
 	if (!rc)
 		rc = sysfs_create_group(kobj, &satori_rescan_group);
+	if (!rc)
+		rc = sysfs_create_group(kobj, &satori_report_group);
 #ifdef CONFIG_SATORI_VOLATILE
 	if (!rc)
 		rc = sysfs_create_group(kobj, &satori_volatile_group);
@@ -135,6 +138,13 @@ static int __init satori_guest_init(void)
 	    !sysfs_merge_group(kobj, &satori_repay_group))
 		satori_repay_start();
 #endif
+	/*
+	 * Free-page reporting came with 1.9, for PVH guests (pfn == gfn),
+	 * when Xen's satori_report= is on.
+	 */
+	if (on && (q.interface_version & 0xffff) >= 9 && xen_hvm_domain() &&
+	    (q.flags & SATORI_QUERY_F_REPORT))
+		satori_report_start();
 	/* Polling, the walk and the PM hooks, once all the above runs. */
 	if (on && xen_hvm_domain())
 		satori_resume_start();

@@ -19,3 +19,10 @@ int satori_hcall_volatile_stats(struct satori_volatile_stats *s)
 	s->domid = SATORI_DOMID_SELF;
 	return satori_hypercall(SATORI_OP_volatile_stats, s);
 }
+
+int satori_hcall_domain_stats(struct satori_domain_stats *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->domid = SATORI_DOMID_SELF;
+	return satori_hypercall(SATORI_OP_domain_stats, s);
+}

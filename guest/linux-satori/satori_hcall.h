@@ -12,6 +12,9 @@
  *   satori_resume.c      pause, resume, restore and migration: polls Xen,
  *                        the PM hooks, acts on the run state
  *   satori_repay.c       gives volatile frames back when Xen asks
+ *   satori_report.c      free-page reporting: tells Xen which free blocks
+ *                        it may take back (satori_report_batch.c cuts
+ *                        them into batches, without Xen)
  *   satori_blkfront.c    blkfront's hooks: block hints, the volatile cache
  *   satori_volatile.c    the volatile page cache
  *   satori_rescan.c      the page-cache walk that registers again
@@ -44,6 +47,12 @@ int satori_hypercall(unsigned int cmd, void *arg);
 int satori_hcall_volatile_stats(struct satori_volatile_stats *s);
 
 /*
+ * Fills s with this domain's sharing counters, fresh from Xen
+ * (SATORI_OP_domain_stats). 0 or a negative errno. Any context.
+ */
+int satori_hcall_domain_stats(struct satori_domain_stats *s);
+
+/*
  * SATORI_COUNTER(name, counter): a read-only sysfs file name_attr showing
  * the atomic64_t counter.
  */
@@ -66,6 +75,21 @@ static ssize_t name##_show(struct kobject *kobj,			\
 {									\
 	struct satori_volatile_stats s;					\
 	int rc = satori_hcall_volatile_stats(&s);			\
+									\
+	return rc ? rc : sysfs_emit(buf, "%llu\n", s.field);		\
+}									\
+static struct kobj_attribute name##_attr = __ATTR_RO(name)
+
+/*
+ * SATORI_XEN_DOMAIN_COUNTER(name, field): the same for field of this
+ * domain's struct satori_domain_stats.
+ */
+#define SATORI_XEN_DOMAIN_COUNTER(name, field)				\
+static ssize_t name##_show(struct kobject *kobj,			\
+			   struct kobj_attribute *attr, char *buf)	\
+{									\
+	struct satori_domain_stats s;					\
+	int rc = satori_hcall_domain_stats(&s);				\
 									\
 	return rc ? rc : sysfs_emit(buf, "%llu\n", s.field);		\
 }									\

@@ -42,6 +42,7 @@
 
 #include "satori_hcall.h"
 #include "satori_register.h"
+#include "satori_report.h"
 #include "satori_rescan.h"
 #include "satori_resume.h"
 #include "satori_runstate.h"
@@ -99,8 +100,10 @@ static void satori_act(unsigned int act)
 			satori_forget());
 	if (act & SATORI_RS_ACT_PAUSED)
 		pr_info(SATORI_PAUSED_MSG);
-	if (act & SATORI_RS_ACT_RUNNING)
+	if (act & SATORI_RS_ACT_RUNNING) {
 		pr_info("satori: running again\n");
+		satori_report_running_again();
+	}
 	if (act & SATORI_RS_ACT_WALK)
 		satori_rescan_start();
 }
