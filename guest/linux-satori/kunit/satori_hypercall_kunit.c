@@ -36,14 +36,17 @@ static void query_reports_interface(struct kunit *test)
 			(u32)SATORI_INTERFACE_MAJOR);
 	KUNIT_EXPECT_EQ(test, q.flags & ~(SATORI_QUERY_F_ENABLED |
 					  SATORI_QUERY_F_BAD_PARAM |
-					  SATORI_QUERY_F_RUNNING), 0u);
+					  SATORI_QUERY_F_RUNNING |
+					  SATORI_QUERY_F_REPORT), 0u);
 	/* A bad satori= value never leaves Satori on. */
 	KUNIT_EXPECT_NE(test, q.flags & (SATORI_QUERY_F_ENABLED |
 					 SATORI_QUERY_F_BAD_PARAM),
 			SATORI_QUERY_F_ENABLED | SATORI_QUERY_F_BAD_PARAM);
-	/* Nobody may register while Satori is off. */
-	if (!(q.flags & SATORI_QUERY_F_ENABLED))
+	/* Nobody may register or report while Satori is off. */
+	if (!(q.flags & SATORI_QUERY_F_ENABLED)) {
 		KUNIT_EXPECT_EQ(test, q.flags & SATORI_QUERY_F_RUNNING, 0u);
+		KUNIT_EXPECT_EQ(test, q.flags & SATORI_QUERY_F_REPORT, 0u);
+	}
 	KUNIT_EXPECT_EQ(test, q.reserved, 0ull);
 }
 
