@@ -2,9 +2,9 @@
 # kernel; every guest mounts its own disk and reads the same files.
 if lab_boot satori-on --xen-args "satori=on" --guests 3; then
 	check "xen command line has satori=on" grep -q 'satori=on' <<<"$(result xen_commandline)"
-	check "xl dmesg reports Satori on" grep -q 'Satori: on, interface version 1.8' "$LAB_OUT/satori-dmesg.log"
+	check "xl dmesg reports Satori on" grep -q 'Satori: on, interface version 1.9' "$LAB_OUT/satori-dmesg.log"
 	check_eq "dom0 sees status on" "$(result dom0_satori_status)" on
-	check_eq "dom0 sees interface 1.8" "$(result dom0_satori_version)" 1.8
+	check_eq "dom0 sees interface 1.9" "$(result dom0_satori_version)" 1.9
 	check_eq "satori-top runs in dom0 (exit 0)" "$(result top_boot_rc)" 0
 	check_eq "dom0 forked 400 processes with guests running: no wrong answer" "$(result forkstress_bad)" 0
 	check_eq "dom0 forked 400 processes with guests running: no segfault" "$(result forkstress_segfaults)" 0

@@ -41,6 +41,11 @@
 #                    rescan_pages=N": the guest's pages registered and
 #                    merged so far, its page-cache walks and the pages
 #                    they queued (sysfs)
+#   fill PERCENT     fill PERCENT of the available memory with data of
+#                    its own and check it (fill_memory.c): every page
+#                    the guest reported free is written again; answers
+#                    "fill pages=N wrong=N write_ms=N check_ms=N
+#                    reported=N refaulted=N zero=N" (sysfs after)
 #   reboot           reboot the guest from inside (no answer: the
 #                    next boot's "agent ready" is the answer)
 #   done             end the workload ("SATORI-GUEST agent finished")
@@ -194,6 +199,9 @@ while read -r cmd args </dev/hvc0; do
 		;;
 	counts)
 		say "counts registered=$(sysfs registered) shared=$(sysfs shared) rescans=$(sysfs rescans) rescan_pages=$(sysfs rescan_pages)"
+		;;
+	fill)
+		say "fill $(fill_memory "$1") reported=$(sysfs reported) refaulted=$(sysfs refaulted) zero=$(sysfs zero)"
 		;;
 	reboot)
 		say "rebooting"

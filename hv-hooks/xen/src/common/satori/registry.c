@@ -614,7 +614,7 @@ int satori_report(struct domain *d, const struct satori_page *pages,
                   unsigned int nr, uint32_t *done, uint64_t *map)
 {
     struct satori_stage_times t = {};
-    struct satori_reg_counters c = {};
+    struct satori_reg_counters c = {}, scratch = {};
     struct satori_domain *sd;
     unsigned int i;
     uint32_t gid;
@@ -630,13 +630,16 @@ int satori_report(struct domain *d, const struct satori_page *pages,
         zero_private(d, _gfn(zero.gfn));
         /*
          * The first zero page of a group becomes its canonical page and
-         * keeps its frame: only a merge frees one.
+         * keeps its frame: only a merge frees one. A report is not a
+         * registration: only reported and skipped count it.
          */
-        if ( register_one(d, sd, gid, &zero, &c, &t) == REG_MERGED )
+        if ( register_one(d, sd, gid, &zero, &scratch, &t) == REG_MERGED )
         {
             ++*done;
             map[i / 64] |= 1ULL << (i % 64);
         }
+        else
+            c.skipped++;
     }
     c.reported = *done;
     count_batch(sd, &c);
