@@ -83,7 +83,7 @@ scan_guests() {
 		fail "satori-scan failed: $(tail -1 "$OUT/scan.log")"
 	cat "$OUT/scan.log"
 	summary=$(tail -1 "$OUT/scan.log")
-	for k in pages fill shareable max_saved file file_shareable seconds; do
+	for k in pages fill zero shareable max_saved file file_shareable seconds; do
 		result "scan_$k" "$(echo "$summary" | tr ' ' '\n' | sed -n "s/^$k=//p")"
 	done
 }

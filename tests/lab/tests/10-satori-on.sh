@@ -63,6 +63,19 @@ if lab_boot satori-on --xen-args "satori=on" --guests 3; then
 		check_ge "guest $g was told of its $registered registrations shared (%)" \
 			"$(percent "$(guest_field $g sharing shared)" "$registered")" 90
 	done
+	# Free-page reporting: the idle guests' free memory went to Xen and
+	# reads as zeros from their group's zero frame (docs/surplus.md).
+	reports_stat() { python3 "$top/tests/lab/top-stat.py" "$1" "$LAB_OUT/top-reports.json" 2>/dev/null; }
+	zero_now=$(reports_stat 'sum(dom(g)["zero"] for g in ("g1", "g2", "g3"))')
+	check_lt "reporting settled within 300 s of the guests going idle (s)" "$(result reports_settled_s)" 300
+	check_ge "the guests' pages on a zero frame: % of the zero pages satori-scan finds in them" \
+		"$(percent "$zero_now" "$(result scan_zero)")" 80
+	# One group's zero frame, and one more each time its canonical page
+	# was written again (a generation): a few, not one per page.
+	check_le "zero frames backing them" "$(reports_stat 'host["zero_frames"]')" 8
+	check_ge "the pool grew by as much (sum of the domains' limits >= 85% of the zero saving)" \
+		"$(reports_stat 'host["pool_frames"]')" "$(calc 'a * 85 / 100' "$(reports_stat 'host["zero_saved_frames"]')")"
+	echo "INFO reports: $zero_now guest pages on $(reports_stat 'host["zero_frames"]') zero frames after $(result reports_settled_s) s; satori-scan found $(result scan_zero) zero pages of $(result scan_pages)"
 	# satori-top in a real terminal (tmux): draws, sorts, reverses, copes
 	# with a tiny terminal, quits on q.
 	for k in draws default_sort sorts reverses small_ok quits; do

@@ -316,18 +316,21 @@ int satori_shared_merge_prepare(struct page_info *spg, struct page_info *cpg)
 void satori_shared_merge(struct page_info *spg, struct page_info *cpg)
 {
     struct satori_frame *f, *from;
+    bool counted;
 
     if ( !satori_enabled() || !*record(cpg) )
         return;
     f = *record(spg);
     from = *record(cpg);
+    /* Only a frame known to be zeros before is in the counts now. */
+    counted = f->content == SATORI_FRAME_ZERO && f->gfns;
     if ( f->content == SATORI_FRAME_UNKNOWN )
         f->content = frame_is_zero(spg) ? SATORI_FRAME_ZERO
                                         : SATORI_FRAME_OTHER;
     spin_lock(&credit_lock);
     if ( from->content == SATORI_FRAME_ZERO && from->gfns )
         zero_count_frame(from, -1);
-    if ( f->content == SATORI_FRAME_ZERO && f->gfns )
+    if ( counted )
         zero_count_frame(f, -1);
     satori_frame_merge(f, from, credit, NULL);
     if ( f->content == SATORI_FRAME_ZERO && f->gfns )
