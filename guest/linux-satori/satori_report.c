@@ -30,12 +30,16 @@
  * from a work item, since page_reporting_unregister() waits for the very
  * work that runs the callback.
  *
+ * Reporting starts once the kernel has booted (system_state
+ * SYSTEM_RUNNING), after the boot's KUnit suites.
+ *
  * Locks: the framework calls the callback from one work item at a time,
  * and register/unregister happen only in ctl_work (a work item never runs
  * twice at once), which owns `registered`.
  */
 #include <linux/atomic.h>
 #include <linux/errno.h>
+#include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
 #include <linux/page_reporting.h>
@@ -69,12 +73,12 @@ static bool reregister;
 static bool registered;
 
 static void ctl_fn(struct work_struct *work);
-static DECLARE_WORK(ctl_work, ctl_fn);
+static DECLARE_DELAYED_WORK(ctl_work, ctl_fn);
 
 static void reconcile(void)
 {
 	if (READ_ONCE(started))
-		queue_work(system_wq, &ctl_work);
+		queue_delayed_work(system_wq, &ctl_work, 0);
 }
 
 static bool free_page_reporting = true;
@@ -232,12 +236,22 @@ static struct page_reporting_dev_info prdev = {
 /* Brings the device in line with the knobs and with what Xen said. */
 static void ctl_fn(struct work_struct *work)
 {
-	bool want = READ_ONCE(free_page_reporting) && !READ_ONCE(unsupported);
-	bool again = xchg(&reregister, false);
 	unsigned int order = prdev.order;
 	bool was = registered;
+	bool want, again;
 	int rc;
 
+	/*
+	 * Not before the kernel has booted: the boot's KUnit suites check
+	 * this domain's counters exactly, and the init memory freed last
+	 * is then in the first pass.
+	 */
+	if (system_state < SYSTEM_RUNNING) {
+		queue_delayed_work(system_wq, &ctl_work, HZ / 10);
+		return;
+	}
+	want = READ_ONCE(free_page_reporting) && !READ_ONCE(unsupported);
+	again = xchg(&reregister, false);
 	if (registered && (!want || again)) {
 		page_reporting_unregister(&prdev);
 		WRITE_ONCE(registered, false);
