@@ -8,11 +8,15 @@
 # new shared data and put volatile frames and g3's fuzzer merges and
 # breaks its own pages (its entitlement up and down); mem-watch samples
 # every guest's memory against max_pages + entitlement all the while.
+# Last, g1 takes back the free memory it reported, with the heap dry again.
 # Every file is checked against its sum; Xen's audit runs at the end.
 . /host/scenarios/boot.sh
 . /host/scenarios/ledger.sh
 
 GUESTS="g1 g2 g3"
+# g1 gives its free memory to Xen and takes it back while the heap is dry
+# (fill step): small enough that g2's volatile frames can cover it.
+MEM_g1=128
 
 # fuzz_start CALLS SEED: g3's fuzzer runs in the background of dom0's steps.
 fuzz_start() {
@@ -82,6 +86,27 @@ touch /tmp/watch-stop
 wait $watch_pid
 cat "$OUT/mem-watch.log"
 result watch_line "$(tail -1 "$OUT/mem-watch.log")"
+
+# g1 reported its free memory at boot. g2 fills volatile frames with a
+# private file it evicts; a hog takes the free heap; then g1 fills nearly
+# all its memory: each write to a reported page is a copy-on-write break
+# off the zero frame (a refault), and with the heap dry it takes one of
+# g2's volatile frames (their keys then miss).
+step fill
+guest_command g2 "private 120" "SATORI-GUEST private "
+result fill_lent_before "$(satori_stat 'host["lent_frames"]')"
+hog_down
+result fill_free_frames "$(satori_stat 'host["free_frames"]')"
+guest_command g1 "fill 85" "SATORI-GUEST fill " 900
+result fill_lent_after "$(satori_stat 'host["lent_frames"]')"
+result fill_g1_up "$(xl domid g1 >/dev/null 2>&1 && echo 1 || echo 0)"
+for k in pages wrong refaulted reported zero; do
+	result "fill_$k" "$(guest_log_field g1 fill "$k")"
+done
+xl destroy hog
+wait_gone hog 60 || fail "the hog did not go"
+guest_command g2 verify "SATORI-GUEST verify "
+result fill_g2_wrong "$(guest_log_field g2 verify wrong)"
 
 step consistent
 ledger dried

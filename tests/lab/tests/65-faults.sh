@@ -2,7 +2,8 @@
 # and memory sharing's paths (satori_fail_alloc=10, a debug-build knob),
 # honest guests share files and keep volatile frames, a hostile guest with
 # two vCPUs fuzzes every sub-op, and then a hog takes the free heap to
-# about a MiB while all of it goes on. The host stays up, every failure is
+# about a MiB while all of it goes on; then, the heap dry again, a guest
+# takes back the free memory it reported. The host stays up, every failure is
 # an error code, no guest holds more than max_pages + its entitlement at
 # any sample, the ledger is exact, files read right. See docs/security.md.
 if lab_boot faults --scenario faults --guests 3 --timeout 2400 \
@@ -32,6 +33,16 @@ if lab_boot faults --scenario faults --guests 3 --timeout 2400 \
 	check_ge "mem-watch took samples all along" "$(watch_field samples)" 300
 	check_eq "no sample above max_pages + entitlement" "$(watch_field over)" 0
 	echo "INFO faults: $watch"
+	# Free memory back: g1 fills what it had reported, with the heap dry.
+	check_ge "fill: g1 had reported pages on a zero frame before it filled" "$(result fill_reported)" 10000
+	check_le "fill: the hog left at most 8 MiB free" "$(result fill_free_frames)" 2048
+	check_ge "fill: g1 wrote nearly all its memory (pages)" "$(result fill_pages)" 15000
+	check_eq "fill: g1 read back every page it wrote" "$(result fill_wrong)" 0
+	check_eq "fill: g1 is up" "$(result fill_g1_up)" 1
+	check_ge "fill: its writes refaulted reported pages" "$(result fill_refaulted)" 10000
+	check_lt "fill: refaults took volatile frames (lent frames after < before)" \
+		"$(result fill_lent_after)" "$(result fill_lent_before)"
+	check_eq "fill: g2's files read right after losing volatile frames" "$(result fill_g2_wrong)" 0
 	check_eq "every shared frame accounted to live guests' pages" "$(result frames_unaccounted)" 0
 	check_holds
 	for g in g1 g2 g3; do
