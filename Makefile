@@ -14,8 +14,9 @@
 #                    old index (prints satori-index: ...; about 1 min)
 #   make bench       bench-index, then three lab boots measuring detection
 #                    (coverage, latency, sequential-read overhead), the
-#                    volatile cache, repayment, and hints against a scanner
-#                    (prints satori-detect:, satori-surplus:, satori-repay:,
+#                    volatile cache, repayment, free memory reported, and
+#                    hints against a scanner (prints satori-detect:,
+#                    satori-surplus:, satori-repay:, satori-free:,
 #                    satori-vs-scan: ...; plots in build/bench/)
 #   make demo        all of the above that is missing, then the demo
 #   make test        every test; prints "N passed, N failed"

@@ -4,11 +4,12 @@
 # then three lab boots. The first measures Satori's detection and its
 # read path's cost stage by stage and its surplus (see
 # tests/lab/bench-report.py, bench-stages.py and bench-surplus.py for each
-# figure); the second its repayment (tests/lab/bench-repay.py); the third
+# figure); the second its repayment (tests/lab/bench-repay.py) and the
+# free memory the guests report (tests/lab/bench-free.py); the third
 # Satori's hints against a scanner at KSM's default rate, side by side
 # (tests/lab/bench-scan.py). Prints the figures, ending with the
-# satori-detect, satori-stages, satori-surplus, satori-repay and
-# satori-vs-scan lines;
+# satori-detect, satori-stages, satori-surplus, satori-repay, satori-free
+# and satori-vs-scan lines;
 # the plots and the CSVs behind them land in $BUILD/bench/ (surplus.png,
 # repay.png, scan.png). Figures are ratios within one boot; the absolute
 # times are those of QEMU's TCG emulation.
@@ -28,6 +29,7 @@ python3 "$top/tests/lab/bench-report.py" "$runs/bench/out"
 python3 "$top/tests/lab/bench-stages.py" "$runs/bench/out"
 python3 "$top/tests/lab/bench-surplus.py" "$runs/bench/out"
 python3 "$top/tests/lab/bench-repay.py" "$runs/bench-repay/out"
+python3 "$top/tests/lab/bench-free.py" "$runs/bench-repay/out"
 python3 "$top/tests/lab/bench-scan.py" "$runs/bench-scan/out"
 mkdir -p "$BUILD/bench"
 for f in bench/out/surplus.png bench/out/surplus.csv bench-repay/out/repay.png \

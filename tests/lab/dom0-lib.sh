@@ -242,15 +242,17 @@ create_guest() {
 	await_guest "$1"
 }
 
-# create_ready_guests WORKLOAD_DEV G...: starts each guest (start_guest)
-# on the next disk, /dev/vda first, in the order given (domain ids follow
-# it), lets them boot together, and waits until every one's workload says
+# create_ready_guests WORKLOAD_DEV G...: starts each guest (start_guest,
+# with $XL_G as one more xl argument if set) on the next disk, /dev/vda
+# first, in the order given (domain ids follow it), lets them boot together, and waits until every one's workload says
 # "SATORI-GUEST agent ready" (the agent workload's first line).
 create_ready_guests() {
-	local wl=$1 disk=a g
+	local wl=$1 disk=a g xl_args
 	shift
 	for g in "$@"; do
-		start_guest "$g" "/dev/vd$disk" "$wl"
+		# XL_gN: one more xl argument for gN, if the scenario set it.
+		xl_args=$(eval "echo \"\${XL_$g:-}\"")
+		start_guest "$g" "/dev/vd$disk" "$wl" ${xl_args:+"$xl_args"}
 		disk=$(echo "$disk" | tr a-g b-h)
 	done
 	for g in "$@"; do
@@ -306,6 +308,28 @@ hog_down() {
 		sleep 2 # the failed build's memory goes back
 	done
 	fail "no hog fits in the free heap"
+}
+
+# reports_settle: idle guests give their free memory to Xen in passes
+# (free-page reporting: a pass every 2 s, a share of each free list
+# each). Waits until the host's zero gfns hold still for 15 s (at most
+# 300 s), then records reports_settled_s and what satori-top shows
+# (OUT/top-reports.json, OUT/top-reports.txt). Nothing where Satori is off.
+reports_settle() {
+	local t0 end last=-1 still=0 now
+	grep -q '^on' /sys/kernel/mm/satori/status || return 0
+	t0=$(uptime_s)
+	end=$(deadline 300)
+	while [ "$still" -lt 3 ] && ! past "$end"; do
+		now=$(satori_stat 'host["zero_gfns"]')
+		if [ "$now" = "$last" ]; then still=$((still + 1)); else still=0; fi
+		last=$now
+		sleep 5
+	done
+	result reports_settled_s "$(since "$t0")"
+	timeout 60 /host/bin/satori-top -b --json -n 1 >"$OUT/top-reports.json" ||
+		fail "satori-top failed"
+	timeout 60 /host/bin/satori-top -b -n 1 | tee "$OUT/top-reports.txt"
 }
 
 # set_group G GROUP: satori-ctl puts G in GROUP where Satori is on (with

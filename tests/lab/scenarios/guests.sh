@@ -40,26 +40,10 @@ if grep -q '^on' /sys/kernel/mm/satori/status; then
 	xen_stage_times | tee "$OUT/stages.txt"
 fi
 
-# Free-page reporting: the guests are idle now; their free memory goes to
-# Xen in passes (a pass every 2 s, a share of each free list each). Waits
-# until the host's zero gfns hold still for 15 s (at most 300 s): the
-# scan below then counts the zero pages against what was reported.
+# Free-page reporting: the guests are idle now; their reports settle
+# before the scan counts the zero pages (reports_settle).
 step reports
-if grep -q '^on' /sys/kernel/mm/satori/status; then
-	t_reports=$(uptime_s)
-	end=$(deadline 300)
-	last=-1 still=0
-	while [ "$still" -lt 3 ] && ! past "$end"; do
-		now=$(satori_stat 'host["zero_gfns"]')
-		if [ "$now" = "$last" ]; then still=$((still + 1)); else still=0; fi
-		last=$now
-		sleep 5
-	done
-	result reports_settled_s "$(since "$t_reports")"
-	timeout 60 /host/bin/satori-top -b --json -n 1 >"$OUT/top-reports.json" ||
-		fail "satori-top failed"
-	timeout 60 /host/bin/satori-top -b -n 1 | tee "$OUT/top-reports.txt"
-fi
+reports_settle
 
 # The measuring stick: what sharing could save at best, scanned from dom0;
 # the guests' disk (all guests have a copy of the same image) tells which
