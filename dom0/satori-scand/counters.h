@@ -10,7 +10,8 @@ namespace satori {
 struct ScanCounters {
   uint64_t scanned = 0;    // pages mapped and hashed
   uint64_t unmapped = 0;   // gfns that could not be mapped (holes, MMIO)
-  uint64_t fill = 0;       // fill pages skipped
+  uint64_t fill = 0;       // fill pages skipped (one byte repeated, not 0)
+  uint64_t zero = 0;       // zero pages seen (scanned like any page)
   uint64_t first_seen = 0; // pages seen for the first time
   uint64_t changed = 0;    // pages seen again with a new hash
   uint64_t registered = 0; // entries Xen took (done of SATORI_OP_register)

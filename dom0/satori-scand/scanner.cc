@@ -25,6 +25,18 @@ bool IsFill(const unsigned char *page) {
 
 } // namespace
 
+PageKind ClassifyPage(const unsigned char *page) {
+  PageKind k;
+  if (IsFill(page)) {
+    k.zero = page[0] == 0;
+    k.fill = !k.zero;
+    k.hash = k.zero ? SATORI_ZERO_HASH : 0;
+  } else {
+    k.hash = XXH64(page, kPageSize, 0) & kHashMask;
+  }
+  return k;
+}
+
 PageStep NextStep(const PageRecord *record, bool fill, uint64_t hash) {
   PageStep s;
   if (fill) {
@@ -58,7 +70,7 @@ uint64_t Scanner::ScanBatch(uint16_t domid, uint64_t first, unsigned n,
   std::vector<xen_pfn_t> pfns(n);
   std::vector<int> errs(n);
   std::vector<uint64_t> hashes(n);
-  std::vector<bool> fill(n);
+  std::vector<bool> fill(n), zero(n);
   for (unsigned i = 0; i < n; ++i)
     pfns[i] = first + i;
 
@@ -72,10 +84,11 @@ uint64_t Scanner::ScanBatch(uint16_t domid, uint64_t first, unsigned n,
   for (unsigned i = 0; i < n; ++i) {
     if (errs[i])
       continue;
-    auto *p = static_cast<const unsigned char *>(map) + i * kPageSize;
-    fill[i] = IsFill(p);
-    if (!fill[i])
-      hashes[i] = XXH64(p, kPageSize, 0) & kHashMask;
+    PageKind k =
+        ClassifyPage(static_cast<const unsigned char *>(map) + i * kPageSize);
+    fill[i] = k.fill;
+    zero[i] = k.zero;
+    hashes[i] = k.hash;
   }
   xenforeignmemory_unmap(fmem_, map, n);
 
@@ -88,6 +101,7 @@ uint64_t Scanner::ScanBatch(uint16_t domid, uint64_t first, unsigned n,
     ++*mapped;
     ++counters_.scanned;
     counters_.fill += fill[i];
+    counters_.zero += zero[i];
     PageRecord *r = table_.Find(domid, pfns[i]);
     PageStep s = NextStep(r, fill[i], hashes[i]);
     if (s.release)

@@ -22,8 +22,12 @@
 //   - a page whose registered hash changed (the guest wrote it: a private
 //     copy after a merge, or a page that never merged) has its old entry
 //     released, so the index never holds what the guest no longer has;
-//   - fill pages (one byte repeated, free memory) are skipped, as the
-//     coverage census skips them: they say nothing about duplicated data.
+//   - fill pages (one byte repeated) other than zeros are skipped, as the
+//     coverage census skips them: they say nothing about duplicated data;
+//   - zero pages (free memory, mostly) go the way of any page under
+//     SATORI_ZERO_HASH, not hashed: registered on their second pass, Xen
+//     checks they are zeros and merges them with the guest's trust
+//     group's zero frame (interface 1.9; KSM's use_zero_pages).
 // Pages already merged stay mapped read-only by Xen; mapping them
 // read-only does not unshare them.
 //
@@ -61,6 +65,15 @@ struct PageStep {
   bool register_it = false; // register hash for this gfn (record: registered)
 };
 PageStep NextStep(const PageRecord *record, bool fill, uint64_t hash);
+
+// What a page holds, for the scan (pure: tested on the host).
+struct PageKind {
+  bool fill = false; // one byte repeated, not zero: skipped
+  bool zero = false; // all zeros: hash is SATORI_ZERO_HASH
+  uint64_t hash = 0; // the interface hash (xxh64, bit 63 cleared); 0 if fill
+};
+// REQUIRES: page points to 4096 readable bytes.
+PageKind ClassifyPage(const unsigned char *page);
 
 class Scanner {
 public:

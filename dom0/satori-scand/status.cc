@@ -18,6 +18,7 @@ std::string FormatStatus(const StatusFigures &s) {
                               {"passes", c.passes},
                               {"scanned", c.scanned},
                               {"fill", c.fill},
+                              {"zero", c.zero},
                               {"first_seen", c.first_seen},
                               {"changed", c.changed},
                               {"registered", c.registered},

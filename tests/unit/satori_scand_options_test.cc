@@ -104,6 +104,7 @@ StatusFigures Sample() {
   s.counters.passes = 5;
   s.counters.scanned = 123456;
   s.counters.fill = 7;
+  s.counters.zero = 11;
   s.counters.first_seen = 100;
   s.counters.changed = 9;
   s.counters.registered = 5000;
@@ -143,6 +144,7 @@ TEST(ScandStatus, EveryFigureIsInTheFile) {
   EXPECT_EQ(j.at("paused"), nlohmann::json({7}));
   EXPECT_EQ(j.at("at_cap"), nlohmann::json({3}));
   EXPECT_EQ(j.at("fill"), 7);
+  EXPECT_EQ(j.at("zero"), 11);
   EXPECT_EQ(j.at("first_seen"), 100);
   EXPECT_EQ(j.at("changed"), 9);
   EXPECT_EQ(j.at("errors"), 1);
@@ -150,7 +152,7 @@ TEST(ScandStatus, EveryFigureIsInTheFile) {
   EXPECT_EQ(j.at("max_records"), 1 << 20);
   EXPECT_EQ(j.at("capped"), 2);
   EXPECT_EQ(j.at("cut"), 3);
-  EXPECT_EQ(j.size(), 20u); // nothing more, nothing less
+  EXPECT_EQ(j.size(), 21u); // nothing more, nothing less
 }
 
 TEST(ScandStatus, AtCapListsTheGuestsAtTheCap) {

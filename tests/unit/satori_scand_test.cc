@@ -3,6 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <urcu.h>
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+#include <algorithm>
+#include <vector>
 
 #include "page_table.h"
 #include "scanner.h"
@@ -17,6 +22,27 @@ TEST(ScandTargets, OnlyAnUnenlightenedGuestIsScannable) {
   EXPECT_EQ(SeenOf(GuestKind::kNotReady), Seen::kNotScannable);
   EXPECT_EQ(SeenOf(GuestKind::kPv), Seen::kNotScannable);
   EXPECT_EQ(SeenOf(GuestKind::kGone), Seen::kGone);
+}
+
+TEST(ScandPage, ZeroPagesGoUnderTheZeroHashOtherFillIsSkipped) {
+  std::vector<unsigned char> page(4096, 0);
+  PageKind z = ClassifyPage(page.data());
+  EXPECT_TRUE(z.zero);
+  EXPECT_FALSE(z.fill);
+  EXPECT_EQ(z.hash, SATORI_ZERO_HASH);
+  // The constant is the interface hash of a zero page.
+  EXPECT_EQ(z.hash, XXH64(page.data(), page.size(), 0) & ~(1ULL << 63));
+
+  std::fill(page.begin(), page.end(), 0xff);
+  PageKind f = ClassifyPage(page.data());
+  EXPECT_TRUE(f.fill);
+  EXPECT_FALSE(f.zero);
+
+  page[4095] = 0; // one byte differs: data, hashed
+  PageKind d = ClassifyPage(page.data());
+  EXPECT_FALSE(d.fill);
+  EXPECT_FALSE(d.zero);
+  EXPECT_EQ(d.hash, XXH64(page.data(), page.size(), 0) & ~(1ULL << 63));
 }
 
 TEST(ScandStep, FirstSightingIsOnlyRemembered) {
