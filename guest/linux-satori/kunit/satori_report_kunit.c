@@ -94,6 +94,25 @@ static int do_report(struct satori_page *pages, unsigned int nr,
 }
 
 /*
+ * Makes sure the group has a zero frame for the case's reports to join: a
+ * page of this domain reported and kept unwritten until the case frees it
+ * (the group's first zero page may become the canonical page and keep its
+ * frame; while it is unwritten the zero frame, or its entry, stays).
+ */
+static struct page *zero_seed(struct kunit *test)
+{
+	struct satori_batch_op op;
+	struct satori_page p;
+	struct page *seed;
+
+	seed = random_page(test);
+	p = (struct satori_page){ .gfn = gfn_of(seed), .hash = 0 };
+	KUNIT_ASSERT_EQ(test, do_report(&p, 1, NULL, &op), 0);
+	KUNIT_ASSERT_TRUE(test, page_is(seed, 0));
+	return seed;
+}
+
+/*
  * A page this domain holds alone, reported: done 1, its map bit set, it
  * reads as zeros from then on, and Xen counts it reported and zero.
  */
@@ -102,10 +121,11 @@ static void reported_page_reads_zeros(struct kunit *test)
 	struct satori_domain_stats before, after;
 	struct satori_batch_op op;
 	struct satori_page p;
-	struct page *pg;
+	struct page *pg, *seed;
 	u64 map = 0;
 
 	need_reporting(test);
+	seed = zero_seed(test);
 	pg = random_page(test);
 	p = (struct satori_page){ .gfn = gfn_of(pg), .hash = 0 };
 	KUNIT_ASSERT_EQ(test, satori_hcall_domain_stats(&before), 0);
@@ -119,6 +139,7 @@ static void reported_page_reads_zeros(struct kunit *test)
 	KUNIT_EXPECT_GE(test, after.zero + after.zero_breaks,
 			before.zero + before.zero_breaks + 1);
 	__free_page(pg);
+	__free_page(seed);
 }
 
 /*
@@ -130,9 +151,10 @@ static void write_to_reported_page_refaults(struct kunit *test)
 	struct satori_domain_stats before, after;
 	struct satori_batch_op op;
 	struct satori_page p;
-	struct page *pg;
+	struct page *pg, *seed;
 
 	need_reporting(test);
+	seed = zero_seed(test);
 	pg = random_page(test);
 	p = (struct satori_page){ .gfn = gfn_of(pg), .hash = 0 };
 	KUNIT_ASSERT_EQ(test, do_report(&p, 1, NULL, &op), 0);
@@ -144,6 +166,7 @@ static void write_to_reported_page_refaults(struct kunit *test)
 	KUNIT_EXPECT_GE(test, after.zero_breaks, before.zero_breaks + 1);
 	KUNIT_EXPECT_GE(test, after.cow_breaks, before.cow_breaks + 1);
 	__free_page(pg);
+	__free_page(seed);
 }
 
 /* The same gfn twice in one batch: both entries done, the page zeros. */
@@ -151,10 +174,11 @@ static void same_gfn_twice_in_a_batch(struct kunit *test)
 {
 	struct satori_batch_op op;
 	struct satori_page p[2];
-	struct page *pg;
+	struct page *pg, *seed;
 	u64 map = 0;
 
 	need_reporting(test);
+	seed = zero_seed(test);
 	pg = random_page(test);
 	p[0] = (struct satori_page){ .gfn = gfn_of(pg), .hash = 0 };
 	p[1] = p[0];
@@ -163,6 +187,7 @@ static void same_gfn_twice_in_a_batch(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, map, 3ull);
 	KUNIT_EXPECT_TRUE(test, page_is(pg, 0));
 	__free_page(pg);
+	__free_page(seed);
 }
 
 /*
