@@ -578,6 +578,10 @@ typedef struct satori_run_op satori_run_op_t;
  * group's first); the domain can always take its memory back because
  * shared gfns count against max_pages as if they were its own.
  *
+ * While the group has no zero frame yet, its first zero page (reported
+ * or registered) becomes the group's canonical zero page: it keeps its
+ * frame and is not done (counted skipped); the next one merges with it.
+ *
  * The guest must not use a page between reporting it and allocating it
  * again: from the call on its content is undefined (zeros, or its old
  * bytes for an entry that was not done). Entries that cannot be done are
