@@ -339,6 +339,27 @@ void satori_shared_merge(struct page_info *spg, struct page_info *cpg)
     check_record(spg, "frames merged");
 }
 
+bool satori_shared_is_zero(const struct page_info *pg)
+{
+    return satori_enabled() && pg->sharing && pg->sharing->satori &&
+           pg->sharing->satori->content == SATORI_FRAME_ZERO;
+}
+
+/*
+ * pg backs one gfn (nominated, not merged since, or its other gfns left):
+ * a zero frame with one gfn stays counted as one, with the same zeros;
+ * anything else is looked at again at its next merge.
+ */
+void satori_shared_zeroed(struct page_info *pg)
+{
+    struct satori_frame *f;
+
+    if ( !satori_enabled() || !(f = *record(pg)) )
+        return;
+    if ( f->content == SATORI_FRAME_OTHER )
+        f->content = SATORI_FRAME_UNKNOWN;
+}
+
 void satori_shared_dispose(struct page_info *pg)
 {
     if ( !satori_enabled() || !pg->sharing )

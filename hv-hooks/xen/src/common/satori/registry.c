@@ -52,11 +52,13 @@
  * way, once nothing can change), so a liar can never make the group's
  * zero frame hold anything else for longer than until its next honest
  * registrant replaces it. Free-page reporting (satori_report()) zeroes a
- * page the guest says is free, if it is the domain's alone, then
+ * page the guest says is free, if it is the domain's alone (nominated
+ * first, zeroed under its page lock with a new handle: patch 0014), then
  * registers it as a zero page. When the zero frame's canonical gfn is
- * written (the guest allocated that page again), the next zero page
- * replaces it (mismatch()) and a new zero frame starts; the old one keeps
- * its gfns, shared and counted (credit.c), until they are written.
+ * written (the guest allocated that page again), memory sharing passes
+ * the entry to another gfn of the frame (satori_shared_leaving()), so a
+ * group keeps one zero frame while any gfn maps it; only when its last
+ * gfn leaves does the next zero page start a new one.
  *
  * Trust groups (group.c): a domain belongs to one group. Its gid is part
  * of every index lookup, (hash, gid), so pages of different groups are
@@ -592,22 +594,22 @@ int satori_register(struct domain *d, const struct satori_page *pages,
 
 /*
  * A reported page's content may go: zero its frame if (d, gfn) holds it
- * alone and privately. A frame that is shared or nominated is left as it
- * is (its register then finds it is not zero, or that it is on a zero
- * frame already). The guest may write it meanwhile (its own page, which
- * it said it does not use): the register that follows checks anyway.
+ * alone. It is nominated first and zeroed under its page lock with a new
+ * handle (mem_sharing_satori_zero()): another domain may be merging with
+ * this very frame (a page-cache page the guest freed before its release
+ * reached Xen), and must never share it after comparing what was there.
+ * A frame shared with other gfns is left as it is (its register then
+ * finds it is not zeros, or that it is on a zero frame already); the
+ * guest writing it meanwhile unshares it, and the zeroing does nothing.
  */
 static void zero_private(struct domain *d, gfn_t gfn)
 {
-    struct page_info *pg;
-    p2m_type_t t;
+    shr_handle_t h;
 
-    pg = get_page_from_gfn(d, gfn_x(gfn), &t, 0 /* query */);
-    if ( !pg )
+    if ( mem_sharing_satori_nominate(d, gfn, &h) )
         return;
-    if ( t == p2m_ram_rw )
-        clear_domain_page(page_to_mfn(pg));
-    put_page(pg);
+    if ( mem_sharing_satori_zero(d, gfn, &h) )
+        unnominate(d, gfn);
 }
 
 int satori_report(struct domain *d, const struct satori_page *pages,
@@ -656,17 +658,18 @@ int satori_report(struct domain *d, const struct satori_page *pages,
  * written meanwhile) names a stale page, which the next hit replaces (see
  * mismatch()). Returns true if the entry was handed over.
  */
-static bool hand_over(struct domain *d, uint64_t gfn, uint64_t hash,
-                      uint32_t gid, bool others_only)
+/*
+ * The entry of (hash, gid) that d gave up passes to (owner, ogfn), which
+ * is in the same group (checked under its domain's lock, which a change
+ * of group takes too) and not dying (and not d itself with others_only).
+ */
+static bool give_entry(struct domain *d, domid_t owner, gfn_t ogfn,
+                       uint64_t hash, uint32_t gid, bool others_only)
 {
     struct satori_domain *osd;
     struct domain *od;
-    domid_t owner;
-    gfn_t ogfn;
     bool done = false;
 
-    if ( mem_sharing_satori_other_gfn(d, _gfn(gfn), &owner, &ogfn) )
-        return false;
     od = get_domain_by_id(owner);
     if ( !od )
         return false;
@@ -685,6 +688,43 @@ static bool hand_over(struct domain *d, uint64_t gfn, uint64_t hash,
     if ( done )
         satori_atomic_add(&host.handovers, 1);
     return done;
+}
+
+static bool hand_over(struct domain *d, uint64_t gfn, uint64_t hash,
+                      uint32_t gid, bool others_only)
+{
+    domid_t owner;
+    gfn_t ogfn;
+
+    if ( mem_sharing_satori_other_gfn(d, _gfn(gfn), &owner, &ogfn) )
+        return false;
+    return give_entry(d, owner, ogfn, hash, gid, others_only);
+}
+
+/*
+ * (d, gfn) is leaving the zero frame pg (a write): if it is its group's
+ * canonical zero page, the entry passes to (odomid, ogfn), another gfn of
+ * pg, so the group keeps one zero frame while any gfn maps it. Called by
+ * memory sharing under pg's page lock and d's p2m lock; takes d's and the
+ * other domain's Satori locks and the index's (below those in the order
+ * of domain.h, which no path holds across a p2m or page lock).
+ */
+void satori_shared_leaving(struct page_info *pg, struct domain *d,
+                           unsigned long gfn, uint16_t odomid,
+                           unsigned long ogfn)
+{
+    struct satori_domain *sd = ACCESS_ONCE(d->satori);
+    uint32_t gid;
+
+    if ( !sd )
+        return;
+    spin_lock(&sd->lock);
+    gid = satori_gid(d, sd);
+    spin_unlock(&sd->lock);
+    if ( satori_index_remove(&index, SATORI_ZERO_HASH, gid, &sd->owner,
+                             gfn) &&
+         !give_entry(d, odomid, _gfn(ogfn), SATORI_ZERO_HASH, gid, false) )
+        satori_atomic_add(&host.dropped, 1);
 }
 
 int satori_release(struct domain *d, const struct satori_page *pages,

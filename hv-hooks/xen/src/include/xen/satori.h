@@ -67,6 +67,19 @@ void satori_shared_free(struct satori_frame *rec);
 int satori_shared_merge_prepare(struct page_info *spg, struct page_info *cpg);
 void satori_shared_merge(struct page_info *spg, struct page_info *cpg);
 void satori_shared_dispose(struct page_info *pg);
+/*
+ * Zero frames (free-page reporting; patch 0014), under pg's page lock:
+ * is_zero: Satori knows pg holds zeros (its record says so; false with
+ * satori=off). zeroed: pg (one gfn, nominated) was just zeroed, whatever
+ * its record knew of its content is void. leaving: (d, gfn) is leaving the
+ * zero frame pg for a private copy, (odomid, ogfn) is another gfn of pg:
+ * the index entry that names (d, gfn), if any, passes to it.
+ */
+bool satori_shared_is_zero(const struct page_info *pg);
+void satori_shared_zeroed(struct page_info *pg);
+void satori_shared_leaving(struct page_info *pg, struct domain *d,
+                           unsigned long gfn, uint16_t odomid,
+                           unsigned long ogfn);
 
 /*
  * A copy-on-write break of d needs a frame now and the heap has none:
@@ -130,6 +143,15 @@ static inline int satori_shared_merge_prepare(struct page_info *spg,
 static inline void satori_shared_merge(struct page_info *spg,
                                        struct page_info *cpg) {}
 static inline void satori_shared_dispose(struct page_info *pg) {}
+static inline bool satori_shared_is_zero(const struct page_info *pg)
+{
+    return false;
+}
+static inline void satori_shared_zeroed(struct page_info *pg) {}
+static inline void satori_shared_leaving(struct page_info *pg,
+                                         struct domain *d,
+                                         unsigned long gfn, uint16_t odomid,
+                                         unsigned long ogfn) {}
 static inline int satori_shared_alloc(struct satori_frame **rec)
 {
     *rec = NULL;
