@@ -34,12 +34,15 @@ if lab_boot faults --scenario faults --guests 3 --timeout 2400 \
 	check_eq "no sample above max_pages + entitlement" "$(watch_field over)" 0
 	echo "INFO faults: $watch"
 	# Free memory back: g1 fills what it had reported, with the heap dry.
-	check_ge "fill: g1 had reported pages on a zero frame before it filled" "$(result fill_reported)" 10000
+	check_ge "fill: g1's pages on a zero frame before it filled" "$(result fill_g1_zero_before)" 2000
 	check_le "fill: the hog left at most 8 MiB free" "$(result fill_free_frames)" 2048
-	check_ge "fill: g1 wrote nearly all its memory (pages)" "$(result fill_pages)" 15000
+	check_ge "fill: g2's volatile frames and the free heap could cover them" \
+		"$(calc 'a + b' "$(result fill_lent_before)" "$(result fill_free_frames)")" "$(result fill_g1_zero_before)"
+	check_ge "fill: g1 wrote nearly all its memory (pages)" "$(result fill_pages)" 10000
 	check_eq "fill: g1 read back every page it wrote" "$(result fill_wrong)" 0
 	check_eq "fill: g1 is up" "$(result fill_g1_up)" 1
-	check_ge "fill: its writes refaulted reported pages" "$(result fill_refaulted)" 10000
+	check_ge "fill: its writes refaulted at least half its reported pages" \
+		"$(result fill_zero_breaks)" "$(calc 'a / 2' "$(result fill_g1_zero_before)")"
 	check_lt "fill: refaults took volatile frames (lent frames after < before)" \
 		"$(result fill_lent_after)" "$(result fill_lent_before)"
 	check_eq "fill: g2's files read right after losing volatile frames" "$(result fill_g2_wrong)" 0
