@@ -372,6 +372,27 @@ TEST(SatoriCtl, HelpDocumentsEveryCommandAndKey) {
       EXPECT_NE(help.find("\"" + key + "\""), std::string::npos) << key;
 }
 
+// Reported pages (interface 1.9): the frames they save stay for their
+// refaults; free + lent must cover them after the new domain.
+TEST(SatoriCtl, MakeRoomKeepsWhatRefaultsNeed) {
+  satori_host_stats h{};
+  h.reserve_frames = 1000;
+  h.free_frames = 10000;
+  h.lent_frames = 2000;
+  h.zero_gfns = 5001;
+  h.zero_frames = 1; // 5000 frames saved by zero pages
+  EXPECT_EQ(satori::ctl::KeptForRefaults(h), 5000u);
+  // 10 MiB = 2560 + 1000 reserve + 5000 kept = 8560 <= 12000: room.
+  EXPECT_TRUE(satori::ctl::HasRoom(h, 10));
+  // 24 MiB = 6144 + 1000 fits the free heap (7144 <= 10000), but with the
+  // 5000 kept it needs 12144 > 12000: refused, and asking cannot help.
+  EXPECT_FALSE(satori::ctl::HasRoom(h, 24));
+  EXPECT_FALSE(satori::ctl::CanMakeRoom(h, 24));
+  // A hypervisor before 1.9 reads zeros there: nothing kept.
+  h.zero_gfns = h.zero_frames = 0;
+  EXPECT_TRUE(satori::ctl::HasRoom(h, 24));
+}
+
 TEST(SatoriCtl, MakeRoomAsksForWhatIsLacking) {
   satori_host_stats h{};
   h.reserve_frames = 1000;

@@ -272,7 +272,9 @@ std::string CannotCover(const satori_host_stats &h, uint64_t mib,
          " MiB beyond the reserve (" + std::to_string(h.reserve_frames / 256) +
          " MiB) even with every volatile frame back: " +
          std::to_string(h.free_frames / 256) + " MiB free, " +
-         std::to_string(h.lent_frames / 256) + " MiB lent; " + then;
+         std::to_string(h.lent_frames / 256) + " MiB lent, " +
+         std::to_string(KeptForRefaults(h) / 256) +
+         " MiB kept for the guests' reported pages; " + then;
 }
 
 int MakeRoom(Hypervisor &hv, const Command &c) {

@@ -24,12 +24,16 @@ uint64_t NextAsk(const satori_host_stats &h, uint64_t mib) {
   return std::min(FramesLacking(h, mib), uint64_t{SATORI_TAKE_MAX});
 }
 
+uint64_t KeptForRefaults(const satori_host_stats &h) {
+  return h.zero_gfns > h.zero_frames ? h.zero_gfns - h.zero_frames : 0;
+}
+
 bool HasRoom(const satori_host_stats &h, uint64_t mib) {
-  return h.free_frames >= Wanted(h, mib);
+  return h.free_frames >= Wanted(h, mib) && CanMakeRoom(h, mib);
 }
 
 bool CanMakeRoom(const satori_host_stats &h, uint64_t mib) {
-  return h.free_frames + h.lent_frames >= Wanted(h, mib);
+  return h.free_frames + h.lent_frames >= Wanted(h, mib) + KeptForRefaults(h);
 }
 
 } // namespace satori::ctl
