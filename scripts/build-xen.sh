@@ -16,10 +16,10 @@ if [ ! -f "$src/.satori-pristine" ]; then
 fi
 "$top/scripts/apply-series.sh" "$src" "$hv/patches"
 rsync -rc "$hv/src/" "$src/xen/"
-# The portable index, credit split and repayment split are compiled into Xen as it is into the unit tests.
+# The portable index, credit split, repayment split and zero check are compiled into Xen as into the unit tests.
 rsync -c "$top/lib/satori_types.h" "$top/lib/satori_sync.h" "$top/lib/satori_index.h" "$top/lib/satori_index.c" \
 	"$top/lib/satori_credit.h" "$top/lib/satori_credit.c" \
-	"$top/lib/satori_repay.h" "$top/lib/satori_repay.c" \
+	"$top/lib/satori_repay.h" "$top/lib/satori_repay.c" "$top/lib/satori_zero.h" \
 	"$src/xen/common/satori/"
 rsync -c "$hv/include/public/satori.h" "$src/xen/include/public/satori.h"
 [ "${1:-}" = --sources-only ] && exit 0

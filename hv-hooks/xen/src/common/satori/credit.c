@@ -54,6 +54,7 @@
 #include "credit.h"
 #include "repay.h"
 #include "satori_credit.h"
+#include "satori_zero.h"
 #include "volatile.h"
 
 static DEFINE_SPINLOCK(credit_lock);
@@ -126,15 +127,11 @@ static void zero_count_frame(const struct satori_frame *f, int sign)
 /* Does pg hold 4 KiB of zeros? */
 static bool frame_is_zero(struct page_info *pg)
 {
-    const unsigned long *va = map_domain_page(page_to_mfn(pg));
-    unsigned int i;
-    unsigned long any = 0;
+    const void *va = map_domain_page(page_to_mfn(pg));
+    bool zero = satori_page_is_zero(va);
 
-    for ( i = 0; i < PAGE_SIZE / sizeof(*va) && !any; i += 8 )
-        any = va[i] | va[i + 1] | va[i + 2] | va[i + 3] |
-              va[i + 4] | va[i + 5] | va[i + 6] | va[i + 7];
     unmap_domain_page(va);
-    return !any;
+    return zero;
 }
 
 uint64_t satori_entitlement(domid_t domid)

@@ -129,6 +129,7 @@
 #include "registry.h"
 #include "run.h"
 #include "satori_index.h"
+#include "satori_zero.h"
 #include "stages.h"
 
 static struct satori_index index;
@@ -232,11 +233,22 @@ static bool gfns_equal(struct domain *a, gfn_t ga, struct domain *b, gfn_t gb)
     return equal;
 }
 
-/*
- * Does (d, gfn) hold RAM whose xxh64 (seed 0) is hash? Bit 63 is not
- * compared (public/satori.h: guests may clear it).
- */
-static bool gfn_has_hash(struct domain *d, gfn_t gfn, uint64_t hash)
+/* The checks gfn_content() runs on a page's 4 KiB. */
+static bool has_hash(const void *va, uint64_t hash)
+{
+    /* Bit 63 is not compared (public/satori.h: guests may clear it). */
+    return !((xxh64(va, PAGE_SIZE, 0) ^ hash) << 1);
+}
+
+static bool is_zero(const void *va, uint64_t unused)
+{
+    return satori_page_is_zero(va);
+}
+
+/* Does (d, gfn) hold RAM (private or shared) whose 4 KiB pass check? */
+static bool gfn_content(struct domain *d, gfn_t gfn,
+                        bool (*check)(const void *va, uint64_t arg),
+                        uint64_t arg)
 {
     struct page_info *pg;
     p2m_type_t t;
@@ -249,11 +261,17 @@ static bool gfn_has_hash(struct domain *d, gfn_t gfn, uint64_t hash)
     {
         const void *va = map_domain_page(page_to_mfn(pg));
 
-        ok = !((xxh64(va, PAGE_SIZE, 0) ^ hash) << 1);
+        ok = check(va, arg);
         unmap_domain_page(va);
     }
     put_page(pg);
     return ok;
+}
+
+/* Does (d, gfn) hold RAM whose xxh64 (seed 0) is hash? */
+static bool gfn_has_hash(struct domain *d, gfn_t gfn, uint64_t hash)
+{
+    return gfn_content(d, gfn, has_hash, hash);
 }
 
 static bool is_zero_hash(uint64_t hash)
@@ -264,27 +282,7 @@ static bool is_zero_hash(uint64_t hash)
 /* Does (d, gfn) hold RAM of 4 KiB of zeros? */
 static bool gfn_is_zero(struct domain *d, gfn_t gfn)
 {
-    struct page_info *pg;
-    p2m_type_t t;
-    bool zero = false;
-
-    pg = get_page_from_gfn(d, gfn_x(gfn), &t, 0 /* query */);
-    if ( !pg )
-        return false;
-    if ( p2m_is_sharable(t) || p2m_is_shared(t) )
-    {
-        const unsigned long *va = map_domain_page(page_to_mfn(pg));
-        unsigned long any = 0;
-        unsigned int i;
-
-        for ( i = 0; i < PAGE_SIZE / sizeof(*va) && !any; i += 8 )
-            any = va[i] | va[i + 1] | va[i + 2] | va[i + 3] |
-                  va[i + 4] | va[i + 5] | va[i + 6] | va[i + 7];
-        unmap_domain_page(va);
-        zero = !any;
-    }
-    put_page(pg);
-    return zero;
+    return gfn_content(d, gfn, is_zero, 0);
 }
 
 /*
