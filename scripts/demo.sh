@@ -5,7 +5,9 @@
 # volatile frames, up to its sharing entitlement) and reads part of it back.
 # Shows what each guest saw, what the hypervisor shared and lent
 # (satori-top's view), and how that compares with the most that could be;
-# then dom0 asks for half the lent frames back and the guests repay them.
+# then the idle guests' free memory goes back to Xen (free-page reporting:
+# satori-top's Zero: line and ZERO column), and dom0 asks for half the lent
+# frames back and the guests repay them.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 : "${BUILD:=$top/build}"
@@ -48,9 +50,14 @@ echo "  (logs: $out)"
 echo "== Satori's view (satori-top -b in dom0, after the reads)"
 sed 's/^/  /' "$out/top.txt" 2>/dev/null
 if [ -f "$out/top.json" ] && [ -n "$(r scan_file_shareable)" ]; then
-	shared=$(python3 "$top/tests/lab/top-stat.py" 'sum(d["shared"] for d in doms if d["name"].startswith("g"))' "$out/top.json")
-	echo "  coverage: $shared guest pages shared of $(r scan_file_shareable) file pages that have a copy in another guest" \
+	shared=$(python3 "$top/tests/lab/top-stat.py" 'sum(d["shared"] - d["zero"] for d in doms if d["name"].startswith("g"))' "$out/top.json")
+	echo "  coverage: $shared guest pages shared (zero pages apart) of $(r scan_file_shareable) file pages that have a copy in another guest" \
 		"($(awk -v a="$shared" -v b="$(r scan_file_shareable)" 'BEGIN { printf "%.1f", 100 * a / b }')%)"
+fi
+echo "== free memory back: the idle guests' reports settled after $(r reports_settled_s) s (satori-top -b)"
+if [ -f "$out/top-reports.txt" ]; then
+	sed 's/^/  /' "$out/top-reports.txt"
+	echo "  satori-scan found $(r scan_zero) zero pages in the guests' $(r scan_pages)"
 fi
 echo "== repayment: dom0 asks for half the volatile frames back (satori-ctl repay), the guests give back their oldest"
 if [ -f "$out/repay.txt" ]; then

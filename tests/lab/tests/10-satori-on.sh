@@ -17,7 +17,9 @@ if lab_boot satori-on --xen-args "satori=on" --guests 3; then
 	# Sharing as the guests read: every page read is shared with the other
 	# guests' copies. Coverage: guest pages Xen backs with a shared frame,
 	# over the file pages satori-scan finds in 2+ guests.
-	shared_sum=$(top_stat 'sum(dom(g)["shared"] for g in ("g1", "g2", "g3"))')
+	# Zero pages (free memory reported, zero blocks) share frames too, and
+	# are not file data: they are left out.
+	shared_sum=$(top_stat 'sum(dom(g)["shared"] - dom(g)["zero"] for g in ("g1", "g2", "g3"))')
 	max=$(result scan_file_shareable)
 	check_ge "satori-scan finds the file pages read in all 3 guests (0.9 x 3 x $read_pages)" \
 		"$max" "$(calc 'a * 27 / 10' "$read_pages")"
