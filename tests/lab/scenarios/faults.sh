@@ -101,7 +101,7 @@ result fill_g1_zero_before "$(satori_stat 'dom("g1")["zero"]')"
 hog_down
 result fill_free_frames "$(satori_stat 'host["free_frames"]')"
 breaks0=$(satori_stat 'host["zero_breaks"]')
-guest_command g1 "fill 95" "SATORI-GUEST fill " 900
+guest_command g1 "fill 85" "SATORI-GUEST fill " 900
 result fill_zero_breaks "$(($(satori_stat 'host["zero_breaks"]') - breaks0))"
 result fill_lent_after "$(satori_stat 'host["lent_frames"]')"
 result fill_g1_up "$(xl domid g1 >/dev/null 2>&1 && echo 1 || echo 0)"

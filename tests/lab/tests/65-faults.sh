@@ -41,8 +41,8 @@ if lab_boot faults --scenario faults --guests 3 --timeout 2400 \
 	check_ge "fill: g1 wrote nearly all its memory (pages)" "$(result fill_pages)" 10000
 	check_eq "fill: g1 read back every page it wrote" "$(result fill_wrong)" 0
 	check_eq "fill: g1 is up" "$(result fill_g1_up)" 1
-	check_ge "fill: its writes refaulted at least half its reported pages" \
-		"$(result fill_zero_breaks)" "$(calc 'a / 2' "$(result fill_g1_zero_before)")"
+	check_gt "fill: its writes refaulted more pages than the free heap held (so breaks took volatile frames)" \
+		"$(result fill_zero_breaks)" "$(result fill_free_frames)"
 	check_lt "fill: refaults took volatile frames (lent frames after < before)" \
 		"$(result fill_lent_after)" "$(result fill_lent_before)"
 	check_eq "fill: g2's files read right after losing volatile frames" "$(result fill_g2_wrong)" 0
