@@ -89,12 +89,15 @@ result watch_line "$(tail -1 "$OUT/mem-watch.log")"
 
 # g1 reported its free memory at boot. g2 reads a private file back and
 # evicts it: up to its limit (earned by its own reported pages) it goes to
-# volatile frames. A hog takes the free heap; then g1 fills nearly all its
+# volatile frames. 48 MiB: a bigger file takes back so many of g2's own
+# reported pages that its limit, and so what it can lend, shrinks (120 MiB
+# left 1,193 frames lent once, fewer than g1's reported pages, and g1 died
+# of a copy-on-write break with no frame anywhere). A hog takes the free heap; then g1 fills nearly all its
 # memory: each write to a reported page is a copy-on-write break off the
 # zero frame (a refault), and with the heap dry it takes one of g2's
 # volatile frames (their keys then miss).
 step fill
-guest_command g2 "private 120" "SATORI-GUEST private "
+guest_command g2 "private 48" "SATORI-GUEST private "
 guest_command g2 evict "SATORI-GUEST evict "
 result fill_lent_before "$(satori_stat 'host["lent_frames"]')"
 result fill_g1_zero_before "$(satori_stat 'dom("g1")["zero"]')"
