@@ -12,7 +12,7 @@
 #   make lab         boot the lab once (3 guests read their disks)
 #   make bench-index the content index's native benchmark, new against the
 #                    old index (prints satori-index: ...; about 1 min)
-#   make bench       bench-index, then three lab boots measuring detection
+#   make bench       bench-index, then four lab boots measuring detection
 #                    (coverage, latency, sequential-read overhead), the
 #                    volatile cache, repayment, free memory reported, and
 #                    hints against a scanner (prints satori-detect:,

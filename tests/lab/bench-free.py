@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """bench-free.py OUT: the satori-free figures of one `make bench` run.
 
-The bench-repay scenario (tests/lab/scenarios/bench-repay.sh, its "free"
-step) leaves in OUT:
+The bench-free scenario (tests/lab/scenarios/bench-free.sh) leaves in
+OUT:
   results           scan_zero and scan_pages (satori-scan: the guests' pages
                     that are all zeros, reported ones included, and all
                     their pages), reports_settled_s (how long the idle

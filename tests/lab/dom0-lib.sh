@@ -310,6 +310,19 @@ hog_down() {
 	fail "no hog fits in the free heap"
 }
 
+# cow_time NAME PAGES: g1 times PAGES first writes (cowtime_pages);
+# records their figures and the copy-on-write breaks Xen counted meanwhile
+# as cow_NAME_*.
+cow_time() {
+	local k breaks0
+	breaks0=$(satori_stat 'host["cow_breaks"]')
+	guest_command g1 "cowtime_pages $2" "SATORI-GUEST cowtime_pages "
+	result "cow_$1_breaks" "$(($(satori_stat 'host["cow_breaks"]') - breaks0))"
+	for k in pages p50_us p90_us p99_us mean_us; do
+		result "cow_$1_$k" "$(guest_log_field g1 cowtime_pages "$k")"
+	done
+}
+
 # reports_settle: idle guests give their free memory to Xen in passes
 # (free-page reporting: a pass every 2 s, a share of each free list
 # each). Waits until the host's zero gfns hold still for 15 s (at most

@@ -1,6 +1,5 @@
 # scenario: make bench: repayment and copy-on-write breaks, timed
-# Scenario for `make bench`, repayment: g1..g3 share files; their free
-# memory is reported and g1 times refaults; g1 times
+# Scenario for `make bench`, repayment: g1..g3 share files; g1 times
 # copy-on-write breaks that find a free frame, then (with a hog domain
 # holding the free heap and g2, g3 not repaying) breaks that must take a
 # volatile frame; then a copy-on-write storm with repayment on, sampled
@@ -11,8 +10,6 @@
 . /host/scenarios/boot.sh
 
 GUESTS="g1 g2 g3"
-# g1's root times refaults through satori_attack (privcmd).
-XL_g1='extra="console=hvc0 quiet xen_privcmd.unrestricted=1"'
 
 # sample: one satori-top JSON line appended to OUT/repay-samples.jsonl.
 sample() { /host/bin/satori-top -b --json -n 1 >>"$OUT/repay-samples.jsonl"; }
@@ -27,28 +24,6 @@ step share
 for g in $GUESTS; do
 	guest_command "$g" "read 1 120" "SATORI-GUEST read first=1 "
 done
-
-# Free memory back (tests/lab/bench-free.py): the idle guests' reports
-# settle, satori-scan counts their zero pages, then g1 times refaults of
-# pages it reported (beside the breaks that find a free frame, below).
-step free
-reports_settle
-# shellcheck disable=SC2046 # domain ids, one word each
-scan_guests /dev/vda $(for g in $GUESTS; do xl domid "$g"; done)
-guest_command g1 "run refault 4096" "SATORI-GUEST run-done sub=refault "
-
-# cow_time NAME PAGES: g1 times PAGES first writes (cowtime_pages);
-# records their figures and the copy-on-write breaks Xen counted meanwhile
-# as cow_NAME_*.
-cow_time() {
-	local k breaks0
-	breaks0=$(satori_stat 'host["cow_breaks"]')
-	guest_command g1 "cowtime_pages $2" "SATORI-GUEST cowtime_pages "
-	result "cow_$1_breaks" "$(($(satori_stat 'host["cow_breaks"]') - breaks0))"
-	for k in pages p50_us p90_us p99_us mean_us; do
-		result "cow_$1_$k" "$(guest_log_field g1 cowtime_pages "$k")"
-	done
-}
 
 # Copy-on-write breaks that find a free frame.
 step cow-free
