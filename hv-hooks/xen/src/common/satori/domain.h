@@ -19,9 +19,10 @@
  *   7. stage_lock (stages.c): the host's stage times, a leaf.
  *
  * None is held across a p2m or memory-sharing call, except where
- * volatile.c and credit.c say so (both run inside memory sharing's page
- * lock, and take only 2. or 6. there), so no Satori lock orders against
- * Xen's p2m and page locks. No lock is host-wide on the registration
+ * volatile.c, credit.c and registry.c say so (they run inside memory
+ * sharing's page lock, and take only 2. or 6. there, or, when a gfn leaves
+ * a zero frame, 4. then 5.: satori_shared_leaving()), so no Satori lock
+ * orders against Xen's p2m and page locks. No lock is host-wide on the registration
  * path: a hit takes one shard lock, a miss its domain's owner lock and
  * one shard lock.
  */

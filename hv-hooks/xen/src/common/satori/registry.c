@@ -647,16 +647,6 @@ int satori_report(struct domain *d, const struct satori_page *pages,
 }
 
 /*
- * (d, gfn) just left the index as the canonical page of (hash, gid), but
- * its content lives on in any other gfn its frame backs: one of them takes
- * the entry, so the next read of the same data still finds it. That gfn
- * is in d's group (frames are shared within one group only; checked), its
- * domain is not dying, and it releases the entry like any of its own when
- * its page changes. A hand-over that lost a race (the other gfn was
- * written meanwhile) names a stale page, which the next hit replaces (see
- * mismatch()). Returns true if the entry was handed over.
- */
-/*
  * The entry of (hash, gid) that d gave up passes to (owner, ogfn), which
  * is in the same group (checked under its domain's lock, which a change
  * of group takes too) and not dying (and not d itself with others_only).
@@ -688,6 +678,16 @@ static bool give_entry(struct domain *d, domid_t owner, gfn_t ogfn,
     return done;
 }
 
+/*
+ * (d, gfn) just left the index as the canonical page of (hash, gid), but
+ * its content lives on in any other gfn its frame backs: one of them takes
+ * the entry, so the next read of the same data still finds it. That gfn
+ * is in d's group (frames are shared within one group only; checked), its
+ * domain is not dying, and it releases the entry like any of its own when
+ * its page changes. A hand-over that lost a race (the other gfn was
+ * written meanwhile) names a stale page, which the next hit replaces (see
+ * mismatch()). Returns true if the entry was handed over.
+ */
 static bool hand_over(struct domain *d, uint64_t gfn, uint64_t hash,
                       uint32_t gid, bool others_only)
 {
