@@ -150,7 +150,7 @@ guest_cfg() {
 			type = "pvh"
 			kernel = "$kernel"
 			ramdisk = "$ramdisk"
-			extra = "console=hvc0 quiet"
+			extra = "console=hvc0 quiet$(guest_reports "$1")"
 			memory = $(guest_mem "$1")
 			vcpus = 1
 			cpus = "${1#g}"
@@ -164,6 +164,15 @@ guest_cfg() {
 
 # guest_mem gN: gN's memory in MiB: $MEM_gN if the scenario set it, else 256.
 guest_mem() { eval "echo \${MEM_$1:-256}"; }
+
+# guest_reports gN: what gN's command line adds when $REPORTS_gN is 0:
+# its kernel reports no free memory (free-page reporting costs Xen much
+# emulated CPU under TCG, so scenarios about something else turn it off).
+guest_reports() {
+	if [ "$(eval "echo \${REPORTS_$1:-1}")" = 0 ]; then
+		echo " satori.free_page_reporting=0"
+	fi
+}
 
 # guest_kernel gN: the kernel gN runs: $KERNEL_gN if the scenario set it
 # ("stock": Debian's own), else "satori" (the project's).

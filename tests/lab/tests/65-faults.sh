@@ -2,8 +2,8 @@
 # and memory sharing's paths (satori_fail_alloc=10, a debug-build knob),
 # honest guests share files and keep volatile frames, a hostile guest with
 # two vCPUs fuzzes every sub-op, and then a hog takes the free heap to
-# about a MiB while all of it goes on; then, the heap dry again, a guest
-# takes back the free memory it reported. The host stays up, every failure is
+# about a MiB while all of it goes on; before that, with the heap dry
+# too, a guest takes back the free memory it reported. The host stays up, every failure is
 # an error code, no guest holds more than max_pages + its entitlement at
 # any sample, the ledger is exact, files read right. See docs/security.md.
 if lab_boot faults --scenario faults --guests 3 --timeout 2400 \
