@@ -4,10 +4,10 @@
  * reported free to Xen (now on a zero frame) are all written again: each
  * first write is a copy-on-write break off the zero frame (a refault).
  *
- *   fill_memory PERCENT [MAX_MIB]
+ *   fill_memory PERCENT
  *
- * Allocates PERCENT (1..95) of /proc/meminfo's MemAvailable, at most
- * MAX_MIB MiB if given, as anonymous memory, writes every page (a pattern derived from the page's index, so
+ * Allocates PERCENT (1..95) of /proc/meminfo's MemAvailable as anonymous
+ * memory, writes every page (a pattern derived from the page's index, so
  * no two pages are equal and none is zeros), then reads all of it back and
  * compares. Prints "pages=N wrong=N write_ms=N check_ms=N": wrong counts
  * pages that did not read back what was written. Exit status 0 when it
@@ -53,19 +53,15 @@ static uint64_t word(size_t i, size_t w)
 
 int main(int argc, char **argv)
 {
-	long percent = argc >= 2 ? strtol(argv[1], NULL, 10) : 0;
-	long max_mib = argc == 3 ? strtol(argv[2], NULL, 10) : -1;
+	long percent = argc == 2 ? strtol(argv[1], NULL, 10) : 0;
 	size_t i, w, pages, wrong = 0;
 	uint64_t t0, t1, t2, *mem;
 
-	if (percent < 1 || percent > 95 || argc > 3 || max_mib == 0 ||
-	    max_mib < -1) {
-		fprintf(stderr, "usage: fill_memory PERCENT (1..95) [MAX_MIB]\n");
+	if (percent < 1 || percent > 95) {
+		fprintf(stderr, "usage: fill_memory PERCENT (1..95)\n");
 		return 1;
 	}
 	pages = mem_available_kib() / 4 * percent / 100;
-	if (max_mib > 0 && pages > (size_t)max_mib * 256)
-		pages = (size_t)max_mib * 256;
 	mem = mmap(NULL, pages * PAGE, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (!pages || mem == MAP_FAILED) {

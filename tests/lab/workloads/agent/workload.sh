@@ -41,8 +41,7 @@
 #                    rescan_pages=N": the guest's pages registered and
 #                    merged so far, its page-cache walks and the pages
 #                    they queued (sysfs)
-#   fill PERCENT [MAX_MIB]  fill PERCENT of the available memory (at most
-#                    MAX_MIB MiB) with data of
+#   fill PERCENT     fill PERCENT of the available memory with data of
 #                    its own and check it (fill_memory.c): every page
 #                    the guest reported free is written again; answers
 #                    "fill pages=N wrong=N write_ms=N check_ms=N
@@ -202,7 +201,7 @@ while read -r cmd args </dev/hvc0; do
 		say "counts registered=$(sysfs registered) shared=$(sysfs shared) rescans=$(sysfs rescans) rescan_pages=$(sysfs rescan_pages)"
 		;;
 	fill)
-		say "fill $(fill_memory "$@") reported=$(sysfs reported) refaulted=$(sysfs refaulted) zero=$(sysfs zero)"
+		say "fill $(fill_memory "$1") reported=$(sysfs reported) refaulted=$(sysfs refaulted) zero=$(sysfs zero)"
 		;;
 	reboot)
 		say "rebooting"
