@@ -319,6 +319,22 @@ hog_down() {
 	fail "no hog fits in the free heap"
 }
 
+# heap_free_to FRAMES: dom0's balloon gives Xen what the free heap lacks
+# for FRAMES free frames, page by page (a hog's size goes in MiB and
+# what Xen takes to build it varies), and waits until they are free.
+heap_free_to() {
+	local sysfs=/sys/devices/system/xen_memory/xen_memory0/target_kb
+	local lack end
+	lack=$(($1 - $(satori_stat 'host["free_frames"]')))
+	[ "$lack" -gt 0 ] || return 0
+	echo $(($(cat "$sysfs") - lack * 4)) >"$sysfs" || fail "dom0's balloon target could not be set"
+	end=$(deadline 60)
+	while [ "$(satori_stat 'host["free_frames"]')" -lt "$1" ]; do
+		past "$end" && fail "dom0's balloon did not give back $lack frames in 60 s"
+		sleep 0.5
+	done
+}
+
 # cow_time NAME PAGES: g1 times PAGES first writes (cowtime_pages);
 # records their figures and the copy-on-write breaks Xen counted meanwhile
 # as cow_NAME_*.
