@@ -54,11 +54,17 @@
  * registrant replaces it. Free-page reporting (satori_report()) zeroes a
  * page the guest says is free, if it is the domain's alone (nominated
  * first, zeroed under its page lock with a new handle: patch 0014), then
- * registers it as a zero page. When the zero frame's canonical gfn is
- * written (the guest allocated that page again), memory sharing passes
- * the entry to another gfn of the frame (satori_shared_leaving()), so a
- * group keeps one zero frame while any gfn maps it; only when its last
- * gfn leaves does the next zero page start a new one.
+ * merges it with the group's zero frame without comparing its bytes: a
+ * write since the zeroing gave its frame another handle, and the share
+ * with the old one fails. Only the canonical page's bytes are checked,
+ * once, after its nomination froze them (merge_zeroed()). A reported
+ * page Xen could not zero (shared, busy, no memory) is registered as a
+ * zero page instead, with every check above. When the zero frame's
+ * canonical gfn is written (the guest allocated that page again), memory
+ * sharing passes the entry to another gfn of the frame
+ * (satori_shared_leaving()), so a group keeps one zero frame while any
+ * gfn maps it; only when its last gfn leaves does the next zero page
+ * start a new one.
  *
  * Trust groups (group.c): a domain belongs to one group. Its gid is part
  * of every index lookup, (hash, gid), so pages of different groups are
@@ -600,14 +606,97 @@ int satori_register(struct domain *d, const struct satori_page *pages,
  * finds it is not zeros, or that it is on a zero frame already); the
  * guest writing it meanwhile unshares it, and the zeroing does nothing.
  */
-static void zero_private(struct domain *d, gfn_t gfn)
+static bool zero_private(struct domain *d, gfn_t gfn, shr_handle_t *h)
 {
-    shr_handle_t h;
-
-    if ( mem_sharing_satori_nominate(d, gfn, &h) )
-        return;
-    if ( mem_sharing_satori_zero(d, gfn, &h) )
+    if ( mem_sharing_satori_nominate(d, gfn, h) )
+        return false;
+    if ( mem_sharing_satori_zero(d, gfn, h) )
+    {
         unnominate(d, gfn);
+        return false;
+    }
+    return true;
+}
+
+/*
+ * Merge the reported (d, gfn), which Xen zeroed with handle h
+ * (zero_private()), into its group's canonical zero page (owner, ogfn).
+ * d's bytes are not compared: a write since the zeroing unshared its
+ * frame, and the share with h then fails. The canonical page is checked
+ * once, after its nomination froze it; if it is not zeros it is stale
+ * and d may take its place, as in merge(). Every outcome but MERGED and
+ * REPLACED undoes d's nomination.
+ */
+static enum merge_result merge_zeroed(struct domain *d,
+                                      struct satori_domain *sd, uint64_t gfn,
+                                      shr_handle_t h, uint32_t gid,
+                                      domid_t owner, uint64_t ogfn,
+                                      struct satori_stage_times *t)
+{
+    struct domain *od = get_domain_by_id(owner);
+    enum merge_result res = SKIPPED;
+    shr_handle_t oh;
+
+    if ( !od )
+        goto out_d;
+    if ( od->is_dying )
+    {
+        if ( replace_canonical(SATORI_ZERO_HASH, gid, od, ogfn, sd, gfn) )
+            res = REPLACED;
+        goto out;
+    }
+    if ( mem_sharing_satori_nominate(od, _gfn(ogfn), &oh) )
+        goto out;                       /* busy, or no memory */
+    satori_stage_end(t, SATORI_STAGE_NOMINATE);
+    if ( !gfn_is_zero(od, _gfn(ogfn)) )
+    {
+        unnominate(od, _gfn(ogfn));
+        res = mismatch(d, sd, gfn, SATORI_ZERO_HASH, gid, od, ogfn);
+        goto out;
+    }
+    satori_stage_end(t, SATORI_STAGE_RECOMPARE);
+    if ( !share_either_way(od, _gfn(ogfn), oh, d, _gfn(gfn), h) )
+    {
+        res = MERGED;
+        satori_stage_end(t, SATORI_STAGE_SHARE);
+    }
+    else
+        unnominate(od, _gfn(ogfn));
+
+ out:
+    put_domain(od);
+ out_d:
+    if ( res != MERGED && res != REPLACED )
+        unnominate(d, _gfn(gfn));
+    return res;
+}
+
+/*
+ * A reported page Xen zeroed with handle h is a zero page: it becomes its
+ * group's canonical zero page (the first) or merges with it. True if it
+ * now maps the group's zero frame.
+ */
+static bool report_zeroed(struct domain *d, struct satori_domain *sd,
+                          uint32_t gid, uint64_t gfn, shr_handle_t h,
+                          struct satori_stage_times *t)
+{
+    struct satori_index_hit hit;
+    enum satori_index_result r;
+
+    satori_stage_begin(t);
+    r = satori_index_insert(&index, SATORI_ZERO_HASH, gid, &sd->owner, gfn,
+                            &hit);
+    satori_stage_end(t, SATORI_STAGE_INDEX);
+    if ( r == SATORI_INDEX_INSERTED ||
+         (r == SATORI_INDEX_FOUND && hit.owner == d->domain_id &&
+          hit.gfn == gfn) )
+        return false;                   /* the canonical zero page */
+    if ( r != SATORI_INDEX_FOUND )
+    {
+        unnominate(d, _gfn(gfn));       /* index full, or dying */
+        return false;
+    }
+    return merge_zeroed(d, sd, gfn, h, gid, hit.owner, hit.gfn, t) == MERGED;
 }
 
 int satori_report(struct domain *d, const struct satori_page *pages,
@@ -626,14 +715,20 @@ int satori_report(struct domain *d, const struct satori_page *pages,
     for ( i = 0; i < nr; i++ )
     {
         struct satori_page zero = { pages[i].gfn, SATORI_ZERO_HASH };
+        shr_handle_t h;
+        bool merged;
 
-        zero_private(d, _gfn(zero.gfn));
         /*
          * The first zero page of a group becomes its canonical page and
          * keeps its frame: only a merge frees one. A report is not a
          * registration: only reported and skipped count it.
          */
-        if ( register_one(d, sd, gid, &zero, &scratch, &t) == REG_MERGED )
+        if ( zero_private(d, _gfn(zero.gfn), &h) )
+            merged = report_zeroed(d, sd, gid, zero.gfn, h, &t);
+        else
+            merged = register_one(d, sd, gid, &zero, &scratch, &t) ==
+                     REG_MERGED;
+        if ( merged )
         {
             ++*done;
             map[i / 64] |= 1ULL << (i % 64);
