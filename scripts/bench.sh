@@ -9,7 +9,8 @@
 # the free memory the guests report (tests/lab/bench-free.py); the fourth
 # Satori's hints against a scanner at KSM's default rate, side by side
 # (tests/lab/bench-scan.py). Prints the figures, ending with the
-# satori-detect, satori-stages, satori-surplus, satori-repay, satori-free
+# satori-detect, satori-stages, satori-surplus, satori-dilation (the lab's
+# CPU against this machine's: bench/dilation), satori-repay, satori-free
 # and satori-vs-scan lines;
 # the plots and the CSVs behind them land in $BUILD/bench/ (surplus.png,
 # repay.png, scan.png). Figures are ratios within one boot; the absolute
@@ -18,6 +19,10 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 : "${BUILD:?}"
 "$top/scripts/bench-index.sh"
+# This machine's time for the CPU-bound kernels the lab times again in dom0
+# and a guest (bench-dilation.py: the lab's time dilation).
+mkdir -p "$BUILD/bench"
+"$BUILD/cmake/dilation" >"$BUILD/bench/dilation-native.txt"
 "$top/tests/lab/lab-run" --name bench --scenario bench --guests 3 \
 	--workload "$top/tests/lab/workloads/bench" --timeout 3000 "$@"
 "$top/tests/lab/lab-run" --name bench-repay --scenario bench-repay --guests 3 \
@@ -31,10 +36,10 @@ runs=$BUILD/lab/runs
 python3 "$top/tests/lab/bench-report.py" "$runs/bench/out"
 python3 "$top/tests/lab/bench-stages.py" "$runs/bench/out"
 python3 "$top/tests/lab/bench-surplus.py" "$runs/bench/out"
+python3 "$top/tests/lab/bench-dilation.py" "$runs/bench/out" "$BUILD/bench/dilation-native.txt"
 python3 "$top/tests/lab/bench-repay.py" "$runs/bench-repay/out"
 python3 "$top/tests/lab/bench-free.py" "$runs/bench-free/out"
 python3 "$top/tests/lab/bench-scan.py" "$runs/bench-scan/out"
-mkdir -p "$BUILD/bench"
 for f in bench/out/surplus.png bench/out/surplus.csv bench-repay/out/repay.png \
 	bench-repay/out/repay.csv bench-scan/out/scan.png bench-scan/out/scan.csv; do
 	[ -f "$runs/$f" ] && cp "$runs/$f" "$BUILD/bench/"

@@ -3,7 +3,7 @@
 #   $BUILD/lab/dom0-root.cpio    dom0's root file system (uncompressed cpio: it
 #                                unpacks faster under TCG) with tests/lab/dom0-init
 #   $BUILD/lab/guest-initrd.cpio.gz  the guests' busybox initramfs (tests/lab/guest-init,
-#                                tests/lab/guest-tools/ built static)
+#                                tests/lab/guest-tools/ and bench/dilation built static)
 #   $BUILD/lab/guest-disk.img    ext4 image of the Debian userland: every guest
 #                                gets its own copy-on-write view of it
 #   $BUILD/lab/stock-vmlinux     Debian's own cloud kernel (scripts/fetch-stock-kernel.sh)
@@ -52,6 +52,7 @@ if changed dom0-root.cpio "$top/tests/lab/dom0-init" "$trimmed/.satori-from"; th
 fi
 
 initrd_inputs=("$top/tests/lab/guest-init" /bin/busybox "$top"/tests/lab/guest-tools/*.c
+	"$top/bench/dilation/dilation.c"
 	"$top/hv-hooks/xen/include/public/satori.h")
 # stock-initrd is copied from the guest-initrd directory: rebuild that if it is gone.
 [ -d "$lab/guest-initrd" ] || rm -f "$lab/guest-initrd.cpio.gz.sum"
@@ -61,7 +62,7 @@ if changed guest-initrd.cpio.gz "${initrd_inputs[@]}"; then
 	mkdir -p "$d"/{bin,dev,proc,sys,mnt,run,tmp}
 	cp /bin/busybox "$d/bin/busybox"
 	# Small static test programs the guests' workloads use besides busybox.
-	for c in "$top"/tests/lab/guest-tools/*.c; do
+	for c in "$top"/tests/lab/guest-tools/*.c "$top/bench/dilation/dilation.c"; do
 		gcc -static -O2 -Wall -Werror -I"$top/hv-hooks/xen/include/public" \
 			-o "$d/bin/$(basename "$c" .c)" "$c"
 	done

@@ -68,6 +68,13 @@ for hold in ${LAB_HOLD:-100 66 33}; do
 done
 /host/bin/satori-top -b -n 1 | tee "$OUT/top-surplus.txt"
 
+# The lab's time against this machine's (bench-dilation.py): the same
+# CPU-bound kernels in g1 and in dom0, with the other guests idle.
+step dilation
+guest_command g1 "dilation ${LAB_DILATION_ROUNDS:-7}" "SATORI-GUEST dilation-done" 600
+/host/bin/dilation "${LAB_DILATION_ROUNDS:-7}" >"$OUT/dilation-dom0.txt" ||
+	fail "dilation failed in dom0"
+
 for i in $(seq 1 "$LAB_GUESTS"); do
 	guest_command "g$i" "done" "SATORI-GUEST done" 60
 done
