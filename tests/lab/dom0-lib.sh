@@ -319,20 +319,31 @@ hog_down() {
 	fail "no hog fits in the free heap"
 }
 
-# heap_free_to FRAMES: dom0's balloon gives Xen what the free heap lacks
-# for FRAMES free frames, page by page (a hog's size goes in MiB and
-# what Xen takes to build it varies), and waits until they are free.
-heap_free_to() {
-	local sysfs=/sys/devices/system/xen_memory/xen_memory0/target_kb
-	local lack end
-	lack=$(($1 - $(satori_stat 'host["free_frames"]')))
-	[ "$lack" -gt 0 ] || return 0
-	echo $(($(cat "$sysfs") - lack * 4)) >"$sysfs" || fail "dom0's balloon target could not be set"
+# dom0_balloon_by KIB: moves dom0's balloon target by KIB (negative:
+# dom0 gives memory back to Xen's free heap, positive: takes from it,
+# never above its dom0_mem max) and waits until dom0 holds that much. If
+# the heap ran out first (others allocate too), dom0 keeps what it got
+# after 60 s: the target is set to it, so the balloon takes no more later.
+dom0_balloon_by() {
+	local xm=/sys/devices/system/xen_memory/xen_memory0 want end
+	want=$(($(cat "$xm/target_kb") + $1))
+	echo "$want" >"$xm/target_kb" || fail "dom0's balloon target could not be set to $want KiB"
 	end=$(deadline 60)
-	while [ "$(satori_stat 'host["free_frames"]')" -lt "$1" ]; do
-		past "$end" && fail "dom0's balloon did not give back $lack frames in 60 s"
+	while [ "$(cat "$xm/info/current_kb")" != "$want" ]; do
+		if past "$end"; then
+			cat "$xm/info/current_kb" >"$xm/target_kb"
+			return 0
+		fi
 		sleep 0.5
 	done
+}
+
+# heap_set_free FRAMES: dom0's balloon gives or takes what makes Xen's
+# free heap hold FRAMES frames, page by page (a hog's size goes in MiB
+# and what Xen takes to build it varies). To take, dom0 must have given
+# as much back before (dom0_balloon_by).
+heap_set_free() {
+	dom0_balloon_by $((($(satori_stat 'host["free_frames"]') - $1) * 4))
 }
 
 # cow_time NAME PAGES: g1 times PAGES first writes (cowtime_pages);

@@ -72,9 +72,9 @@ done
 # copy-on-write break off the zero frame (a refault), and with the heap
 # dry it takes one of g2's volatile frames (their keys then miss). How
 # many of g1's reports were made depends on which allocations failed, so
-# dom0 then gives back frames until the free heap holds all of g1's zero
-# pages but half as many as g2 lends: the fill's first breaks take the
-# free heap, the rest volatile frames. If g2's volatile frames and the
+# dom0's balloon then sets the free heap to g1's zero pages less half of
+# what g2 lends (or of them, if g2 lends more): the fill's first breaks
+# take the free heap, the rest volatile frames. If g2's volatile frames and the
 # free heap could still not cover g1's reported pages, g1 does not fill
 # (a break with no frame anywhere crashes its domain, as on any Xen): the
 # check of that cover fails instead.
@@ -86,9 +86,10 @@ lent=$(satori_stat 'host["lent_frames"]')
 zero=$(satori_stat 'dom("g1")["zero"]')
 result fill_lent_before "$lent"
 result fill_g1_zero_before "$zero"
+dom0_balloon_by -8192 # room to take frames back from the heap below
 hog_down
 result fill_hog_free_frames "$(satori_stat 'host["free_frames"]')"
-heap_free_to $((zero - lent / 2))
+heap_set_free $((zero - (lent < zero ? lent : zero) / 2))
 free=$(satori_stat 'host["free_frames"]')
 result fill_free_frames "$free"
 breaks0=$(satori_stat 'host["zero_breaks"]')
