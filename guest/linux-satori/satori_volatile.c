@@ -100,6 +100,27 @@ static u32 put_batch_keep[SATORI_BATCH_MAX];
 static atomic64_t nr_stored, nr_restored, nr_missed, nr_invalidated,
 	nr_not_kept, nr_put_errors;
 static atomic64_t hit_requests, hit_ns, read_requests, read_ns, read_bytes;
+/*
+ * The longest time satori_volatile_folio_gone() took for a folio with a
+ * known origin (the page cache calls it with interrupts off, under its
+ * i_pages lock): what the eviction path adds to the time interrupts are
+ * off, since boot or the last write of 0 to evict_max_ns.
+ */
+static atomic64_t evict_max_ns;
+
+/* Raise evict_max_ns to ns if it is below. */
+static void evict_max_raise(u64 ns)
+{
+	s64 old = atomic64_read(&evict_max_ns);
+
+	while (ns > old) {
+		s64 seen = atomic64_cmpxchg(&evict_max_ns, old, ns);
+
+		if (seen == old)
+			break;
+		old = seen;
+	}
+}
 
 static int volatile_op(unsigned int cmd, struct satori_vpage *pages,
 		       unsigned int nr, u32 *done)
@@ -435,11 +456,13 @@ void satori_volatile_folio_gone(struct folio *folio)
 {
 	unsigned long pfn = folio_pfn(folio), first = pfn, flags, i;
 	struct satori_vorigin *o;
+	u64 t0;
 
 	if (!is_active() ||
 	    !xa_find(&origins, &first, pfn + folio_nr_pages(folio) - 1,
 		     XA_PRESENT))
 		return;
+	t0 = ktime_get_ns();
 	for (i = 0; i < folio_nr_pages(folio); i++) {
 		xa_lock_irqsave(&origins, flags);
 		o = __xa_erase(&origins, pfn + i);
@@ -450,6 +473,7 @@ void satori_volatile_folio_gone(struct folio *folio)
 			satori_volatile_keep(folio, folio_page(folio, i), o);
 		kmem_cache_free(origin_cache, o);
 	}
+	evict_max_raise(ktime_get_ns() - t0);
 }
 
 void satori_volatile_start(void)
@@ -509,6 +533,29 @@ static ssize_t latency_show(struct kobject *kobj, struct kobj_attribute *attr,
 }
 static struct kobj_attribute latency_attr = __ATTR_RO(latency);
 
+static ssize_t evict_max_ns_show(struct kobject *kobj,
+				 struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%lld\n", atomic64_read(&evict_max_ns));
+}
+
+/* Only 0 is taken: it starts a new measurement. */
+static ssize_t evict_max_ns_store(struct kobject *kobj,
+				  struct kobj_attribute *attr,
+				  const char *buf, size_t count)
+{
+	u64 v;
+	int rc = kstrtou64(buf, 0, &v);
+
+	if (rc)
+		return rc;
+	if (v)
+		return -EINVAL;
+	atomic64_set(&evict_max_ns, 0);
+	return count;
+}
+static struct kobj_attribute evict_max_ns_attr = __ATTR_RW(evict_max_ns);
+
 static struct attribute *satori_volatile_attrs[] = {
 	&stored_attr.attr,
 	&restored_attr.attr,
@@ -526,6 +573,7 @@ static struct attribute *satori_volatile_attrs[] = {
 	&not_kept_attr.attr,
 	&errors_attr.attr,
 	&latency_attr.attr,
+	&evict_max_ns_attr.attr,
 	NULL,
 };
 

@@ -86,6 +86,7 @@ ledger destroyed
 step final-checks
 for g in g1 g2 g4; do
 	guest_command "$g" verify "SATORI-GUEST verify "
+	result "evict_max_ns_$g" "$(guest_log_field "$g" verify evict_max_ns)"
 done
 for g in $GUESTS; do
 	guest_command "$g" "done" "SATORI-GUEST agent finished"
