@@ -7,6 +7,7 @@
 #include <map>
 #include <sstream>
 
+#include "cli.h"
 #include "run.h"
 
 namespace satori {
@@ -191,9 +192,8 @@ const std::vector<Column> &Columns() {
       {"mem_bytes", "MEM", 7, "memory the domain holds, in bytes",
        [](const Row &r) { return static_cast<double>(r.now.info.mem_bytes); }},
       {"registered", "REG", 8, "pages registered since it started",
-       [](const Row &r) {
-         return static_cast<double>(r.now.stats.registered);
-       }},
+       [](const Row &r) { return static_cast<double>(r.now.stats.registered); },
+       false, nullptr, true},
       {"indexed", "INDEX", 7, "its pages in the hypervisor's index now",
        [](const Row &r) { return static_cast<double>(r.now.stats.indexed); }},
       {"shared", "SHARED", 8, "its pages backed by a shared frame now",
@@ -228,13 +228,15 @@ const std::vector<Column> &Columns() {
        "volatile memory it gave back when asked, in bytes (cumulative)",
        [](const Row &r) {
          return static_cast<double>(r.now.vol.repaid) * kPageBytes;
-       }},
+       },
+       false, nullptr, true},
       {"forced_bytes", "FORCED", 7,
        "volatile memory the hypervisor took without it, in bytes "
        "(cumulative)",
        [](const Row &r) {
          return static_cast<double>(r.now.vol.forced) * kPageBytes;
-       }},
+       },
+       false, nullptr, true},
       {"cow_per_s", "COW/s", 6, "copy-on-write breaks per second",
        [](const Row &r) { return r.cow_per_s; }, true},
       {"registered_per_s", "REG/s", 7, "pages registered per second",
@@ -242,15 +244,14 @@ const std::vector<Column> &Columns() {
       {"merged_per_s", "MRG/s", 7, "pages merged per second",
        [](const Row &r) { return r.merged_per_s; }, true},
       {"released", "REL", 7, "pages released since it started",
-       [](const Row &r) { return static_cast<double>(r.now.stats.released); }},
+       [](const Row &r) { return static_cast<double>(r.now.stats.released); },
+       false, nullptr, true},
       {"mismatched", "MISM", 5, "hash hits whose bytes differed",
-       [](const Row &r) {
-         return static_cast<double>(r.now.stats.mismatched);
-       }},
+       [](const Row &r) { return static_cast<double>(r.now.stats.mismatched); },
+       false, nullptr, true},
       {"cow_breaks", "COW", 6, "copy-on-write breaks since it started",
-       [](const Row &r) {
-         return static_cast<double>(r.now.stats.cow_breaks);
-       }},
+       [](const Row &r) { return static_cast<double>(r.now.stats.cow_breaks); },
+       false, nullptr, true},
   };
   return columns;
 }
@@ -482,14 +483,41 @@ std::string FormatPrometheus(const View &v) {
   for (const Column &c : Columns()) {
     if (c.is_rate)
       continue; // Prometheus computes rates itself
-    std::string name = std::string("satori_domain_") + c.key;
-    o << "# HELP " << name << " " << c.help << "\n# TYPE " << name
-      << " gauge\n";
+    std::string name =
+        std::string("satori_domain_") + c.key + (c.cumulative ? "_total" : "");
+    o << "# HELP " << name << " " << c.help << "\n# TYPE " << name << " "
+      << (c.cumulative ? "counter" : "gauge") << "\n";
     for (const Row &r : v.rows)
       o << name << "{domid=\"" << r.now.info.id << "\",name=\""
         << LabelValue(r.now.info.name) << "\"} "
         << Fixed(c.value(r), Decimals(c)) << "\n";
   }
+  return o.str();
+}
+
+std::string FormatTextfile(const ScrapeStatus &s, const View *view) {
+  std::ostringstream o;
+  o << "# HELP satori_up 1 if Satori answered: on Xen, in dom0, compiled in, "
+       "satori=on, a known interface\n# TYPE satori_up gauge\nsatori_up "
+    << (s.up ? 1 : 0)
+    << "\n# HELP satori_scrape_success 1 if every Satori figure was read for "
+       "this file\n# TYPE satori_scrape_success gauge\nsatori_scrape_success "
+    << (s.success ? 1 : 0)
+    << "\n# HELP satori_scrape_status Why Satori was not read: satori-top's "
+       "exit status for it (0 read; 3 not on Xen, 4 not dom0, 5 no "
+       "permission, 6 compiled out, 7 satori=off, 8 interface mismatch, 9 a "
+       "hypercall failed)\n# TYPE satori_scrape_status gauge\n"
+       "satori_scrape_status "
+    << (s.success ? 0 : s.status)
+    << "\n# HELP satori_scrape_duration_seconds How long reading Satori "
+       "took\n# TYPE satori_scrape_duration_seconds gauge\n"
+       "satori_scrape_duration_seconds "
+    << Fixed(s.duration_s, 6)
+    << "\n# HELP satori_build_info The satori-top that wrote this file\n"
+       "# TYPE satori_build_info gauge\nsatori_build_info{version=\""
+    << LabelValue(ProjectVersion()) << "\"} 1\n";
+  if (view)
+    o << FormatPrometheus(*view);
   return o.str();
 }
 
