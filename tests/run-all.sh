@@ -170,6 +170,9 @@ echo "== the lab's check helpers, on this host (nothing boots)"
 host_test "$top/tests/lab/checks-test.sh"
 host_test "$top/tests/lab/lab-run-test.sh"
 
+echo "== the dom0 tools as installed: man pages, cmake --install, alert rules"
+host_test "$top/tests/dist-test.sh"
+
 echo "== the docs against the tree (docs/layout.md, docs/knobs.md)"
 host_test "$top/scripts/check-layout.sh"
 host_test "$top/scripts/check-knobs.sh"
