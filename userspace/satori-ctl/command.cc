@@ -265,7 +265,7 @@ bool ParseCommand(const std::vector<std::string> &all, Command *c,
     return false;
   }
   c->name = args[0];
-  if (c->name.size() > 1 && c->name[0] == '-') {
+  if (!c->name.empty() && c->name[0] == '-') {
     *why = "unknown option " + c->name;
     return false;
   }
