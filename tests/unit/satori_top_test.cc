@@ -763,3 +763,107 @@ TEST(SatoriTopTextfile, UpCarriesEveryFigure) {
 }
 
 } // namespace
+
+// Scraped twice, as Prometheus would: between the two files every
+// cumulative figure grows and every current one falls. No sample typed
+// counter may go down, every one that went down is a gauge and every one
+// that grew a counter: what is typed counter is exactly what the ABI
+// calls cumulative.
+namespace {
+
+// metric{labels} -> value, and metric -> type, from one exposition text.
+void ParseExposition(const std::string &text,
+                     std::map<std::string, double> *values,
+                     std::map<std::string, std::string> *types) {
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("# TYPE ", 0) == 0) {
+      std::istringstream t(line.substr(7));
+      std::string name, type;
+      t >> name >> type;
+      (*types)[name] = type;
+    } else if (!line.empty() && line[0] != '#') {
+      size_t sp = line.rfind(' ');
+      (*values)[line.substr(0, sp)] = std::stod(line.substr(sp + 1));
+    }
+  }
+}
+
+// Every field: cumulative ones at cum, current ones at now.
+satori::Snapshot Filled(uint64_t cum, uint64_t now) {
+  satori::Snapshot s;
+  satori_host_stats &h = s.host;
+  h.shared_frames = h.saved_frames = h.index_entries = h.index_limit =
+      h.domain_limit = h.pool_frames = h.lent_frames = h.free_frames =
+          h.reserve_frames = h.index_bytes = h.zero_frames = h.zero_gfns = now;
+  h.zero_gfns = 2 * now;   // zero_saved_frames = zero_gfns - zero_frames
+  h.lent_frames = 2 * now; // pressure_frames = lent - pool
+  h.run = h.pending = static_cast<uint32_t>(now);
+  h.registered = h.released = h.merged = h.mismatched = h.skipped =
+      h.cow_breaks = h.index_evictions = h.index_handovers = h.index_dropped =
+          h.unshared = h.reported = h.zero_breaks = cum;
+  s.host_vol.owed = now;
+  s.host_vol.requests = s.host_vol.repaid = s.host_vol.forced = cum;
+  s.query_flags = now > cum ? SATORI_QUERY_F_REPORT : 0;
+  s.scanner.running = true;
+  s.scanner.rate = now;
+  s.scanner.domains.assign(now > cum ? 3 : 1, 5);
+  s.scanner.scanned = s.scanner.registered = s.scanner.merged =
+      s.scanner.released = cum;
+  s.scanner.cpu_s = static_cast<double>(cum);
+  satori::DomainSample d;
+  d.info.id = 1;
+  d.info.name = "g1";
+  d.info.mem_bytes = now * 4096;
+  d.stats.indexed = d.stats.shared = d.stats.zero = now;
+  d.stats.group = static_cast<uint32_t>(now);
+  d.stats.run = now > cum ? 1 : 0;
+  d.stats.registered = d.stats.released = d.stats.merged = d.stats.mismatched =
+      d.stats.skipped = d.stats.cow_breaks = d.stats.reported =
+          d.stats.zero_breaks = cum;
+  d.vol.entitlement = now << 32;
+  d.vol.held = d.vol.owed = now;
+  d.vol.restored = now > cum ? 9 : 1; // the hit ratio falls
+  d.vol.missed = 1;
+  d.vol.repaid = d.vol.forced = d.vol.stored = d.vol.taken = cum;
+  s.domains = {d};
+  return s;
+}
+
+TEST(SatoriTopTextfile, ScrapedTwiceCountersNeverGoDown) {
+  satori::Snapshot first = Filled(10, 1000), second = Filled(20, 500);
+  first.time_s = 1;
+  second.time_s = 16;
+  satori::View v1 = satori::MakeView(first, nullptr);
+  satori::View v2 = satori::MakeView(second, &first);
+  std::map<std::string, double> a, b;
+  std::map<std::string, std::string> types;
+  ParseExposition(satori::FormatTextfile({true, 0, true, 0}, &v1), &a, &types);
+  ParseExposition(satori::FormatTextfile({true, 0, true, 0}, &v2), &b, &types);
+  ASSERT_EQ(a.size(), b.size());
+  int counters = 0, fell = 0;
+  for (const auto &[sample, before] : a) {
+    ASSERT_TRUE(b.count(sample)) << sample;
+    std::string name = sample.substr(0, sample.find('{'));
+    ASSERT_TRUE(types.count(name)) << sample;
+    if (types[name] == "counter") {
+      ++counters;
+      EXPECT_TRUE(name.ends_with("_total")) << name;
+      EXPECT_GE(b[sample], before) << sample << " is a counter and went down";
+    }
+    if (b[sample] < before) {
+      ++fell;
+      EXPECT_EQ(types[name], "gauge")
+          << sample << " fell but is typed " << types[name];
+    }
+    if (b[sample] > before) {
+      EXPECT_EQ(types[name], "counter")
+          << sample << " grew but is typed " << types[name];
+    }
+  }
+  EXPECT_GE(counters, 20);
+  EXPECT_GE(fell, 20); // the current figures did fall
+}
+
+} // namespace
