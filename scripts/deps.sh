@@ -15,8 +15,9 @@ PKGS=(
 	# userspace and unit tests
 	libxen-dev libxxhash-dev liburcu-dev libgtest-dev libgmock-dev
 	libbenchmark-dev libncurses-dev tmux nlohmann-json3-dev
-	# promtool checks satori-top's Prometheus text; gnuplot draws the bench plots
-	prometheus gnuplot-nox
+	# promtool checks satori-top's Prometheus text and the alert rules;
+	# gnuplot draws the bench plots; man (man-db, groff) checks the man pages
+	prometheus gnuplot-nox man-db groff-base
 )
 
 missing=()

@@ -72,11 +72,63 @@ if [ "$rc" = 0 ] && grep -q 'satori-ctl group guest 7' <<<"$help"; then
 else
 	ko "satori-ctl: --help: exit $rc, said: $help"
 fi
+# Every tool: --version is "TOOL VERSION" (CMakeLists.txt's project()),
+# --help a usage on stdout, both exit 0 (docs/knobs.md, the man pages).
+version=$(sed -n 's/^project(satori VERSION \([0-9.]*\) .*/\1/p' "$top/CMakeLists.txt")
+for tool in satori-top satori-ctl satori-scan satori-scand satori-groupd; do
+	out=$("$BUILD/cmake/$tool" --version 2>&1)
+	rc=$?
+	if [ "$rc" = 0 ] && [ -n "$version" ] && [ "$(head -1 <<<"$out")" = "$tool $version" ]; then
+		ok "$tool: --version says $tool $version (exit 0)"
+	else
+		ko "$tool: --version: exit $rc, said: $out (want $tool $version)"
+	fi
+	out=$("$BUILD/cmake/$tool" --help 2>/dev/null)
+	rc=$?
+	if [ "$rc" = 0 ] && grep -q "^usage: $tool" <<<"$out"; then
+		ok "$tool: --help prints its usage on stdout (exit 0)"
+	else
+		ko "$tool: --help: exit $rc, said: $out"
+	fi
+done
+expect_exit satori-top "-i 0 (xentop's spelling)" 2 "whole number" -b -i 0
+expect_exit satori-top "--json=1" 2 "--json takes no value" --json=1
+expect_exit satori-scan "unknown option" 2 "'--frob' is not a guest domain id" --frob
+expect_exit satori-scan "--rate 0" 2 "bad rate '0'" --rate 0
+expect_exit satori-scand "unknown option" 2 "unknown argument '--frob'" --frob
+expect_exit satori-scand "--rate without a value" 2 "--rate wants a value" --rate
+expect_exit satori-groupd "unknown option" 2 "unknown argument --frob" --frob
+expect_exit satori-groupd "--once --check" 2 "exclude each other" --once --check
 if [ ! -e /dev/xen/privcmd ] && [ ! -e /proc/xen/privcmd ]; then
 	expect_exit satori-top "not on Xen" 3 "not running on Xen" -b
 	expect_exit satori-ctl "not on Xen (group alone)" 3 "not running on Xen" group g1 alone
 	expect_exit satori-ctl "not on Xen (group 2147483647)" 3 "not running on Xen" group 3 2147483647
 	expect_exit satori-ctl "not on Xen (show)" 3 "not running on Xen" show
+	# node_exporter's textfile: written even without Satori (satori_up 0,
+	# no stale file), exit 0; --prometheus writes it too, with status 3.
+	prom=$log/satori-top-textfile.prom
+	rm -f "$prom" "$prom.new"
+	"$BUILD/cmake/satori-top" --textfile "$prom" 2>/dev/null
+	rc=$?
+	if [ "$rc" = 0 ] && grep -qx 'satori_up 0' "$prom" && grep -qx 'satori_scrape_success 0' "$prom" &&
+		grep -qx 'satori_scrape_status 3' "$prom" && [ ! -e "$prom.new" ]; then
+		ok "satori-top: --textfile without Xen writes satori_up 0 (exit 0)"
+	else
+		ko "satori-top: --textfile without Xen: exit $rc, wrote: $(cat "$prom" 2>&1)"
+	fi
+	if out=$(promtool check metrics <"$prom" 2>&1) && [ -z "$out" ]; then
+		ok "satori-top: --textfile's file passes promtool check metrics"
+	else
+		ko "satori-top: --textfile's file: promtool says: $out"
+	fi
+	rm -f "$prom"
+	"$BUILD/cmake/satori-top" --prometheus "$prom" 2>/dev/null
+	rc=$?
+	if [ "$rc" = 3 ] && grep -qx 'satori_up 0' "$prom"; then
+		ok "satori-top: --prometheus without Xen writes satori_up 0 (exit 3)"
+	else
+		ko "satori-top: --prometheus without Xen: exit $rc, wrote: $(cat "$prom" 2>&1)"
+	fi
 fi
 
 echo "== KUnit under UML (kunit.py)"
@@ -117,6 +169,9 @@ host_test() {
 echo "== the lab's check helpers, on this host (nothing boots)"
 host_test "$top/tests/lab/checks-test.sh"
 host_test "$top/tests/lab/lab-run-test.sh"
+
+echo "== the dom0 tools as installed: man pages, cmake --install, alert rules"
+host_test "$top/tests/dist-test.sh"
 
 echo "== the docs against the tree (docs/layout.md, docs/knobs.md)"
 host_test "$top/scripts/check-layout.sh"

@@ -255,6 +255,8 @@ int main(int argc, char **argv) {
     return satori::UsageError("satori-scand", why, satori::scand::kUsage);
   if (o.help)
     return satori::PrintHelp(satori::scand::HelpText());
+  if (o.version)
+    return satori::PrintHelp(satori::VersionText("satori-scand"));
 
   Xen xen;
   if (!xen.Open(&why)) {

@@ -15,7 +15,7 @@ const char kUsage[] =
     "usage: satori-scand [--rate PAGES_PER_SECOND] [--domain ID]... "
     "[--idle SECONDS]\n"
     "                    [--max-records RECORDS] [--status PATH]\n"
-    "       satori-scand --help\n";
+    "       satori-scand --help | --version\n";
 
 std::string HelpText() {
   return std::string(kUsage) +
@@ -49,6 +49,11 @@ std::string HelpText() {
          "  --status PATH            status file (default " +
          kDefaultStatus +
          ")\n"
+         "  -h, --help               print this help and exit\n"
+         "  -V, --version            print the version and exit\n"
+         "\n"
+         "Options may also be written --rate=N; the service reads them from\n"
+         "SATORI_SCAND_OPTS in /etc/default/satori-scand.\n"
          "\n"
          "Exit status: 0 stopped by a signal; 2 bad arguments, the hypervisor\n"
          "interface cannot be opened, or a --domain cannot be scanned.\n"
@@ -58,55 +63,82 @@ std::string HelpText() {
 bool ParseOptions(const std::vector<std::string> &args, Options *o,
                   std::string *why) {
   *o = Options{};
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string &a = args[i];
-    if (a == "-h" || a == "--help") {
+  const std::vector<option> longs = {
+      {"help", no_argument, nullptr, 'h'},
+      {"version", no_argument, nullptr, 'V'},
+      {"rate", required_argument, nullptr, 'r'},
+      {"idle", required_argument, nullptr, 'i'},
+      {"max-records", required_argument, nullptr, 'm'},
+      {"domain", required_argument, nullptr, 'd'},
+      {"status", required_argument, nullptr, 's'},
+  };
+  // Only -h and -V are short: the long names are the tool's spelling.
+  OptionParser p(args, "hV", longs);
+  for (;;) {
+    switch (p.Next()) {
+    case OptionParser::kEnd:
+      if (!p.Rest().empty()) {
+        *why = "unknown argument '" + p.Rest()[0] + "'";
+        return false;
+      }
+      return true;
+    case OptionParser::kUnknown:
+    case OptionParser::kOperand:
+      *why = "unknown argument '" + p.typed() + "'";
+      return false;
+    case OptionParser::kMissingValue:
+      *why = p.typed() + " wants a value";
+      return false;
+    case OptionParser::kUnwantedValue:
+      *why = p.typed() + " takes no value";
+      return false;
+    case OptionParser::kOption:
+      break;
+    }
+    const std::string &v = p.value();
+    uint64_t id;
+    switch (p.code()) {
+    case 'h':
       o->help = true; // whatever else is there
       return true;
-    }
-    bool valued = a == "--rate" || a == "--idle" || a == "--domain" ||
-                  a == "--max-records" || a == "--status";
-    if (!valued) {
-      *why = "unknown argument '" + a + "'";
-      return false;
-    }
-    if (i + 1 >= args.size()) {
-      *why = a + " wants a value";
-      return false;
-    }
-    const std::string &v = args[++i];
-    uint64_t id;
-    if (a == "--rate") {
+    case 'V':
+      o->version = true;
+      return true;
+    case 'r':
       if (!ParseU64(v, &o->rate, 1, kMostRate)) {
         *why = "bad rate '" + v + "' (pages per second, 1 to 10000000)";
         return false;
       }
-    } else if (a == "--idle") {
+      break;
+    case 'i':
       if (!ParseU64(v, &o->idle_s, 0, kMostIdle)) {
         *why = "bad idle time '" + v + "' (seconds, 0 to 86400)";
         return false;
       }
-    } else if (a == "--max-records") {
+      break;
+    case 'm':
       if (!ParseU64(v, &o->max_records, 1, kMostMaxRecords)) {
         *why = "bad record cap '" + v + "' (records per guest, 1 to " +
                std::to_string(kMostMaxRecords) + ")";
         return false;
       }
-    } else if (a == "--domain") {
+      break;
+    case 'd':
       if (!ParseU64(v, &id, 1, kDomidFirstReserved - 1)) {
         *why = "'" + v + "' is not a guest domain id";
         return false;
       }
       o->domains.insert(static_cast<uint16_t>(id));
-    } else {
+      break;
+    case 's':
       if (v.empty()) {
         *why = "--status wants a file name";
         return false;
       }
       o->status = v;
+      break;
     }
   }
-  return true;
 }
 
 } // namespace satori::scand

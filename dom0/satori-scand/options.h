@@ -23,6 +23,7 @@ std::string HelpText();
 
 struct Options {
   bool help = false;              // -h, --help: print HelpText() and exit 0
+  bool version = false;           // -V, --version: print the version, exit 0
   uint64_t rate = kDefaultRate;   // --rate: pages per second, all guests
   uint64_t idle_s = kDefaultIdle; // --idle: wait after a quiet pass
   uint64_t max_records = kDefaultMaxRecords; // --max-records, per guest
@@ -30,9 +31,10 @@ struct Options {
   std::string status = kDefaultStatus;       // --status
 };
 
-// Parses the arguments after the program name. On bad usage returns
-// false with *why, a line saying what is wrong. -h or --help before any
-// bad argument asks for help (o->help) and ends the parse.
+// Parses the arguments after the program name (getopt_long: --name VALUE
+// or --name=VALUE, unique prefixes). On bad usage returns false with
+// *why, a line saying what is wrong. -h/--help or -V/--version before any
+// bad argument ends the parse (o->help or o->version).
 bool ParseOptions(const std::vector<std::string> &args, Options *o,
                   std::string *why);
 

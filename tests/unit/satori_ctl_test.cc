@@ -189,6 +189,50 @@ TEST(SatoriCtl, BadUsageSaysWhy) {
   }
 }
 
+// getopt_long's conventions, with satori-ctl's own rules kept: -V and
+// --version, negative numbers as operands, "--" ends the options.
+TEST(SatoriCtl, VersionNegativeNumbersAndDoubleDash) {
+  Command c;
+  for (const std::vector<std::string> &args :
+       std::vector<std::vector<std::string>>{
+           {"--version"}, {"-V"}, {"show", "--version"}, {"--json", "-V"}}) {
+    ASSERT_TRUE(Parse(args, &c)) << args[0];
+    EXPECT_EQ(c.verb, Verb::kVersion) << args[0];
+  }
+  // --help wins over --version only by coming first, as any option.
+  ASSERT_TRUE(Parse({"-h", "-V"}, &c));
+  EXPECT_EQ(c.verb, Verb::kHelp);
+  // After create's CFG, -V is xl's.
+  ASSERT_TRUE(Parse({"create", "g.cfg", "-V"}, &c));
+  EXPECT_EQ(c.verb, Verb::kCreate);
+  EXPECT_EQ(c.xl_args, std::vector<std::string>{"-V"});
+  // A domain named like an option, after "--".
+  ASSERT_TRUE(Parse({"--json", "show", "--", "-odd"}, &c));
+  EXPECT_TRUE(c.json);
+  ASSERT_TRUE(c.domain);
+  EXPECT_EQ(c.domain->text, "-odd");
+  ASSERT_TRUE(Parse({"off", "--unshare", "--json"}, &c));
+  EXPECT_TRUE(c.unshare && c.json);
+  struct Case {
+    std::vector<std::string> args;
+    const char *why;
+  };
+  for (const Case &k : std::vector<Case>{
+           {{"group", "g1", "-1"}, "bad group -1"},
+           {{"take", "-5"}, "bad frame count -5"},
+           {{"-1"}, "unknown option -1"},
+           {{"show", "--frob"}, "unknown option --frob"},
+           {{"show", "-x"}, "unknown option -x"},
+           {{"--json=1", "show"}, "--json takes no value"},
+           {{"--unshare", "off"}, "unknown option --unshare"},
+           {{"show", "--unshare"}, "unknown option --unshare"},
+       }) {
+    std::string why;
+    EXPECT_FALSE(Parse(k.args, &c, &why)) << k.why;
+    EXPECT_EQ(why.rfind(k.why, 0), 0u) << why << " vs " << k.why;
+  }
+}
+
 TEST(SatoriCtl, InterfaceEachCommandNeeds) {
   EXPECT_EQ(satori::ctl::MinorNeeded(Verb::kGroup), 2u);
   EXPECT_EQ(satori::ctl::MinorNeeded(Verb::kShow), 2u);

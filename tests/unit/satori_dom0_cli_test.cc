@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "cli.h"
 #include "groups.h"
@@ -85,6 +86,84 @@ TEST(SatoriDom0, GroupNamesParseAndPrint) {
   EXPECT_EQ(satori::GroupName(SATORI_GROUP_MAX), "2147483647");
   // Not placed yet (interface 1.8): printed, never parsed as a group.
   EXPECT_EQ(satori::GroupName(SATORI_GROUP_PENDING), "pending");
+}
+
+// The version every tool prints comes from CMakeLists.txt's project().
+TEST(SatoriDom0, VersionTextIsToolAndProjectVersion) {
+  std::string v = satori::ProjectVersion();
+  EXPECT_FALSE(v.empty());
+  EXPECT_EQ(v.find_first_not_of("0123456789."), std::string::npos) << v;
+  EXPECT_EQ(satori::VersionText("satori-top"), "satori-top " + v + "\n");
+}
+
+// OptionParser: getopt_long's results, with its errors reported to the
+// tool instead of printed.
+TEST(SatoriDom0, OptionParserReadsShortLongAndValues) {
+  const std::vector<option> longs = {{"delay", required_argument, nullptr, 'd'},
+                                     {"json", no_argument, nullptr, 256}};
+  satori::OptionParser p({"-bd", "2", "--delay=3", "--js", "x", "-d4"},
+                         "bd:", longs);
+  ASSERT_EQ(p.Next(), satori::OptionParser::kOption);
+  EXPECT_EQ(p.code(), 'b');
+  EXPECT_EQ(p.typed(), "-b");
+  ASSERT_EQ(p.Next(), satori::OptionParser::kOption);
+  EXPECT_EQ(p.typed(), "-d");
+  EXPECT_EQ(p.value(), "2");
+  ASSERT_EQ(p.Next(), satori::OptionParser::kOption);
+  EXPECT_EQ(p.typed(), "--delay");
+  EXPECT_EQ(p.value(), "3");
+  ASSERT_EQ(p.Next(), satori::OptionParser::kOption); // a unique prefix
+  EXPECT_EQ(p.code(), 256);
+  EXPECT_EQ(p.typed(), "--json");
+  ASSERT_EQ(p.Next(), satori::OptionParser::kOption); // x is moved last
+  EXPECT_EQ(p.value(), "4");
+  ASSERT_EQ(p.Next(), satori::OptionParser::kEnd);
+  EXPECT_EQ(p.Rest(), std::vector<std::string>{"x"});
+}
+
+TEST(SatoriDom0, OptionParserReportsErrors) {
+  const std::vector<option> longs = {{"delay", required_argument, nullptr, 'd'},
+                                     {"json", no_argument, nullptr, 256}};
+  struct Case {
+    std::vector<std::string> args;
+    satori::OptionParser::Result result;
+    const char *typed;
+  };
+  for (const Case &k : std::vector<Case>{
+           {{"-x"}, satori::OptionParser::kUnknown, "-x"},
+           {{"--frob"}, satori::OptionParser::kUnknown, "--frob"},
+           {{"--frob=1"}, satori::OptionParser::kUnknown, "--frob"},
+           {{"-d"}, satori::OptionParser::kMissingValue, "-d"},
+           {{"--delay"}, satori::OptionParser::kMissingValue, "--delay"},
+           {{"--json=1"}, satori::OptionParser::kUnwantedValue, "--json"},
+       }) {
+    satori::OptionParser p(k.args, "d:", longs);
+    EXPECT_EQ(p.Next(), k.result) << k.args[0];
+    EXPECT_EQ(p.typed(), k.typed) << k.args[0];
+  }
+}
+
+// '-' returns operands in order; Peek and Skip take an argument away
+// from getopt_long (satori-ctl's "-1"), also before the first Next.
+TEST(SatoriDom0, OptionParserInOrderWithPeekAndSkip) {
+  const std::vector<option> longs = {{"json", no_argument, nullptr, 256}};
+  satori::OptionParser p({"-1", "a", "--json", "b", "--", "-c"}, "-", longs);
+  EXPECT_EQ(p.Peek(), "-1");
+  p.Skip();
+  ASSERT_EQ(p.Next(), satori::OptionParser::kOperand);
+  EXPECT_EQ(p.value(), "a");
+  ASSERT_EQ(p.Next(), satori::OptionParser::kOption);
+  EXPECT_EQ(p.code(), 256);
+  ASSERT_EQ(p.Next(), satori::OptionParser::kOperand);
+  EXPECT_EQ(p.value(), "b");
+  ASSERT_EQ(p.Next(), satori::OptionParser::kEnd);
+  EXPECT_EQ(p.Rest(), std::vector<std::string>{"-c"});
+  // A second parser starts over, in its own mode.
+  satori::OptionParser q({"a", "-j"}, "j", {});
+  ASSERT_EQ(q.Next(), satori::OptionParser::kOption);
+  EXPECT_EQ(q.code(), 'j');
+  ASSERT_EQ(q.Next(), satori::OptionParser::kEnd);
+  EXPECT_EQ(q.Rest(), std::vector<std::string>{"a"});
 }
 
 } // namespace

@@ -10,6 +10,7 @@
 
 #include <unistd.h>
 
+#include "cli.h"
 #include "config.h"
 #include "options.h"
 
@@ -274,6 +275,12 @@ TEST(GroupdOptions, ParsesEveryOption) {
   EXPECT_TRUE(o.help);
   ASSERT_TRUE(ParseArgs({"--version"}, &o));
   EXPECT_TRUE(o.version);
+  ASSERT_TRUE(ParseArgs({"-V"}, &o));
+  EXPECT_TRUE(o.version);
+  // getopt_long: a unique prefix of a long name.
+  ASSERT_TRUE(ParseArgs({"--conf", "/y", "--ch"}, &o));
+  EXPECT_EQ(o.config, "/y");
+  EXPECT_TRUE(o.check);
 }
 
 TEST(GroupdOptions, BadUsageSaysWhy) {
@@ -286,6 +293,8 @@ TEST(GroupdOptions, BadUsageSaysWhy) {
            {{"--config="}, "--config wants PATH"},
            {{"--frob"}, "unknown argument --frob"},
            {{"web1"}, "unknown argument web1"},
+           {{"-x"}, "unknown argument -x"},
+           {{"--once=1"}, "--once takes no value"},
            {{"--once", "--check"}, "--once and --check exclude each other"},
        }) {
     satori::groupd::Options o;
@@ -306,9 +315,9 @@ TEST(GroupdOptions, HelpDocumentsOptionsLogLinesAndExitStatus) {
         "watching for new domains", "Exit status"})
     EXPECT_NE(help.find(want), std::string::npos) << want;
   EXPECT_EQ(satori::groupd::VersionText(),
-            "satori-groupd for Satori interface " +
-                std::to_string(SATORI_INTERFACE_MAJOR) + "." +
-                std::to_string(SATORI_INTERFACE_MINOR) + "\n");
+            "satori-groupd " + std::string(satori::ProjectVersion()) +
+                "\nSatori interface " + std::to_string(SATORI_INTERFACE_MAJOR) +
+                "." + std::to_string(SATORI_INTERFACE_MINOR) + "\n");
 }
 
 } // namespace

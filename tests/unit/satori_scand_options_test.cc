@@ -68,6 +68,24 @@ TEST(ScandOptions, HelpWinsAndListsEveryOption) {
     EXPECT_NE(help.find(opt), std::string::npos) << opt;
 }
 
+// getopt_long: --name=VALUE, unique prefixes, -V and --version.
+TEST(ScandOptions, GetoptSpellings) {
+  scand::Options o;
+  ASSERT_TRUE(Parse({"--rate=7", "--dom=3", "--domain", "4", "--idle=0",
+                     "--max-rec=9", "--status=/tmp/s.json"},
+                    &o));
+  EXPECT_EQ(o.rate, 7u);
+  EXPECT_EQ(o.domains, (std::set<uint16_t>{3, 4}));
+  EXPECT_EQ(o.idle_s, 0u);
+  EXPECT_EQ(o.max_records, 9u);
+  EXPECT_EQ(o.status, "/tmp/s.json");
+  ASSERT_TRUE(Parse({"--version"}, &o));
+  EXPECT_TRUE(o.version);
+  ASSERT_TRUE(Parse({"-V"}, &o));
+  EXPECT_TRUE(o.version);
+  EXPECT_NE(scand::HelpText().find("-V, --version"), std::string::npos);
+}
+
 TEST(ScandOptions, BadUsageSaysWhy) {
   struct Case {
     std::vector<std::string> args;
@@ -85,6 +103,10 @@ TEST(ScandOptions, BadUsageSaysWhy) {
            {{"--domain", "32752"}, "'32752' is not a guest domain id"},
            {{"--status", ""}, "--status wants a file name"},
            {{"5"}, "unknown argument '5'"},
+           {{"--bogus"}, "unknown argument '--bogus'"},
+           {{"-x"}, "unknown argument '-x'"},
+           {{"--rate=x"}, "bad rate 'x'"},
+           {{"--domain="}, "'' is not a guest domain id"},
        }) {
     scand::Options o;
     std::string why;

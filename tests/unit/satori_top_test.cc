@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli.h"
 #include "model.h"
 #include "options.h"
 
@@ -218,8 +219,11 @@ TEST(SatoriTop, PrometheusParsesAsExpositionFormat) {
   }
   EXPECT_EQ(types["satori_host_registered_total"], "counter");
   EXPECT_EQ(values["satori_host_shared_frames"], 4);
-  EXPECT_EQ(values["satori_domain_registered:1"], 8);
-  EXPECT_EQ(values["satori_domain_cow_breaks:1"], 2);
+  // A domain's cumulative figures are counters too.
+  EXPECT_EQ(types["satori_domain_registered_total"], "counter");
+  EXPECT_EQ(values["satori_domain_registered_total:1"], 8);
+  EXPECT_EQ(values["satori_domain_cow_breaks_total:1"], 2);
+  EXPECT_EQ(types["satori_domain_mem_bytes"], "gauge");
   EXPECT_EQ(values["satori_domain_mem_bytes:1"], 1048576);
   EXPECT_EQ(values.count("satori_domain_cow_per_s:1"), 0u); // no rates
 }
@@ -627,6 +631,239 @@ TEST(SatoriTopOptions, BadUsageSaysWhy) {
     EXPECT_FALSE(ParseTop(k.args, &o, &why)) << k.why;
     EXPECT_EQ(why.rfind(k.why, 0), 0u) << why << " vs " << k.why;
   }
+}
+
+// xentop's spellings, and satori-top's own kept beside them.
+TEST(SatoriTopOptions, XentopsSpellingsAndAliases) {
+  satori::top::Options o;
+  ASSERT_TRUE(ParseTop({"-b", "-i", "4", "--delay=0.2"}, &o));
+  EXPECT_EQ(o.count, 4);
+  EXPECT_EQ(o.delay_s, 0.2);
+  ASSERT_TRUE(ParseTop({"--batch", "--iterations", "5", "--delay", "2"}, &o));
+  EXPECT_TRUE(o.batch);
+  EXPECT_EQ(o.count, 5);
+  EXPECT_EQ(o.delay_s, 2);
+  ASSERT_TRUE(ParseTop({"-b", "--json", "-n", "1"}, &o)); // the lab's line
+  EXPECT_TRUE(o.json && o.batch);
+  EXPECT_EQ(o.count, 1);
+  ASSERT_TRUE(ParseTop({"-bn2", "--sort=id", "--reverse"}, &o));
+  EXPECT_EQ(o.count, 2);
+  EXPECT_EQ(o.sort, "id");
+  EXPECT_TRUE(o.reverse);
+  ASSERT_TRUE(ParseTop({"--textfile", "/tmp/s.prom"}, &o));
+  EXPECT_TRUE(o.batch);
+  EXPECT_EQ(o.textfile, "/tmp/s.prom");
+  EXPECT_EQ(o.prometheus, "");
+  ASSERT_TRUE(ParseTop({"-V"}, &o));
+  EXPECT_TRUE(o.version);
+  ASSERT_TRUE(ParseTop({"--version", "--bogus"}, &o));
+  EXPECT_TRUE(o.version);
+}
+
+TEST(SatoriTopOptions, BadUsageOfNewSpellingsSaysWhy) {
+  struct Case {
+    std::vector<std::string> args;
+    const char *why;
+  };
+  for (const Case &k : std::vector<Case>{
+           {{"-i"}, "-i wants a value"},
+           {{"--iterations", "0"}, "--iterations wants a whole number"},
+           {{"--delay=0"}, "--delay wants seconds"},
+           {{"--frobnicate"}, "unknown argument --frobnicate"},
+           {{"extra"}, "unknown argument extra"},
+           {{"--json=1"}, "--json takes no value"},
+           {{"--textfile="}, "--textfile wants a file name"},
+           {{"--textfile", "a", "--prometheus", "b"},
+            "--prometheus and --textfile exclude each other"},
+       }) {
+    satori::top::Options o;
+    std::string why;
+    EXPECT_FALSE(ParseTop(k.args, &o, &why)) << k.why;
+    EXPECT_EQ(why.rfind(k.why, 0), 0u) << why << " vs " << k.why;
+  }
+}
+
+// Every option the help names, short and long.
+TEST(SatoriTopOptions, HelpNamesEveryOption) {
+  std::string help = satori::top::HelpText();
+  for (const char *want :
+       {"-d, --delay", "-b, --batch", "-i, --iterations", "-n N", "--json",
+        "--textfile FILE", "--prometheus FILE", "-s, --sort", "-r, --reverse",
+        "-h, --help", "-V, --version", "Exit status"})
+    EXPECT_NE(help.find(want), std::string::npos) << want;
+}
+
+} // namespace
+
+// satori-top --textfile's file (FormatTextfile): always an up and a
+// scrape-success metric, then the figures when they were read.
+namespace {
+
+std::string RunPromtool(const std::string &text, int *rc) {
+  std::string path = ::testing::TempDir() + "satori-textfile.prom";
+  FILE *f = std::fopen(path.c_str(), "w");
+  if (!f)
+    return "cannot write " + path;
+  std::fputs(text.c_str(), f);
+  std::fclose(f);
+  std::string cmd = "promtool check metrics <" + path + " 2>&1";
+  FILE *p = popen(cmd.c_str(), "r");
+  if (!p)
+    return "cannot run promtool";
+  std::string out;
+  char buf[256];
+  while (std::fgets(buf, sizeof(buf), p))
+    out += buf;
+  *rc = pclose(p);
+  return out;
+}
+
+TEST(SatoriTopTextfile, DownSaysWhyAndNothingElse) {
+  satori::ScrapeStatus down{false, 7, false, 0};
+  std::string t = satori::FormatTextfile(down, nullptr);
+  EXPECT_NE(t.find("# TYPE satori_up gauge\nsatori_up 0\n"), std::string::npos)
+      << t;
+  EXPECT_NE(t.find("\nsatori_scrape_success 0\n"), std::string::npos) << t;
+  EXPECT_NE(t.find("\nsatori_scrape_status 7\n"), std::string::npos) << t;
+  EXPECT_NE(t.find("satori_build_info{version=\"" +
+                   std::string(satori::ProjectVersion()) + "\"} 1\n"),
+            std::string::npos)
+      << t;
+  EXPECT_EQ(t.find("satori_host_"), std::string::npos) << t;
+  if (std::system("command -v promtool >/dev/null 2>&1") != 0)
+    GTEST_SKIP() << "promtool not installed (make deps installs prometheus)";
+  int rc = -1;
+  std::string out = RunPromtool(t, &rc);
+  EXPECT_EQ(rc, 0) << out;
+  EXPECT_EQ(out, "") << t;
+}
+
+TEST(SatoriTopTextfile, UpCarriesEveryFigure) {
+  auto s = Snap(0, {Domain(1, "g1", 4, 8, 2), Domain(2, "g2", 4, 6, 0)}, 4, 4);
+  satori::View v = satori::MakeView(s, nullptr);
+  std::string t = satori::FormatTextfile({true, 0, true, 0.002}, &v);
+  EXPECT_EQ(t.rfind("# HELP satori_up ", 0), 0u) << t;
+  EXPECT_NE(t.find("\nsatori_up 1\n"), std::string::npos);
+  EXPECT_NE(t.find("\nsatori_scrape_success 1\n"), std::string::npos);
+  EXPECT_NE(t.find("\nsatori_scrape_status 0\n"), std::string::npos);
+  EXPECT_NE(t.find("\nsatori_scrape_duration_seconds 0.002000\n"),
+            std::string::npos);
+  EXPECT_NE(t.find(satori::FormatPrometheus(v)), std::string::npos);
+  // Read but a hypercall failed: up, no success, no figures.
+  std::string failed = satori::FormatTextfile({true, 9, false, 0}, nullptr);
+  EXPECT_NE(failed.find("\nsatori_up 1\n"), std::string::npos);
+  EXPECT_NE(failed.find("\nsatori_scrape_success 0\n"), std::string::npos);
+  EXPECT_NE(failed.find("\nsatori_scrape_status 9\n"), std::string::npos);
+  if (std::system("command -v promtool >/dev/null 2>&1") != 0)
+    GTEST_SKIP() << "promtool not installed (make deps installs prometheus)";
+  int rc = -1;
+  std::string out = RunPromtool(t, &rc);
+  EXPECT_EQ(rc, 0) << out;
+  EXPECT_EQ(out, "") << t;
+}
+
+} // namespace
+
+// Scraped twice, as Prometheus would: between the two files every
+// cumulative figure grows and every current one falls. No sample typed
+// counter may go down, every one that went down is a gauge and every one
+// that grew a counter: what is typed counter is exactly what the ABI
+// calls cumulative.
+namespace {
+
+// metric{labels} -> value, and metric -> type, from one exposition text.
+void ParseExposition(const std::string &text,
+                     std::map<std::string, double> *values,
+                     std::map<std::string, std::string> *types) {
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("# TYPE ", 0) == 0) {
+      std::istringstream t(line.substr(7));
+      std::string name, type;
+      t >> name >> type;
+      (*types)[name] = type;
+    } else if (!line.empty() && line[0] != '#') {
+      size_t sp = line.rfind(' ');
+      (*values)[line.substr(0, sp)] = std::stod(line.substr(sp + 1));
+    }
+  }
+}
+
+// Every field: cumulative ones at cum, current ones at now.
+satori::Snapshot Filled(uint64_t cum, uint64_t now) {
+  satori::Snapshot s;
+  satori_host_stats &h = s.host;
+  h.shared_frames = h.saved_frames = h.index_entries = h.index_limit =
+      h.domain_limit = h.pool_frames = h.lent_frames = h.free_frames =
+          h.reserve_frames = h.index_bytes = h.zero_frames = h.zero_gfns = now;
+  h.zero_gfns = 2 * now;   // zero_saved_frames = zero_gfns - zero_frames
+  h.lent_frames = 2 * now; // pressure_frames = lent - pool
+  h.run = h.pending = static_cast<uint32_t>(now);
+  h.registered = h.released = h.merged = h.mismatched = h.skipped =
+      h.cow_breaks = h.index_evictions = h.index_handovers = h.index_dropped =
+          h.unshared = h.reported = h.zero_breaks = cum;
+  s.host_vol.owed = now;
+  s.host_vol.requests = s.host_vol.repaid = s.host_vol.forced = cum;
+  s.query_flags = now > cum ? SATORI_QUERY_F_REPORT : 0;
+  s.scanner.running = true;
+  s.scanner.rate = now;
+  s.scanner.domains.assign(now > cum ? 3 : 1, 5);
+  s.scanner.scanned = s.scanner.registered = s.scanner.merged =
+      s.scanner.released = cum;
+  s.scanner.cpu_s = static_cast<double>(cum);
+  satori::DomainSample d;
+  d.info.id = 1;
+  d.info.name = "g1";
+  d.info.mem_bytes = now * 4096;
+  d.stats.indexed = d.stats.shared = d.stats.zero = now;
+  d.stats.group = static_cast<uint32_t>(now);
+  d.stats.run = now > cum ? 1 : 0;
+  d.stats.registered = d.stats.released = d.stats.merged = d.stats.mismatched =
+      d.stats.skipped = d.stats.cow_breaks = d.stats.reported =
+          d.stats.zero_breaks = cum;
+  d.vol.entitlement = now << 32;
+  d.vol.held = d.vol.owed = now;
+  d.vol.restored = now > cum ? 9 : 1; // the hit ratio falls
+  d.vol.missed = 1;
+  d.vol.repaid = d.vol.forced = d.vol.stored = d.vol.taken = cum;
+  s.domains = {d};
+  return s;
+}
+
+TEST(SatoriTopTextfile, ScrapedTwiceCountersNeverGoDown) {
+  satori::Snapshot first = Filled(10, 1000), second = Filled(20, 500);
+  first.time_s = 1;
+  second.time_s = 16;
+  satori::View v1 = satori::MakeView(first, nullptr);
+  satori::View v2 = satori::MakeView(second, &first);
+  std::map<std::string, double> a, b;
+  std::map<std::string, std::string> types;
+  ParseExposition(satori::FormatTextfile({true, 0, true, 0}, &v1), &a, &types);
+  ParseExposition(satori::FormatTextfile({true, 0, true, 0}, &v2), &b, &types);
+  ASSERT_EQ(a.size(), b.size());
+  int counters = 0, fell = 0;
+  for (const auto &[sample, before] : a) {
+    ASSERT_TRUE(b.count(sample)) << sample;
+    std::string name = sample.substr(0, sample.find('{'));
+    ASSERT_TRUE(types.count(name)) << sample;
+    if (types[name] == "counter") {
+      ++counters;
+      EXPECT_TRUE(name.ends_with("_total")) << name;
+      EXPECT_GE(b[sample], before) << sample << " is a counter and went down";
+    }
+    if (b[sample] < before) {
+      ++fell;
+      EXPECT_EQ(types[name], "gauge")
+          << sample << " fell but is typed " << types[name];
+    }
+    if (b[sample] > before) {
+      EXPECT_EQ(types[name], "counter")
+          << sample << " grew but is typed " << types[name];
+    }
+  }
+  EXPECT_GE(counters, 20);
+  EXPECT_GE(fell, 20); // the current figures did fall
 }
 
 } // namespace

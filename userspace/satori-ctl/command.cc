@@ -24,7 +24,7 @@ const char kUsage[] =
     "       satori-ctl [--json] on [DOMAIN]           register again\n"
     "       satori-ctl [--json] create CFG [XL-ARGS...]  make room, then xl "
     "create\n"
-    "       satori-ctl --help\n";
+    "       satori-ctl --help | --version\n";
 
 namespace {
 
@@ -130,6 +130,10 @@ const char kDetails[] =
     "             \"run\" (as show's), \"unshared\" (pages)}\n"
     "Errors go to stderr as text either way.\n"
     "\n"
+    "  --json         as above; anywhere on the line (before create's CFG)\n"
+    "  -h, --help     print this help and exit\n"
+    "  -V, --version  print the version and exit\n"
+    "\n"
     "Exit status: 0 ok; 2 bad arguments (nothing changed); 3 not on Xen;\n"
     "4 not dom0; 5 no permission; 6 Satori compiled out; 7 satori=off;\n"
     "8 interface version mismatch (or older than the command needs); 9 no\n"
@@ -174,23 +178,87 @@ std::string HelpText() { return std::string(kUsage) + kDetails; }
 bool ParseCommand(const std::vector<std::string> &all, Command *c,
                   std::string *why) {
   *c = Command{};
-  std::vector<std::string> args;
-  for (size_t i = 0; i < all.size(); ++i) {
-    const std::string &a = all[i];
+  enum { kJson = 256, kUnshare };
+  const std::vector<option> longs = {
+      {"help", no_argument, nullptr, 'h'},
+      {"version", no_argument, nullptr, 'V'},
+      {"json", no_argument, nullptr, kJson},
+      {"unshare", no_argument, nullptr, kUnshare},
+  };
+  // '-': operands come back in order, so that the command decides what
+  // follows it (create stops reading at CFG).
+  OptionParser p(all, "-hV", longs);
+  std::vector<std::string> args; // the command and its operands
+  std::string bad;               // the first error; --help still wins
+  auto fail = [&](const std::string &w) {
+    if (bad.empty())
+      bad = w;
+  };
+  for (bool more = true; more;) {
     if (args.size() == 2 && args[0] == "create") {
       // xl create's arguments, as they are.
-      c->xl_args.assign(all.begin() + i, all.end());
+      c->xl_args = p.Rest();
       break;
     }
-    if (a == "--json") {
-      c->json = true;
-    } else if (a == "-h" || a == "--help" || (a == "help" && args.empty())) {
-      c->verb = Verb::kHelp;
-      c->name = "help";
-      return true;
-    } else {
-      args.push_back(a);
+    // A negative number is an operand ("group g1 -1" says the group is
+    // bad), not options -1.
+    std::string next = p.Peek();
+    if (next.size() > 1 && next[0] == '-' &&
+        next.find_first_not_of("0123456789", 1) == std::string::npos) {
+      args.push_back(next);
+      p.Skip();
+      continue;
     }
+    switch (p.Next()) {
+    case OptionParser::kEnd: // after "--": operands only
+      for (const std::string &a : p.Rest())
+        args.push_back(a);
+      more = false;
+      break;
+    case OptionParser::kOperand:
+      if (p.value() == "help" && args.empty()) {
+        c->verb = Verb::kHelp;
+        c->name = "help";
+        return true;
+      }
+      args.push_back(p.value());
+      break;
+    case OptionParser::kUnknown:
+    case OptionParser::kMissingValue:
+      fail(args.size() == 1 && args[0] == "create"
+               ? "create wants CFG first, xl's options after it (create "
+                 "guest.cfg -p)"
+               : "unknown option " + p.typed());
+      break;
+    case OptionParser::kUnwantedValue:
+      fail(p.typed() + " takes no value");
+      break;
+    case OptionParser::kOption:
+      if (p.code() == 'h') {
+        c->verb = Verb::kHelp;
+        c->name = "help";
+        return true;
+      }
+      if (p.code() == 'V') {
+        c->verb = Verb::kVersion;
+        c->name = "version";
+        return true;
+      }
+      if (p.code() == kJson) {
+        c->json = true;
+      } else if (args.size() == 1 && args[0] == "off") {
+        c->unshare = true; // --unshare right after off
+      } else if (!args.empty() && args[0] == "off") {
+        fail("off wants [--unshare] [DOMAIN]");
+      } else {
+        fail("unknown option " + p.typed());
+      }
+      break;
+    }
+  }
+  if (!bad.empty()) {
+    *why = bad;
+    return false;
   }
   if (args.empty()) {
     *why = "missing command";
@@ -252,14 +320,6 @@ bool ParseCommand(const std::vector<std::string> &all, Command *c,
   if (c->name == "off" || c->name == "on") {
     c->verb = c->name == "off" ? Verb::kOff : Verb::kOn;
     std::vector<std::string> rest(args.begin() + 1, args.end());
-    if (c->verb == Verb::kOff && !rest.empty() && rest[0] == "--unshare") {
-      c->unshare = true;
-      rest.erase(rest.begin());
-    }
-    if (!rest.empty() && rest[0].starts_with("-")) {
-      *why = "unknown option " + rest[0];
-      return false;
-    }
     if (rest.size() > 1) {
       *why = c->name + " wants " +
              (c->verb == Verb::kOff ? "[--unshare] " : "") + "[DOMAIN]";

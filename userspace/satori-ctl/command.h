@@ -16,6 +16,7 @@ std::string HelpText();
 
 enum class Verb {
   kHelp,
+  kVersion, // -V, --version
   kGroup,
   kShow,
   kTake,
@@ -47,11 +48,14 @@ struct Command {
   bool json = false;                // --json: one JSON object on stdout
 };
 
-// Parses the arguments after the program name. On bad usage returns
-// false with *why, a line saying what is wrong (*c is then unspecified).
-// --json may stand anywhere; -h or --help anywhere, or help as the
-// command, asks for help (and wins over anything else). create's
-// arguments after CFG are xl's, passed on as they are (-h included).
+// Parses the arguments after the program name (getopt_long, operands in
+// order). On bad usage returns false with *why, a line saying what is
+// wrong (*c is then unspecified). --json may stand anywhere; -h or
+// --help anywhere, or help as the command, asks for help (and wins over
+// anything else), as -V or --version asks for the version; --unshare
+// only right after off. A negative number is an operand (group g1 -1 is
+// a bad group). create's arguments after CFG are xl's, passed on as they
+// are (-h included).
 bool ParseCommand(const std::vector<std::string> &args, Command *c,
                   std::string *why);
 

@@ -383,6 +383,7 @@ int Run(Hypervisor &hv, DomainSource &doms, const Command &c) {
   case Verb::kOn:
     return SetRun(hv, doms, c);
   case Verb::kHelp:
+  case Verb::kVersion:
     break;
   }
   return PrintHelp(HelpText());
@@ -399,6 +400,8 @@ int main(int argc, char **argv) {
     return satori::UsageError("satori-ctl", why, kUsage);
   if (c.verb == Verb::kHelp)
     return satori::PrintHelp(HelpText());
+  if (c.verb == Verb::kVersion)
+    return satori::PrintHelp(satori::VersionText("satori-ctl"));
 
   satori::Unavailable unavailable;
   std::string message;

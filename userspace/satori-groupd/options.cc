@@ -1,6 +1,8 @@
 // options.cc: see options.h.
 #include "options.h"
 
+#include "cli.h"
+
 extern "C" {
 #include "satori.h" // hv-hooks/xen/include/public/satori.h
 }
@@ -41,6 +43,9 @@ const char kDetails[] =
     "  --config PATH  the groups file (default /etc/satori/groups.conf)\n"
     "  --once         place the domains pending now, then exit\n"
     "  --check        read the file, print its problems, exit (no Xen)\n"
+    "  -h, --help     print this help and exit\n"
+    "  -V, --version  print the version and the Satori interface it\n"
+    "                 speaks, and exit\n"
     "\n"
     "It stays in the foreground and logs to stderr, a line per event:\n"
     "  satori-groupd: read FILE: N names, default GROUP, E problems\n"
@@ -63,7 +68,7 @@ const char kDetails[] =
 std::string HelpText() { return std::string(kUsage) + kDetails; }
 
 std::string VersionText() {
-  return "satori-groupd for Satori interface " +
+  return satori::VersionText("satori-groupd") + "Satori interface " +
          std::to_string(SATORI_INTERFACE_MAJOR) + "." +
          std::to_string(SATORI_INTERFACE_MINOR) + "\n";
 }
@@ -71,29 +76,57 @@ std::string VersionText() {
 bool ParseOptions(const std::vector<std::string> &args, Options *o,
                   std::string *why) {
   *o = Options{};
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string &a = args[i];
-    if (a == "-h" || a == "--help") {
-      o->help = true;
-    } else if (a == "--version") {
-      o->version = true;
-    } else if (a == "--once") {
-      o->once = true;
-    } else if (a == "--check") {
-      o->check = true;
-    } else if (a == "--config" || a.starts_with("--config=")) {
-      if (a == "--config" && i + 1 == args.size()) {
-        *why = "--config wants PATH";
+  enum { kVersion = 256, kOnce, kCheck, kConfig };
+  const std::vector<option> longs = {
+      {"help", no_argument, nullptr, 'h'},
+      {"version", no_argument, nullptr, 'V'},
+      {"once", no_argument, nullptr, kOnce},
+      {"check", no_argument, nullptr, kCheck},
+      {"config", required_argument, nullptr, kConfig},
+  };
+  OptionParser p(args, "hV", longs);
+  for (bool more = true; more;) {
+    switch (p.Next()) {
+    case OptionParser::kEnd:
+      if (!p.Rest().empty()) {
+        *why = "unknown argument " + p.Rest()[0];
         return false;
       }
-      o->config = a == "--config" ? args[++i] : a.substr(9);
-      if (o->config.empty()) {
-        *why = "--config wants PATH";
-        return false;
-      }
-    } else {
-      *why = "unknown argument " + a;
+      more = false;
+      break;
+    case OptionParser::kUnknown:
+    case OptionParser::kOperand:
+      *why = "unknown argument " + p.typed();
       return false;
+    case OptionParser::kMissingValue:
+      *why = p.typed() + " wants PATH";
+      return false;
+    case OptionParser::kUnwantedValue:
+      *why = p.typed() + " takes no value";
+      return false;
+    case OptionParser::kOption:
+      switch (p.code()) {
+      case 'h':
+        o->help = true;
+        break;
+      case 'V':
+        o->version = true;
+        break;
+      case kOnce:
+        o->once = true;
+        break;
+      case kCheck:
+        o->check = true;
+        break;
+      case kConfig:
+        o->config = p.value();
+        if (o->config.empty()) {
+          *why = "--config wants PATH";
+          return false;
+        }
+        break;
+      }
+      break;
     }
   }
   if (o->once && o->check) {

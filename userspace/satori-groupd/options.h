@@ -9,7 +9,7 @@ namespace satori::groupd {
 
 extern const char kUsage[];
 std::string HelpText();
-// "satori-groupd for Satori interface MAJOR.MINOR\n".
+// "satori-groupd VERSION\nSatori interface MAJOR.MINOR\n".
 std::string VersionText();
 
 inline constexpr char kDefaultConfig[] = "/etc/satori/groups.conf";
@@ -27,8 +27,9 @@ struct Options {
   bool version = false;
 };
 
-// Parses the arguments after the program name. On bad usage returns
-// false with *why (*o is then unspecified).
+// Parses the arguments after the program name (getopt_long: --config
+// PATH or --config=PATH, unique prefixes). On bad usage returns false
+// with *why (*o is then unspecified).
 bool ParseOptions(const std::vector<std::string> &args, Options *o,
                   std::string *why);
 

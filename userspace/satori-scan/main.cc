@@ -31,11 +31,13 @@
 #include "census.h"
 #include "cli.h"
 #include "guest_memory.h"
+#include "scan_options.h"
 
 namespace {
 
 const char kUsage[] = "usage: satori-scan [--rate PAGES_PER_SECOND] "
-                      "[--disk PATH]... [DOMID...]\n";
+                      "[--disk PATH]... [DOMID...]\n"
+                      "       satori-scan --help | --version\n";
 
 const char kHelp[] =
     "\n"
@@ -48,6 +50,8 @@ const char kHelp[] =
     "  --disk PATH              hash this guest disk image or block device\n"
     "                           first (repeatable), so that pages holding\n"
     "                           its data are reported apart (\"file\")\n"
+    "  -h, --help               print this help and exit\n"
+    "  -V, --version            print the version and exit\n"
     "\n"
     "Exit status: 0 ok; 1 a domain could not be scanned; 2 bad arguments,\n"
     "the hypervisor interface cannot be opened, or a disk cannot be read.\n";
@@ -111,28 +115,18 @@ bool ScanDomain(xc_interface *xch, xenforeignmemory_handle *fmem,
 } // namespace
 
 int main(int argc, char **argv) {
-  uint64_t rate = 0;
-  std::vector<uint32_t> domids;
-  std::vector<std::string> disks;
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    uint64_t v;
-    if (a == "-h" || a == "--help")
-      return satori::PrintHelp(std::string(kUsage) + kHelp);
-    if ((a == "--rate" || a == "--disk") && i + 1 >= argc)
-      return Usage(a + " wants a value");
-    if (a == "--rate") {
-      if (!satori::ParseU64(argv[++i], &rate, 1))
-        return Usage("bad rate '" + std::string(argv[i]) +
-                     "' (pages per second, 1 or more)");
-    } else if (a == "--disk") {
-      disks.push_back(argv[++i]);
-    } else if (satori::ParseU64(a, &v, 1, DOMID_FIRST_RESERVED - 1)) {
-      domids.push_back(static_cast<uint32_t>(v));
-    } else {
-      return Usage("'" + a + "' is not a guest domain id");
-    }
-  }
+  satori::scan::Options o;
+  std::string why;
+  if (!satori::scan::ParseOptions(
+          std::vector<std::string>(argv + 1, argv + argc), &o, &why))
+    return Usage(why);
+  if (o.help)
+    return satori::PrintHelp(std::string(kUsage) + kHelp);
+  if (o.version)
+    return satori::PrintHelp(satori::VersionText("satori-scan"));
+  const uint64_t rate = o.rate;
+  std::vector<uint32_t> domids = o.domids;
+  const std::vector<std::string> &disks = o.disks;
 
   xc_interface *xch = xc_interface_open(nullptr, nullptr, 0);
   xenforeignmemory_handle *fmem =

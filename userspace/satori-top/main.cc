@@ -83,7 +83,26 @@ bool Sample(satori::Hypervisor &hv, satori::DomainSource &doms,
   return true;
 }
 
-// Batch mode: o.count snapshots, o.delay_s apart, to stdout or o.prometheus.
+// The file --textfile or --prometheus names, or "".
+const std::string &MetricsFile(const satori::top::Options &o) {
+  return o.textfile.empty() ? o.prometheus : o.textfile;
+}
+
+// Writes the metrics file; false (with a message on stderr) if it fails.
+bool WriteMetrics(const satori::top::Options &o,
+                  const satori::ScrapeStatus &status,
+                  const satori::View *view) {
+  if (satori::WriteFileAtomically(MetricsFile(o),
+                                  satori::FormatTextfile(status, view)))
+    return true;
+  std::fprintf(stderr, "satori-top: cannot write %s: %s\n",
+               MetricsFile(o).c_str(), std::strerror(errno));
+  return false;
+}
+
+// Batch mode: o.count snapshots, o.delay_s apart, to stdout or the
+// metrics file. With --textfile a snapshot that cannot be read is a file
+// saying so (satori_scrape_success 0), and the next one is tried.
 int RunBatch(satori::Hypervisor &hv, satori::DomainSource &doms,
              const satori::top::Options &o) {
   satori::Snapshot prev, now;
@@ -92,19 +111,22 @@ int RunBatch(satori::Hypervisor &hv, satori::DomainSource &doms,
     if (n)
       std::this_thread::sleep_for(std::chrono::duration<double>(o.delay_s));
     std::string err;
+    double start = Now();
     if (!Sample(hv, doms, &now, &err)) {
       std::fprintf(stderr, "satori-top: %s\n", err.c_str());
-      return 9;
+      if (MetricsFile(o).empty())
+        return 9;
+      satori::ScrapeStatus status{true, 9, false, Now() - start};
+      if (!WriteMetrics(o, status, nullptr) || o.textfile.empty())
+        return 9;
+      have_prev = false;
+      continue;
     }
     satori::View v = satori::MakeView(now, have_prev ? &prev : nullptr);
     satori::SortRows(&v, o.sort, o.reverse);
-    if (!o.prometheus.empty()) {
-      if (!satori::WriteFileAtomically(o.prometheus,
-                                       satori::FormatPrometheus(v))) {
-        std::fprintf(stderr, "satori-top: cannot write %s: %s\n",
-                     o.prometheus.c_str(), std::strerror(errno));
+    if (!MetricsFile(o).empty()) {
+      if (!WriteMetrics(o, {true, 0, true, Now() - start}, &v))
         return 9;
-      }
     } else {
       std::string out =
           o.json ? satori::FormatJson(v) : satori::FormatText(v) + "\n";
@@ -119,6 +141,20 @@ int RunBatch(satori::Hypervisor &hv, satori::DomainSource &doms,
   return 0;
 }
 
+// Satori cannot be read at all (status 3..9, message said why; up: Satori
+// answered, but the toolstack did not): the metrics file says so, so that
+// no stale file stays behind. --textfile then exits 0, having written the
+// file; anything else exits status.
+int Unavailable(const satori::top::Options &o, bool up, int status,
+                const std::string &message) {
+  std::fprintf(stderr, "satori-top: %s\n", message.c_str());
+  if (MetricsFile(o).empty())
+    return status;
+  if (!WriteMetrics(o, {up, status, false, 0}, nullptr))
+    return 9;
+  return o.textfile.empty() ? status : 0;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -129,20 +165,19 @@ int main(int argc, char **argv) {
     return satori::UsageError("satori-top", why, satori::top::kUsage);
   if (o.help)
     return satori::PrintHelp(satori::top::HelpText());
+  if (o.version)
+    return satori::PrintHelp(satori::VersionText("satori-top"));
 
   satori::Unavailable unavailable;
   std::string message;
   auto hv = satori::Hypervisor::Open(&unavailable, &message);
-  if (!hv) {
-    std::fprintf(stderr, "satori-top: %s\n", message.c_str());
-    return static_cast<int>(unavailable);
-  }
+  if (!hv)
+    return Unavailable(o, false, static_cast<int>(unavailable), message);
   auto doms = satori::DomainSource::Open();
-  if (!doms) {
-    std::fprintf(stderr, "satori-top: cannot open libxenctrl: %s\n",
-                 std::strerror(errno));
-    return 9;
-  }
+  if (!doms)
+    return Unavailable(o, true, 9,
+                       "cannot open libxenctrl: " +
+                           std::string(std::strerror(errno)));
   if (o.batch)
     return RunBatch(*hv, *doms, o);
   return satori::RunScreen(

@@ -3,10 +3,14 @@
 
 #include <algorithm>
 #include <cinttypes>
+#include <cmath>
 #include <cstdio>
 #include <map>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
+#include "cli.h"
 #include "run.h"
 
 namespace satori {
@@ -26,21 +30,11 @@ std::string Fixed(double v, int decimals) {
   return buf;
 }
 
-std::string JsonString(const std::string &s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof(buf), "\\u%04x", c);
-      out += buf;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out + "\"";
+// v rounded to decimals places, as the text shows it (JSON gets the
+// shortest form of that double: 0.5, not 0.500).
+double Rounded(double v, int decimals) {
+  double scale = std::pow(10.0, decimals);
+  return std::round(v * scale) / scale;
 }
 
 std::string LabelValue(const std::string &s) {
@@ -191,9 +185,8 @@ const std::vector<Column> &Columns() {
       {"mem_bytes", "MEM", 7, "memory the domain holds, in bytes",
        [](const Row &r) { return static_cast<double>(r.now.info.mem_bytes); }},
       {"registered", "REG", 8, "pages registered since it started",
-       [](const Row &r) {
-         return static_cast<double>(r.now.stats.registered);
-       }},
+       [](const Row &r) { return static_cast<double>(r.now.stats.registered); },
+       false, nullptr, true},
       {"indexed", "INDEX", 7, "its pages in the hypervisor's index now",
        [](const Row &r) { return static_cast<double>(r.now.stats.indexed); }},
       {"shared", "SHARED", 8, "its pages backed by a shared frame now",
@@ -228,13 +221,15 @@ const std::vector<Column> &Columns() {
        "volatile memory it gave back when asked, in bytes (cumulative)",
        [](const Row &r) {
          return static_cast<double>(r.now.vol.repaid) * kPageBytes;
-       }},
+       },
+       false, nullptr, true},
       {"forced_bytes", "FORCED", 7,
        "volatile memory the hypervisor took without it, in bytes "
        "(cumulative)",
        [](const Row &r) {
          return static_cast<double>(r.now.vol.forced) * kPageBytes;
-       }},
+       },
+       false, nullptr, true},
       {"cow_per_s", "COW/s", 6, "copy-on-write breaks per second",
        [](const Row &r) { return r.cow_per_s; }, true},
       {"registered_per_s", "REG/s", 7, "pages registered per second",
@@ -242,15 +237,14 @@ const std::vector<Column> &Columns() {
       {"merged_per_s", "MRG/s", 7, "pages merged per second",
        [](const Row &r) { return r.merged_per_s; }, true},
       {"released", "REL", 7, "pages released since it started",
-       [](const Row &r) { return static_cast<double>(r.now.stats.released); }},
+       [](const Row &r) { return static_cast<double>(r.now.stats.released); },
+       false, nullptr, true},
       {"mismatched", "MISM", 5, "hash hits whose bytes differed",
-       [](const Row &r) {
-         return static_cast<double>(r.now.stats.mismatched);
-       }},
+       [](const Row &r) { return static_cast<double>(r.now.stats.mismatched); },
+       false, nullptr, true},
       {"cow_breaks", "COW", 6, "copy-on-write breaks since it started",
-       [](const Row &r) {
-         return static_cast<double>(r.now.stats.cow_breaks);
-       }},
+       [](const Row &r) { return static_cast<double>(r.now.stats.cow_breaks); },
+       false, nullptr, true},
   };
   return columns;
 }
@@ -406,40 +400,45 @@ std::string FormatText(const View &v) {
 }
 
 std::string FormatJson(const View &v) {
-  std::ostringstream o;
-  o << "{\"time\":" << Fixed(v.now.time_s, 3)
-    << ",\"interval\":" << Fixed(v.interval_s, 3) << ",\"host\":{";
-  bool first = true;
-  for (const HostField &f : kHostFields) {
-    o << (first ? "" : ",") << "\"" << f.key << "\":" << f.get(v.now);
-    first = false;
-  }
-  o << ",\"saved_bytes\":" << Fixed(v.saved_bytes, 0)
-    << ",\"saved_bytes_per_s\":" << Fixed(v.saved_per_s, 3)
-    << ",\"sharing_ratio\":" << Fixed(v.sharing_ratio, 4) << "}";
+  // Keys in a fixed order (the lab reads some lines with sed); whole
+  // numbers stay integers, the others are rounded as the text shows them.
+  using Json = nlohmann::ordered_json;
+  Json host = Json::object();
+  for (const HostField &f : kHostFields)
+    host[f.key] = f.get(v.now);
+  host["saved_bytes"] = static_cast<uint64_t>(v.saved_bytes);
+  host["saved_bytes_per_s"] = Rounded(v.saved_per_s, 3);
+  host["sharing_ratio"] = Rounded(v.sharing_ratio, 4);
+  Json j = {{"time", Rounded(v.now.time_s, 3)},
+            {"interval", Rounded(v.interval_s, 3)},
+            {"host", host}};
   if (v.now.scanner.running) {
     const ScannerStatus &sc = v.now.scanner;
-    o << ",\"scanner\":{\"rate\":" << sc.rate << ",\"domains\":[";
-    for (size_t i = 0; i < sc.domains.size(); ++i)
-      o << (i ? "," : "") << sc.domains[i];
-    o << "],\"idle\":" << (sc.idle ? "true" : "false")
-      << ",\"passes\":" << sc.passes << ",\"scanned\":" << sc.scanned
-      << ",\"registered\":" << sc.registered << ",\"merged\":" << sc.merged
-      << ",\"released\":" << sc.released << ",\"cpu_s\":" << Fixed(sc.cpu_s, 3)
-      << "}";
+    j["scanner"] = {{"rate", sc.rate},
+                    {"domains", sc.domains},
+                    {"idle", sc.idle},
+                    {"passes", sc.passes},
+                    {"scanned", sc.scanned},
+                    {"registered", sc.registered},
+                    {"merged", sc.merged},
+                    {"released", sc.released},
+                    {"cpu_s", Rounded(sc.cpu_s, 3)}};
   }
-  o << ",\"domains\":[";
-  first = true;
+  Json domains = Json::array();
   for (const Row &r : v.rows) {
-    o << (first ? "" : ",") << "{\"id\":" << r.now.info.id
-      << ",\"name\":" << JsonString(r.now.info.name);
-    for (const Column &c : Columns())
-      o << ",\"" << c.key << "\":" << Fixed(c.value(r), Decimals(c));
-    o << "}";
-    first = false;
+    Json d = {{"id", r.now.info.id}, {"name", r.now.info.name}};
+    for (const Column &c : Columns()) {
+      int decimals = Decimals(c);
+      if (decimals)
+        d[c.key] = Rounded(c.value(r), decimals);
+      else
+        d[c.key] = static_cast<int64_t>(std::llround(c.value(r)));
+    }
+    domains.push_back(d);
   }
-  o << "]}\n";
-  return o.str();
+  j["domains"] = domains;
+  // A name that is not UTF-8 gets U+FFFD rather than an exception.
+  return j.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";
 }
 
 std::string FormatPrometheus(const View &v) {
@@ -482,14 +481,41 @@ std::string FormatPrometheus(const View &v) {
   for (const Column &c : Columns()) {
     if (c.is_rate)
       continue; // Prometheus computes rates itself
-    std::string name = std::string("satori_domain_") + c.key;
-    o << "# HELP " << name << " " << c.help << "\n# TYPE " << name
-      << " gauge\n";
+    std::string name =
+        std::string("satori_domain_") + c.key + (c.cumulative ? "_total" : "");
+    o << "# HELP " << name << " " << c.help << "\n# TYPE " << name << " "
+      << (c.cumulative ? "counter" : "gauge") << "\n";
     for (const Row &r : v.rows)
       o << name << "{domid=\"" << r.now.info.id << "\",name=\""
         << LabelValue(r.now.info.name) << "\"} "
         << Fixed(c.value(r), Decimals(c)) << "\n";
   }
+  return o.str();
+}
+
+std::string FormatTextfile(const ScrapeStatus &s, const View *view) {
+  std::ostringstream o;
+  o << "# HELP satori_up 1 if Satori answered: on Xen, in dom0, compiled in, "
+       "satori=on, a known interface\n# TYPE satori_up gauge\nsatori_up "
+    << (s.up ? 1 : 0)
+    << "\n# HELP satori_scrape_success 1 if every Satori figure was read for "
+       "this file\n# TYPE satori_scrape_success gauge\nsatori_scrape_success "
+    << (s.success ? 1 : 0)
+    << "\n# HELP satori_scrape_status Why Satori was not read: satori-top's "
+       "exit status for it (0 read; 3 not on Xen, 4 not dom0, 5 no "
+       "permission, 6 compiled out, 7 satori=off, 8 interface mismatch, 9 a "
+       "hypercall failed)\n# TYPE satori_scrape_status gauge\n"
+       "satori_scrape_status "
+    << (s.success ? 0 : s.status)
+    << "\n# HELP satori_scrape_duration_seconds How long reading Satori "
+       "took\n# TYPE satori_scrape_duration_seconds gauge\n"
+       "satori_scrape_duration_seconds "
+    << Fixed(s.duration_s, 6)
+    << "\n# HELP satori_build_info The satori-top that wrote this file\n"
+       "# TYPE satori_build_info gauge\nsatori_build_info{version=\""
+    << LabelValue(ProjectVersion()) << "\"} 1\n";
+  if (view)
+    o << FormatPrometheus(*view);
   return o.str();
 }
 

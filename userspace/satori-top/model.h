@@ -57,6 +57,9 @@ struct Column {
   // *_bytes, one decimal for rates, whole numbers otherwise). JSON and
   // Prometheus always carry the number, in base units (bytes, ratios).
   std::function<std::string(double)> text = nullptr;
+  // Counts since the domain started (never goes down while it lives):
+  // a Prometheus counter, its name ending in _total.
+  bool cumulative = false;
 };
 
 // Every per-domain column, in screen order (after ID and NAME). GROUP is
@@ -93,8 +96,23 @@ bool SortRows(View *view, const std::string &key, bool reverse);
 std::string FormatText(const View &view);
 // One JSON object, on one line.
 std::string FormatJson(const View &view);
-// Prometheus text exposition format (node_exporter textfile collector).
+// Prometheus text exposition format: the host's figures, the scanner's
+// and a sample per domain and column (rates left out: Prometheus takes
+// them itself); cumulative figures are counters named *_total.
 std::string FormatPrometheus(const View &view);
+
+// How one reading for node_exporter's textfile collector went.
+struct ScrapeStatus {
+  bool up = false;       // Satori answered (Hypervisor::Open succeeded)
+  int status = 0;        // else why: satori-top's exit status for it, 3..9
+  bool success = false;  // the snapshot was read whole (then a View exists)
+  double duration_s = 0; // how long the reading took
+};
+// The file satori-top --textfile (and --prometheus) writes: satori_up,
+// satori_scrape_success, satori_scrape_status,
+// satori_scrape_duration_seconds and satori_build_info, always, then
+// FormatPrometheus(*view). REQUIRES: view is non-null iff s.success.
+std::string FormatTextfile(const ScrapeStatus &s, const View *view);
 
 // Human-readable bytes: "512K", "3.4M", "1.2G" (binary units).
 std::string HumanBytes(double bytes);

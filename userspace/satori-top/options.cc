@@ -8,9 +8,10 @@ namespace satori::top {
 
 const char kUsage[] =
     "usage: satori-top [-d SECONDS] [-s COLUMN] [-r]         interactive\n"
-    "       satori-top -b [-n N] [-d SECONDS] [--json] [-s COLUMN] [-r]\n"
-    "       satori-top --prometheus FILE [-n N] [-d SECONDS]\n"
-    "       satori-top --help\n";
+    "       satori-top -b [-i N] [-d SECONDS] [--json] [-s COLUMN] [-r]\n"
+    "       satori-top --textfile FILE [-i N] [-d SECONDS]\n"
+    "       satori-top --prometheus FILE [-i N] [-d SECONDS]\n"
+    "       satori-top --help | --version\n";
 
 namespace {
 
@@ -19,14 +20,26 @@ const char kOptions[] =
     "The live view of a Satori host, run in dom0: Satori's counters from\n"
     "the hypervisor and the domain list from the toolstack.\n"
     "\n"
-    "  -d SECONDS         between snapshots, 0.1 to 3600 (default 1)\n"
-    "  -b, --batch        print snapshots instead of the screen\n"
-    "  -n N               snapshots in batch mode (default 1)\n"
-    "  --json             batch mode, one JSON object per line\n"
-    "  --prometheus FILE  batch mode, rewrite FILE atomically at each\n"
-    "                     snapshot (node_exporter's textfile collector)\n"
-    "  -s COLUMN          sort by COLUMN, largest first (default shared)\n"
-    "  -r                 reverse the order\n"
+    "  -d, --delay SECONDS      between snapshots, 0.1 to 3600 (default 1)\n"
+    "  -b, --batch              print snapshots instead of the screen\n"
+    "  -i, --iterations N, -n N snapshots in batch mode (default 1)\n"
+    "  --json                   batch mode, one JSON object per line\n"
+    "  --textfile FILE          batch mode, rewrite FILE atomically "
+    "(FILE.new,\n"
+    "                           then rename) at each snapshot, in\n"
+    "                           Prometheus text for node_exporter's textfile\n"
+    "                           collector, with satori_up and\n"
+    "                           satori_scrape_success: 0 when Satori cannot\n"
+    "                           be read (the file is written all the same);\n"
+    "                           exit 0 whenever FILE was written\n"
+    "  --prometheus FILE        as --textfile, but exit with the status of\n"
+    "                           what failed (3 to 9) when Satori cannot be\n"
+    "                           read\n"
+    "  -s, --sort COLUMN        sort by COLUMN, largest first (default\n"
+    "                           shared)\n"
+    "  -r, --reverse            reverse the order\n"
+    "  -h, --help               print this help and exit\n"
+    "  -V, --version            print the version and exit\n"
     "\n"
     "Keys on the screen: q quit, p pause, < > sort column, r reverse,\n"
     "h help.\n";
@@ -34,7 +47,9 @@ const char kOptions[] =
 const char kExit[] =
     "Exit status: 0 ok; 2 bad arguments; 3 not on Xen; 4 not dom0; 5 no\n"
     "permission; 6 Satori compiled out; 7 satori=off; 8 interface version\n"
-    "mismatch; 9 a hypercall or the output failed.\n";
+    "mismatch; 9 a hypercall or the output failed. With --textfile: 0\n"
+    "whenever FILE was written (satori_up says whether Satori was read), 9\n"
+    "when it could not be.\n";
 
 } // namespace
 
@@ -49,50 +64,94 @@ std::string HelpText() {
 bool ParseOptions(const std::vector<std::string> &args, Options *o,
                   std::string *why) {
   *o = Options{};
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string &a = args[i];
-    bool valued = a == "-n" || a == "-d" || a == "--prometheus" || a == "-s";
-    if (valued && i + 1 >= args.size()) {
-      *why = a + " wants a value";
+  enum { kJson = 256, kPrometheus, kTextfile };
+  const std::vector<option> longs = {
+      {"help", no_argument, nullptr, 'h'},
+      {"version", no_argument, nullptr, 'V'},
+      {"batch", no_argument, nullptr, 'b'},
+      {"delay", required_argument, nullptr, 'd'},
+      {"iterations", required_argument, nullptr, 'i'},
+      {"sort", required_argument, nullptr, 's'},
+      {"reverse", no_argument, nullptr, 'r'},
+      {"json", no_argument, nullptr, kJson},
+      {"prometheus", required_argument, nullptr, kPrometheus},
+      {"textfile", required_argument, nullptr, kTextfile},
+  };
+  OptionParser p(args, "hVbd:i:n:s:r", longs);
+  for (;;) {
+    switch (p.Next()) {
+    case OptionParser::kEnd:
+      if (!p.Rest().empty()) {
+        *why = "unknown argument " + p.Rest()[0];
+        return false;
+      }
+      break;
+    case OptionParser::kUnknown:
+    case OptionParser::kOperand:
+      *why = "unknown argument " + p.typed();
       return false;
-    }
-    const std::string v = valued ? args[++i] : "";
-    if (a == "-h" || a == "--help") {
-      o->help = true; // whatever else is there
-      return true;
-    }
-    if (a == "-b" || a == "--batch") {
-      o->batch = true;
-    } else if (a == "--json") {
-      o->json = o->batch = true;
-    } else if (a == "-n") {
-      uint64_t n;
-      if (!ParseU64(v, &n, 1, 1000000000)) {
-        *why = "-n wants a whole number of snapshots >= 1";
-        return false;
-      }
-      o->count = static_cast<long>(n);
-    } else if (a == "-d") {
-      if (!ParseDouble(v, &o->delay_s) || o->delay_s < 0.1 ||
-          o->delay_s > 3600) {
-        *why = "-d wants seconds between 0.1 and 3600";
-        return false;
-      }
-    } else if (a == "--prometheus") {
-      if (v.empty()) {
-        *why = "--prometheus wants a file name";
-        return false;
-      }
-      o->prometheus = v;
-      o->batch = true;
-    } else if (a == "-s") {
-      o->sort = v;
-    } else if (a == "-r") {
-      o->reverse = true;
-    } else {
-      *why = "unknown argument " + a;
+    case OptionParser::kMissingValue:
+      *why = p.typed() + " wants a value";
       return false;
+    case OptionParser::kUnwantedValue:
+      *why = p.typed() + " takes no value";
+      return false;
+    case OptionParser::kOption: {
+      const std::string &v = p.value();
+      switch (p.code()) {
+      case 'h':
+        o->help = true; // whatever else is there
+        return true;
+      case 'V':
+        o->version = true;
+        return true;
+      case 'b':
+        o->batch = true;
+        break;
+      case kJson:
+        o->json = o->batch = true;
+        break;
+      case 'i':
+      case 'n': {
+        uint64_t n;
+        if (!ParseU64(v, &n, 1, 1000000000)) {
+          *why = p.typed() + " wants a whole number of snapshots >= 1";
+          return false;
+        }
+        o->count = static_cast<long>(n);
+        break;
+      }
+      case 'd':
+        if (!ParseDouble(v, &o->delay_s) || o->delay_s < 0.1 ||
+            o->delay_s > 3600) {
+          *why = p.typed() + " wants seconds between 0.1 and 3600";
+          return false;
+        }
+        break;
+      case kPrometheus:
+      case kTextfile:
+        if (v.empty()) {
+          *why = p.typed() + " wants a file name";
+          return false;
+        }
+        (p.code() == kPrometheus ? o->prometheus : o->textfile) = v;
+        o->batch = true;
+        break;
+      case 's':
+        o->sort = v;
+        break;
+      case 'r':
+        o->reverse = true;
+        break;
+      }
+      continue;
     }
+    }
+    break;
+  }
+  if (!o->prometheus.empty() && !o->textfile.empty()) {
+    *why = "--prometheus and --textfile exclude each other";
+    return false;
   }
   View probe;
   if (!SortRows(&probe, o->sort, false)) {
