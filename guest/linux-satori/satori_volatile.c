@@ -23,15 +23,23 @@
  *    it completes; a page is put only if no write of its block was
  *    recorded since its read was sent.
  *
- * Puts are batched: an evicted page is copied into the put batch of
- * SATORI_BATCH_MAX pages, which goes to the hypervisor in one put when full
- * or shortly after; the write filter is checked again then.
+ * Puts are batched: an evicted page is copied into the put batch being
+ * filled (SATORI_BATCH_MAX pages), and nothing else: the page cache lets
+ * go of pages with interrupts off, under its i_pages lock, so the hash
+ * check, the write filter and the put hypercall wait for a work item
+ * (put_batch_work), interrupts on, when the batch is full or shortly
+ * after its first page. There are two batches: while one is sent, the
+ * other fills; a page evicted while both are full is not kept. A write
+ * that raced a put (the filter raised after the batch was checked, its
+ * keys flushed before the put stored them) is caught by checking the
+ * filter again once the keys are stored, and their frames are flushed.
  *
  * Locking: the xarrays' own irq-safe locks; wire buffers for gets and
- * flushes are static under wire_lock, the put batch is under
- * put_batch_lock, the write filter's writers under wfilter_lock (all
- * irq-safe: hypercalls do not sleep; none is taken under another).
- * Counters are atomic.
+ * flushes are static under wire_lock, the batches' roles (filling, ready)
+ * and the filling batch under put_batch_lock, the ready batch is the work
+ * item's alone, the write filter's writers under wfilter_lock (all
+ * irq-safe: hypercalls do not sleep; only wire_lock is taken, by the work
+ * item, under none of the others). Counters are atomic.
  */
 #include <linux/atomic.h>
 #include <linux/blk-mq.h>
@@ -85,15 +93,27 @@ static struct satori_vpage wire[SATORI_BATCH_MAX];
 static struct page *wire_page[SATORI_BATCH_MAX];
 
 /*
- * The put batch: copies of evicted pages waiting for one put
- * (put_batch_lock, irq-safe: pages join it from under the page cache's
- * i_pages lock). The copy of the origin at slot i is in put_batch_page[i].
+ * A put batch: copies of evicted pages waiting for one put. The copy of
+ * origin[i] is page[i].
  */
+struct put_buf {
+	struct satori_put_batch batch;
+	struct satori_vorigin origin[SATORI_BATCH_MAX];
+	struct page *page[SATORI_BATCH_MAX];
+};
+
 #define SATORI_PUT_BATCH_MS 20
+/*
+ * put_batch_lock (irq-safe: pages join the filling batch from under the
+ * page cache's i_pages lock) guards filling, ready and the filling
+ * batch. ready, when set, is the other batch: full or due, handed to the
+ * work item, which alone touches it (and the wire and keep arrays) until
+ * it clears ready.
+ */
 static DEFINE_SPINLOCK(put_batch_lock);
-static struct satori_put_batch put_batch;
-static struct satori_vorigin put_batch_origin[SATORI_BATCH_MAX];
-static struct page *put_batch_page[SATORI_BATCH_MAX];
+static struct put_buf put_bufs[2];
+static struct put_buf *filling = &put_bufs[0];
+static struct put_buf *ready;
 static struct satori_vpage put_batch_wire[SATORI_BATCH_MAX];
 static u32 put_batch_keep[SATORI_BATCH_MAX];
 
@@ -343,12 +363,48 @@ static bool written_since(const struct satori_vorigin *o)
 	return satori_wfilter_written_since(&wfilter, o->key, o->gen);
 }
 
+/* The other batch of b. */
+static struct put_buf *other_buf(struct put_buf *b)
+{
+	return b == &put_bufs[0] ? &put_bufs[1] : &put_bufs[0];
+}
+
 /*
- * Send the pages of the put batch that are still the disk's data in one
- * put, and empty it. Called with put_batch_lock held (irqs off; a
- * hypercall does not sleep).
+ * The keys put_batch_wire[0..n) were stored, but a write may have reached
+ * their blocks since the batch was checked: its flush may have run before
+ * they were in stored. Flush those whose block the filter says was
+ * written; a write after this look finds them in stored.
  */
-static void put_batch_send(void)
+static void put_batch_recheck(struct put_buf *b, u32 n)
+{
+	unsigned long flags;
+	u32 i, k = 0, done;
+
+	spin_lock_irqsave(&wire_lock, flags);
+	for (i = 0; i < n; i++) {
+		if (!satori_wfilter_written_since(&wfilter,
+						  b->origin[put_batch_keep[i]].key,
+						  b->origin[put_batch_keep[i]].gen))
+			continue;
+		wire[k].key = put_batch_wire[i].key;
+		wire[k].gfn = 0;
+		wire[k].hash = 0;
+		k++;
+	}
+	if (k && !volatile_op(SATORI_OP_volatile_flush, wire, k, &done))
+		atomic64_add(done, &nr_invalidated);
+	for (i = 0; i < k; i++)
+		satori_volatile_forget(wire[i].key);
+	spin_unlock_irqrestore(&wire_lock, flags);
+}
+
+/*
+ * Send the pages of batch b that are still the disk's data (unchanged
+ * since the read: the hash; no write since: the filter) in one put, and
+ * empty it. The work item's, interrupts on; b is ready, so no one else
+ * touches it.
+ */
+static void put_batch_send(struct put_buf *b)
 {
 	u64 map[SATORI_BATCH_MAX / 64] = {};
 	struct satori_volatile_op op = {
@@ -357,30 +413,41 @@ static void put_batch_send(void)
 		.map = (u64)(uintptr_t)map,
 	};
 	unsigned long flags;
-	u32 i, slot, dropped;
+	u32 i, n, slot, dropped;
+	void *va;
 	int rc;
 
 	/* Those written while they waited are not the disk's data any more. */
-	op.nr = satori_put_batch_take(&put_batch, &wfilter, put_batch_keep,
-				      &dropped);
+	n = satori_put_batch_take(&b->batch, &wfilter, put_batch_keep,
+				  &dropped);
 	atomic64_add(dropped, &nr_not_kept);
-	if (!op.nr)
-		return;
 	/*
 	 * Paused, Xen takes no put; suspended, a put could reach a new
 	 * domain (a restore) whose keys are about to be forgotten.
 	 */
-	if (!satori_runstate_running(&satori_run)) {
-		atomic64_add(op.nr, &nr_not_kept);
+	if (n && !satori_runstate_running(&satori_run)) {
+		atomic64_add(n, &nr_not_kept);
 		return;
 	}
-	for (i = 0; i < op.nr; i++) {
+	/* Changed since the read (the copy is what the page held). */
+	for (i = 0, op.nr = 0; i < n; i++) {
 		slot = put_batch_keep[i];
-		put_batch_wire[i].key = put_batch_origin[slot].key;
-		put_batch_wire[i].hash = put_batch_origin[slot].hash;
-		put_batch_wire[i].gfn =
-			pfn_to_gfn(page_to_pfn(put_batch_page[slot]));
+		va = kmap_local_page(b->page[slot]);
+		if (xxh64(va, PAGE_SIZE, 0) != b->origin[slot].hash) {
+			kunmap_local(va);
+			atomic64_inc(&nr_not_kept);
+			continue;
+		}
+		kunmap_local(va);
+		put_batch_keep[op.nr] = slot;
+		put_batch_wire[op.nr].key = b->origin[slot].key;
+		put_batch_wire[op.nr].hash = b->origin[slot].hash;
+		put_batch_wire[op.nr].gfn =
+			pfn_to_gfn(page_to_pfn(b->page[slot]));
+		op.nr++;
 	}
+	if (!op.nr)
+		return;
 	rc = satori_hypercall(SATORI_OP_volatile_put, &op);
 	if (rc == -EAGAIN) {
 		/* Stopped or not placed: not an error, nothing kept. */
@@ -399,30 +466,59 @@ static void put_batch_send(void)
 			__xa_store(&stored, put_batch_wire[i].key,
 				   xa_mk_value(0), GFP_ATOMIC);
 	xa_unlock_irqrestore(&stored, flags);
+	put_batch_recheck(b, op.nr);
 }
+
+/*
+ * Sends the ready batch, or the filling one if none is ready (its first
+ * page has waited SATORI_PUT_BATCH_MS), until neither is full.
+ */
+static struct delayed_work put_batch_work;
 
 static void put_batch_work_fn(struct work_struct *work)
 {
 	unsigned long flags;
+	struct put_buf *b;
+	u32 n;
 
-	spin_lock_irqsave(&put_batch_lock, flags);
-	put_batch_send();
-	spin_unlock_irqrestore(&put_batch_lock, flags);
+	for (;;) {
+		spin_lock_irqsave(&put_batch_lock, flags);
+		if (!ready && filling->batch.count) {
+			ready = filling;
+			filling = other_buf(filling);
+		}
+		b = ready;
+		spin_unlock_irqrestore(&put_batch_lock, flags);
+		if (!b)
+			return;
+		put_batch_send(b);
+		spin_lock_irqsave(&put_batch_lock, flags);
+		ready = NULL;
+		n = filling->batch.count;
+		spin_unlock_irqrestore(&put_batch_lock, flags);
+		if (n < SATORI_BATCH_MAX) {
+			/* Pages that came while this one was sent wait. */
+			if (n)
+				schedule_delayed_work(&put_batch_work,
+						      msecs_to_jiffies(SATORI_PUT_BATCH_MS));
+			return;
+		}
+		cond_resched();
+	}
 }
 static DECLARE_DELAYED_WORK(put_batch_work, put_batch_work_fn);
 
 /*
- * Keep page's data under o's key if it still is the disk's data: copy it
- * into the put batch, whose pages go to the hypervisor in one put when it
- * is full or SATORI_PUT_BATCH_MS after the first (a put per page, from the
- * page cache's eviction path, cost more than the disk read it would save).
+ * Keep page's data under o's key if it may still be the disk's data: copy
+ * it into the filling batch, which the work item checks and puts when it
+ * is full or SATORI_PUT_BATCH_MS after its first page (a put per page,
+ * from the page cache's eviction path, cost more than the disk read it
+ * would save). Called with interrupts off: a copy and nothing slower.
  */
 static void satori_volatile_keep(struct folio *folio, struct page *page,
 				 const struct satori_vorigin *o)
 {
 	unsigned long flags;
-	void *va;
-	bool same;
 	u32 slot;
 
 	/* Paused: Xen takes no put now, so none is made. */
@@ -432,21 +528,21 @@ static void satori_volatile_keep(struct folio *folio, struct page *page,
 		atomic64_inc(&nr_not_kept);
 		return;
 	}
-	va = kmap_local_page(page);
-	same = xxh64(va, PAGE_SIZE, 0) == o->hash;
-	kunmap_local(va);
-	if (!same) {
+	spin_lock_irqsave(&put_batch_lock, flags);
+	if (filling->batch.count == SATORI_BATCH_MAX && !ready) {
+		/* Full: the work item sends it, the other fills. */
+		ready = filling;
+		filling = other_buf(filling);
+		mod_delayed_work(system_wq, &put_batch_work, 0);
+	}
+	if (!satori_put_batch_add(&filling->batch, o, &slot)) {
+		/* Both full: the work item has not caught up. */
+		spin_unlock_irqrestore(&put_batch_lock, flags);
 		atomic64_inc(&nr_not_kept);
 		return;
 	}
-	spin_lock_irqsave(&put_batch_lock, flags);
-	if (!satori_put_batch_add(&put_batch, o, &slot)) {
-		put_batch_send();
-		/* Empty now: this cannot fail. */
-		satori_put_batch_add(&put_batch, o, &slot);
-	}
-	copy_highpage(put_batch_page[slot], page);
-	if (put_batch.count == 1)
+	copy_highpage(filling->page[slot], page);
+	if (filling->batch.count == 1)
 		schedule_delayed_work(&put_batch_work,
 				      msecs_to_jiffies(SATORI_PUT_BATCH_MS));
 	spin_unlock_irqrestore(&put_batch_lock, flags);
@@ -481,17 +577,21 @@ void satori_volatile_start(void)
 	unsigned int i;
 
 	origin_cache = KMEM_CACHE(satori_vorigin, 0);
-	for (i = 0; i < SATORI_BATCH_MAX && origin_cache; i++) {
-		put_batch_page[i] = alloc_page(GFP_KERNEL);
-		if (!put_batch_page[i])
+	for (i = 0; i < 2 * SATORI_BATCH_MAX && origin_cache; i++) {
+		struct put_buf *b = &put_bufs[i / SATORI_BATCH_MAX];
+
+		b->page[i % SATORI_BATCH_MAX] = alloc_page(GFP_KERNEL);
+		if (!b->page[i % SATORI_BATCH_MAX])
 			break;
 	}
-	if (!origin_cache || i < SATORI_BATCH_MAX) {
+	if (!origin_cache || i < 2 * SATORI_BATCH_MAX) {
 		pr_err("satori: no memory; the volatile cache stays off\n");
 		return;
 	}
 	satori_wfilter_init(&wfilter);
-	satori_put_batch_init(&put_batch, put_batch_origin, SATORI_BATCH_MAX);
+	for (i = 0; i < 2; i++)
+		satori_put_batch_init(&put_bufs[i].batch, put_bufs[i].origin,
+				      SATORI_BATCH_MAX);
 	/* Pairs with is_active(): origin_cache is visible first. */
 	smp_store_release(&active, true);
 	pr_info("satori: volatile page cache on (xen_blkfront.satori_volatile)\n");
