@@ -95,6 +95,9 @@ expect_exit satori-top "-i 0 (xentop's spelling)" 2 "whole number" -b -i 0
 expect_exit satori-top "--json=1" 2 "--json takes no value" --json=1
 expect_exit satori-scan "unknown option" 2 "'--frob' is not a guest domain id" --frob
 expect_exit satori-scan "--rate 0" 2 "bad rate '0'" --rate 0
+# A bad --kernel is refused before anything is opened or scanned.
+expect_exit satori-scan "--kernel of a missing file" 2 "cannot read kernel image /nonexistent/vmlinux: No such file" --kernel /nonexistent/vmlinux 1
+expect_exit satori-scan "--kernel of a non-ELF file" 2 "cannot read kernel image $top/README.md: not an ELF file" --kernel "$top/README.md" 1
 expect_exit satori-scand "unknown option" 2 "unknown argument '--frob'" --frob
 expect_exit satori-scand "--rate without a value" 2 "--rate wants a value" --rate
 expect_exit satori-groupd "unknown option" 2 "unknown argument --frob" --frob

@@ -25,7 +25,8 @@ TEST(SatoriScanOptions, DefaultsAndValues) {
   ASSERT_TRUE(Parse({}, &o));
   EXPECT_EQ(o.rate, 0u); // as fast as it can
   EXPECT_TRUE(o.disks.empty());
-  EXPECT_TRUE(o.domids.empty()); // every guest
+  EXPECT_TRUE(o.kernels.empty()); // no kernel census
+  EXPECT_TRUE(o.domids.empty());  // every guest
   // The lab's spellings: --rate N, --disk PATH (repeated), DOMIDs.
   ASSERT_TRUE(Parse(
       {"--rate", "5000", "--disk", "/a.img", "3", "--disk", "/b.img", "4"},
@@ -37,6 +38,12 @@ TEST(SatoriScanOptions, DefaultsAndValues) {
   ASSERT_TRUE(Parse({"--rate=7", "--", "5"}, &o));
   EXPECT_EQ(o.rate, 7u);
   EXPECT_EQ(o.domids, std::vector<uint32_t>{5});
+  // --kernel PATH, repeatable, in order, among the rest.
+  ASSERT_TRUE(
+      Parse({"--kernel", "/k1", "--disk", "/a.img", "3", "--kernel=/k2"}, &o));
+  EXPECT_EQ(o.kernels, (std::vector<std::string>{"/k1", "/k2"}));
+  EXPECT_EQ(o.disks, std::vector<std::string>{"/a.img"});
+  EXPECT_EQ(o.domids, std::vector<uint32_t>{3});
 }
 
 TEST(SatoriScanOptions, HelpAndVersionWin) {
@@ -59,6 +66,7 @@ TEST(SatoriScanOptions, BadUsageSaysWhy) {
   for (const Case &k : std::vector<Case>{
            {{"--rate"}, "--rate wants a value"},
            {{"--disk"}, "--disk wants a value"},
+           {{"--kernel"}, "--kernel wants a value"},
            {{"--rate", "0"}, "bad rate '0'"},
            {{"--rate", "x"}, "bad rate 'x'"},
            {{"0"}, "'0' is not a guest domain id"},

@@ -6,14 +6,34 @@
 // which makes it the scanning baseline to compare Satori with (KSM's
 // default is 100 pages every 20 ms: --rate 5000). Each --disk (a guest's
 // disk image or block device) is hashed block by block first, so pages
-// holding file data read from disk are reported apart ("file").
+// holding file data read from disk are reported apart ("file"). Each
+// --kernel (a guest kernel's ELF vmlinux) is read before anything else:
+// the pages of its text and read-only data (kernel_image.h) tell guest
+// pages holding them apart ("kernel_text", "kernel_rodata").
 //
-//   satori-scan [--rate PAGES_PER_SECOND] [--disk PATH]... [DOMID...]
-//   (default: all guests)
+//   satori-scan [--rate PAGES_PER_SECOND] [--disk PATH]... [--kernel PATH]...
+//               [DOMID...]   (default: all guests)
+//
+// Output, each line "satori-scan: " then name=value fields (the lab reads
+// them: these lines and fields stay as they are; new ones are added):
+//   kernel=PATH text=N rodata=N      per --kernel: its non-fill pages hashed
+//   disk=PATH blocks=N               per --disk: its non-fill blocks hashed
+//   domain=D pages= fill= zero= shareable= file= file_shareable=
+//                                    per domain (census.h says what each is)
+//   domain=D kind=K pages=N shareable=N max_saved=N
+//                                    per domain, after its line, one per kind
+//   kind=K pages=N shareable=N max_saved=N
+//                                    the domains' sums, one per kind
+//   domains= pages= fill= zero= distinct= shareable= max_saved= file=
+//   file_shareable= file_max_saved= seconds=
+//                                    the total, always the last line
+// K is, in this order, zero, fill, file, kernel_text, kernel_rodata,
+// other: every page is of exactly one kind, the first that fits (census.h).
 //
 // Exit status: 0 on success, 1 if a domain could not be scanned, 2 on bad
-// arguments, when the hypervisor interface cannot be opened or a disk
-// cannot be read. --help (kHelp below) says the same to the user.
+// arguments, when the hypervisor interface cannot be opened or a disk or
+// kernel image cannot be read (nothing is scanned then). --help (kHelp
+// below) says the same to the user.
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
@@ -31,12 +51,13 @@
 #include "census.h"
 #include "cli.h"
 #include "guest_memory.h"
+#include "kernel_image.h"
 #include "scan_options.h"
 
 namespace {
 
 const char kUsage[] = "usage: satori-scan [--rate PAGES_PER_SECOND] "
-                      "[--disk PATH]... [DOMID...]\n"
+                      "[--disk PATH]... [--kernel PATH]... [DOMID...]\n"
                       "       satori-scan --help | --version\n";
 
 const char kHelp[] =
@@ -50,11 +71,20 @@ const char kHelp[] =
     "  --disk PATH              hash this guest disk image or block device\n"
     "                           first (repeatable), so that pages holding\n"
     "                           its data are reported apart (\"file\")\n"
+    "  --kernel PATH            read this guest kernel image (an ELF\n"
+    "                           vmlinux) first (repeatable), so that pages\n"
+    "                           holding its text or read-only data are\n"
+    "                           reported apart (\"kernel_text\",\n"
+    "                           \"kernel_rodata\")\n"
     "  -h, --help               print this help and exit\n"
     "  -V, --version            print the version and exit\n"
     "\n"
+    "Every page is counted in one kind (kind=), the first that fits: zero,\n"
+    "fill (another repeated byte), file, kernel_text, kernel_rodata, other.\n"
+    "\n"
     "Exit status: 0 ok; 1 a domain could not be scanned; 2 bad arguments,\n"
-    "the hypervisor interface cannot be opened, or a disk cannot be read.\n";
+    "the hypervisor interface cannot be opened, or a disk or kernel image\n"
+    "cannot be read.\n";
 
 int Usage(const std::string &why) {
   return satori::UsageError("satori-scan", why, kUsage);
@@ -84,6 +114,39 @@ bool HashDisk(const std::string &path, satori::PageCensus *census,
   return ok;
 }
 
+// Adds every non-fill page of the kernel image at path (kernel_image.h) to
+// the census's kernel sets, counting them in *text and *rodata. Returns
+// false with *why if it cannot be read or is no kernel image.
+bool HashKernel(const std::string &path, satori::PageCensus *census,
+                uint64_t *text, uint64_t *rodata, std::string *why) {
+  return satori::ReadKernelImage(
+      path,
+      [&](const unsigned char *page, bool is_text) {
+        if (satori::IsFillPage(page))
+          return;
+        census->AddKernelPage(XXH3_64bits(page, satori::GuestMemory::kPageSize),
+                              is_text);
+        ++*(is_text ? text : rodata);
+      },
+      why);
+}
+
+// Prints one kind's figures, after prefix ("" or "domain=D ").
+void PrintKind(const char *prefix, satori::PageKind kind,
+               const satori::KindCensus &k) {
+  std::printf("satori-scan: %skind=%s pages=%llu shareable=%llu "
+              "max_saved=%llu\n",
+              prefix, satori::PageKindName(kind),
+              static_cast<unsigned long long>(k.pages),
+              static_cast<unsigned long long>(k.shareable),
+              static_cast<unsigned long long>(k.max_saved));
+}
+
+void PrintKinds(const char *prefix, const satori::KindCensuses &kinds) {
+  for (size_t k = 0; k < satori::kPageKinds; ++k)
+    PrintKind(prefix, static_cast<satori::PageKind>(k), kinds[k]);
+}
+
 // Scans one domain into the census. Returns false if it could not.
 bool ScanDomain(xc_interface *xch, xenforeignmemory_handle *fmem,
                 uint32_t domid, uint64_t rate, satori::PageCensus *census,
@@ -100,8 +163,8 @@ bool ScanDomain(xc_interface *xch, xenforeignmemory_handle *fmem,
     bool fill = satori::IsFillPage(p);
     // A fill page's bytes all equal its first: zero when that is 0.
     census->Add(domid,
-                fill ? 0 : XXH3_64bits(p, satori::GuestMemory::kPageSize), fill,
-                fill && p[0] == 0);
+                fill ? p[0] : XXH3_64bits(p, satori::GuestMemory::kPageSize),
+                fill, fill && p[0] == 0);
     ++done;
     if (rate && done % 256 == 0)
       std::this_thread::sleep_until(
@@ -128,6 +191,22 @@ int main(int argc, char **argv) {
   std::vector<uint32_t> domids = o.domids;
   const std::vector<std::string> &disks = o.disks;
 
+  // Kernel images first: a bad one ends the run before anything is opened
+  // or scanned.
+  satori::PageCensus census;
+  for (const std::string &kernel : o.kernels) {
+    uint64_t text = 0, rodata = 0;
+    std::string kwhy;
+    if (!HashKernel(kernel, &census, &text, &rodata, &kwhy)) {
+      std::fprintf(stderr, "satori-scan: cannot read kernel image %s: %s\n",
+                   kernel.c_str(), kwhy.c_str());
+      return 2;
+    }
+    std::printf("satori-scan: kernel=%s text=%llu rodata=%llu\n",
+                kernel.c_str(), static_cast<unsigned long long>(text),
+                static_cast<unsigned long long>(rodata));
+  }
+
   xc_interface *xch = xc_interface_open(nullptr, nullptr, 0);
   xenforeignmemory_handle *fmem =
       xch ? xenforeignmemory_open(nullptr, 0) : nullptr;
@@ -144,7 +223,6 @@ int main(int argc, char **argv) {
       domids.push_back(info[i].domain);
   }
 
-  satori::PageCensus census;
   for (const std::string &disk : disks) {
     uint64_t blocks = 0;
     if (!HashDisk(disk, &census, &blocks)) {
@@ -165,7 +243,7 @@ int main(int argc, char **argv) {
           .count();
 
   satori::CensusSummary s = census.Summarize();
-  for (const auto &[domid, d] : s.per_domain)
+  for (const auto &[domid, d] : s.per_domain) {
     std::printf("satori-scan: domain=%u pages=%llu fill=%llu zero=%llu "
                 "shareable=%llu file=%llu file_shareable=%llu\n",
                 domid, static_cast<unsigned long long>(d.pages),
@@ -174,6 +252,10 @@ int main(int argc, char **argv) {
                 static_cast<unsigned long long>(d.shareable),
                 static_cast<unsigned long long>(d.file),
                 static_cast<unsigned long long>(d.file_shareable));
+    PrintKinds(("domain=" + std::to_string(domid) + " ").c_str(), d.kinds);
+  }
+  PrintKinds("", s.kinds);
+  // The total stays the last line: the lab reads it with tail -1.
   std::printf("satori-scan: domains=%llu pages=%llu fill=%llu zero=%llu "
               "distinct=%llu shareable=%llu max_saved=%llu file=%llu "
               "file_shareable=%llu file_max_saved=%llu seconds=%.1f\n",

@@ -19,6 +19,7 @@ bool ParseOptions(const std::vector<std::string> &args, Options *o,
       {"version", no_argument, nullptr, 'V'},
       {"rate", required_argument, nullptr, 'r'},
       {"disk", required_argument, nullptr, 'd'},
+      {"kernel", required_argument, nullptr, 'k'},
   };
   // '-': DOMIDs come back in order, between the options.
   OptionParser p(args, "-hV", longs);
@@ -72,6 +73,9 @@ bool ParseOptions(const std::vector<std::string> &args, Options *o,
       break;
     case 'd':
       o->disks.push_back(v);
+      break;
+    case 'k':
+      o->kernels.push_back(v);
       break;
     }
   }
