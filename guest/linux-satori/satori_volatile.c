@@ -54,6 +54,7 @@
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
 #include <linux/xxhash.h>
+#include <asm/paravirt.h>
 #include <xen/page.h>
 #include <xen/interface/satori.h>
 
@@ -121,12 +122,14 @@ static atomic64_t nr_stored, nr_restored, nr_missed, nr_invalidated,
 	nr_not_kept, nr_put_errors;
 static atomic64_t hit_requests, hit_ns, read_requests, read_ns, read_bytes;
 /*
- * The longest time satori_volatile_folio_gone() took for a folio with a
- * known origin (the page cache calls it with interrupts off, under its
- * i_pages lock): what the eviction path adds to the time interrupts are
- * off, since boot or the last write of 0 to evict_max_ns.
+ * The time satori_volatile_folio_gone() took for folios with a known
+ * origin (the page cache calls it with interrupts off, under its i_pages
+ * lock): what the eviction path adds to the time interrupts are off. Time
+ * the hypervisor ran another vCPU meanwhile (steal) is left out: it is
+ * the host's, not this code's. evict_max_ns is the longest since boot or
+ * the last write of 0 to it; evict_ns and evict_runs sum them all.
  */
-static atomic64_t evict_max_ns;
+static atomic64_t evict_max_ns, evict_ns, evict_runs;
 
 /* Raise evict_max_ns to ns if it is below. */
 static void evict_max_raise(u64 ns)
@@ -552,13 +555,14 @@ void satori_volatile_folio_gone(struct folio *folio)
 {
 	unsigned long pfn = folio_pfn(folio), first = pfn, flags, i;
 	struct satori_vorigin *o;
-	u64 t0;
+	u64 t0, steal0, ns;
 
 	if (!is_active() ||
 	    !xa_find(&origins, &first, pfn + folio_nr_pages(folio) - 1,
 		     XA_PRESENT))
 		return;
 	t0 = ktime_get_ns();
+	steal0 = paravirt_steal_clock(smp_processor_id());
 	for (i = 0; i < folio_nr_pages(folio); i++) {
 		xa_lock_irqsave(&origins, flags);
 		o = __xa_erase(&origins, pfn + i);
@@ -569,7 +573,11 @@ void satori_volatile_folio_gone(struct folio *folio)
 			satori_volatile_keep(folio, folio_page(folio, i), o);
 		kmem_cache_free(origin_cache, o);
 	}
-	evict_max_raise(ktime_get_ns() - t0);
+	ns = ktime_get_ns() - t0;
+	ns -= min(ns, paravirt_steal_clock(smp_processor_id()) - steal0);
+	evict_max_raise(ns);
+	atomic64_add(ns, &evict_ns);
+	atomic64_inc(&evict_runs);
 }
 
 void satori_volatile_start(void)
@@ -615,6 +623,8 @@ SATORI_COUNTER(missed, nr_missed);
 SATORI_COUNTER(invalidated, nr_invalidated);
 SATORI_COUNTER(not_kept, nr_not_kept);
 SATORI_COUNTER(errors, nr_put_errors);
+SATORI_COUNTER(evict_ns, evict_ns);
+SATORI_COUNTER(evict_runs, evict_runs);
 
 /*
  * "hit_requests=N hit_ns=AVG read_requests=N read_ns=AVG read_bytes=N":
@@ -674,6 +684,8 @@ static struct attribute *satori_volatile_attrs[] = {
 	&errors_attr.attr,
 	&latency_attr.attr,
 	&evict_max_ns_attr.attr,
+	&evict_ns_attr.attr,
+	&evict_runs_attr.attr,
 	NULL,
 };
 

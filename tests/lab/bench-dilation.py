@@ -21,14 +21,15 @@ factor the storage model uses:
 
   satori-dilation: used=X range=LO-HI (geometric mean of the guest's kernels)
 
-and, with that factor, the longest interrupts-off time the volatile
-cache's eviction hook added in the guests' surplus passes (their "pass"
-lines' evict_max_ns, the largest over every guest):
+and, with that factor, the interrupts-off time the volatile cache's
+eviction hook added in the guests' surplus passes (their "pass" lines:
+evict_max_ns, the largest over every guest; evict_ns over evict_runs
+from each guest's last line, summed, for the mean):
 
-  satori-irqsoff: evict_max_us=X native_us=X native_us_range=LO-HI goal_us=50
+  satori-irqsoff: evict_max_us=X native_us=X native_us_range=LO-HI mean_us=X native_mean_us=X goal_us=50
 
 native_us is evict_max_us over D (the range: over D's range's ends).
-Exits 1 when a kernel's figures or the passes' evict_max_ns are missing.
+Exits 1 when a kernel's figures or the passes' evict figures are missing.
 """
 import math
 import sys
@@ -86,20 +87,26 @@ def main():
     gm = {key: math.exp(sum(v) / len(v)) for key, v in logs.items()}
     print(f"satori-dilation: used={gm['d']:.1f} range={gm['lo']:.1f}-{gm['hi']:.1f} "
           "(geometric mean of the guest's kernels)")
-    evict = []
+    evict, total_ns, runs = [], 0, 0
     for log in sorted((out / "console").glob("guest-g*.log")):
+        last = None
         for line in read_lines(log):
             line = line.replace("\r", "")
             if line.startswith("SATORI-GUEST pass "):
                 f = dict(kv.split("=", 1) for kv in line.split() if "=" in kv)
-                if f.get("evict_max_ns", "").isdigit():
+                if all(f.get(k, "").isdigit() for k in ("evict_max_ns", "evict_ns", "evict_runs")):
                     evict.append(int(f["evict_max_ns"]))
-    if not evict or max(evict) <= 0:
-        print("bench-dilation: no pass line with evict_max_ns", file=sys.stderr)
+                    last = f
+        if last:
+            total_ns += int(last["evict_ns"])
+            runs += int(last["evict_runs"])
+    if not evict or max(evict) <= 0 or runs <= 0:
+        print("bench-dilation: no pass line with the evict figures", file=sys.stderr)
         return 1
-    us = max(evict) / 1000
+    us, mean = max(evict) / 1000, total_ns / runs / 1000
     print(f"satori-irqsoff: evict_max_us={us:.1f} native_us={us / gm['d']:.1f} "
-          f"native_us_range={us / gm['hi']:.1f}-{us / gm['lo']:.1f} goal_us=50")
+          f"native_us_range={us / gm['hi']:.1f}-{us / gm['lo']:.1f} "
+          f"mean_us={mean:.2f} native_mean_us={mean / gm['d']:.2f} goal_us=50")
     return 0
 
 

@@ -86,7 +86,9 @@ ledger destroyed
 step final-checks
 for g in g1 g2 g4; do
 	guest_command "$g" verify "SATORI-GUEST verify "
-	result "evict_max_ns_$g" "$(guest_log_field "$g" verify evict_max_ns)"
+	for k in evict_max_ns evict_ns evict_runs; do
+		result "${k}_$g" "$(guest_log_field "$g" verify "$k")"
+	done
 done
 for g in $GUESTS; do
 	guest_command "$g" "done" "SATORI-GUEST agent finished"

@@ -119,7 +119,7 @@ while read -r cmd arg </dev/hvc0; do
 		t0=$(now)
 		seq 0 $(($2 / 4 - 1)) | sed 's|^|/mnt/private/f|' | xargs cat >/dev/null
 		t=$(awk -v a="$(now)" -v b="$t0" 'BEGIN { printf "%.2f", a - b }')
-		say "pass mode=$1 mb=$2 seconds=$t disk_bytes=$(($(sed 's/.*read_bytes=//' $sys/volatile/latency) - before)) restored=$(($(cat $sys/volatile/restored) - r0)) missed=$(($(cat $sys/volatile/missed) - m0)) entitled=$(cat $sys/volatile/entitled) held=$(cat $sys/volatile/held) evict_max_ns=$(cat $sys/volatile/evict_max_ns) $(cat $sys/volatile/latency)"
+		say "pass mode=$1 mb=$2 seconds=$t disk_bytes=$(($(sed 's/.*read_bytes=//' $sys/volatile/latency) - before)) restored=$(($(cat $sys/volatile/restored) - r0)) missed=$(($(cat $sys/volatile/missed) - m0)) entitled=$(cat $sys/volatile/entitled) held=$(cat $sys/volatile/held) evict_max_ns=$(cat $sys/volatile/evict_max_ns) evict_ns=$(cat $sys/volatile/evict_ns) evict_runs=$(cat $sys/volatile/evict_runs) $(cat $sys/volatile/latency)"
 		;;
 	dilation)
 		# The CPU-bound kernels of bench/dilation, timed in the guest.
