@@ -14,6 +14,10 @@ rate ("scan"). It leaves in OUT, for each METHOD:
                       frames merging the files' pages could save at most,
                       satori-scan --disk) and METHOD_max_saved (any page)
   scand-end.json      the scanner's own counters
+  METHOD-census.log   satori-scan's output after the phase, with its
+                      census by kind (kind=K pages=N shareable=N
+                      max_saved=N, K: zero, fill, file, kernel_text,
+                      kernel_rodata, other), printed as satori-census lines
 
 Frames saved are counted from the phase's start (the host's saved frames
 then are subtracted). The census's file set is the files the guests read
@@ -111,6 +115,15 @@ def main():
               f"t50={show(t50)} t99={show(t99)} cpu_s={cpu:.1f}; of any page: "
               f"t50={show(reach(points, 0.5 * every))} t99={show(reach(points, 0.99 * every))} "
               f"saved {100 * points[-1][1] / every:.0f}%")
+    for m in ("satori", "scan"):
+        kinds = [line.split(" ", 1)[1] for line in
+                 (out / f"{m}-census.log").read_text(errors="replace").splitlines()
+                 if line.startswith("satori-scan: kind=")]
+        if not kinds:
+            print(f"bench-scan: no census by kind after {m}", file=sys.stderr)
+            return 1
+        for k in kinds:
+            print(f"satori-census: method={m} {k}")
     scand = json.loads((out / "scand-end.json").read_text())
     print(f"bench: satori-scand: passes={scand['passes']} scanned={scand['scanned']} "
           f"registered={scand['registered']} merged={scand['merged']} "
