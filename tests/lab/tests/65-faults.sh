@@ -35,9 +35,11 @@ if lab_boot faults --scenario faults --guests 3 --timeout 2400 \
 	echo "INFO faults: $watch"
 	# Free memory back: g1 fills what it had reported, with the heap dry.
 	# Every 10th allocation fails here, and a report whose nomination
-	# failed is not made again: 915 of g1's pages were on a zero frame on
-	# 2026-12-06 (over 20,000 with nothing failing, in satori-on).
-	check_ge "fill: g1's pages on a zero frame before it filled" "$(result fill_g1_zero_before)" 500
+	# failed is not made again: 367 to 1,280 of g1's pages were on a zero
+	# frame in runs of 2026-12-06 and 07 (over 20,000 with nothing
+	# failing, in satori-on). Twice the free heap the scene leaves (128
+	# frames), so that the refaults can outnumber it.
+	check_ge "fill: g1's pages on a zero frame before it filled" "$(result fill_g1_zero_before)" 256
 	check_le "fill: the hog left at most 8 MiB free" "$(result fill_hog_free_frames)" 2048
 	check_ge "fill: g2's volatile frames and the free heap could cover them" \
 		"$(calc 'a + b' "$(result fill_lent_before)" "$(result fill_free_frames)")" "$(result fill_g1_zero_before)"
