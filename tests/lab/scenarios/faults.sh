@@ -75,11 +75,14 @@ done
 # how many of them the fill writes again on where the kernel's allocator
 # takes pages from (366 of 915 once, all of them other times), so dom0's
 # balloon then sets the free heap to FILL_FREE frames, or to as many more
-# as g1's zero pages exceed what g2 lends: the fill's first breaks take
-# the free heap, the rest volatile frames. If g2's volatile frames and
-# the free heap could still not cover g1's reported pages, g1 does not
-# fill (a break with no frame anywhere crashes its domain, as on any
-# Xen): the check of that cover fails instead.
+# as g1's pages on shared frames exceed what the guests lend: the fill's
+# first breaks take the free heap, the rest volatile frames. Its pages on
+# shared frames, not only on the zero frame: the fill makes the kernel
+# reuse page-cache pages, and a shared one written breaks too (a run of
+# 2026-12-07 covered only the zero pages and g1 died: "ENOMEM and no
+# helper"). If the volatile frames and the free heap could still not
+# cover them, g1 does not fill (a break with no frame anywhere crashes
+# its domain, as on any Xen): the check of that cover fails instead.
 FILL_FREE=128
 step fill
 reports_settle
@@ -87,19 +90,23 @@ guest_command g2 "private 48" "SATORI-GUEST private "
 guest_command g2 evict "SATORI-GUEST evict "
 lent=$(satori_stat 'host["lent_frames"]')
 zero=$(satori_stat 'dom("g1")["zero"]')
+shared=$(satori_stat 'dom("g1")["shared"]')
 result fill_lent_before "$lent"
 result fill_g1_zero_before "$zero"
+result fill_g1_shared_before "$shared"
 dom0_balloon_by -8192 # room to take frames back from the heap below
 hog_down
 result fill_hog_free_frames "$(satori_stat 'host["free_frames"]')"
-heap_set_free $((FILL_FREE + (zero > lent ? zero - lent : 0)))
+heap_set_free $((FILL_FREE + (shared > lent ? shared - lent : 0)))
 free=$(satori_stat 'host["free_frames"]')
 result fill_free_frames "$free"
-breaks0=$(satori_stat 'host["zero_breaks"]')
-if [ $((lent + free)) -ge "$zero" ]; then
+zero_breaks0=$(satori_stat 'host["zero_breaks"]')
+breaks0=$(satori_stat 'dom("g1")["cow_breaks"]')
+if [ $((lent + free)) -ge "$shared" ]; then
 	guest_command g1 "fill 85" "SATORI-GUEST fill " 900
 fi
-result fill_zero_breaks "$(($(satori_stat 'host["zero_breaks"]') - breaks0))"
+result fill_zero_breaks "$(($(satori_stat 'host["zero_breaks"]') - zero_breaks0))"
+result fill_g1_breaks "$(minus "$(satori_stat 'dom("g1")["cow_breaks"]')" "$breaks0")"
 result fill_lent_after "$(satori_stat 'host["lent_frames"]')"
 result fill_g1_up "$(xl domid g1 >/dev/null 2>&1 && echo 1 || echo 0)"
 for k in pages wrong; do
