@@ -2,7 +2,8 @@
 /*
  * Satori guest core, the top of the guest's parts (see satori_hcall.h):
  * finds out whether the hypervisor runs Satori, shows it in
- * /sys/kernel/mm/satori/ and starts page registration, the volatile cache,
+ * /sys/kernel/mm/satori/ and starts page registration (and the kernel
+ * image's, satori_kimage.h), the volatile cache,
  * repayment, free-page reporting and pausing and resuming (satori_resume.h)
  * as far as the hypervisor offers them; and it is where the page cache's hook
  * (satori_mm.h) reaches the parts that care.
@@ -22,6 +23,7 @@
 #include <linux/satori_mm.h>
 
 #include "satori_hcall.h"
+#include "satori_kimage.h"
 #include "satori_register.h"
 #include "satori_repay.h"
 #include "satori_report.h"
@@ -112,6 +114,8 @@ static int __init satori_guest_init(void)
 	if (!rc)
 		rc = sysfs_create_group(kobj, &satori_rescan_group);
 	if (!rc)
+		rc = sysfs_create_group(kobj, &satori_kimage_group);
+	if (!rc)
 		rc = sysfs_create_group(kobj, &satori_report_group);
 #ifdef CONFIG_SATORI_VOLATILE
 	if (!rc)
@@ -129,6 +133,9 @@ static int __init satori_guest_init(void)
 	if (on && xen_hvm_domain())
 		satori_resume_init(&q);
 	satori_register_start(on);
+	/* The kernel's text and read-only data, once the system runs. */
+	if (on && xen_hvm_domain())
+		satori_kimage_start();
 	/* Volatile frames came with interface 1.3, for HVM (PVH) guests. */
 	if (on && (q.interface_version & 0xffff) >= 3 && xen_hvm_domain())
 		satori_volatile_start();

@@ -67,7 +67,8 @@
 struct satori_read {
 	struct page *page;	/* holds a reference */
 	u64 hash;		/* satori_hash() of the backend's xxh64 */
-	ktime_t done;		/* when the read completed; 0: the walk's */
+	ktime_t done;		/* when the read completed; 0: a walk's */
+	bool stable;		/* the kernel image's: no page-cache rule */
 };
 
 
@@ -80,6 +81,7 @@ static struct satori_read work_reads[SATORI_READ_QUEUE];
 static struct satori_entry batch_store[SATORI_BATCH_MAX];
 static struct satori_batch batch;
 static ktime_t batch_done[SATORI_BATCH_MAX];
+static bool batch_stable[SATORI_BATCH_MAX];
 static unsigned long batch_pfn[SATORI_BATCH_MAX];
 static u64 shared_map[SATORI_BATCH_MAX / 64];
 
@@ -93,6 +95,12 @@ struct satori_runstate satori_run = {
 atomic64_t satori_hints_received = ATOMIC64_INIT(0);
 atomic64_t satori_hint_ns = ATOMIC64_INIT(0);
 static atomic64_t nr_registered, nr_released, nr_shared, nr_errors, nr_skipped;
+/*
+ * The kernel image's pages (satori_kimage.c): sent in a batch Xen took
+ * (it may still have skipped some: done counts all kinds), and of those
+ * the ones that share a frame (within nr_shared).
+ */
+static atomic64_t nr_stable_sent, nr_stable_shared;
 /* Where the guest's time goes (cumulative; docs/read-cost.md). */
 static atomic64_t worker_pages, worker_runs, worker_deferred, queue_ns,
 	worker_ns, register_calls, register_ns, release_calls, release_ns;
@@ -145,10 +153,12 @@ static void satori_send_release(struct satori_registered *r)
 
 /*
  * Queues pages[0..nr) and their hashes for the worker, read at now (0: by
- * the walk, which has no read to time). Any context. Returns how many.
+ * a walk, which has no read to time); stable: the kernel image's, which
+ * the page-cache rule does not apply to. Any context. Returns how many.
  */
 static unsigned int satori_queue_pages(struct page **pages, const u64 *hashes,
-				       unsigned int nr, ktime_t now)
+				       unsigned int nr, ktime_t now,
+				       bool stable)
 {
 	unsigned int i, queued = 0;
 	unsigned long flags;
@@ -162,6 +172,7 @@ static unsigned int satori_queue_pages(struct page **pages, const u64 *hashes,
 		read_queue[nr_read].page = pages[i];
 		read_queue[nr_read].hash = satori_hash(hashes[i]);
 		read_queue[nr_read].done = now;
+		read_queue[nr_read].stable = stable;
 		nr_read++;
 		queued++;
 	}
@@ -178,28 +189,41 @@ void satori_pages_read(struct page **pages, const u64 *hashes,
 	unsigned int queued;
 
 	atomic64_add(nr, &satori_hints_received);
-	queued = satori_queue_pages(pages, hashes, nr, ktime_get());
+	queued = satori_queue_pages(pages, hashes, nr, ktime_get(), false);
 	atomic64_add(nr - queued, &nr_skipped);
 }
 
 void satori_page_filled(struct page *page, u64 hash)
 {
-	if (!satori_queue_pages(&page, &hash, 1, ktime_get()))
+	if (!satori_queue_pages(&page, &hash, 1, ktime_get(), false))
 		atomic64_inc(&nr_skipped);
 }
 
-unsigned int satori_register_rescan(struct page **pages, const u64 *hashes,
-				    unsigned int nr)
+/* A walk's batch: if reads filled the queue, waits for the worker once. */
+static unsigned int satori_queue_walk(struct page **pages, const u64 *hashes,
+				      unsigned int nr, bool stable)
 {
-	unsigned int queued = satori_queue_pages(pages, hashes, nr, 0);
+	unsigned int queued = satori_queue_pages(pages, hashes, nr, 0, stable);
 
 	if (queued < nr && READ_ONCE(satori_wq)) {
 		/* Reads filled the queue: let the worker empty it once. */
 		flush_work(&satori_work);
 		queued += satori_queue_pages(pages + queued, hashes + queued,
-					     nr - queued, 0);
+					     nr - queued, 0, stable);
 	}
 	return queued;
+}
+
+unsigned int satori_register_rescan(struct page **pages, const u64 *hashes,
+				    unsigned int nr)
+{
+	return satori_queue_walk(pages, hashes, nr, false);
+}
+
+unsigned int satori_register_stable(struct page **pages, const u64 *hashes,
+				    unsigned int nr)
+{
+	return satori_queue_walk(pages, hashes, nr, true);
 }
 
 void satori_register_flush(void)
@@ -287,9 +311,17 @@ static void satori_send_batch(void)
 	atomic64_add(op.done, &nr_registered);
 	atomic64_add(op.shared, &nr_shared);
 	atomic64_add(batch.count - op.done, &nr_skipped);
-	for (i = 0; i < batch.count; i++)
-		if ((shared_map[i / 64] & BIT_ULL(i % 64)) && batch_done[i])
+	for (i = 0; i < batch.count; i++) {
+		bool shared = shared_map[i / 64] & BIT_ULL(i % 64);
+
+		if (shared && batch_done[i])
 			satori_note_latency(batch_done[i], now);
+		if (batch_stable[i]) {
+			atomic64_inc(&nr_stable_sent);
+			if (shared)
+				atomic64_inc(&nr_stable_shared);
+		}
+	}
 	/* A release that overtook its registration is sent again. */
 	for (i = 0; i < batch.count; i++)
 		satori_registered_sent(&registered, batch_pfn[i],
@@ -297,7 +329,7 @@ static void satori_send_batch(void)
 	satori_batch_reset(&batch);
 }
 
-static void satori_add(unsigned long pfn, u64 hash, ktime_t done)
+static void satori_add(unsigned long pfn, u64 hash, ktime_t done, bool stable)
 {
 	enum satori_batch_result res;
 	u64 gfn = pfn_to_gfn(pfn);
@@ -313,6 +345,7 @@ static void satori_add(unsigned long pfn, u64 hash, ktime_t done)
 	}
 	if (res == SATORI_BATCH_ADDED) {
 		batch_done[batch.count - 1] = done;
+		batch_stable[batch.count - 1] = stable;
 		batch_pfn[batch.count - 1] = pfn;
 	}
 }
@@ -336,8 +369,9 @@ static void satori_work_fn(struct work_struct *work)
 		if (!satori_runstate_running(&satori_run)) {
 			/* Paused: not registered, not noted; the walk will. */
 			atomic64_inc(&nr_skipped);
-		} else if (satori_page_registrable(r->page)) {
-			satori_add(page_to_pfn(r->page), r->hash, r->done);
+		} else if (r->stable || satori_page_registrable(r->page)) {
+			satori_add(page_to_pfn(r->page), r->hash, r->done,
+				   r->stable);
 		} else if (folio_test_locked(page_folio(r->page)) &&
 			   !folio_test_uptodate(page_folio(r->page))) {
 			/* The reader has not finished with it yet. */
@@ -416,6 +450,8 @@ SATORI_COUNTER(registered, nr_registered);
 SATORI_COUNTER(released, nr_released);
 SATORI_COUNTER(shared, nr_shared);
 SATORI_COUNTER(errors, nr_errors);
+SATORI_COUNTER(stable_sent, nr_stable_sent);
+SATORI_COUNTER(stable_shared, nr_stable_shared);
 SATORI_COUNTER(skipped, nr_skipped);
 SATORI_COUNTER(hint_ns, satori_hint_ns);
 SATORI_COUNTER(worker_pages, worker_pages);
@@ -434,6 +470,8 @@ static struct attribute *satori_register_attrs[] = {
 	&released_attr.attr,
 	&shared_attr.attr,
 	&errors_attr.attr,
+	&stable_sent_attr.attr,
+	&stable_shared_attr.attr,
 	&skipped_attr.attr,
 	&detect_us_attr.attr,
 	&hint_ns_attr.attr,

@@ -2,8 +2,9 @@
 /*
  * satori_register.h: page registration, as the rest of the guest sees it
  * (satori_register.c): blkfront hands it the pages a read filled and their
- * hashes, the volatile cache the pages it served, the page-cache hook the
- * folios whose content changes. It uses only satori_hcall.h and the
+ * hashes, the volatile cache the pages it served, the page-cache walk and
+ * the kernel-image walk the pages they found, the page-cache and text-poke
+ * hooks the pages whose content changes. It uses only satori_hcall.h and the
  * registered set (satori_registered.h) below it.
  */
 #ifndef SATORI_REGISTER_H
@@ -51,6 +52,16 @@ void satori_register_folio_changed(struct folio *folio);
  * for the worker once. Returns how many were queued. Process context.
  */
 unsigned int satori_register_rescan(struct page **pages, const u64 *hashes,
+				    unsigned int nr);
+
+/*
+ * The kernel-image walk (satori_kimage.c): the same for pages that did not
+ * come from a disk and whose content stays as hashed until
+ * satori_register_folio_changed() releases them (the kernel's text and
+ * read-only data); the page-cache rule is not applied to them. Process
+ * context.
+ */
+unsigned int satori_register_stable(struct page **pages, const u64 *hashes,
 				    unsigned int nr);
 
 /* Waits until the worker has sent what is queued now. Process context. */

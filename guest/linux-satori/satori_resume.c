@@ -41,6 +41,7 @@
 #include <xen/interface/satori.h>
 
 #include "satori_hcall.h"
+#include "satori_kimage.h"
 #include "satori_register.h"
 #include "satori_report.h"
 #include "satori_rescan.h"
@@ -104,8 +105,10 @@ static void satori_act(unsigned int act)
 		pr_info("satori: running again\n");
 		satori_report_running_again();
 	}
-	if (act & SATORI_RS_ACT_WALK)
+	if (act & SATORI_RS_ACT_WALK) {
 		satori_rescan_start();
+		satori_kimage_start();
+	}
 }
 
 static void poll_fn(struct work_struct *work);
@@ -138,6 +141,7 @@ static int satori_pm_freeze(struct device *dev)
 	satori_runstate_suspend(&satori_run);
 	cancel_delayed_work_sync(&poll_work);
 	satori_rescan_stop();
+	satori_kimage_stop();
 	/* The worker drops what it holds: no registration is on its way. */
 	satori_register_flush();
 	return 0;

@@ -20,6 +20,8 @@ sleep 2
 sys=/sys/kernel/mm/satori
 say "sharing $(for f in hints_received registered shared released errors skipped; do printf '%s=%s ' $f "$(cat $sys/$f)"; done)"
 say "detect $(cat $sys/detect_us)"
+# The kernel's own text and read-only data (satori_kimage.c).
+say "kimage $(for f in kernel_image_walks kernel_image_pages kernel_image_done_ms stable_sent stable_shared; do printf '%s=%s ' $f "$(cat $sys/$f)"; done)"
 
 # The guest must stay sane while others run beside it: fork and check.
 bad=0
