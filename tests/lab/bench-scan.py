@@ -35,6 +35,17 @@ cost of finding and merging. Prints the figures, and last:
 
   satori-vs-scan: max_saved=N satori_t50_s=X satori_t99_s=X scan_t50_s=X
     scan_t99_s=X satori_cpu_s=X scan_cpu_s=X
+  satori-vs-scan-total: any_max_mib=N satori_mib=N satori_pct=P% scan_mib=N
+    scan_pct=P% satori_t90_s=X scan_t90_s=X
+
+The totals line counts every page but zero pages (free memory and zero
+blocks are the free-page issue's, counted apart): the census's any-page
+maximum less its zero pages', and the frames each method saved less the
+zero frames' savings (satori-top's zero_saved_frames), counted from before
+the phase's guests were created (results METHOD_saved_before), so the
+kernel pages the guests register as they boot count; t90 is when each
+method had 90% of the scanner's final total ("never": Satori did not reach
+it in its phase).
 
 Writes OUT/scan.csv (method, seconds after the reads ended, frames saved)
 and, with gnuplot, OUT/scan.png. Exits 1 when a figure is missing.
@@ -49,13 +60,26 @@ def fields(text):
     return dict(kv.split("=", 1) for kv in text.split() if "=" in kv)
 
 
-def curve(out, method, start, end):
-    """(seconds after end, frames saved since start) for each sample."""
+def saved_any(host):
+    """Frames saved by sharing, every kind of page."""
+    return host["saved_frames"]
+
+
+def saved_nonzero(host):
+    """Frames saved by sharing pages that are not all zeros: the zero
+    pages are the free-page issue's (22), counted apart."""
+    return host["saved_frames"] - host["zero_saved_frames"]
+
+
+def curve(out, method, start, end, saved=saved_any, base=None):
+    """(seconds after end, frames saved since start, or more than base)
+    for each sample."""
     rows = [json.loads(l) for l in (out / f"{method}-saved.jsonl").read_text().splitlines() if l.strip()]
     if not rows:
         return []
-    base = next((r for r in rows if r["time"] >= start), rows[0])["host"]["saved_frames"]
-    return [(r["time"] - end, r["host"]["saved_frames"] - base) for r in rows]
+    if base is None:
+        base = saved(next((r for r in rows if r["time"] >= start), rows[0])["host"])
+    return [(r["time"] - end, saved(r["host"]) - base) for r in rows]
 
 
 def reach(points, frames):
@@ -115,6 +139,7 @@ def main():
               f"t50={show(t50)} t99={show(t99)} cpu_s={cpu:.1f}; of any page: "
               f"t50={show(reach(points, 0.5 * every))} t99={show(reach(points, 0.99 * every))} "
               f"saved {100 * points[-1][1] / every:.0f}%")
+    census = {}
     for m in ("satori", "scan"):
         kinds = [line.split(" ", 1)[1] for line in
                  (out / f"{m}-census.log").read_text(errors="replace").splitlines()
@@ -124,6 +149,10 @@ def main():
             return 1
         for k in kinds:
             print(f"satori-census: method={m} {k}")
+        census[m] = {f["kind"]: f for f in map(fields, kinds) if "kind" in f}
+    total = totals(out, r, census)
+    if total is None:
+        return 1
     scand = json.loads((out / "scand-end.json").read_text())
     print(f"bench: satori-scand: passes={scand['passes']} scanned={scand['scanned']} "
           f"registered={scand['registered']} merged={scand['merged']} "
@@ -137,7 +166,37 @@ def main():
     s, k = figures["satori"], figures["scan"]
     print(f"satori-vs-scan: max_saved={s[3]} satori_t50_s={show(s[0])} satori_t99_s={show(s[1])} "
           f"scan_t50_s={show(k[0])} scan_t99_s={show(k[1])} satori_cpu_s={s[2]:.1f} scan_cpu_s={k[2]:.1f}")
+    print(total)
     return 0
+
+
+def totals(out, r, census):
+    """The satori-vs-scan-total line: what each method saved of any page
+    but zero pages by the end of its phase, against the census's maximum
+    for such pages (the larger of the two phases': the same guests' pages,
+    read again), and the seconds after the reads until each had 90% of the
+    scanner's final total. None (and a message) when a figure is missing."""
+    most = {}
+    for m in ("satori", "scan"):
+        kinds = census[m]
+        if "zero" not in kinds or not r.get(f"{m}_max_saved") or not r.get(f"{m}_saved_before"):
+            print(f"bench-scan: no zero-page census or maximum after {m}", file=sys.stderr)
+            return None
+        most[m] = int(r[f"{m}_max_saved"]) - int(kinds["zero"]["max_saved"])
+    any_max = max(most.values())
+    points = {m: curve(out, m, float(r[f"{m}_read_start"]), float(r[f"{m}_read_end"]), saved_nonzero,
+                       int(r[f"{m}_saved_before"]))
+              for m in ("satori", "scan")}
+    if any_max <= 0 or not all(points.values()):
+        print("bench-scan: no samples or no maximum for the totals", file=sys.stderr)
+        return None
+    final = {m: points[m][-1][1] for m in points}
+    goal = 0.9 * final["scan"]
+    mib = lambda frames: f"{frames / 256:.1f}"
+    pct = lambda frames: f"{100 * frames / any_max:.0f}%"
+    return (f"satori-vs-scan-total: any_max_mib={mib(any_max)} satori_mib={mib(final['satori'])} "
+            f"satori_pct={pct(final['satori'])} scan_mib={mib(final['scan'])} scan_pct={pct(final['scan'])} "
+            f"satori_t90_s={show(reach(points['satori'], goal))} scan_t90_s={show(reach(points['scan'], goal))}")
 
 
 def plot(out, most, every):
