@@ -38,10 +38,11 @@ cost of finding and merging. Prints the figures, and last:
   satori-vs-scan-total: any_max_mib=N satori_mib=N satori_pct=P% scan_mib=N
     scan_pct=P% satori_t90_s=X scan_t90_s=X
 
-The totals line counts every page but zero pages (free memory and zero
-blocks are the free-page issue's, counted apart): the census's any-page
-maximum less its zero pages', and the frames each method saved less the
-zero frames' savings (satori-top's zero_saved_frames), counted from before
+Every figure counts pages other than fill pages (one byte repeated: zero
+pages, which are the free-page issue's, counted apart, and free memory a
+debug Xen scrubbed with its pattern, which the scanner skips): the census's
+max_saved leaves them out, and the frames saved are satori-top's
+saved_frames less zero_saved_frames. The totals line counts from before
 the phase's guests were created (results METHOD_saved_before), so the
 kernel pages the guests register as they boot count; t90 is when each
 method had 90% of the scanner's final total ("never": Satori did not reach
@@ -60,18 +61,13 @@ def fields(text):
     return dict(kv.split("=", 1) for kv in text.split() if "=" in kv)
 
 
-def saved_any(host):
-    """Frames saved by sharing, every kind of page."""
-    return host["saved_frames"]
-
-
 def saved_nonzero(host):
     """Frames saved by sharing pages that are not all zeros: the zero
     pages are the free-page issue's (22), counted apart."""
     return host["saved_frames"] - host["zero_saved_frames"]
 
 
-def curve(out, method, start, end, saved=saved_any, base=None):
+def curve(out, method, start, end, saved=saved_nonzero, base=None):
     """(seconds after end, frames saved since start, or more than base)
     for each sample."""
     rows = [json.loads(l) for l in (out / f"{method}-saved.jsonl").read_text().splitlines() if l.strip()]
@@ -139,7 +135,6 @@ def main():
               f"t50={show(t50)} t99={show(t99)} cpu_s={cpu:.1f}; of any page: "
               f"t50={show(reach(points, 0.5 * every))} t99={show(reach(points, 0.99 * every))} "
               f"saved {100 * points[-1][1] / every:.0f}%")
-    census = {}
     for m in ("satori", "scan"):
         kinds = [line.split(" ", 1)[1] for line in
                  (out / f"{m}-census.log").read_text(errors="replace").splitlines()
@@ -149,8 +144,7 @@ def main():
             return 1
         for k in kinds:
             print(f"satori-census: method={m} {k}")
-        census[m] = {f["kind"]: f for f in map(fields, kinds) if "kind" in f}
-    total = totals(out, r, census)
+    total = totals(out, r)
     if total is None:
         return 1
     scand = json.loads((out / "scand-end.json").read_text())
@@ -170,20 +164,17 @@ def main():
     return 0
 
 
-def totals(out, r, census):
-    """The satori-vs-scan-total line: what each method saved of any page
-    but zero pages by the end of its phase, against the census's maximum
-    for such pages (the larger of the two phases': the same guests' pages,
-    read again), and the seconds after the reads until each had 90% of the
+def totals(out, r):
+    """The satori-vs-scan-total line: what each method saved by the end of
+    its phase, against the census's any-page maximum (the larger of the
+    two phases': the same kind of guests, reading the same files), and the seconds after the reads until each had 90% of the
     scanner's final total. None (and a message) when a figure is missing."""
-    most = {}
     for m in ("satori", "scan"):
-        kinds = census[m]
-        if "zero" not in kinds or not r.get(f"{m}_max_saved") or not r.get(f"{m}_saved_before"):
-            print(f"bench-scan: no zero-page census or maximum after {m}", file=sys.stderr)
+        if not r.get(f"{m}_max_saved") or not r.get(f"{m}_saved_before"):
+            print(f"bench-scan: no maximum or no starting point for {m}", file=sys.stderr)
             return None
-        most[m] = int(r[f"{m}_max_saved"]) - int(kinds["zero"]["max_saved"])
-    any_max = max(most.values())
+    # The census's max_saved leaves fill pages out, zero ones included.
+    any_max = max(int(r[f"{m}_max_saved"]) for m in ("satori", "scan"))
     points = {m: curve(out, m, float(r[f"{m}_read_start"]), float(r[f"{m}_read_end"]), saved_nonzero,
                        int(r[f"{m}_saved_before"]))
               for m in ("satori", "scan")}
