@@ -43,7 +43,7 @@ hypervisor: deps
 kernel: deps
 	@scripts/build-kernel.sh
 
-lab-images: deps
+lab-images: deps kernel
 	@scripts/build-lab-images.sh
 
 userspace: deps

@@ -3,7 +3,8 @@
 # series of the guest and dom0 parts, Satori's own tree copied in as satori/,
 # x86_64 tinyconfig plus guest/linux-satori/kernel.config. Out-of-tree object
 # directory (the source stays clean for kunit.py), ccache, incremental.
-# Output: $BUILD/out/vmlinux (ELF: boots as PV dom0 and as PVH guest).
+# Output: $BUILD/out/vmlinux (ELF: boots as PV dom0 and as PVH guest) and
+# $BUILD/out/modules/ (the one module the lab's guests load, ext2.ko).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 : "${BUILD:?}" "${SATORI_CACHE:?}"
@@ -35,11 +36,13 @@ while read -r opt; do
 done <"$frag"
 [ $bad -eq 0 ] || exit 1
 
-"${mk[@]}" ARCH=x86_64 vmlinux >"$BUILD/kernel-build.log" 2>&1 || {
+"${mk[@]}" ARCH=x86_64 vmlinux modules >"$BUILD/kernel-build.log" 2>&1 || {
 	grep -E 'error|Error' "$BUILD/kernel-build.log" | head -20 >&2
 	echo "build-kernel: build failed (log: $BUILD/kernel-build.log)" >&2
 	exit 1
 }
 cmp -s "$obj/vmlinux" "$out/vmlinux" || cp "$obj/vmlinux" "$out/vmlinux"
+mkdir -p "$out/modules"
+cmp -s "$obj/fs/ext2/ext2.ko" "$out/modules/ext2.ko" || cp "$obj/fs/ext2/ext2.ko" "$out/modules/ext2.ko"
 cp "$obj/.config" "$out/linux.config"
 echo "build-kernel: $out/vmlinux ($(make -s -C "$src" kernelversion))"

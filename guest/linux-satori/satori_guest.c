@@ -133,9 +133,9 @@ static int __init satori_guest_init(void)
 	if (on && xen_hvm_domain())
 		satori_resume_init(&q);
 	satori_register_start(on);
-	/* The kernel's text and read-only data, once the system runs. */
+	/* The kernel's and modules' text and read-only data, when final. */
 	if (on && xen_hvm_domain())
-		satori_kimage_start();
+		satori_kimage_init();
 	/* Volatile frames came with interface 1.3, for HVM (PVH) guests. */
 	if (on && (q.interface_version & 0xffff) >= 3 && xen_hvm_domain())
 		satori_volatile_start();

@@ -22,6 +22,17 @@
  * mark_rodata_ro(); the text's last page is whole (the kernel frees the
  * rest of its 2 MiB only from the next page on) and so stays.
  *
+ * Modules: a module's text and read-only data ([core base, + ro_size)) are
+ * read-only from the end of its load (complete_formation()), with its
+ * alternatives applied; they are registered the same way when it goes live
+ * (the module notifier's MODULE_STATE_LIVE) and released when it goes
+ * (MODULE_STATE_GOING, after its exit() and before free_module() gives
+ * the memory back). Two guests that load the same module build at the
+ * same address (no KASLR: the same load order) hold the same bytes. The
+ * walk registers again the modules live now, from its own list of them
+ * (kmods, under kmods_lock), so that a going module waits for the walk.
+ * Lock order: kmods_lock, then text_mutex.
+ *
  * As the page-cache walk, it is one work item, restarted by a generation
  * count, and it stops when the guest pauses or suspends (satori_run); the
  * run state starts it again with the page-cache walk.
@@ -31,10 +42,14 @@
 #include <linux/ktime.h>
 #include <linux/memory.h>
 #include <linux/mm.h>
+#include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
+#include <linux/notifier.h>
 #include <linux/sched.h>
+#include <linux/slab.h>
 #include <linux/sysfs.h>
+#include <linux/vmalloc.h>
 #include <linux/workqueue.h>
 #include <linux/xxhash.h>
 #include <asm/sections.h>
@@ -60,8 +75,19 @@ MODULE_PARM_DESC(kernel_image,
 #define SATORI_KIMAGE_WAIT_MS 100
 
 static atomic_t kimage_gen = ATOMIC_INIT(0);
-/* Walks finished, pages queued by any walk, boot time of the last finish. */
-static atomic64_t nr_walks, nr_pages, done_ms;
+/*
+ * Walks finished, pages of the kernel image queued by any walk, boot time
+ * of the last finish; modules' pages queued, at load or by a walk.
+ */
+static atomic64_t nr_walks, nr_pages, done_ms, nr_module_pages;
+
+/* The modules live now, as the notifier saw them. */
+struct satori_kmod {
+	struct list_head list;
+	struct module *mod;
+};
+static LIST_HEAD(kmods);
+static DEFINE_MUTEX(kmods_lock);
 
 /* The walk's batch: only the one work item touches it. */
 static struct page *batch_pages[SATORI_BATCH_MAX];
@@ -74,11 +100,18 @@ static bool kimage_stopped(int gen)
 	       !READ_ONCE(kernel_image);
 }
 
+static struct page *kimage_page(unsigned long addr)
+{
+	return is_vmalloc_or_module_addr((void *)addr) ?
+		vmalloc_to_page((void *)addr) : virt_to_page((void *)addr);
+}
+
 /*
- * Registers the pages of [start, end) not registered yet. Returns how
- * many it queued, or -1 if told to stop.
+ * Registers the pages of [start, end) not registered yet, counting them in
+ * *counter. Returns how many it queued, or -1 if told to stop.
  */
-static long kimage_walk_range(int gen, const char *start, const char *end)
+static long kimage_walk_range(int gen, const char *start, const char *end,
+			      atomic64_t *counter)
 {
 	unsigned long addr = PFN_ALIGN(start), stop = PFN_ALIGN(end);
 	unsigned int nr;
@@ -92,8 +125,8 @@ static long kimage_walk_range(int gen, const char *start, const char *end)
 		nr = 0;
 		mutex_lock(&text_mutex);
 		for (; addr < stop && nr < SATORI_BATCH_MAX; addr += PAGE_SIZE) {
-			page = virt_to_page((void *)addr);
-			if (satori_register_marked(page))
+			page = kimage_page(addr);
+			if (!page || satori_register_marked(page))
 				continue;
 			va = page_address(page);
 			batch_hashes[nr] = satori_hash(xxh64(va, PAGE_SIZE, 0));
@@ -103,7 +136,7 @@ static long kimage_walk_range(int gen, const char *start, const char *end)
 			nr = satori_register_stable(batch_pages, batch_hashes,
 						    nr);
 			queued += nr;
-			atomic64_add(nr, &nr_pages);
+			atomic64_add(nr, counter);
 			/* Noted and sent before a text_poke() may write. */
 			satori_register_flush();
 		}
@@ -112,6 +145,40 @@ static long kimage_walk_range(int gen, const char *start, const char *end)
 	}
 	return queued;
 }
+
+#ifdef CONFIG_MODULES
+/* A module's text and read-only data. */
+static long kmod_walk(int gen, struct module *mod)
+{
+	const char *base = mod->core_layout.base;
+
+	return kimage_walk_range(gen, base, base + mod->core_layout.ro_size,
+				 &nr_module_pages);
+}
+
+/* The modules live now; false if told to stop. */
+static bool kmods_walk(int gen)
+{
+	struct satori_kmod *k;
+	bool ok = true;
+
+	mutex_lock(&kmods_lock);
+	list_for_each_entry(k, &kmods, list) {
+		if (kmod_walk(gen, k->mod) < 0) {
+			ok = false;
+			break;
+		}
+	}
+	mutex_unlock(&kmods_lock);
+	return ok;
+}
+
+#else
+static bool kmods_walk(int gen)
+{
+	return true;
+}
+#endif
 
 static void kimage_work_fn(struct work_struct *work);
 static DECLARE_DELAYED_WORK(kimage_work, kimage_work_fn);
@@ -130,16 +197,72 @@ static void kimage_work_fn(struct work_struct *work)
 				   msecs_to_jiffies(SATORI_KIMAGE_WAIT_MS));
 		return;
 	}
-	text = kimage_walk_range(gen, _stext, _etext);
+	text = kimage_walk_range(gen, _stext, _etext, &nr_pages);
 	if (text < 0)
 		return;
-	rodata = kimage_walk_range(gen, __start_rodata, __end_rodata);
-	if (rodata < 0)
+	rodata = kimage_walk_range(gen, __start_rodata, __end_rodata,
+				   &nr_pages);
+	if (rodata < 0 || !kmods_walk(gen))
 		return;
 	atomic64_inc(&nr_walks);
 	atomic64_set(&done_ms, ktime_to_ms(ktime_get_boottime()));
 	pr_info("satori: kernel-image walk done: %ld text and %ld read-only data pages queued to register in %lld ms\n",
 		text, rodata, ktime_ms_delta(ktime_get(), start));
+}
+
+#ifdef CONFIG_MODULES
+/* Module notifier: process context, no module lock held. */
+static int kmod_notify(struct notifier_block *nb, unsigned long state,
+		       void *data)
+{
+	struct module *mod = data;
+	struct satori_kmod *k, *tmp;
+	unsigned long addr, end;
+	struct page *page;
+
+	if (state == MODULE_STATE_LIVE) {
+		k = kmalloc(sizeof(*k), GFP_KERNEL);
+		if (!k)
+			return NOTIFY_DONE;	/* not registered: only shares less */
+		k->mod = mod;
+		mutex_lock(&kmods_lock);
+		list_add_tail(&k->list, &kmods);
+		kmod_walk(atomic_read(&kimage_gen), mod);
+		mutex_unlock(&kmods_lock);
+	} else if (state == MODULE_STATE_GOING) {
+		mutex_lock(&kmods_lock);
+		list_for_each_entry_safe(k, tmp, &kmods, list) {
+			if (k->mod != mod)
+				continue;
+			list_del(&k->list);
+			kfree(k);
+		}
+		/* Whether or not it went live: released before it is freed. */
+		addr = (unsigned long)mod->core_layout.base;
+		end = addr + mod->core_layout.ro_size;
+		for (; addr < end; addr += PAGE_SIZE) {
+			page = kimage_page(addr);
+			if (page)
+				satori_register_folio_changed(page_folio(page));
+		}
+		mutex_unlock(&kmods_lock);
+		/* Sent before free_module() gives the pages back. */
+		satori_register_flush();
+	}
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block kmod_nb = {
+	.notifier_call = kmod_notify,
+};
+#endif
+
+void satori_kimage_init(void)
+{
+#ifdef CONFIG_MODULES
+	register_module_notifier(&kmod_nb);
+#endif
+	satori_kimage_start();
 }
 
 void satori_kimage_start(void)
@@ -162,11 +285,13 @@ void satori_text_changed(struct page *page)
 SATORI_COUNTER(kernel_image_walks, nr_walks);
 SATORI_COUNTER(kernel_image_pages, nr_pages);
 SATORI_COUNTER(kernel_image_done_ms, done_ms);
+SATORI_COUNTER(module_pages, nr_module_pages);
 
 static struct attribute *satori_kimage_attrs[] = {
 	&kernel_image_walks_attr.attr,
 	&kernel_image_pages_attr.attr,
 	&kernel_image_done_ms_attr.attr,
+	&module_pages_attr.attr,
 	NULL,
 };
 

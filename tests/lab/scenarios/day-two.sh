@@ -11,6 +11,9 @@
 #     brings sharing back without a re-read;
 #   reboot: g1 reboots from inside (on_reboot="restart"): a new domain,
 #     placed in group 7 again before its first registration;
+#   (first, modules: g1 and g2 load the kernel's ext2 module, g2's text
+#     merges with g1's; g1 unloads it and g2's keeps working; both unload,
+#     then load it again, and it merges again; it stays loaded);
 #   room: the guests lend volatile frames, a hog takes the free heap
 #     down to about 285 MiB, and `satori-ctl create` starts g3, as big as
 #     the free memory and half the lent frames (more than 256 MiB), which
@@ -114,6 +117,29 @@ for g in g1 g2; do
 	result "${g}_groupd_created" "$(groupd_placed "$g")"
 done
 
+# module_step G CMD TAG: G runs the agent's CMD (modload, modunload,
+# moduse); its answer's fields become results G_TAG_FIELD.
+module_step() {
+	local k
+	guest_command "$1" "$2" "SATORI-GUEST $2 " || fail "$1 did not answer $2"
+	for k in rc pages shared released; do
+		result "$1_$3_$k" "$(guest_log_field "$1" "$2" "$k")"
+	done
+}
+
+# Modules' text and read-only data (satori_kimage.c): registered as a
+# module goes live, released as it goes, shared between the guests that
+# load the same build at the same address (the same order of loads).
+step modules
+module_step g1 modload load1
+module_step g2 modload load1
+module_step g1 modunload unload
+module_step g2 moduse alone
+module_step g2 modunload unload
+module_step g1 modload load2
+module_step g2 modload load2
+module_step g2 moduse used
+
 step share
 for g in g1 g2; do
 	guest_command "$g" "read 1 150" "SATORI-GUEST read first=1 " || fail "$g did not read"
@@ -151,6 +177,9 @@ result g1_probe_wrong_restored "$(guest_log_field g1 probe wrong)"
 result g1_probe_restored_restored "$(guest_log_field g1 probe restored_now)"
 guest_command g1 verify "SATORI-GUEST verify " || fail "g1 did not verify after restore"
 result g1_verify_wrong_restored "$(guest_log_field g1 verify wrong)"
+guest_command g1 counts "SATORI-GUEST counts " || fail "g1 did not count after restore"
+result g1_kimage_walks_restored "$(guest_log_field g1 counts kernel_image_walks)"
+result g1_module_pages_restored "$(guest_log_field g1 counts module_pages)"
 audit_sharing restored
 
 # Live migration to this host while g2 keeps reading (verify rounds with

@@ -5,7 +5,9 @@
 # and one migrated to this host while it reads, register their page cache
 # again by themselves and share as before; Satori turned off with
 # unsharing takes every saved frame back, and on again brings them back
-# without a re-read; `satori-ctl create` starts a guest bigger than 256
+# without a re-read; a module loaded in both guests shares its text, is
+# released as it is unloaded and shares again when loaded again;
+# `satori-ctl create` starts a guest bigger than 256
 # MiB on a host whose free memory is lent out.
 # Free-page reporting is off host-wide (satori_report=off): the hog, make-
 # room and unshare here size memory without what reports give back.
@@ -25,6 +27,22 @@ if lab_boot day-two --scenario day-two --guests 3 --timeout 1800 \
 	check_eq "satori-groupd never found a domain that had registered already" \
 		"$(grep -c 'EBUSY\|already registered' "$LAB_OUT/groupd.log")" 0
 
+	# Modules: the ext2 module's text and read-only data, registered as it
+	# goes live, merged with the other guest's copy, released as it goes.
+	for step in g1_load1 g2_load1 g1_unload g2_alone g2_unload g1_load2 g2_load2 g2_used; do
+		check_eq "modules: $step exited 0" "$(result "${step}_rc")" 0
+	done
+	check_ge "modules: g1 registered the module's pages as it loaded it" "$(result g1_load1_pages)" 4
+	check_eq "modules: g2 registered as many" "$(result g2_load1_pages)" "$(result g1_load1_pages)"
+	check_ge "modules: g2's copy merged with g1's (% of its pages)" \
+		"$(percent "$(result g2_load1_shared)" "$(result g2_load1_pages)")" 90
+	check_ge "modules: g1's unload released its pages" "$(result g1_unload_released)" "$(result g1_load1_pages)"
+	check_eq "modules: g2's ext2 works after g1 unloaded its copy" "$(result g2_alone_rc)" 0
+	check_ge "modules: loaded again, g1 registered its pages again" "$(result g1_load2_pages)" 4
+	check_ge "modules: loaded again, g2's copy merged with g1's again (% of its pages)" \
+		"$(percent "$(result g2_load2_shared)" "$(result g2_load2_pages)")" 90
+	check_eq "modules: g2's ext2 works, loaded again" "$(result g2_used_rc)" 0
+
 	# Save and restore.
 	before=$(result g1_shared_before)
 	check_eq "restored g1 is in group 7 again" "$(result g1_group_restored)" 7
@@ -33,6 +51,9 @@ if lab_boot day-two --scenario day-two --guests 3 --timeout 1800 \
 		"$(percent "$(result g1_shared_restored)" "$before")" 90
 	check_le "restored g1 shared 90% again within (s)" "$(result g1_reshare_s)" 120
 	check_eq "restored g1 reads every file right" "$(result g1_verify_wrong_restored)" 0
+	check_ge "restored g1 walked its kernel image and modules again (walks)" "$(result g1_kimage_walks_restored)" 2
+	check_ge "restored g1 registered its module's pages again" "$(result g1_module_pages_restored)" \
+		"$(calc 'a + b + c' "$(result g1_load1_pages)" "$(result g1_load2_pages)" "$(result g1_load2_pages)")"
 	check_eq "restored g1: files it lent as volatile frames read right" "$(result g1_probe_wrong_restored)" 0
 	check_eq "restored g1: none of its old volatile keys hit (Xen has none for the new domain)" \
 		"$(result g1_probe_restored_restored)" 0

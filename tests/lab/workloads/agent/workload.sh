@@ -38,14 +38,23 @@
 #                    again: a copy-on-write break where the page is shared;
 #                    see cow_time.c), then sync
 #   counts           answers "counts registered=N shared=N rescans=N
-#                    rescan_pages=N": the guest's pages registered and
-#                    merged so far, its page-cache walks and the pages
-#                    they queued (sysfs)
+#                    rescan_pages=N kernel_image_walks=N module_pages=N":
+#                    the guest's pages registered and merged so far, its
+#                    page-cache walks and the pages they queued, its
+#                    kernel-image walks and the module pages queued (sysfs)
 #   fill PERCENT     fill PERCENT of the available memory with data of
 #                    its own and check it (fill_memory.c): every page
 #                    the guest reported free is written again; answers
 #                    "fill pages=N wrong=N write_ms=N check_ms=N
 #                    reported=N refaulted=N zero=N" (sysfs after)
+#   modload          load the project kernel's ext2 module; answers
+#                    "modload rc=RC pages=N shared=N released=N": the
+#                    module pages registered, kernel-image pages newly
+#                    merged and pages released meanwhile (sysfs deltas)
+#   modunload        unload it; answers "modunload rc=RC ..." likewise
+#   moduse           make, mount, write, remount and read an ext2 file
+#                    system on a loop file (the module at work); answers
+#                    "moduse rc=RC" (0: the file read back right)
 #   reboot           reboot the guest from inside (no answer: the
 #                    next boot's "agent ready" is the answer)
 #   done             end the workload ("SATORI-GUEST agent finished")
@@ -78,6 +87,26 @@ wrong() {
 	[ -s /tmp/sums ] || { echo 0; return; }
 	# shellcheck disable=SC2046 # one path a line, no spaces
 	md5sum $(awk '{ print $2 }' /tmp/sums) 2>/dev/null | diff /tmp/sums - | grep -c '^-[0-9a-f]'
+}
+# kimage_now: "pages shared released" now (the module and kernel-image
+# counters of satori_kimage.c and registration).
+kimage_now() { echo "$(sysfs module_pages) $(sysfs stable_shared) $(sysfs released)"; }
+# kimage_since BEFORE: the deltas since kimage_now said BEFORE.
+kimage_since() {
+	# shellcheck disable=SC2086,SC2046 # three numbers
+	set -- $1 $(kimage_now)
+	echo "pages=$(($4 - $1)) shared=$(($5 - $2)) released=$(($6 - $3))"
+}
+# ext2_check: the ext2 module at work on a loop file; 0 if a file written
+# and read back through an unmount is right.
+ext2_check() {
+	rm -f /tmp/e2.img && mkdir -p /tmp/e2 &&
+		dd if=/dev/zero of=/tmp/e2.img bs=1k count=2048 2>/dev/null &&
+		mke2fs -F /tmp/e2.img >/dev/null 2>&1 &&
+		mount -o loop -t ext2 /tmp/e2.img /tmp/e2 &&
+		{ seq 1 20000 >/tmp/e2/data; umount /tmp/e2; } &&
+		mount -o loop,ro -t ext2 /tmp/e2.img /tmp/e2 &&
+		{ [ "$(md5sum </tmp/e2/data)" = "$(seq 1 20000 | md5sum)" ]; r=$?; umount /tmp/e2; return $r; }
 }
 next=1     # the next list file rewrite/truncate/delete takes
 cow_next=1 # the next list file cowtime_pages takes
@@ -197,8 +226,22 @@ while read -r cmd args </dev/hvc0; do
 		sync
 		say "cowtime_pages $line"
 		;;
+	modload | modunload)
+		before=$(kimage_now)
+		if [ "$cmd" = modload ]; then
+			insmod /lib/modules/satori/ext2.ko
+		else
+			rmmod ext2
+		fi
+		rc=$?
+		say "$cmd rc=$rc $(kimage_since "$before")"
+		;;
+	moduse)
+		ext2_check
+		say "moduse rc=$?"
+		;;
 	counts)
-		say "counts registered=$(sysfs registered) shared=$(sysfs shared) rescans=$(sysfs rescans) rescan_pages=$(sysfs rescan_pages)"
+		say "counts registered=$(sysfs registered) shared=$(sysfs shared) rescans=$(sysfs rescans) rescan_pages=$(sysfs rescan_pages) kernel_image_walks=$(sysfs kernel_image_walks) module_pages=$(sysfs module_pages)"
 		;;
 	fill)
 		say "fill $(fill_memory "$1") reported=$(sysfs reported) refaulted=$(sysfs refaulted) zero=$(sysfs zero)"
