@@ -3,9 +3,11 @@
 #   $BUILD/lab/dom0-root.cpio    dom0's root file system (uncompressed cpio: it
 #                                unpacks faster under TCG) with tests/lab/dom0-init
 #   $BUILD/lab/guest-initrd.cpio.gz  the guests' busybox initramfs (tests/lab/guest-init,
-#                                tests/lab/guest-tools/ and bench/dilation built static)
+#                                tests/lab/guest-tools/ and bench/dilation built static,
+#                                and the project kernel's ext2.ko)
 #   $BUILD/lab/guest-disk.img    ext4 image of the Debian userland: every guest
-#                                gets its own copy-on-write view of it
+#                                gets its own copy-on-write view of it; plus the
+#                                guest init and tools in /opt/satori-lab (lab_root=disk)
 #   $BUILD/lab/stock-vmlinux     Debian's own cloud kernel (scripts/fetch-stock-kernel.sh)
 #                                as an ELF, for unenlightened guests (KERNEL_gN=stock)
 #   $BUILD/lab/stock-initrd.cpio.gz  guest-initrd plus that kernel's xen-blkfront.ko
@@ -52,7 +54,7 @@ if changed dom0-root.cpio "$top/tests/lab/dom0-init" "$trimmed/.satori-from"; th
 fi
 
 initrd_inputs=("$top/tests/lab/guest-init" /bin/busybox "$top"/tests/lab/guest-tools/*.c
-	"$top/bench/dilation/dilation.c"
+	"$top/bench/dilation/dilation.c" "$BUILD/out/modules/ext2.ko"
 	"$top/hv-hooks/xen/include/public/satori.h")
 # stock-initrd is copied from the guest-initrd directory: rebuild that if it is gone.
 [ -d "$lab/guest-initrd" ] || rm -f "$lab/guest-initrd.cpio.gz.sum"
@@ -67,15 +69,37 @@ if changed guest-initrd.cpio.gz "${initrd_inputs[@]}"; then
 			-o "$d/bin/$(basename "$c" .c)" "$c"
 	done
 	install -m755 "$top/tests/lab/guest-init" "$d/init"
+	# The project kernel's module the guests load and unload (satori_kimage.c).
+	mkdir -p "$d/lib/modules/satori"
+	cp "$BUILD/out/modules/ext2.ko" "$d/lib/modules/satori/"
 	(cd "$d" && find . | cpio -o -H newc --quiet | gzip -1) >"$lab/guest-initrd.cpio.gz"
 	commit guest-initrd.cpio.gz
 	echo "lab-images: guest-initrd.cpio.gz $(du -h "$lab/guest-initrd.cpio.gz" | cut -f1)"
 fi
 
-if changed guest-disk.img "$trimmed/.satori-from"; then
+tools=$(find "$lab/guest-initrd/bin" -maxdepth 1 -type f ! -name busybox | sort)
+# shellcheck disable=SC2086 # one path a line, no spaces
+if changed guest-disk.img "$trimmed/.satori-from" "$top/tests/lab/guest-init" $tools; then
 	rm -f "$lab/guest-disk.img"
 	# Guests see the same Debian userland dom0 runs: real binaries and libraries.
 	mkfs.ext4 -q -F -L satori-guest -d "$trimmed" "$lab/guest-disk.img" 1G
+	# And, for guests booted with lab_root=disk (tests/lab/guest-init), the
+	# lab's init and tools in /opt/satori-lab, written into the image
+	# without touching the tree dom0 shares.
+	{
+		echo "mkdir /opt/satori-lab"
+		echo "mkdir /opt/satori-lab/bin"
+		echo "write $top/tests/lab/guest-init /opt/satori-lab/init"
+		echo "sif /opt/satori-lab/init mode 0100755"
+		for t in $tools; do
+			echo "write $t /opt/satori-lab/bin/$(basename "$t")"
+			echo "sif /opt/satori-lab/bin/$(basename "$t") mode 0100755"
+		done
+	} | debugfs -w -f - "$lab/guest-disk.img" >/dev/null 2>"$lab/guest-disk.debugfs.log"
+	debugfs -R "stat /opt/satori-lab/init" "$lab/guest-disk.img" 2>/dev/null | grep -q 'Mode: *0755' || {
+		echo "lab-images: could not add /opt/satori-lab to guest-disk.img (see $lab/guest-disk.debugfs.log)" >&2
+		exit 1
+	}
 	commit guest-disk.img
 	echo "lab-images: guest-disk.img (ext4, $(du -sh "$trimmed" | cut -f1) of Debian userland)"
 fi
@@ -114,6 +138,7 @@ if changed stock-initrd.cpio.gz "${initrd_inputs[@]}" "$stock_deb"; then
 	d=$lab/stock-initrd
 	rm -rf "$d"
 	cp -a "$lab/guest-initrd" "$d"
+	rm -rf "$d/lib/modules/satori"	# the project kernel's, not this one's
 	mkdir -p "$d/lib/modules"
 	cp "$ko" "$d/lib/modules/xen-blkfront.ko"
 	(cd "$d" && find . | cpio -o -H newc --quiet | gzip -1) >"$lab/stock-initrd.cpio.gz.tmp"

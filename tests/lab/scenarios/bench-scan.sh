@@ -4,7 +4,11 @@
 # g2 with hints (and their kernel image registered as they boot); then g3
 # and g4 with hints and the kernel-image walk off
 # (xen_blkfront.satori_hints=0 satori.kernel_image=0), as stock guests, and
-# satori-scand at KSM's default rate. Both phases have the volatile
+# satori-scand at KSM's default rate. Every guest runs its programs from
+# its disk, as a real guest does (lab_root=disk, tests/lab/guest-init): the
+# initramfs is freed, so what the guests have in common in memory is what
+# real guests have (the disk's programs and files, the kernel, and the
+# like), not a copy of the lab's initramfs only a scanner could share. Both phases have the volatile
 # cache off. During each, dom0 samples the saved frames every 100 ms
 # (satori-top) and the CPU time of dom0 and the guests every second (xl
 # list); after each, satori-scan's census says what merging the files'
@@ -83,15 +87,33 @@ finish() {
 	shutdown_guests "$@"
 }
 
-# saved_before NAME: result NAME_saved_before, the frames the host saves by
-# sharing pages other than zero pages now, before the phase's guests exist:
-# the totals count from there, so the kernel image the guests register as
-# they boot counts as the scanner's merges of it do.
-saved_before() {
-	result "$1_saved_before" "$(/host/bin/satori-top -b --json -n 1 | python3 -c '
+# saved_now: the frames the host saves now by sharing pages other than
+# zero pages.
+saved_now() {
+	/host/bin/satori-top -b --json -n 1 | python3 -c '
 import json, sys
 h = json.load(sys.stdin)["host"]
-print(h["saved_frames"] - h["zero_saved_frames"])')"
+print(h["saved_frames"] - h["zero_saved_frames"])'
+}
+
+# saved_before NAME: result NAME_saved_before, saved_now before the phase's
+# guests exist, once it holds still for 2 s (30 s at most): the frames the
+# last phase's guests shared go back as Xen finishes destroying them, after
+# xl lists them no more. The totals count from there, so the kernel image
+# the guests register as they boot counts as the scanner's merges of it do.
+saved_before() {
+	local last now dl
+	dl=$(deadline 30)
+	last=$(saved_now)
+	while :; do
+		sleep 2
+		now=$(saved_now)
+		if [ "$now" = "$last" ] || past "$dl"; then
+			break
+		fi
+		last=$now
+	done
+	result "$1_saved_before" "$now"
 }
 
 step workload-device
@@ -99,8 +121,8 @@ wl=$(losetup -r -f --show /host/workload.tar) || fail "losetup of the workload t
 
 step satori
 saved_before satori
-create_guest g1 /dev/vda "$wl" 'extra="console=hvc0 quiet xen_blkfront.satori_volatile=0"'
-create_guest g2 /dev/vdb "$wl" 'extra="console=hvc0 quiet xen_blkfront.satori_volatile=0"'
+create_guest g1 /dev/vda "$wl" 'extra="console=hvc0 quiet lab_root=disk xen_blkfront.satori_volatile=0"'
+create_guest g2 /dev/vdb "$wl" 'extra="console=hvc0 quiet lab_root=disk xen_blkfront.satori_volatile=0"'
 for g in g1 g2; do wait_console "$g" "SATORI-GUEST agent ready" 300 || fail "$g did not get ready"; done
 sampling satori
 read_phase satori g1 g2
@@ -111,8 +133,8 @@ finish g1 g2
 
 step scan
 saved_before scan
-create_guest g3 /dev/vdc "$wl" 'extra="console=hvc0 quiet xen_blkfront.satori_hints=0 xen_blkfront.satori_volatile=0 satori.kernel_image=0"'
-create_guest g4 /dev/vdd "$wl" 'extra="console=hvc0 quiet xen_blkfront.satori_hints=0 xen_blkfront.satori_volatile=0 satori.kernel_image=0"'
+create_guest g3 /dev/vdc "$wl" 'extra="console=hvc0 quiet lab_root=disk xen_blkfront.satori_hints=0 xen_blkfront.satori_volatile=0 satori.kernel_image=0"'
+create_guest g4 /dev/vdd "$wl" 'extra="console=hvc0 quiet lab_root=disk xen_blkfront.satori_hints=0 xen_blkfront.satori_volatile=0 satori.kernel_image=0"'
 for g in g3 g4; do wait_console "$g" "SATORI-GUEST agent ready" 300 || fail "$g did not get ready"; done
 # The scanner runs as it would on a host: from before the reads on.
 /host/bin/satori-scand --status "$OUT/scand.json" >"$OUT/scand.log" 2>&1 &
