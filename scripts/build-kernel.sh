@@ -4,7 +4,11 @@
 # x86_64 tinyconfig plus guest/linux-satori/kernel.config. Out-of-tree object
 # directory (the source stays clean for kunit.py), ccache, incremental.
 # Output: $BUILD/out/vmlinux (ELF: boots as PV dom0 and as PVH guest) and
-# $BUILD/out/modules/ (the one module the lab's guests load, ext2.ko).
+# $BUILD/out/modules/ (the one module the lab's guests load, ext2.ko); and
+# $BUILD/out/vmlinux-alt, the same source and fragment built for speed
+# instead of size (-O2, not -Os): another build of the same kernel, whose
+# text and read-only data differ page for page, for the lab guest that
+# must share none of them (KERNEL_gN=alt).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 : "${BUILD:?}" "${SATORI_CACHE:?}"
@@ -19,30 +23,45 @@ exec 9>"$SATORI_CACHE/kernel-build.lock"
 flock 9
 "$top/scripts/prepare-linux.sh"
 
-mkdir -p "$obj" "$out"
+mkdir -p "$out"
 export CCACHE_DIR=$SATORI_CACHE/ccache CCACHE_BASEDIR=$BUILD CCACHE_NOHASHDIR=1
-mk=(make -C "$src" O="$obj" CC="ccache gcc" -j"$(nproc)")
 
-if ! cmp -s "$frag" "$obj/.satori-fragment" || [ ! -f "$obj/.config" ]; then
-	"${mk[@]}" ARCH=x86_64 tinyconfig >/dev/null
-	"$src/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" "$frag" >/dev/null
-	"${mk[@]}" ARCH=x86_64 olddefconfig >/dev/null
-	cp "$frag" "$obj/.satori-fragment"
-fi
-bad=0
-while read -r opt; do
-	case "$opt" in CONFIG_*=*) ;; *) continue ;; esac
-	grep -qx "$opt" "$obj/.config" || { echo "build-kernel: $opt did not stick (missing dependency?)" >&2; bad=1; }
-done <"$frag"
-[ $bad -eq 0 ] || exit 1
-
-"${mk[@]}" ARCH=x86_64 vmlinux modules >"$BUILD/kernel-build.log" 2>&1 || {
-	grep -E 'error|Error' "$BUILD/kernel-build.log" | head -20 >&2
-	echo "build-kernel: build failed (log: $BUILD/kernel-build.log)" >&2
-	exit 1
+# build OBJ FRAGMENT TARGET...: configure OBJ (tinyconfig + FRAGMENT) when
+# FRAGMENT changed, check every option stuck, and make TARGETs.
+build() {
+	local o=$1 f=$2 bad=0 opt
+	shift 2
+	local mk=(make -C "$src" O="$o" CC="ccache gcc" -j"$(nproc)")
+	mkdir -p "$o"
+	if ! cmp -s "$f" "$o/.satori-fragment" || [ ! -f "$o/.config" ]; then
+		"${mk[@]}" ARCH=x86_64 tinyconfig >/dev/null
+		"$src/scripts/kconfig/merge_config.sh" -m -O "$o" "$o/.config" "$f" >/dev/null
+		"${mk[@]}" ARCH=x86_64 olddefconfig >/dev/null
+		cp "$f" "$o/.satori-fragment"
+	fi
+	while read -r opt; do
+		case "$opt" in CONFIG_*=*) ;; *) continue ;; esac
+		grep -qx "$opt" "$o/.config" || { echo "build-kernel: $opt did not stick (missing dependency?)" >&2; bad=1; }
+	done <"$f"
+	[ $bad -eq 0 ] || exit 1
+	"${mk[@]}" ARCH=x86_64 "$@" >"$BUILD/kernel-build.log" 2>&1 || {
+		grep -E 'error|Error' "$BUILD/kernel-build.log" | head -20 >&2
+		echo "build-kernel: build failed (log: $BUILD/kernel-build.log)" >&2
+		exit 1
+	}
 }
+
+build "$obj" "$frag" vmlinux modules
 cmp -s "$obj/vmlinux" "$out/vmlinux" || cp "$obj/vmlinux" "$out/vmlinux"
 mkdir -p "$out/modules"
 cmp -s "$obj/fs/ext2/ext2.ko" "$out/modules/ext2.ko" || cp "$obj/fs/ext2/ext2.ko" "$out/modules/ext2.ko"
 cp "$obj/.config" "$out/linux.config"
 echo "build-kernel: $out/vmlinux ($(make -s -C "$src" kernelversion))"
+
+alt=$BUILD/linux-obj-alt
+mkdir -p "$alt"
+{ cat "$frag"; echo "CONFIG_CC_OPTIMIZE_FOR_PERFORMANCE=y"; } >"$alt/fragment.new"
+cmp -s "$alt/fragment.new" "$alt/fragment" || mv "$alt/fragment.new" "$alt/fragment"
+build "$alt" "$alt/fragment" vmlinux
+cmp -s "$alt/vmlinux" "$out/vmlinux-alt" || cp "$alt/vmlinux" "$out/vmlinux-alt"
+echo "build-kernel: $out/vmlinux-alt (the same, built with -O2)"

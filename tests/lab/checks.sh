@@ -284,20 +284,14 @@ percent() {
 	echo $(($1 * 100 / $2))
 }
 
-# kimage_pages: how many pages the guests' kernel-image walk registers, from
-# the vmlinux the lab booted: [_stext, _etext rounded up to a page) and
-# [__start_rodata, __end_rodata) (guest/linux-satori/satori_kimage.c).
-kimage_pages() {
-	local a v s=0 e=0 rs=0 re=0
-	while read -r a _ v; do
-		case $v in
-		_stext) s=$((16#${a:8})) ;; _etext) e=$((16#${a:8})) ;;
-		__start_rodata) rs=$((16#${a:8})) ;; __end_rodata) re=$((16#${a:8})) ;;
-		esac
-	done < <(nm "$LAB_OUT/../img/vmlinux" 2>/dev/null |
-		grep -wE '_stext|_etext|__start_rodata|__end_rodata')
-	[ $s -gt 0 ] && [ $e -gt $s ] && [ $rs -gt 0 ] && [ $re -gt $rs ] || return 0
-	echo $(((e - s + 4095) / 4096 + (re - rs) / 4096))
+# kimage FIELD [IMAGE [OTHER]]: a figure of the pages a guest's kernel-image
+# walk registers from the kernel IMAGE the lab booted (vmlinux, the
+# default, or vmlinux-alt): pages, fill (one byte repeated), dup (repeated
+# within the image) or common (equal to a page of the kernel OTHER):
+# tests/lab/kimage-pages.py.
+kimage() {
+	python3 "$top/tests/lab/kimage-pages.py" "$LAB_OUT/../img/${2:-vmlinux}" \
+		${3:+"$LAB_OUT/../img/$3"} 2>/dev/null | tr ' ' '\n' | sed -n "s/^$1=//p"
 }
 
 # check_xen_alive: Xen's console (out/xl-dmesg.log) shows no panic, BUG,

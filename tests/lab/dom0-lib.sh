@@ -139,12 +139,15 @@ wait_gone() {
 # xvdb, pinned to pCPU N (see lab-run: a pCPU per domain). With
 # KERNEL_gN=stock set by the scenario, gN runs Debian's own cloud kernel
 # instead (unenlightened: no Satori), with the same initramfs plus that
-# kernel's xen-blkfront module (stock-vmlinux, stock-initrd.cpio.gz).
+# kernel's xen-blkfront module (stock-vmlinux, stock-initrd.cpio.gz); with
+# KERNEL_gN=alt, another build of the project's kernel (vmlinux-alt: -O2,
+# so its text and read-only data differ from vmlinux's page for page).
 guest_cfg() {
 	local kernel=/host/img/vmlinux ramdisk=/host/img/guest-initrd.cpio.gz
-	if [ "$(guest_kernel "$1")" = stock ]; then
-		kernel=/host/img/stock-vmlinux ramdisk=/host/img/stock-initrd.cpio.gz
-	fi
+	case "$(guest_kernel "$1")" in
+	stock) kernel=/host/img/stock-vmlinux ramdisk=/host/img/stock-initrd.cpio.gz ;;
+	alt) kernel=/host/img/vmlinux-alt ;;
+	esac
 	cat >"/tmp/$1.cfg" <<-CFG
 			name = "$1"
 			type = "pvh"

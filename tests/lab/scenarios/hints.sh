@@ -3,7 +3,8 @@
 # negotiated per device. Three guests read the same files (workload "hints"):
 #   g1  its backend was probed with xen_blkback.satori_hints=0
 #   g2  both sides on (the default)
-#   g3  booted with xen_blkfront.satori_hints=0
+#   g3  booted with xen_blkfront.satori_hints=0, on another build of the
+#       project's kernel (KERNEL_g3=alt: its kernel pages share with none)
 # Records what xenstore shows was negotiated, then times sequential reads in
 # g2 with hints on and off (and in g1, stock blkif) while the others idle.
 . /host/scenarios/boot.sh
@@ -19,6 +20,9 @@ step guest-backend-off
 echo 0 >$bb || fail "cannot write $bb"
 # Free-page reporting is not what this boot is about, and costs time.
 REPORTS_g1=0 REPORTS_g2=0
+# g3 runs another build of the kernel: the guests of one build share their
+# kernel pages, the other build's share none of them.
+KERNEL_g3=alt
 start_guest g1 /dev/vda "$wl"
 echo 1 >$bb || fail "cannot write $bb"
 step guest-hints-on

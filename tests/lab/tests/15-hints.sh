@@ -2,7 +2,8 @@
 # reads and the guest's blkfront passes each hash to satori_pages_read(),
 # negotiated per device through xenstore. Three guests read the same files:
 # g1's backend was probed with xen_blkback.satori_hints=0, g2 has both sides
-# on, g3 booted with xen_blkfront.satori_hints=0. Then g2 reads its disk
+# on, g3 booted with xen_blkfront.satori_hints=0 (and on another build of the
+# kernel, whose kernel pages share with none of the others'). Then g2 reads its disk
 # sequentially with hints on and off (the run-time parameter), beside g1 on
 # stock blkif: a hint per page when on, none when off, and the timings.
 if lab_boot hints --scenario hints --guests 3 --workload "$top/tests/lab/workloads/hints"; then
@@ -25,6 +26,32 @@ if lab_boot hints --scenario hints --guests 3 --workload "$top/tests/lab/workloa
 		check_eq "guest $g workload exited 0" "$(guest_field $g workload rc)" 0
 	done
 	check_eq "guest g3 booted with xen_blkfront.satori_hints=0" "$(guest_field g3 hintread param)" N
+	# The kernel image: g1 and g2 run one build and share its text and
+	# read-only data (whichever registered a page second merged it); g3
+	# runs another build of the same source (-O2): its padding pages (int3
+	# filling a whole page, the same in every build and many times in one
+	# image) merge, and of its code and data only what its file has in
+	# common with theirs (1 page of 1,608 on 2026-12-07).
+	kimage=$(kimage pages)
+	for g in g1 g2; do
+		check_eq "guest $g sent Xen its kernel's $kimage text and read-only data pages" \
+			"$(guest_field $g kimage stable_sent)" "$kimage"
+	done
+	# Of the 2 x pages registrations, every one merges but the first of
+	# each content: pages + fill - 1 merges, of which 2 x fill - 1 are
+	# padding; the rest are the pages of code and data.
+	fill=$(kimage fill)
+	merged=$(calc 'a + b - 2 * c + 1' "$(guest_field g1 kimage stable_shared)" "$(guest_field g2 kimage stable_shared)" "$fill")
+	check_ge "g1 and g2, one kernel build: their $(calc 'a - b' "$kimage" "$fill") pages of code and data merged (%)" \
+		"$(percent "$merged" "$(calc 'a - b' "$kimage" "$fill")")" 90
+	g3_sent=$(guest_field g3 kimage stable_sent)
+	check_ge "guest g3, another build, sent Xen its kernel pages" "$g3_sent" 1000
+	g3_fill=$(kimage fill vmlinux-alt)
+	g3_common=$(kimage common vmlinux-alt vmlinux)
+	check_ge "guest g3's kernel, another build, has padding pages (int3 filling a page)" "$g3_fill" 1
+	check_le "guest g3, another build: of its $g3_sent kernel pages only padding, and the $g3_common its file has in common with g1's, merged" \
+		"$(guest_field g3 kimage stable_shared)" "$(calc 'a + b' "$g3_fill" "$g3_common")"
+	echo "INFO kernel image: g1 merged $(guest_field g1 kimage stable_shared), g2 $(guest_field g2 kimage stable_shared) of $kimage ($fill of them padding); g3, another build, $(guest_field g3 kimage stable_shared) of $g3_sent ($g3_fill padding, $g3_common in common)"
 	pages=$(guest_field g2 hintread pages)
 	hints=$(guest_field g2 hintread hints)
 	# Every file page read from disk comes with a hint; metadata blocks
