@@ -89,7 +89,10 @@ struct satori_kmod {
 static LIST_HEAD(kmods);
 static DEFINE_MUTEX(kmods_lock);
 
-/* The walk's batch: only the one work item touches it. */
+/*
+ * A batch being hashed and sent: the work item and the module notifier
+ * both fill it, each only under text_mutex (kimage_walk_range()).
+ */
 static struct page *batch_pages[SATORI_BATCH_MAX];
 static u64 batch_hashes[SATORI_BATCH_MAX];
 
