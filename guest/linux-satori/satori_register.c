@@ -27,6 +27,12 @@
  *     Releasing keeps Xen's index naming only pages that still hold the
  *     content they were registered with.
  *
+ * The kernel-image walk (satori_kimage.c) queues the kernel's and modules'
+ * text and read-only data the same way, marked stable: the worker does not
+ * apply the page-cache rule to them, and counts them apart (stable_sent,
+ * stable_shared); they are released through satori_register_folio_changed()
+ * like any page.
+ *
  * A page is noted in the registered set before its registration is sent,
  * so a release that races with the registration is sent after it, never
  * lost; a registration Xen refuses un-notes its pages again.
