@@ -215,6 +215,8 @@ guest_command g4 stop "hostile run-done sub=watch " 120
 for k in rounds changes held entitled requests forced; do
 	result "watch_$k" "$(sed -n "s/.*SATORI-ATTACK watch pairs=.* $k=\([0-9]*\).*/\1/p" "$(console_log g4)" | tail -1)"
 done
+# The domain's repayment requests since it was created, as the watch began.
+result watch_requests_ready "$(sed -n 's/.*SATORI-ATTACK watch ready .* requests=\([0-9]*\).*/\1/p' "$(console_log g4)" | tail -1)"
 
 # Last for g4 (its p2m cannot grow afterwards), whose memory is mostly
 # still mapped by superpages: an empty paging pool, then nominations that

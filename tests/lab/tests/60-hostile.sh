@@ -90,7 +90,13 @@ if lab_boot hostile --scenario hostile --guests 4 --timeout 3000 \
 	check_ge "watch: g4 held volatile frames up to its limit (90% of it, less records; >= 80%)" \
 		"$(result watch_held)" "$(calc 'a * 8 / 10' "$(result watch_entitled)")"
 	check_eq "watch: no round of g4's differed from its first (held, owed, requests, repaid, forced)" "$(result watch_changes)" 0
-	check_eq "watch: g4 was never asked to repay" "$(result watch_requests)" 0
+	# requests counts since g4 was created, and its page cache may be
+	# asked before the watch begins: since its kernel's pages are
+	# registered (their padding merges at boot), g4 is entitled to volatile
+	# frames early; a run of 2026-12-07 had 1 request before the watch
+	# and none during it.
+	check_eq "watch: g4 was not asked to repay while it watched (requests at the end, as at the start)" \
+		"$(result watch_requests)" "$(result watch_requests_ready)"
 	check_eq "watch: nothing was taken from g4 by force" "$(result watch_forced)" 0
 	check_holds
 	check_eq "fuzz: its own pages hold what it wrote" "$(attack_field g3 fuzz wrong_pages)" 0
