@@ -28,8 +28,11 @@ if lab_boot surplus --scenario surplus --guests 5 --timeout 2400 \
 		check_ge "$g's entitlement, % of its $shr shared pages" "$(percent "$ent" "$shr")" 60
 		check_le "$g's entitlement, % of its $shr shared pages" "$(percent "$ent" "$shr")" 80
 	done
-	check_le "g5 (private data, alone) earned <= 1% of g1's $(result entitled_shared_g1) frames" \
-		"$(percent "$(result entitled_shared_g5)" "$(result entitled_shared_g1)")" 1
+	# Alone, g5 merges only its own kernel's padding pages (int3 filling
+	# a page, 611 in one image: they share one frame, which saves all but
+	# one); its data earns it nothing.
+	check_le "g5 (private data, alone) earned its kernel's padding frames ($(kimage fill) pages) and at most 1% of g1's $(result entitled_shared_g1) more" \
+		"$(result entitled_shared_g5)" "$(calc 'a - 1 + b / 100' "$(kimage fill)" "$(result entitled_shared_g1)")"
 
 	# The numbers follow: g1's written copies earn it nothing any more; a
 	# dead sharer's entitlement is gone and the survivors' shrank.

@@ -38,10 +38,11 @@
 #                    again: a copy-on-write break where the page is shared;
 #                    see cow_time.c), then sync
 #   counts           answers "counts registered=N shared=N rescans=N
-#                    rescan_pages=N kernel_image_walks=N module_pages=N":
-#                    the guest's pages registered and merged so far, its
-#                    page-cache walks and the pages they queued, its
-#                    kernel-image walks and the module pages queued (sysfs)
+#                    rescan_pages=N kernel_image_walks=N module_pages=N
+#                    stable_sent=N": the guest's pages registered and
+#                    merged so far, its page-cache walks and the pages
+#                    they queued, its kernel-image walks, the module pages
+#                    queued and the kernel's and modules' pages sent (sysfs)
 #   fill PERCENT     fill PERCENT of the available memory with data of
 #                    its own and check it (fill_memory.c): every page
 #                    the guest reported free is written again; answers
@@ -241,7 +242,7 @@ while read -r cmd args </dev/hvc0; do
 		say "moduse rc=$?"
 		;;
 	counts)
-		say "counts registered=$(sysfs registered) shared=$(sysfs shared) rescans=$(sysfs rescans) rescan_pages=$(sysfs rescan_pages) kernel_image_walks=$(sysfs kernel_image_walks) module_pages=$(sysfs module_pages)"
+		say "counts registered=$(sysfs registered) shared=$(sysfs shared) rescans=$(sysfs rescans) rescan_pages=$(sysfs rescan_pages) kernel_image_walks=$(sysfs kernel_image_walks) module_pages=$(sysfs module_pages) stable_sent=$(sysfs stable_sent)"
 		;;
 	fill)
 		say "fill $(fill_memory "$1") reported=$(sysfs reported) refaulted=$(sysfs refaulted) zero=$(sysfs zero)"
