@@ -149,9 +149,6 @@ guest_command g1 verify "SATORI-GUEST verify "
 guest_command g2 verify "SATORI-GUEST verify "
 guest_command g1 evict "SATORI-GUEST evict "
 guest_command g2 evict "SATORI-GUEST evict "
-# dom0 gives 16 MiB to the heap first (the hog takes them), so that its
-# balloon can take them back to set the free heap for the storm below.
-dom0_balloon_by -16384
 top=$OUT/top-before-hog.json
 /host/bin/satori-top -b --json -n 1 >"$top"
 hog=$(python3 /host/lib/top-stat.py \
@@ -194,12 +191,6 @@ for g in g1 g2; do
 	guest_command "$g" "read 1 120" "SATORI-GUEST read first=1 "
 	guest_command "$g" "evictfiles 61 120" "SATORI-GUEST evictfiles first=61 "
 done
-# Near empty: 256 frames above the reserve. g4's kernel pages merged with
-# the others' once it booted and gave the heap about 2,000 frames back
-# (2,460 free in a run of 2026-12-07, where the storm's 1,546 breaks never
-# reached the reserve); dom0's balloon takes them.
-heap_set_free $(($(satori_stat 'host["reserve_frames"]') + 256))
-result storm_heap_set "$(satori_stat 'host["free_frames"]')"
 top=$OUT/top-before-storm.json
 /host/bin/satori-top -b --json -n 1 >"$top"
 pages=$(python3 /host/lib/top-stat.py "(host['free_frames'] + host['lent_frames'] // 2) // 2" <"$top")
