@@ -153,7 +153,7 @@ guest_cfg() {
 			type = "pvh"
 			kernel = "$kernel"
 			ramdisk = "$ramdisk"
-			extra = "console=hvc0 quiet$(guest_reports "$1")"
+			extra = "console=hvc0 quiet$(guest_reports "$1")${GUEST_ARGS:+ $GUEST_ARGS}"
 			memory = $(guest_mem "$1")
 			vcpus = 1
 			cpus = "${1#g}"
@@ -168,6 +168,8 @@ guest_cfg() {
 # guest_mem gN: gN's memory in MiB: $MEM_gN if the scenario set it, else 256.
 guest_mem() { eval "echo \${MEM_$1:-256}"; }
 
+# GUEST_ARGS, if the scenario sets it, is added to every guest's command
+# line (guest_cfg).
 # guest_reports gN: what gN's command line adds when $REPORTS_gN is 0:
 # its kernel reports no free memory (free-page reporting costs Xen much
 # emulated CPU under TCG, so scenarios about something else turn it off).
