@@ -4,7 +4,8 @@
 # x86_64 tinyconfig plus guest/linux-satori/kernel.config. Out-of-tree object
 # directory (the source stays clean for kunit.py), ccache, incremental.
 # Output: $BUILD/out/vmlinux (ELF: boots as PV dom0 and as PVH guest) and
-# $BUILD/out/modules/ (the one module the lab's guests load, ext2.ko); and
+# $BUILD/out/modules/ (the module the lab's guests load, ext2.ko, and the
+# one dom0 loads for the storage model, scsi_debug.ko); and
 # $BUILD/out/vmlinux-alt, the same source and fragment built for speed
 # instead of size (-O2, not -Os): another build of the same kernel, whose
 # text and read-only data differ page for page, for the lab guest that
@@ -54,7 +55,9 @@ build() {
 build "$obj" "$frag" vmlinux modules
 cmp -s "$obj/vmlinux" "$out/vmlinux" || cp "$obj/vmlinux" "$out/vmlinux"
 mkdir -p "$out/modules"
-cmp -s "$obj/fs/ext2/ext2.ko" "$out/modules/ext2.ko" || cp "$obj/fs/ext2/ext2.ko" "$out/modules/ext2.ko"
+for ko in fs/ext2/ext2.ko drivers/scsi/scsi_debug.ko; do
+	cmp -s "$obj/$ko" "$out/modules/${ko##*/}" || cp "$obj/$ko" "$out/modules/${ko##*/}"
+done
 cp "$obj/.config" "$out/linux.config"
 echo "build-kernel: $out/vmlinux ($(make -s -C "$src" kernelversion))"
 

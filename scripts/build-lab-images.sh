@@ -3,7 +3,8 @@
 #   $BUILD/lab/dom0-root.cpio    dom0's root file system (uncompressed cpio: it
 #                                unpacks faster under TCG) with tests/lab/dom0-init
 #   $BUILD/lab/guest-initrd.cpio.gz  the guests' busybox initramfs (tests/lab/guest-init,
-#                                tests/lab/guest-tools/ and bench/dilation built static,
+#                                tests/lab/guest-tools/, bench/dilation and
+#                                bench/storage/read_latency built static,
 #                                and the project kernel's ext2.ko)
 #   $BUILD/lab/guest-disk.img    ext4 image of the Debian userland: every guest
 #                                gets its own copy-on-write view of it; plus the
@@ -54,7 +55,7 @@ if changed dom0-root.cpio "$top/tests/lab/dom0-init" "$trimmed/.satori-from"; th
 fi
 
 initrd_inputs=("$top/tests/lab/guest-init" /bin/busybox "$top"/tests/lab/guest-tools/*.c
-	"$top/bench/dilation/dilation.c" "$BUILD/out/modules/ext2.ko"
+	"$top/bench/dilation/dilation.c" "$top/bench/storage/read_latency.c" "$BUILD/out/modules/ext2.ko"
 	"$top/hv-hooks/xen/include/public/satori.h")
 # stock-initrd is copied from the guest-initrd directory: rebuild that if it is gone.
 [ -d "$lab/guest-initrd" ] || rm -f "$lab/guest-initrd.cpio.gz.sum"
@@ -64,7 +65,8 @@ if changed guest-initrd.cpio.gz "${initrd_inputs[@]}"; then
 	mkdir -p "$d"/{bin,dev,proc,sys,mnt,run,tmp}
 	cp /bin/busybox "$d/bin/busybox"
 	# Small static test programs the guests' workloads use besides busybox.
-	for c in "$top"/tests/lab/guest-tools/*.c "$top/bench/dilation/dilation.c"; do
+	for c in "$top"/tests/lab/guest-tools/*.c "$top/bench/dilation/dilation.c" \
+		"$top/bench/storage/read_latency.c"; do
 		gcc -static -O2 -Wall -Werror -I"$top/hv-hooks/xen/include/public" \
 			-o "$d/bin/$(basename "$c" .c)" "$c"
 	done

@@ -59,6 +59,7 @@ for hold in ${LAB_HOLD:-100 66 33}; do
 	mb=$(for i in $(seq 1 "$LAB_GUESTS"); do guest_log_field "g$i" free available_kb; done |
 		sort -n | head -1 | awk -v t="${LAB_TREE_MB:-240}" '{ m = int($1 * 5 / 4 / 1024 / 4) * 4; print (m > t) ? t : m }')
 	result "surplus_hold${hold}_mb" "$mb"
+	class_hold=${class_hold:-$hold} class_mb=${class_mb:-$mb}
 	for round in 1 2; do
 		for mode in 1 0; do
 			all_guests "pass $mode $mb" "SATORI-GUEST pass " # warm up
@@ -67,6 +68,40 @@ for hold in ${LAB_HOLD:-100 66 33}; do
 	done
 done
 /host/bin/satori-top -b -n 1 | tee "$OUT/top-surplus.txt"
+
+# The same passes on disks with a real device's latency, class after class
+# (bench/storage/classes.conf, tests/lab/scenarios/storage.sh): each guest
+# writes a tree of the first hold's size to a model disk of its own, holds
+# that share of the userland again, and reads its tree in passes as above;
+# dom0 and g1 first measure the latency the class's reads really get.
+. /host/scenarios/storage.sh
+step storage-classes
+free -m
+storage_disks "$LAB_GUESTS" $((class_mb + 64))
+for i in $(seq 1 "$LAB_GUESTS"); do
+	storage_attach "g$i" "${STORAGE_DISKS[$((i - 1))]}"
+done
+all_guests "model xvdc" "SATORI-GUEST model "
+grep -q "SATORI-GUEST model error" "$(console_log g1)" && fail "g1 could not mount its model disk"
+storage_class none
+all_guests "tree $class_mb /model" "SATORI-GUEST tree "
+all_guests "hold $class_hold" "SATORI-GUEST hold "
+result storage_classes "$(storage_classes | xargs | tr ' ' ,)"
+result storage_class_mb "$class_mb"
+result storage_dilation "$(storage_param dilation)"
+for class in $(storage_classes); do
+	storage_class "$class"
+	result "storage_${class}_latency_us" "$(storage_param class "$class")"
+	storage_probe dom0 "${STORAGE_DISKS[0]}"
+	storage_probe guest xvdc g1
+	for round in 1 2; do
+		for mode in 1 0; do
+			all_guests "pass $mode $class_mb /model" "SATORI-GUEST pass " # warm up
+			all_guests "pass $mode $class_mb /model" "SATORI-GUEST pass "
+		done
+	done
+done
+storage_class none
 
 # The lab's time against this machine's (bench-dilation.py): the same
 # CPU-bound kernels in g1 and in dom0, with the other guests idle.

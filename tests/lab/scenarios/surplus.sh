@@ -83,6 +83,23 @@ wait_gone g3 60 || fail "g3 did not go"
 GUESTS="g1 g2 g4 g5"
 ledger destroyed
 
+# The storage model (bench/storage/classes.conf), as make bench uses it: a
+# 4 KiB read of a model disk takes a real device's latency times D, in
+# dom0 and in g1 through blkfront and blkback (checked against the
+# model's tolerance by the test).
+. /host/scenarios/storage.sh
+step storage-model
+storage_disks 1 16
+storage_attach g1 "${STORAGE_DISKS[0]}"
+for class in none network; do
+	storage_class "$class"
+	storage_probe dom0 "${STORAGE_DISKS[0]}"
+	storage_probe guest xvdc g1
+done
+storage_class none
+result storage_dilation "$(storage_param dilation)"
+result storage_tolerance "$(storage_param tolerance | tr ' ' ,)"
+
 step final-checks
 for g in g1 g2 g4; do
 	guest_command "$g" verify "SATORI-GUEST verify "

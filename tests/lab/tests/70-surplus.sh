@@ -94,6 +94,21 @@ if lab_boot surplus --scenario surplus --guests 5 --timeout 2400 \
 	check_le "frames add up: Xen's own frames vary by (total - free - lent - shared - domains' pages)" "$spread" 1024
 	echo "INFO surplus: Xen's own frames at each ledger: ${own[*]}"
 
+	# The storage model (bench/storage/classes.conf): a 4 KiB read of a
+	# model disk in the network class takes its latency times D, no less,
+	# and at most the tolerance more than a read with no delay, in dom0
+	# and in g1 (medians of 200 reads, one at a time).
+	meant=$(calc 'a / 1000' "$(result storage_network_ndelay_ns)")
+	IFS=, read -r pct floor <<<"$(result storage_tolerance)"
+	for where in dom0 guest; do
+		none=$(result "storage_none_${where}_p50_us")
+		most=$(is_number "$none" && is_integer "$meant" && is_integer "$pct" && is_integer "$floor" &&
+			awk -v n="$none" -v m="$meant" -v p="$pct" -v f="$floor" 'BEGIN { printf "%.1f", n + m * (100 + p) / 100 + f }')
+		check_between "storage model, $where: a network-class read's median (us) is its delay (latency x D $(result storage_dilation)) or more, and at most $pct% + $floor us more than that above a read with no delay ($none us)" \
+			"$(result "storage_network_${where}_p50_us")" "$meant" "$most"
+	done
+	echo "INFO surplus: storage model: network class meant $meant us; dom0 read median $(result storage_network_dom0_p50_us) us (none: $(result storage_none_dom0_p50_us) us), g1 read median $(result storage_network_guest_p50_us) us (none: $(result storage_none_guest_p50_us) us), TCG"
+
 	check "satori-top's Prometheus file passes promtool" promtool check metrics <"$LAB_OUT/top.prom"
 	check "satori-top shows the pool" grep -q '^Pool: ' "$LAB_OUT/top.txt"
 	check_guests_up g1 g2 g3 g4 g5

@@ -56,6 +56,10 @@
 #   moduse           make, mount, write, remount and read an ext2 file
 #                    system on a loop file (the module at work); answers
 #                    "moduse rc=RC" (0: the file read back right)
+#   latency DEV N    N random 4 KiB direct reads of /dev/DEV, one at a
+#                    time (read_latency); answers "latency read-latency:
+#                    dev=... mean_us=X p50_us=X p99_us=X ..." (the storage
+#                    model's probe: tests/lab/scenarios/storage.sh)
 #   reboot           reboot the guest from inside (no answer: the
 #                    next boot's "agent ready" is the answer)
 #   done             end the workload ("SATORI-GUEST agent finished")
@@ -246,6 +250,9 @@ while read -r cmd args </dev/hvc0; do
 		;;
 	fill)
 		say "fill $(fill_memory "$1") reported=$(sysfs reported) refaulted=$(sysfs refaulted) zero=$(sysfs zero)"
+		;;
+	latency)
+		say "latency $(read_latency "/dev/$1" "$2" 2>&1)"
 		;;
 	reboot)
 		say "rebooting"

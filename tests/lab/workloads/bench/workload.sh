@@ -8,16 +8,21 @@
 #                data the other guests hold, so every page read merges
 #   seqnew MB    write MB MiB of random bytes to a new file, then the same
 #                rounds reading it: data nobody else has, nothing merges
-#   tree MB      write a private tree of MB MiB (4 MiB files of random
-#                bytes) to the guest's own disk
+#   tree MB [DIR] write a private tree of MB MiB (4 MiB files of random
+#                bytes) to DIR/private (default /mnt: the guest's own disk)
+#   model DEV    mount /dev/DEV, a disk of the storage model (dom0 made
+#                its ext4 file system: tests/lab/scenarios/storage.sh), at
+#                /model, writable
+#   latency DEV N N random 4 KiB direct reads of /dev/DEV, one at a time
+#                (read_latency): "latency read-latency: ... mean_us=X ..."
 #   hold PERCENT keep the first PERCENT% of the userland files read above
 #                locked in memory (hold_files), so they stay shared; the
 #                rest may be evicted
 #   free         say how much memory the page cache can use now
-#   pass MODE MB read the first MB MiB of the private tree once, with the
-#                volatile cache on (MODE 1) or off (0), timed, with the
-#                bytes blkfront read from the backend and the volatile
-#                counters
+#   pass MODE MB [DIR] read the first MB MiB of DIR's private tree (default
+#                /mnt) once, with the volatile cache on (MODE 1) or off
+#                (0), timed, with the bytes blkfront read from the backend
+#                and the volatile counters
 #   done         end the workload
 say() { echo "SATORI-GUEST $*"; }
 now() { cut -d' ' -f1 /proc/uptime; }
@@ -84,15 +89,25 @@ while read -r cmd arg </dev/hvc0; do
 		rounds seqnew dd if=/mnt/seqnew of=/dev/null bs=1M
 		;;
 	tree)
-		mount -o remount,rw /mnt || say "tree error=remount"
-		mkdir -p /mnt/private
+		set -- $arg
+		dir=${2:-/mnt}
+		[ "$dir" != /mnt ] || mount -o remount,rw /mnt || say "tree error=remount"
+		mkdir -p "$dir/private"
 		i=0
-		while [ $((i * 4)) -lt "$arg" ]; do
-			dd if=/dev/urandom of=/mnt/private/f$i bs=1M count=4 2>/dev/null
+		while [ $((i * 4)) -lt "$1" ]; do
+			dd if=/dev/urandom of="$dir/private/f$i" bs=1M count=4 2>/dev/null
 			i=$((i + 1))
 		done
 		sync
-		say "tree mb=$arg files=$i"
+		say "tree mb=$1 files=$i dir=$dir"
+		;;
+	model)
+		mkdir -p /model
+		mount -t ext4 "/dev/$arg" /model && say "model dev=$arg" || say "model error=mount"
+		;;
+	latency)
+		set -- $arg
+		say "latency $(read_latency "/dev/$1" "$2" 2>&1)"
 		;;
 	hold)
 		kill "$holder" 2>/dev/null
@@ -117,9 +132,9 @@ while read -r cmd arg </dev/hvc0; do
 		before=$(sed 's/.*read_bytes=//' $sys/volatile/latency)
 		r0=$(cat $sys/volatile/restored) m0=$(cat $sys/volatile/missed)
 		t0=$(now)
-		seq 0 $(($2 / 4 - 1)) | sed 's|^|/mnt/private/f|' | xargs cat >/dev/null
+		seq 0 $(($2 / 4 - 1)) | sed "s|^|${3:-/mnt}/private/f|" | xargs cat >/dev/null
 		t=$(awk -v a="$(now)" -v b="$t0" 'BEGIN { printf "%.2f", a - b }')
-		say "pass mode=$1 mb=$2 seconds=$t disk_bytes=$(($(sed 's/.*read_bytes=//' $sys/volatile/latency) - before)) restored=$(($(cat $sys/volatile/restored) - r0)) missed=$(($(cat $sys/volatile/missed) - m0)) entitled=$(cat $sys/volatile/entitled) held=$(cat $sys/volatile/held) evict_max_ns=$(cat $sys/volatile/evict_max_ns) evict_ns=$(cat $sys/volatile/evict_ns) evict_runs=$(cat $sys/volatile/evict_runs) $(cat $sys/volatile/latency)"
+		say "pass mode=$1 mb=$2 dir=${3:-/mnt} seconds=$t disk_bytes=$(($(sed 's/.*read_bytes=//' $sys/volatile/latency) - before)) restored=$(($(cat $sys/volatile/restored) - r0)) missed=$(($(cat $sys/volatile/missed) - m0)) entitled=$(cat $sys/volatile/entitled) held=$(cat $sys/volatile/held) evict_max_ns=$(cat $sys/volatile/evict_max_ns) evict_ns=$(cat $sys/volatile/evict_ns) evict_runs=$(cat $sys/volatile/evict_runs) $(cat $sys/volatile/latency)"
 		;;
 	dilation)
 		# The CPU-bound kernels of bench/dilation, timed in the guest.
