@@ -16,12 +16,19 @@ guest's p50 and p99. seq_read_overhead: median time of a cold sequential
 read of the raw disk with hints on vs off, same guest, same boot. Before
 it, the line
 
-  satori-read-cost: raw_disk_overhead=P% merging_overhead=P%
+  satori-read-cost: class=tcg-memory raw_disk_overhead=P% merging_overhead=P%
     new_data_overhead=P%
 
 gives the same ratio for the raw disk, for the userland files the other
 guests hold (every page read merges) and for new random data nobody else
-has (nothing merges: hashing, hint and registration only).
+has (nothing merges: hashing, hint and registration only), on the lab's
+own disk (QEMU's memory: TCG's figure); then a line per class of the
+storage model (bench/storage/classes.conf), the same reads of copies on
+g1's model disk:
+
+  satori-read-cost: class=NAME latency_us=N merging_overhead=P%
+    new_data_overhead=P%
+
 Exits 1 when a figure is missing.
 """
 import json
@@ -40,6 +47,19 @@ def guest_lines(out, guest, key):
     prefix = f"SATORI-GUEST {key} "
     return [fields(l[len(prefix):]) for l in log.replace("\r", "").splitlines()
             if l.startswith(prefix)]
+
+
+def overhead(out, what):
+    """g1's cold reads named WHAT: median time hints on over off, as P%."""
+    t = {"1": [], "0": []}
+    for r in guest_lines(out, "g1", what):
+        if "hints" in r:
+            t[r["hints"]].append(float(r["seconds"]))
+    print(f"bench: {what} seconds hints on {t['1']} off {t['0']}")
+    if not (t["1"] and t["0"]):
+        return "NA"
+    m_on, m_off = statistics.median(t["1"]), statistics.median(t["0"])
+    return f"{100 * (m_on - m_off) / m_off:.1f}%"
 
 
 def main():
@@ -71,19 +91,16 @@ def main():
     on, off = statistics.median(seq["1"]), statistics.median(seq["0"])
     print(f"bench: host {json.dumps(top['host'])}")
     # The same cold rounds over data whose pages merge and over new data.
-    costs = {}
-    for what in ("seqfiles", "seqnew"):
-        t = {"1": [], "0": []}
-        for r in guest_lines(out, "g1", what):
-            if "hints" in r:
-                t[r["hints"]].append(float(r["seconds"]))
-        print(f"bench: {what} seconds hints on {t['1']} off {t['0']}")
-        if t["1"] and t["0"]:
-            m_on, m_off = statistics.median(t["1"]), statistics.median(t["0"])
-            costs[what] = f"{100 * (m_on - m_off) / m_off:.1f}%"
-    print(f"satori-read-cost: raw_disk_overhead={100 * (on - off) / off:.1f}% "
-          f"merging_overhead={costs.get('seqfiles', 'NA')} "
-          f"new_data_overhead={costs.get('seqnew', 'NA')}")
+    costs = {what: overhead(out, what) for what in ("seqfiles", "seqnew")}
+    print(f"satori-read-cost: class=tcg-memory raw_disk_overhead={100 * (on - off) / off:.1f}% "
+          f"merging_overhead={costs['seqfiles']} new_data_overhead={costs['seqnew']}")
+    for c in [c for c in results.get("storage_classes", "").split(",") if c]:
+        merge, new = overhead(out, f"merge-{c}"), overhead(out, f"new-{c}")
+        if "NA" in (merge, new):
+            print(f"bench: class {c}: a read-cost figure is missing", file=sys.stderr)
+            return 1
+        print(f"satori-read-cost: class={c} latency_us={results[f'storage_{c}_latency_us']} "
+              f"merging_overhead={merge} new_data_overhead={new}")
     print(f"satori-detect: guests={len(guests)} pages_read={pages_read} "
           f"max_shareable={max_shareable} shared={shared} "
           f"coverage={100 * shared / max_shareable:.1f}% "

@@ -4,7 +4,8 @@
 # (satori-top) and the maximum possible sharing (satori-scan, file pages
 # told apart by the guests' disk); then g1 measures sequential reads with
 # hints on and off: of its raw disk, of files whose pages merge, and of
-# new data that does not.
+# new data that does not; then the volatile cache's passes; then the read
+# costs and the passes again on each class of the storage model.
 . /host/scenarios/boot.sh
 
 step workload-device
@@ -69,15 +70,19 @@ for hold in ${LAB_HOLD:-100 66 33}; do
 done
 /host/bin/satori-top -b -n 1 | tee "$OUT/top-surplus.txt"
 
-# The same passes on disks with a real device's latency, class after class
-# (bench/storage/classes.conf, tests/lab/scenarios/storage.sh): each guest
-# writes a tree of the first hold's size to a model disk of its own, holds
-# that share of the userland again, and reads its tree in passes as above;
-# dom0 and g1 first measure the latency the class's reads really get.
+# The same on disks with a real device's latency, class after class
+# (bench/storage/classes.conf, tests/lab/scenarios/storage.sh). Each guest
+# gets a model disk of its own and writes to it a tree of the first hold's
+# size and the same share of the userland files; g1 also new data. Then,
+# per class: dom0 and g1 measure the latency a 4 KiB read really gets; g1
+# reads the userland copies (which the others have just read: they merge)
+# and the new data (nothing merges) cold, hints on and off, as read-cost.sh
+# does on the lab's own disk; and every guest reads its tree in passes as
+# above, holding the first hold's share of the userland again.
 . /host/scenarios/storage.sh
 step storage-classes
 free -m
-storage_disks "$LAB_GUESTS" $((class_mb + 64))
+storage_disks "$LAB_GUESTS" $((class_mb + 96))
 for i in $(seq 1 "$LAB_GUESTS"); do
 	storage_attach "g$i" "${STORAGE_DISKS[$((i - 1))]}"
 done
@@ -85,6 +90,8 @@ all_guests "model xvdc" "SATORI-GUEST model "
 grep -q "SATORI-GUEST model error" "$(console_log g1)" && fail "g1 could not mount its model disk"
 storage_class none
 all_guests "tree $class_mb /model" "SATORI-GUEST tree "
+all_guests "copyin ${LAB_COPYIN_PERCENT:-25}" "SATORI-GUEST copyin "
+guest_command g1 "newdata ${LAB_NEWDATA_MB:-32}" "SATORI-GUEST newdata " 900
 all_guests "hold $class_hold" "SATORI-GUEST hold "
 result storage_classes "$(storage_classes | xargs | tr ' ' ,)"
 result storage_class_mb "$class_mb"
@@ -94,6 +101,11 @@ for class in $(storage_classes); do
 	result "storage_${class}_latency_us" "$(storage_param class "$class")"
 	storage_probe dom0 "${STORAGE_DISKS[0]}"
 	storage_probe guest xvdc g1
+	for i in $(seq 2 "$LAB_GUESTS"); do
+		guest_command "g$i" "catdir /model/userland" "SATORI-GUEST catdir " 1800
+	done
+	guest_command g1 "seqdir merge-$class /model/userland" "SATORI-GUEST merge-$class done" 1800
+	guest_command g1 "seqdir new-$class /model/new" "SATORI-GUEST new-$class done" 1800
 	for round in 1 2; do
 		for mode in 1 0; do
 			all_guests "pass $mode $class_mb /model" "SATORI-GUEST pass " # warm up
