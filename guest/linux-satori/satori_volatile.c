@@ -34,6 +34,15 @@
  * keys flushed before the put stored them) is caught by checking the
  * filter again once the keys are stored, and their frames are flushed.
  *
+ * Admission (lib/satori_admit.h): an evicted page is put only while puts
+ * pay for themselves. Every SATORI_ADMIT_MIN_WINDOW or more evicted pages
+ * (twice the entitlement), a work item (admit_work) takes the window's
+ * sums of the counters below (pages evicted, put and their time; reads,
+ * hits and their time; ghost hits) and decides; admit_on carries the
+ * decision to the eviction hook. While it is off the hook records the
+ * evicted pages' keys in the ghost list (ghost, under ghost_lock) instead
+ * of copying them, and a read that misses looks its keys up there.
+ *
  * Locking: the xarrays' own irq-safe locks; wire buffers for gets and
  * flushes are static under wire_lock, the batches' roles (filling, ready)
  * and the filling batch under put_batch_lock, the ready batch is the work
@@ -47,10 +56,12 @@
 #include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
+#include <linux/mutex.h>
 #include <linux/pagemap.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/sysfs.h>
+#include <linux/vmalloc.h>
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
 #include <linux/xxhash.h>
@@ -58,6 +69,7 @@
 #include <xen/page.h>
 #include <xen/interface/satori.h>
 
+#include "satori_admit.h"
 #include "satori_hcall.h"
 #include "satori_register.h"
 #include "satori_runstate.h"
@@ -71,6 +83,11 @@ static bool satori_volatile = true;
 module_param(satori_volatile, bool, 0644);
 MODULE_PARM_DESC(satori_volatile,
 		 "Keep evicted clean disk data in Satori volatile frames and read it from there (default on)");
+
+static bool satori_volatile_admit = true;
+module_param(satori_volatile_admit, bool, 0644);
+MODULE_PARM_DESC(satori_volatile_admit,
+		 "Put evicted pages only while their hits pay for the puts (default on); off: put every one");
 
 static struct kmem_cache *origin_cache;
 static DEFINE_XARRAY_FLAGS(origins, XA_FLAGS_LOCK_IRQ);
@@ -131,6 +148,28 @@ static atomic64_t hit_requests, hit_ns, read_requests, read_ns, read_bytes;
  */
 static atomic64_t evict_max_ns, evict_ns, evict_runs;
 
+/*
+ * Admission. nr_evicted counts evicted pages that had an origin (its low
+ * 32 bits are the ghost list's clock); put_pages the copies made for puts,
+ * put_send_ns the work item's time sending them; nr_ghost_hits the pages
+ * read from disk whose key the ghost list had. admit_next: nr_evicted at
+ * which a decision is due; ghost_capacity: the entitlement in frames at
+ * the last one. admit (the rule's state) and admit_last (the counters at
+ * the last decision) are under admit_lock; admit_on is admit.on for the
+ * hooks to read. ghost is NULL if it could not be allocated: then every
+ * evicted page is put, as with satori_volatile_admit off.
+ */
+#define SATORI_GHOST_BITS 16
+static atomic64_t nr_evicted, put_pages, put_send_ns, nr_ghost_hits;
+static atomic64_t admit_next = ATOMIC64_INIT(SATORI_ADMIT_MIN_WINDOW);
+static atomic_t ghost_capacity;
+static bool admit_on = true;
+static u64 *ghost;
+static DEFINE_SPINLOCK(ghost_lock);
+static DEFINE_MUTEX(admit_lock);
+static struct satori_admit admit;
+static struct satori_admit_window admit_last;
+
 /* Raise evict_max_ns to ns if it is below. */
 static void evict_max_raise(u64 ns)
 {
@@ -158,6 +197,88 @@ static int volatile_op(unsigned int cmd, struct satori_vpage *pages,
 	*done = rc ? 0 : op.done;
 	return rc;
 }
+
+/* Is an evicted page put now? (Without a ghost list, always.) */
+static bool admitting(void)
+{
+	return !READ_ONCE(satori_volatile_admit) || !ghost ||
+	       READ_ONCE(admit_on);
+}
+
+/* Admission off: key was evicted as the seq-th page, not put. */
+static void ghost_record(u64 key, u64 seq)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&ghost_lock, flags);
+	satori_ghost_record(ghost, SATORI_GHOST_BITS, key, (u32)seq);
+	spin_unlock_irqrestore(&ghost_lock, flags);
+}
+
+/*
+ * Admission off: a read of wire[0..n) goes to the disk; count the pages a
+ * cache that admitted everything would have served. REQUIRES: wire_lock.
+ */
+static void ghost_lookup(unsigned int n)
+{
+	u32 seq = (u32)atomic64_read(&nr_evicted);
+	u32 capacity = atomic_read(&ghost_capacity);
+	unsigned int i, seen = 0;
+	unsigned long flags;
+
+	spin_lock_irqsave(&ghost_lock, flags);
+	for (i = 0; i < n; i++)
+		seen += satori_ghost_seen(ghost, SATORI_GHOST_BITS, wire[i].key,
+					  seq, capacity);
+	spin_unlock_irqrestore(&ghost_lock, flags);
+	atomic64_add(seen, &nr_ghost_hits);
+}
+
+/* The counters admission decides by, cumulative since boot. */
+static void admit_sums(struct satori_admit_window *c)
+{
+	c->evicted = atomic64_read(&nr_evicted);
+	c->put_pages = atomic64_read(&put_pages);
+	c->put_ns = atomic64_read(&evict_ns) + atomic64_read(&put_send_ns);
+	c->read_pages = atomic64_read(&read_bytes) >> PAGE_SHIFT;
+	c->read_ns = atomic64_read(&read_ns);
+	c->hit_pages = atomic64_read(&nr_restored);
+	c->hit_ns = atomic64_read(&hit_ns);
+	c->ghost_hits = atomic64_read(&nr_ghost_hits);
+}
+
+/*
+ * A window's worth of pages was evicted: decide by its figures, and set
+ * the next window by the entitlement (the frames a cache admitting
+ * everything could hold, so the ghost list's capacity too).
+ */
+static void admit_work_fn(struct work_struct *work)
+{
+	struct satori_admit_window now, w;
+	struct satori_volatile_stats st;
+	u64 capacity = 0;
+
+	if (!satori_hcall_volatile_stats(&st))
+		capacity = st.entitled;
+	mutex_lock(&admit_lock);
+	admit_sums(&now);
+	w.evicted = now.evicted - admit_last.evicted;
+	w.put_pages = now.put_pages - admit_last.put_pages;
+	w.put_ns = now.put_ns - admit_last.put_ns;
+	w.read_pages = now.read_pages - admit_last.read_pages;
+	w.read_ns = now.read_ns - admit_last.read_ns;
+	w.hit_pages = now.hit_pages - admit_last.hit_pages;
+	w.hit_ns = now.hit_ns - admit_last.hit_ns;
+	w.ghost_hits = now.ghost_hits - admit_last.ghost_hits;
+	if (w.evicted)
+		WRITE_ONCE(admit_on, satori_admit_decide(&admit, &w));
+	admit_last = now;
+	atomic_set(&ghost_capacity, min_t(u64, capacity, U32_MAX));
+	atomic64_set(&admit_next,
+		     now.evicted + satori_admit_window_pages(capacity));
+	mutex_unlock(&admit_lock);
+}
+static DECLARE_WORK(admit_work, admit_work_fn);
 
 void satori_volatile_forget(u64 key)
 {
@@ -274,6 +395,8 @@ static bool satori_volatile_serve(struct request *rq, int vdevice,
 		n++;
 	}
 	if (!n || !all) {
+		if (!admitting())
+			ghost_lookup(n);
 		spin_unlock_irqrestore(&wire_lock, flags);
 		atomic64_add(n, &nr_missed);
 		return false;
@@ -482,6 +605,7 @@ static void put_batch_work_fn(struct work_struct *work)
 {
 	unsigned long flags;
 	struct put_buf *b;
+	u64 t0;
 	u32 n;
 
 	for (;;) {
@@ -494,7 +618,9 @@ static void put_batch_work_fn(struct work_struct *work)
 		spin_unlock_irqrestore(&put_batch_lock, flags);
 		if (!b)
 			return;
+		t0 = ktime_get_ns();
 		put_batch_send(b);
+		atomic64_add(ktime_get_ns() - t0, &put_send_ns);
 		spin_lock_irqsave(&put_batch_lock, flags);
 		ready = NULL;
 		n = filling->batch.count;
@@ -545,6 +671,7 @@ static void satori_volatile_keep(struct folio *folio, struct page *page,
 		return;
 	}
 	copy_highpage(filling->page[slot], page);
+	atomic64_inc(&put_pages);
 	if (filling->batch.count == 1)
 		schedule_delayed_work(&put_batch_work,
 				      msecs_to_jiffies(SATORI_PUT_BATCH_MS));
@@ -555,7 +682,7 @@ void satori_volatile_folio_gone(struct folio *folio)
 {
 	unsigned long pfn = folio_pfn(folio), first = pfn, flags, i;
 	struct satori_vorigin *o;
-	u64 t0, steal0, ns;
+	u64 t0, steal0, ns, seq;
 
 	if (!is_active() ||
 	    !xa_find(&origins, &first, pfn + folio_nr_pages(folio) - 1,
@@ -569,8 +696,14 @@ void satori_volatile_folio_gone(struct folio *folio)
 		xa_unlock_irqrestore(&origins, flags);
 		if (!o)
 			continue;
-		if (READ_ONCE(satori_volatile))
-			satori_volatile_keep(folio, folio_page(folio, i), o);
+		if (READ_ONCE(satori_volatile)) {
+			seq = atomic64_inc_return(&nr_evicted);
+			if (admitting())
+				satori_volatile_keep(folio, folio_page(folio, i),
+						     o);
+			else
+				ghost_record(o->key, seq);
+		}
 		kmem_cache_free(origin_cache, o);
 	}
 	ns = ktime_get_ns() - t0;
@@ -578,6 +711,9 @@ void satori_volatile_folio_gone(struct folio *folio)
 	evict_max_raise(ns);
 	atomic64_add(ns, &evict_ns);
 	atomic64_inc(&evict_runs);
+	/* A window is full: decide, interrupts on (queue_work is irq-safe). */
+	if (atomic64_read(&nr_evicted) >= atomic64_read(&admit_next))
+		queue_work(system_wq, &admit_work);
 }
 
 void satori_volatile_start(void)
@@ -596,6 +732,12 @@ void satori_volatile_start(void)
 		pr_err("satori: no memory; the volatile cache stays off\n");
 		return;
 	}
+	/*
+	 * Without its ghost list (vzalloc says why), admission puts every
+	 * evicted page: the admit file shows on=1 and never turns.
+	 */
+	ghost = vzalloc(sizeof(*ghost) << SATORI_GHOST_BITS);
+	satori_admit_init(&admit);
 	satori_wfilter_init(&wfilter);
 	for (i = 0; i < 2; i++)
 		satori_put_batch_init(&put_bufs[i].batch, put_bufs[i].origin,
@@ -643,6 +785,29 @@ static ssize_t latency_show(struct kobject *kobj, struct kobj_attribute *attr,
 }
 static struct kobj_attribute latency_attr = __ATTR_RO(latency);
 
+/*
+ * "on=0|1 turned_off=N turned_on=N evicted=N put=N ghost_hits=N
+ * read_ns=N hit_ns=N put_ns=N": whether evicted pages are put now, the
+ * decisions that turned admission off and on, the pages evicted, put and
+ * found in the ghost list since boot, and the estimates per page the
+ * last decision used (lib/satori_admit.h).
+ */
+static ssize_t admit_show(struct kobject *kobj, struct kobj_attribute *attr,
+			  char *buf)
+{
+	ssize_t len;
+
+	mutex_lock(&admit_lock);
+	len = sysfs_emit(buf, "on=%d turned_off=%llu turned_on=%llu evicted=%lld put=%lld ghost_hits=%lld read_ns=%llu hit_ns=%llu put_ns=%llu\n",
+			 admitting(), admit.turned_off, admit.turned_on,
+			 atomic64_read(&nr_evicted), atomic64_read(&put_pages),
+			 atomic64_read(&nr_ghost_hits), admit.read_ns,
+			 admit.hit_ns, admit.put_ns);
+	mutex_unlock(&admit_lock);
+	return len;
+}
+static struct kobj_attribute admit_attr = __ATTR_RO(admit);
+
 static ssize_t evict_max_ns_show(struct kobject *kobj,
 				 struct kobj_attribute *attr, char *buf)
 {
@@ -683,6 +848,7 @@ static struct attribute *satori_volatile_attrs[] = {
 	&not_kept_attr.attr,
 	&errors_attr.attr,
 	&latency_attr.attr,
+	&admit_attr.attr,
 	&evict_max_ns_attr.attr,
 	&evict_ns_attr.attr,
 	&evict_runs_attr.attr,

@@ -74,6 +74,8 @@ def figures(phase):
         "seconds_on": t_on,
         "seconds_off": t_off,
         "speedup": t_off / t_on if t_on else 0,
+        # share of the measured passes that ended with admission on
+        "admitting": statistics.mean(int(p.get("admit_on", 1)) for p in on),
     }
 
 

@@ -15,14 +15,21 @@
 #                /model, writable
 #   latency DEV N N random 4 KiB direct reads of /dev/DEV, one at a time
 #                (read_latency): "latency read-latency: ... mean_us=X ..."
+#   copyin PERCENT copy the first PERCENT% of the userland files read
+#                above to /model/userland (every guest copies the same)
+#   newdata MB   write MB MiB of random bytes to /model/new (nobody's else)
+#   catdir DIR   read every file under DIR once ("catdir dir=DIR")
+#   seqdir NAME DIR the same rounds as seqfiles (one line per read, named
+#                NAME) reading every file under DIR
 #   hold PERCENT keep the first PERCENT% of the userland files read above
 #                locked in memory (hold_files), so they stay shared; the
 #                rest may be evicted
 #   free         say how much memory the page cache can use now
 #   pass MODE MB [DIR] read the first MB MiB of DIR's private tree (default
 #                /mnt) once, with the volatile cache on (MODE 1) or off
-#                (0), timed, with the bytes blkfront read from the backend
-#                and the volatile counters
+#                (0), timed, with the bytes blkfront read from the backend,
+#                the volatile counters and admission's (admit_*: the
+#                volatile/admit file's fields)
 #   done         end the workload
 say() { echo "SATORI-GUEST $*"; }
 now() { cut -d' ' -f1 /proc/uptime; }
@@ -101,6 +108,26 @@ while read -r cmd arg </dev/hvc0; do
 		sync
 		say "tree mb=$1 files=$i dir=$dir"
 		;;
+	copyin)
+		n=$(wc -l </tmp/userland)
+		mkdir -p /model/userland
+		head -n $((n * arg / 100)) /tmp/userland | tar -cf - -T - 2>/dev/null | tar -xf - -C /model/userland
+		sync
+		say "copyin percent=$arg bytes=$(find /model/userland -type f -exec cat {} + | wc -c)"
+		;;
+	newdata)
+		dd if=/dev/urandom of=/model/new bs=1M count="$arg" 2>/dev/null
+		sync
+		say "newdata mb=$arg"
+		;;
+	catdir)
+		find "$arg" -type f -exec cat {} + >/dev/null
+		say "catdir dir=$arg"
+		;;
+	seqdir)
+		set -- $arg
+		rounds "$1" sh -c "find '$2' -type f -exec cat {} +"
+		;;
 	model)
 		mkdir -p /model
 		mount -t ext4 "/dev/$arg" /model && say "model dev=$arg" || say "model error=mount"
@@ -134,7 +161,7 @@ while read -r cmd arg </dev/hvc0; do
 		t0=$(now)
 		seq 0 $(($2 / 4 - 1)) | sed "s|^|${3:-/mnt}/private/f|" | xargs cat >/dev/null
 		t=$(awk -v a="$(now)" -v b="$t0" 'BEGIN { printf "%.2f", a - b }')
-		say "pass mode=$1 mb=$2 dir=${3:-/mnt} seconds=$t disk_bytes=$(($(sed 's/.*read_bytes=//' $sys/volatile/latency) - before)) restored=$(($(cat $sys/volatile/restored) - r0)) missed=$(($(cat $sys/volatile/missed) - m0)) entitled=$(cat $sys/volatile/entitled) held=$(cat $sys/volatile/held) evict_max_ns=$(cat $sys/volatile/evict_max_ns) evict_ns=$(cat $sys/volatile/evict_ns) evict_runs=$(cat $sys/volatile/evict_runs) $(cat $sys/volatile/latency)"
+		say "pass mode=$1 mb=$2 dir=${3:-/mnt} seconds=$t disk_bytes=$(($(sed 's/.*read_bytes=//' $sys/volatile/latency) - before)) restored=$(($(cat $sys/volatile/restored) - r0)) missed=$(($(cat $sys/volatile/missed) - m0)) entitled=$(cat $sys/volatile/entitled) held=$(cat $sys/volatile/held) evict_max_ns=$(cat $sys/volatile/evict_max_ns) evict_ns=$(cat $sys/volatile/evict_ns) evict_runs=$(cat $sys/volatile/evict_runs) $(cat $sys/volatile/latency) $(sed 's/\([a-z_]*\)=/admit_\1=/g' $sys/volatile/admit)"
 		;;
 	dilation)
 		# The CPU-bound kernels of bench/dilation, timed in the guest.
