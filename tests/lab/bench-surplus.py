@@ -14,7 +14,7 @@ passes of all guests:
   disk_reads_saved 1 - bytes blkfront read from the backend on / off
   speedup          median pass time off / on
 
-Then the same passes, at the first hold, on the storage model's disks
+Then the same passes, for every hold, on the storage model's disks
 (bench/storage/classes.conf: a class's latency times the dilation D on
 every request), class after class, with the latency a 4 KiB read really
 got in dom0 and in g1 (storage_CLASS_*_mean_us).
@@ -28,7 +28,10 @@ figure is TCG's), then a line per class and whether its goal is met:
     entitled_mib=N volatile_mib=N hit_ratio=P% disk_reads_saved=P% speedup=X.XXx
   satori-surplus: class=NAME latency_us=N dilation=D guests=N ...
   satori-surplus-goal: class=NAME speedup=X.XXx goal=G.GGx met=yes|no
+  satori-surplus-bound: class=NAME min_speedup=X.XXx hold=P% bound=0.97x met=yes|no
 
+(the goal at the largest entitlement; the bound over every hold, with the
+volatile cache's admission deciding what is put).
 Writes OUT/surplus.csv, OUT/surplus-classes.csv and, with gnuplot,
 OUT/surplus.png (hit ratio and pass time against the entitlement) and
 OUT/surplus-classes.png (speed-up against the class's latency). Exits 1
@@ -109,7 +112,8 @@ def main():
     if not holds or any(len(r) < PASSES_PER_HOLD * len(holds) for r in runs.values()):
         print("bench-surplus: pass figures are missing", file=sys.stderr)
         return 1
-    if not classes or any(len(r) < PASSES_PER_HOLD * len(classes) for r in model.values()):
+    if not classes or any(len(r) < PASSES_PER_HOLD * len(classes) * len(holds)
+                          for r in model.values()):
         print("bench-surplus: the storage classes' pass figures are missing", file=sys.stderr)
         return 1
     rows = []
@@ -141,42 +145,53 @@ def main():
     print(f"satori-surplus: class=tcg-memory latency_us=0 dilation=none guests={len(guests)} "
           f"entitled_mib={best['entitled_mib']:.0f} volatile_mib={best['volatile_mib']:.0f} "
           + surplus_line(best))
-    return storage_classes(out, results, classes, guests, model)
+    return storage_classes(out, results, holds, classes, guests, model, rows)
 
 
-def storage_classes(out, results, classes, guests, model):
-    """The same passes on the storage model's disks, a row per class."""
+def storage_classes(out, results, holds, classes, guests, model, tcg_rows):
+    """The same passes on the storage model's disks, a row per class and hold."""
     dilation = float(results["storage_dilation"])
     rows = []
     for c, name in enumerate(classes):
-        phase = [model[g][c * PASSES_PER_HOLD:(c + 1) * PASSES_PER_HOLD] for g in guests]
         try:
             measured = {w: float(results[f"storage_{name}_{w}_mean_us"]) for w in ("dom0", "guest")}
         except (KeyError, ValueError):
             print(f"bench-surplus: class {name}: the measured latency is missing", file=sys.stderr)
             return 1
-        rows.append({"class": name,
-                     "latency_us": int(results[f"storage_{name}_latency_us"]),
-                     "model_us": int(results[f"storage_{name}_ndelay_ns"]) / 1000,
-                     "dom0_read_us": measured["dom0"],
-                     "guest_read_us": measured["guest"],
-                     **figures(phase)})
+        for h, hold in enumerate(holds):
+            first = (c * len(holds) + h) * PASSES_PER_HOLD
+            phase = [model[g][first:first + PASSES_PER_HOLD] for g in guests]
+            rows.append({"class": name, "hold_percent": hold,
+                         "latency_us": int(results[f"storage_{name}_latency_us"]),
+                         "model_us": int(results[f"storage_{name}_ndelay_ns"]) / 1000,
+                         "dom0_read_us": measured["dom0"],
+                         "guest_read_us": measured["guest"],
+                         **figures(phase)})
     write_csv(out / "surplus-classes.csv", rows)
-    plot_classes(out, rows)
+    plot_classes(out, rows, holds)
     for r in rows:
-        print(f"bench: surplus-class {r['class']}: {r['latency_us']} us x D {dilation} = "
-              f"{r['model_us']:.0f} us meant; a 4 KiB read took {r['dom0_read_us']:.0f} us in dom0, "
-              f"{r['guest_read_us']:.0f} us in g1 (TCG); pass {r['seconds_off']:.2f} s off, "
-              f"{r['seconds_on']:.2f} s on")
+        print(f"bench: surplus-class {r['class']} hold={r['hold_percent']}%: {r['latency_us']} us x D "
+              f"{dilation} = {r['model_us']:.0f} us meant; a 4 KiB read took {r['dom0_read_us']:.0f} us "
+              f"in dom0, {r['guest_read_us']:.0f} us in g1 (TCG); pass {r['seconds_off']:.2f} s off, "
+              f"{r['seconds_on']:.2f} s on, hit ratio {100 * r['hit_ratio']:.1f}%, "
+              f"admitting {100 * r['admitting']:.0f}% of passes, speed-up {r['speedup']:.2f}x")
     for r in rows:
-        print(f"satori-surplus: class={r['class']} latency_us={r['latency_us']} dilation={dilation} "
-              f"guests={len(guests)} entitled_mib={r['entitled_mib']:.0f} "
-              f"volatile_mib={r['volatile_mib']:.0f} " + surplus_line(r))
-    # The goals (issue 20): 2.00x on network storage, 1.00x on every class.
+        if r["hold_percent"] == holds[0]:
+            print(f"satori-surplus: class={r['class']} latency_us={r['latency_us']} dilation={dilation} "
+                  f"guests={len(guests)} entitled_mib={r['entitled_mib']:.0f} "
+                  f"volatile_mib={r['volatile_mib']:.0f} " + surplus_line(r))
+    # The goals (issue 20): 2.00x on network storage, 1.00x on every class,
+    # at the largest entitlement; on every hold, never below 0.97x.
     for r in rows:
-        goal = 2.0 if r["class"] == "network" else 1.0
-        print(f"satori-surplus-goal: class={r['class']} speedup={r['speedup']:.2f}x "
-              f"goal={goal:.2f}x met={'yes' if r['speedup'] >= goal else 'no'}")
+        if r["hold_percent"] == holds[0]:
+            goal = 2.0 if r["class"] == "network" else 1.0
+            print(f"satori-surplus-goal: class={r['class']} speedup={r['speedup']:.2f}x "
+                  f"goal={goal:.2f}x met={'yes' if r['speedup'] >= goal else 'no'}")
+    for name in ["tcg-memory"] + classes:
+        mine = tcg_rows if name == "tcg-memory" else [r for r in rows if r["class"] == name]
+        worst = min(mine, key=lambda r: r["speedup"])
+        print(f"satori-surplus-bound: class={name} min_speedup={worst['speedup']:.2f}x "
+              f"hold={worst['hold_percent']}% bound=0.97x met={'yes' if worst['speedup'] >= 0.97 else 'no'}")
     return 0
 
 
@@ -210,11 +225,18 @@ plot '{data}' using 1:2 with linespoints lw 2 title 'hit ratio (cache on)', \\
         print(f"bench-surplus: no plot ({e})", file=sys.stderr)
 
 
-def plot_classes(out, rows):
+def plot_classes(out, rows, holds):
     data = out / "surplus-classes.dat"
     with open(data, "w") as f:
-        for r in rows:
-            f.write(f"{r['latency_us']} {r['speedup']:.3f} {r['class']}\n")
+        for i, hold in enumerate(holds):
+            if i:
+                f.write("\n\n")
+            for r in rows:
+                if r["hold_percent"] == hold:
+                    f.write(f"{r['latency_us']} {r['speedup']:.3f} {r['class']}\n")
+    series = ", \\\n     ".join(
+        f"'{data}' index {i} using 1:2 with linespoints lw 2 pt 7 title 'userland held {hold}%'"
+        for i, hold in enumerate(holds))
     script = f"""
 set terminal pngcairo size 900,520
 set output '{out / "surplus-classes.png"}'
@@ -226,9 +248,10 @@ set xrange [20:20000]
 set yrange [0:*]
 set grid
 set key top left
-plot '{data}' using 1:2 with linespoints lw 2 pt 7 title 'speed-up', \\
-     '{data}' using 1:2:3 with labels offset 0,1 notitle, \\
-     1 dt 2 lw 1 title 'cache off (1.00x)', 2 dt 3 lw 1 title 'goal on network storage (2.00x)'
+plot {series}, \\
+     '{data}' index 0 using 1:2:3 with labels offset 0,1 notitle, \\
+     1 dt 2 lw 1 title 'cache off (1.00x)', 0.97 dt 4 lw 1 title 'bound (0.97x)', \\
+     2 dt 3 lw 1 title 'goal on network storage (2.00x)'
 """
     try:
         subprocess.run(["gnuplot"], input=script, text=True, check=True)

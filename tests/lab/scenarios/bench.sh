@@ -60,7 +60,8 @@ for hold in ${LAB_HOLD:-100 66 33}; do
 	mb=$(for i in $(seq 1 "$LAB_GUESTS"); do guest_log_field "g$i" free available_kb; done |
 		sort -n | head -1 | awk -v t="${LAB_TREE_MB:-240}" '{ m = int($1 * 5 / 4 / 1024 / 4) * 4; print (m > t) ? t : m }')
 	result "surplus_hold${hold}_mb" "$mb"
-	class_hold=${class_hold:-$hold} class_mb=${class_mb:-$mb}
+	eval "mb_hold$hold=$mb"
+	[ "$mb" -le "${class_mb:-0}" ] || class_mb=$mb # the largest: the model's tree
 	for round in 1 2; do
 		for mode in 1 0; do
 			all_guests "pass $mode $mb" "SATORI-GUEST pass " # warm up
@@ -72,16 +73,16 @@ done
 
 # The same on disks with a real device's latency, class after class
 # (bench/storage/classes.conf, tests/lab/scenarios/storage.sh). Each guest
-# gets a model disk of its own and writes to it a tree of the first hold's
-# size and the same share of the userland files; g1 also new data. Then,
+# gets a model disk of its own and writes to it a tree of the largest
+# hold's size and a share of the userland files; g1 also new data. Then,
 # per class: dom0 and g1 measure the latency a 4 KiB read really gets; g1
 # reads the userland copies (which the others have just read: they merge)
 # and the new data (nothing merges) cold, hints on and off, as read-cost.sh
-# does on the lab's own disk; and every guest reads its tree in passes as
-# above, holding the first hold's share of the userland again.
+# does on the lab's own disk; and, for each hold as above, every guest
+# holds that share of the userland and reads the same size of its tree in
+# passes.
 . /host/scenarios/storage.sh
 step storage-classes
-free -m
 storage_disks "$LAB_GUESTS" $((class_mb + 96))
 for i in $(seq 1 "$LAB_GUESTS"); do
 	storage_attach "g$i" "${STORAGE_DISKS[$((i - 1))]}"
@@ -92,9 +93,7 @@ storage_class none
 all_guests "tree $class_mb /model" "SATORI-GUEST tree "
 all_guests "copyin ${LAB_COPYIN_PERCENT:-25}" "SATORI-GUEST copyin "
 guest_command g1 "newdata ${LAB_NEWDATA_MB:-32}" "SATORI-GUEST newdata " 900
-all_guests "hold $class_hold" "SATORI-GUEST hold "
 result storage_classes "$(storage_classes | xargs | tr ' ' ,)"
-result storage_class_mb "$class_mb"
 result storage_dilation "$(storage_param dilation)"
 for class in $(storage_classes); do
 	storage_class "$class"
@@ -106,10 +105,14 @@ for class in $(storage_classes); do
 	done
 	guest_command g1 "seqdir merge-$class /model/userland" "SATORI-GUEST merge-$class done" 1800
 	guest_command g1 "seqdir new-$class /model/new" "SATORI-GUEST new-$class done" 1800
-	for round in 1 2; do
-		for mode in 1 0; do
-			all_guests "pass $mode $class_mb /model" "SATORI-GUEST pass " # warm up
-			all_guests "pass $mode $class_mb /model" "SATORI-GUEST pass "
+	for hold in ${LAB_HOLD:-100 66 33}; do
+		all_guests "hold $hold" "SATORI-GUEST hold "
+		mb=$(eval echo "\$mb_hold$hold")
+		for round in 1 2; do
+			for mode in 1 0; do
+				all_guests "pass $mode $mb /model" "SATORI-GUEST pass " # warm up
+				all_guests "pass $mode $mb /model" "SATORI-GUEST pass "
+			done
 		done
 	done
 done
