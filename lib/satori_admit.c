@@ -10,6 +10,7 @@ void satori_admit_init(struct satori_admit *a)
 	a->put_ns = 0;
 	a->turned_off = 0;
 	a->turned_on = 0;
+	a->losing = 0;
 }
 
 uint64_t satori_admit_window_pages(uint64_t capacity)
@@ -41,10 +42,14 @@ bool satori_admit_decide(struct satori_admit *a,
 		return a->on;
 	saved = a->read_ns > a->hit_ns ? a->read_ns - a->hit_ns : 0;
 	cost = w->evicted * a->put_ns;
-	if (a->on && w->hit_pages * saved < cost) {
-		a->on = false;
-		a->turned_off++;
-	} else if (!a->on && 4 * w->ghost_hits * saved >= 5 * cost) {
+	if (a->on) {
+		a->losing = w->hit_pages * saved < cost ? a->losing + 1 : 0;
+		if (a->losing >= SATORI_ADMIT_LOSING) {
+			a->on = false;
+			a->losing = 0;
+			a->turned_off++;
+		}
+	} else if (4 * w->ghost_hits * saved >= 5 * cost) {
 		a->on = true;
 		a->turned_on++;
 	}

@@ -14,7 +14,10 @@
  * storage a hit saves little. So over each window of evicted pages:
  *
  *   on:  puts pay if  hit_pages * saved_ns >= evicted * put_ns;
- *        if not, admission goes off (nothing is put);
+ *        after SATORI_ADMIT_LOSING windows in a row where they did not,
+ *        admission goes off (nothing is put): one window may end before
+ *        the reads that hit its puts, a spill of the page cache before its
+ *        data is read again;
  *   off: each evicted page's key goes to the ghost list, which remembers
  *        the last `capacity` such keys (capacity: the frames the guest may
  *        hold, its entitlement). A read that misses but finds its key there
@@ -59,6 +62,7 @@
 #include "satori_types.h"
 
 #define SATORI_ADMIT_MIN_WINDOW 4096u
+#define SATORI_ADMIT_LOSING 2u
 
 /* What happened over one window (sums, not estimates). */
 struct satori_admit_window {
@@ -79,6 +83,7 @@ struct satori_admit {
 	uint64_t put_ns;
 	uint64_t turned_off;	/* decisions that turned admission off, on */
 	uint64_t turned_on;
+	unsigned int losing;	/* windows in a row whose puts did not pay */
 };
 
 /* Admission on, nothing known. */

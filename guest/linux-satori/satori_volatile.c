@@ -263,6 +263,13 @@ static void admit_work_fn(struct work_struct *work)
 	mutex_lock(&admit_lock);
 	admit_sums(&now);
 	w.evicted = now.evicted - admit_last.evicted;
+	/* The entitlement grew since the window was set: the window too. */
+	if (w.evicted < satori_admit_window_pages(capacity)) {
+		atomic64_set(&admit_next, admit_last.evicted +
+			     satori_admit_window_pages(capacity));
+		mutex_unlock(&admit_lock);
+		return;
+	}
 	w.put_pages = now.put_pages - admit_last.put_pages;
 	w.put_ns = now.put_ns - admit_last.put_ns;
 	w.read_pages = now.read_pages - admit_last.read_pages;
@@ -270,8 +277,7 @@ static void admit_work_fn(struct work_struct *work)
 	w.hit_pages = now.hit_pages - admit_last.hit_pages;
 	w.hit_ns = now.hit_ns - admit_last.hit_ns;
 	w.ghost_hits = now.ghost_hits - admit_last.ghost_hits;
-	if (w.evicted)
-		WRITE_ONCE(admit_on, satori_admit_decide(&admit, &w));
+	WRITE_ONCE(admit_on, satori_admit_decide(&admit, &w));
 	admit_last = now;
 	atomic_set(&ghost_capacity, min_t(u64, capacity, U32_MAX));
 	atomic64_set(&admit_next,

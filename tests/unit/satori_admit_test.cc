@@ -60,11 +60,27 @@ TEST(SatoriAdmit, NoDecisionUntilReadsAndPutsAreTimed) {
   EXPECT_EQ(a.turned_off + b.turned_off, 0u);
 }
 
-TEST(SatoriAdmit, PutsThatNeverHitTurnItOff) {
+TEST(SatoriAdmit, PutsThatNeverHitTurnItOffAfterTwoWindows) {
   satori_admit a = Fresh();
   satori_admit_window w = Window(4096, 0, 0);
+  EXPECT_TRUE(satori_admit_decide(&a, &w));  // a spill before its reads
   EXPECT_FALSE(satori_admit_decide(&a, &w));
   EXPECT_EQ(a.turned_off, 1u);
+}
+
+TEST(SatoriAdmit, AWindowThatPaysStartsTheCountAgain) {
+  satori_admit a = Fresh();
+  satori_admit_window lose = Window(4096, 0, 0), pay = Window(4096, 4096, 0);
+  EXPECT_TRUE(satori_admit_decide(&a, &lose));
+  EXPECT_TRUE(satori_admit_decide(&a, &pay));
+  EXPECT_TRUE(satori_admit_decide(&a, &lose));
+  EXPECT_FALSE(satori_admit_decide(&a, &lose));
+}
+
+// Turn a fresh rule off: two windows of puts that never hit.
+void TurnOff(satori_admit* a, const satori_admit_window& w) {
+  ASSERT_TRUE(satori_admit_decide(a, &w));
+  ASSERT_FALSE(satori_admit_decide(a, &w));
 }
 
 TEST(SatoriAdmit, HitsThatPayKeepItOn) {
@@ -72,14 +88,16 @@ TEST(SatoriAdmit, HitsThatPayKeepItOn) {
   // A hit saves 900 ns, a put costs 100: one hit in nine puts pays.
   satori_admit_window w = Window(9000, 1000, 0);
   EXPECT_TRUE(satori_admit_decide(&a, &w));
+  EXPECT_TRUE(satori_admit_decide(&a, &w));
   w = Window(9000, 999, 0);  // just short of paying
+  EXPECT_TRUE(satori_admit_decide(&a, &w));
   EXPECT_FALSE(satori_admit_decide(&a, &w));
 }
 
 TEST(SatoriAdmit, GhostHitsTurnItBackOnAQuarterAboveBreakEven) {
   satori_admit a = Fresh();
   satori_admit_window w = Window(40960, 1, 0);  // one hit: a hit's time known
-  ASSERT_FALSE(satori_admit_decide(&a, &w));
+  TurnOff(&a, w);
   // Off: no puts timed, the put estimate stays. Break-even is 1000 ghost
   // hits in 9000 evictions; 1250 are needed.
   w = Window(9000, 0, 1000);
@@ -111,7 +129,7 @@ TEST(SatoriAdmit, EstimatesMoveHalfwayAndHoldWithoutSamples) {
 TEST(SatoriAdmit, AHitNoCheaperThanAReadNeverPays) {
   satori_admit a = Fresh();
   satori_admit_window w = Window(4096, 4096, 0, 1000, 1000);
-  EXPECT_FALSE(satori_admit_decide(&a, &w));
+  TurnOff(&a, w);
   w = Window(4096, 0, 4096, 1000, 1000);
   EXPECT_FALSE(satori_admit_decide(&a, &w));
 }
