@@ -2,19 +2,22 @@
 # make bench: first the content index's native benchmark (scripts/
 # bench-index.sh: quick, no lab; its satori-index: lines and index.png),
 # then four lab boots. The first measures Satori's detection and its
-# read path's cost stage by stage and its surplus (see
+# read path's cost stage by stage and its surplus, on the lab's own disks
+# and on each class of the storage model (bench/storage/classes.conf; see
 # tests/lab/bench-report.py, bench-stages.py and bench-surplus.py for each
 # figure); the second its repayment (tests/lab/bench-repay.py; free-page
 # reporting off, as the hog there takes what reports give back); the third
 # the free memory the guests report (tests/lab/bench-free.py); the fourth
 # Satori's hints against a scanner at KSM's default rate, side by side
 # (tests/lab/bench-scan.py). Prints the figures, ending with the
-# satori-detect, satori-stages, satori-surplus, satori-dilation (the lab's
+# satori-read-cost, satori-detect, satori-stages, satori-surplus (per
+# storage class, with the goal and bound lines), satori-dilation (the lab's
 # CPU against this machine's: bench/dilation), satori-repay, satori-free
 # and satori-vs-scan lines;
 # the plots and the CSVs behind them land in $BUILD/bench/ (surplus.png,
-# repay.png, scan.png). Figures are ratios within one boot; the absolute
-# times are those of QEMU's TCG emulation.
+# surplus-classes.png, repay.png, scan.png). Figures are ratios within one
+# boot; the absolute times are those of QEMU's TCG emulation, except the
+# storage model's device latency, which is a real device's times D.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 : "${BUILD:?}"
@@ -40,7 +43,8 @@ python3 "$top/tests/lab/bench-dilation.py" "$runs/bench/out" "$BUILD/bench/dilat
 python3 "$top/tests/lab/bench-repay.py" "$runs/bench-repay/out"
 python3 "$top/tests/lab/bench-free.py" "$runs/bench-free/out"
 python3 "$top/tests/lab/bench-scan.py" "$runs/bench-scan/out"
-for f in bench/out/surplus.png bench/out/surplus.csv bench-repay/out/repay.png \
+for f in bench/out/surplus.png bench/out/surplus.csv bench/out/surplus-classes.png \
+	bench/out/surplus-classes.csv bench-repay/out/repay.png \
 	bench-repay/out/repay.csv bench-scan/out/scan.png bench-scan/out/scan.csv; do
 	[ -f "$runs/$f" ] && cp "$runs/$f" "$BUILD/bench/"
 done
