@@ -111,7 +111,10 @@ while read -r cmd arg </dev/hvc0; do
 	copyin)
 		n=$(wc -l </tmp/userland)
 		mkdir -p /model/userland
-		head -n $((n * arg / 100)) /tmp/userland | tar -cf - -T - 2>/dev/null | tar -xf - -C /model/userland
+		# busybox's tar takes no file list on stdin: one cp a file
+		head -n $((n * arg / 100)) /tmp/userland | while read -r f; do
+			mkdir -p "/model/userland${f%/*}" && cp "$f" "/model/userland$f"
+		done
 		sync
 		say "copyin percent=$arg bytes=$(find /model/userland -type f -exec cat {} + | wc -c)"
 		;;
