@@ -84,10 +84,15 @@ module_param(satori_volatile, bool, 0644);
 MODULE_PARM_DESC(satori_volatile,
 		 "Keep evicted clean disk data in Satori volatile frames and read it from there (default on)");
 
-static bool satori_volatile_admit = true;
+/*
+ * Off by default: in the lab's bench (docs/performance.md, 2026-12-07) the
+ * rule cut the hit ratio of working sets the cache holds whole and did not
+ * make the others faster; it stays a knob until it does.
+ */
+static bool satori_volatile_admit;
 module_param(satori_volatile_admit, bool, 0644);
 MODULE_PARM_DESC(satori_volatile_admit,
-		 "Put evicted pages only while their hits pay for the puts (default on); off: put every one");
+		 "Experimental: put evicted pages only while their hits pay for the puts (default off: put every one)");
 
 static struct kmem_cache *origin_cache;
 static DEFINE_XARRAY_FLAGS(origins, XA_FLAGS_LOCK_IRQ);
