@@ -52,6 +52,19 @@ all_guests() {
 		done
 	done
 }
+# passes MB [DIR]: two rounds of every guest reading MB MiB of its tree
+# under DIR (default its own disk) with the volatile cache on, then off,
+# each measured pass after a warm-up pass of the same mode
+# (bench-surplus.py: PASSES_PER_HOLD).
+passes() {
+	local round mode
+	for round in 1 2; do
+		for mode in 1 0; do
+			all_guests "pass $mode $1${2:+ $2}" "SATORI-GUEST pass " # warm up
+			all_guests "pass $mode $1${2:+ $2}" "SATORI-GUEST pass "
+		done
+	done
+}
 all_guests "tree ${LAB_TREE_MB:-240}" "SATORI-GUEST tree "
 for hold in ${LAB_HOLD:-100 66 33}; do
 	all_guests "hold $hold" "SATORI-GUEST hold "
@@ -62,12 +75,7 @@ for hold in ${LAB_HOLD:-100 66 33}; do
 	result "surplus_hold${hold}_mb" "$mb"
 	eval "mb_hold$hold=$mb"
 	[ "$mb" -le "${class_mb:-0}" ] || class_mb=$mb # the largest: the model's tree
-	for round in 1 2; do
-		for mode in 1 0; do
-			all_guests "pass $mode $mb" "SATORI-GUEST pass " # warm up
-			all_guests "pass $mode $mb" "SATORI-GUEST pass "
-		done
-	done
+	passes "$mb"
 done
 /host/bin/satori-top -b -n 1 | tee "$OUT/top-surplus.txt"
 
@@ -107,13 +115,7 @@ for class in $(storage_classes); do
 	guest_command g1 "seqdir new-$class /model/new" "SATORI-GUEST new-$class done" 1800
 	for hold in ${LAB_HOLD:-100 66 33}; do
 		all_guests "hold $hold" "SATORI-GUEST hold "
-		mb=$(eval echo "\$mb_hold$hold")
-		for round in 1 2; do
-			for mode in 1 0; do
-				all_guests "pass $mode $mb /model" "SATORI-GUEST pass " # warm up
-				all_guests "pass $mode $mb /model" "SATORI-GUEST pass "
-			done
-		done
+		passes "$(eval echo "\$mb_hold$hold")" /model
 	done
 done
 storage_class none
