@@ -11,13 +11,14 @@
 # Satori's hints against a scanner at KSM's default rate, side by side
 # (tests/lab/bench-scan.py). Prints the figures, ending with the
 # satori-read-cost, satori-detect, satori-stages, satori-surplus (per
-# storage class, with the goal and bound lines), satori-dilation (the lab's
-# CPU against this machine's: bench/dilation), satori-repay, satori-free
-# and satori-vs-scan lines;
+# storage class, composed with this machine's time for the same passes:
+# tests/lab/storage_model.py; with the goal and bound lines),
+# satori-dilation (the lab's CPU against this machine's: bench/dilation),
+# satori-repay, satori-free and satori-vs-scan lines;
 # the plots and the CSVs behind them land in $BUILD/bench/ (surplus.png,
 # surplus-classes.png, repay.png, scan.png). Figures are ratios within one
 # boot; the absolute times are those of QEMU's TCG emulation, except the
-# storage model's device latency, which is a real device's times D.
+# storage model's, whose device time is a real device's.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 : "${BUILD:?}"
@@ -26,6 +27,11 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 # and a guest (bench-dilation.py: the lab's time dilation).
 mkdir -p "$BUILD/bench"
 "$BUILD/cmake/dilation" >"$BUILD/bench/dilation-native.txt"
+# And its time for the surplus passes themselves, over the passes' largest
+# tree (the scenario's LAB_TREE_MB), which the storage model composes the
+# per-class figures with (tests/lab/storage_model.py).
+READ_LATENCY=$BUILD/cmake/read_latency "$top/bench/storage/native-pass.sh" \
+	240 7 >"$BUILD/bench/native-pass.txt"
 "$top/tests/lab/lab-run" --name bench --scenario bench --guests 3 \
 	--workload "$top/tests/lab/workloads/bench" --timeout 3000 "$@"
 "$top/tests/lab/lab-run" --name bench-repay --scenario bench-repay --guests 3 \
@@ -36,9 +42,9 @@ mkdir -p "$BUILD/bench"
 "$top/tests/lab/lab-run" --name bench-scan --scenario bench-scan --guests 4 \
 	--workload "$top/tests/lab/workloads/agent" --timeout 2400
 runs=$BUILD/lab/runs
-python3 "$top/tests/lab/bench-report.py" "$runs/bench/out"
+python3 "$top/tests/lab/bench-report.py" "$runs/bench/out" "$BUILD/bench/native-pass.txt"
 python3 "$top/tests/lab/bench-stages.py" "$runs/bench/out"
-python3 "$top/tests/lab/bench-surplus.py" "$runs/bench/out"
+python3 "$top/tests/lab/bench-surplus.py" "$runs/bench/out" "$BUILD/bench/native-pass.txt"
 python3 "$top/tests/lab/bench-dilation.py" "$runs/bench/out" "$BUILD/bench/dilation-native.txt"
 python3 "$top/tests/lab/bench-repay.py" "$runs/bench-repay/out"
 python3 "$top/tests/lab/bench-free.py" "$runs/bench-free/out"

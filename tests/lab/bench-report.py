@@ -23,13 +23,16 @@ gives the same ratio for the raw disk, for the userland files the other
 guests hold (every page read merges) and for new random data nobody else
 has (nothing merges: hashing, hint and registration only), on the lab's
 own disk (QEMU's memory: TCG's figure); then a line per class of the
-storage model (bench/storage/classes.conf), the same reads of copies on
-g1's model disk:
+storage model (bench/storage/classes.conf), the same reads composed with
+the class's device time (tests/lab/storage_model.py; NATIVE is
+bench/storage/native-pass.sh's output, this machine's time for the
+surplus passes, which gives the lab's dilation D_pass):
 
-  satori-read-cost: class=NAME latency_us=N merging_overhead=P%
-    new_data_overhead=P%
+  satori-read-cost: class=NAME latency_us=N dilation=D merging_overhead=P%
+    new_data_overhead=P% model=composed
 
-Exits 1 when a figure is missing.
+(the worse of the serial and overlapped compositions). Exits 1 when a
+figure is missing.
 """
 import json
 import re
@@ -38,31 +41,51 @@ import sys
 from pathlib import Path
 
 
-def fields(line):
-    return dict(kv.split("=", 1) for kv in line.split() if "=" in kv)
+import storage_model
+from storage_model import MissingFigure, fields, guest_lines
 
 
-def guest_lines(out, guest, key):
-    log = (out / "console" / f"guest-{guest}.log").read_text(errors="replace")
-    prefix = f"SATORI-GUEST {key} "
-    return [fields(l[len(prefix):]) for l in log.replace("\r", "").splitlines()
-            if l.startswith(prefix)]
+def rounds(out, what):
+    """g1's cold reads named WHAT: (hints on, hints off) lists of rounds."""
+    t = {"1": [], "0": []}
+    for r in guest_lines(out, "g1", what):
+        if "hints" in r:
+            t[r["hints"]].append(r)
+    return t["1"], t["0"]
+
+
+def median(rows, name):
+    return statistics.median(storage_model.number(r, name) for r in rows)
 
 
 def overhead(out, what):
     """g1's cold reads named WHAT: median time hints on over off, as P%."""
-    t = {"1": [], "0": []}
-    for r in guest_lines(out, "g1", what):
-        if "hints" in r:
-            t[r["hints"]].append(float(r["seconds"]))
-    print(f"bench: {what} seconds hints on {t['1']} off {t['0']}")
-    if not (t["1"] and t["0"]):
+    on, off = rounds(out, what)
+    print(f"bench: {what} seconds hints on {[r['seconds'] for r in on]} "
+          f"off {[r['seconds'] for r in off]}")
+    if not (on and off):
         return "NA"
-    m_on, m_off = statistics.median(t["1"]), statistics.median(t["0"])
+    m_on, m_off = median(on, "seconds"), median(off, "seconds")
     return f"{100 * (m_on - m_off) / m_off:.1f}%"
 
 
+def composed_overhead(out, what, dilation, latency_us, bandwidth_mb_s):
+    """The same reads with a class's device time (storage_model.py), as P%:
+    the worse of the serial and overlapped compositions."""
+    on, off = rounds(out, what)
+    if not (on and off):
+        raise MissingFigure(f"{what} rounds")
+    device = storage_model.device_seconds(median(off, "disk_requests"), median(off, "disk_bytes"),
+                                          latency_us, bandwidth_mb_s)
+    serial, overlap = storage_model.overheads(median(off, "seconds") / dilation,
+                                              median(on, "seconds") / dilation, device)
+    return f"{100 * max(serial, overlap):.1f}%"
+
+
 def main():
+    if len(sys.argv) != 3:
+        print("usage: bench-report.py OUT NATIVE", file=sys.stderr)
+        return 2
     out = Path(sys.argv[1])
     top = json.loads((out / "top.json").read_text().splitlines()[-1])
     results = fields((out / "results").read_text())
@@ -94,13 +117,22 @@ def main():
     costs = {what: overhead(out, what) for what in ("seqfiles", "seqnew")}
     print(f"satori-read-cost: class=tcg-memory raw_disk_overhead={100 * (on - off) / off:.1f}% "
           f"merging_overhead={costs['seqfiles']} new_data_overhead={costs['seqnew']}")
-    for c in [c for c in results.get("storage_classes", "").split(",") if c]:
-        merge, new = overhead(out, f"merge-{c}"), overhead(out, f"new-{c}")
-        if "NA" in (merge, new):
-            print(f"bench: class {c}: a read-cost figure is missing", file=sys.stderr)
-            return 1
-        print(f"satori-read-cost: class={c} latency_us={results[f'storage_{c}_latency_us']} "
-              f"merging_overhead={merge} new_data_overhead={new}")
+    classes = [c for c in results.get("storage_classes", "").split(",") if c]
+    try:
+        if not classes:
+            raise MissingFigure("storage_classes")
+        nat = storage_model.native(Path(sys.argv[2]).read_text())
+        dilation = storage_model.run_dilation(out, guests, nat["seconds_per_mib"])
+        for c in classes:
+            latency = storage_model.number(results, f"storage_{c}_latency_us")
+            bandwidth = storage_model.number(results, f"storage_{c}_bandwidth_mb_s")
+            merge, new = (composed_overhead(out, what, dilation, latency, bandwidth)
+                          for what in ("seqfiles", "seqnew"))
+            print(f"satori-read-cost: class={c} latency_us={latency:.0f} dilation={dilation:.0f} "
+                  f"merging_overhead={merge} new_data_overhead={new} model=composed")
+    except (MissingFigure, OSError) as e:
+        print(f"bench: a figure of the storage model is missing: {e}", file=sys.stderr)
+        return 1
     print(f"satori-detect: guests={len(guests)} pages_read={pages_read} "
           f"max_shareable={max_shareable} shared={shared} "
           f"coverage={100 * shared / max_shareable:.1f}% "

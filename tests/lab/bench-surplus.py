@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""bench-surplus.py OUT: the satori-surplus figures of one `make bench` run.
+"""bench-surplus.py OUT NATIVE: the satori-surplus figures of one `make bench` run.
 
 The bench scenario's surplus step: every guest streams a private tree 5/4
 the size of its free page cache, in passes alternating the volatile cache
@@ -14,10 +14,12 @@ passes of all guests:
   disk_reads_saved 1 - bytes blkfront read from the backend on / off
   speedup          median pass time off / on
 
-Then the same passes, for every hold, on the storage model's disks
-(bench/storage/classes.conf: a class's latency times the dilation D on
-every request), class after class, with the latency a 4 KiB read really
-got in dom0 and in g1 (storage_CLASS_*_mean_us).
+Then the same passes composed with each class of the storage model
+(tests/lab/storage_model.py: this machine's time for the same pass, from
+NATIVE, bench/storage/native-pass.sh's output; the class's latency and
+bandwidth on the requests and bytes each mode sent the backend), with the
+latency a 4 KiB read of the class's model disk really got in dom0 and g1
+(storage_CLASS_*_p50_us).
 
 Prints a line per hold, the hit's cost against the read it saves
 (blkfront's per-request averages, same boot), the line for the largest
@@ -27,11 +29,12 @@ figure is TCG's), then a line per class and whether its goal is met:
   satori-surplus: class=tcg-memory latency_us=0 dilation=none guests=N
     entitled_mib=N volatile_mib=N hit_ratio=P% disk_reads_saved=P% speedup=X.XXx
   satori-surplus: class=NAME latency_us=N dilation=D guests=N ...
+    speedup=X.XXx speedup_serial=X.XXx speedup_overlap=X.XXx model=composed
   satori-surplus-goal: class=NAME speedup=X.XXx goal=G.GGx met=yes|no
   satori-surplus-bound: class=NAME min_speedup=X.XXx hold=P% bound=0.97x met=yes|no
 
-(the goal at the largest entitlement; the bound over every hold, with the
-volatile cache's admission deciding what is put).
+(dilation: the passes' own, D_pass; speedup: the worse of serial and
+overlap; the goal at the largest entitlement; the bound over every hold).
 Writes OUT/surplus.csv, OUT/surplus-classes.csv and, with gnuplot,
 OUT/surplus.png (hit ratio and pass time against the entitlement) and
 OUT/surplus-classes.png (speed-up against the class's latency). Exits 1
@@ -42,19 +45,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import storage_model
+from storage_model import MissingFigure, fields, guest_lines
+
 PASSES_PER_HOLD = 8  # (warm, measured) x (on, off) x 2 rounds
 MEASURED_ON, MEASURED_OFF = (1, 5), (3, 7)
-
-
-def fields(line):
-    return dict(kv.split("=", 1) for kv in line.split() if "=" in kv)
-
-
-def passes(out, guest):
-    log = (out / "console" / f"guest-{guest}.log").read_text(errors="replace")
-    prefix = "SATORI-GUEST pass "
-    return [fields(l[len(prefix):]) for l in log.replace("\r", "").splitlines()
-            if l.startswith(prefix)]
 
 
 def figures(phase):
@@ -70,6 +65,11 @@ def figures(phase):
     t_on = statistics.median(float(p["seconds"]) for p in on)
     t_off = statistics.median(float(p["seconds"]) for p in off)
     return {
+        "mb": int(on[0]["mb"]),
+        "requests_on": statistics.mean(int(p["disk_requests"]) for p in on),
+        "requests_off": statistics.mean(int(p["disk_requests"]) for p in off),
+        "bytes_on": statistics.mean(int(p["disk_bytes"]) for p in on),
+        "bytes_off": statistics.mean(int(p["disk_bytes"]) for p in off),
         "entitled_mib": statistics.mean(int(p["entitled"]) for p in on) * 4096 / 2**20,
         "volatile_mib": statistics.mean(int(p["held"]) for p in on) * 4096 / 2**20,
         "hit_ratio": restored / (restored + missed) if restored + missed else 0,
@@ -97,6 +97,9 @@ def surplus_line(r):
 
 
 def main():
+    if len(sys.argv) != 3:
+        print("usage: bench-surplus.py OUT NATIVE", file=sys.stderr)
+        return 2
     out = Path(sys.argv[1])
     results = fields((out / "results").read_text())
     holds = [int(k[len("surplus_hold"):-len("_mb")]) for k in results
@@ -104,17 +107,12 @@ def main():
     classes = [c for c in results.get("storage_classes", "").split(",") if c]
     guests = sorted(p.name[len("guest-"):-len(".log")]
                     for p in (out / "console").glob("guest-g*.log"))
-    runs, model = {}, {}
-    for g in guests:
-        every = passes(out, g)
-        runs[g] = [p for p in every if p.get("dir", "/mnt") == "/mnt"]
-        model[g] = [p for p in every if p.get("dir") == "/model"]
+    runs = {g: guest_lines(out, g, "pass") for g in guests}
     if not holds or any(len(r) < PASSES_PER_HOLD * len(holds) for r in runs.values()):
         print("bench-surplus: pass figures are missing", file=sys.stderr)
         return 1
-    if not classes or any(len(r) < PASSES_PER_HOLD * len(classes) * len(holds)
-                          for r in model.values()):
-        print("bench-surplus: the storage classes' pass figures are missing", file=sys.stderr)
+    if not classes:
+        print("bench-surplus: the storage classes are missing", file=sys.stderr)
         return 1
     rows = []
     for h, hold in enumerate(holds):
@@ -145,41 +143,61 @@ def main():
     print(f"satori-surplus: class=tcg-memory latency_us=0 dilation=none guests={len(guests)} "
           f"entitled_mib={best['entitled_mib']:.0f} volatile_mib={best['volatile_mib']:.0f} "
           + surplus_line(best))
-    return storage_classes(out, results, holds, classes, guests, model, rows)
+    try:
+        nat = storage_model.native(Path(sys.argv[2]).read_text())
+        dilation = storage_model.run_dilation(out, guests, nat["seconds_per_mib"])
+        return storage_classes(out, results, holds, classes, guests, rows, nat, dilation)
+    except (MissingFigure, OSError) as e:
+        print(f"bench-surplus: a figure of the storage model is missing: {e}", file=sys.stderr)
+        return 1
 
 
-def storage_classes(out, results, holds, classes, guests, model, tcg_rows):
-    """The same passes on the storage model's disks, a row per class and hold."""
-    dilation = float(results["storage_dilation"])
+def storage_classes(out, results, holds, classes, guests, tcg_rows, nat, dilation):
+    """Each hold's passes composed with each class, a row per class and hold."""
+    print(f"bench: surplus this machine's pass {nat['seconds_per_mib'] * 1000:.2f} ms/MiB; "
+          f"the passes' dilation D_pass {dilation:.0f}")
     rows = []
-    for c, name in enumerate(classes):
-        try:
-            measured = {w: float(results[f"storage_{name}_{w}_mean_us"]) for w in ("dom0", "guest")}
-        except (KeyError, ValueError):
-            print(f"bench-surplus: class {name}: the measured latency is missing", file=sys.stderr)
-            return 1
-        for h, hold in enumerate(holds):
-            first = (c * len(holds) + h) * PASSES_PER_HOLD
-            phase = [model[g][first:first + PASSES_PER_HOLD] for g in guests]
-            rows.append({"class": name, "hold_percent": hold,
-                         "latency_us": int(results[f"storage_{name}_latency_us"]),
-                         "model_us": int(results[f"storage_{name}_ndelay_ns"]) / 1000,
-                         "dom0_read_us": measured["dom0"],
-                         "guest_read_us": measured["guest"],
-                         **figures(phase)})
+    for name in classes:
+        latency = storage_model.number(results, f"storage_{name}_latency_us")
+        bandwidth = storage_model.number(results, f"storage_{name}_bandwidth_mb_s")
+        measured = {w: storage_model.number(results, f"storage_{name}_{w}_p50_us")
+                    for w in ("dom0", "guest")}
+        for t in tcg_rows:
+            cpu_off = t["seconds_off"] / dilation
+            cpu_on = t["seconds_on"] / dilation
+            dev_off = storage_model.device_seconds(t["requests_off"], t["bytes_off"], latency, bandwidth)
+            dev_on = storage_model.device_seconds(t["requests_on"], t["bytes_on"], latency, bandwidth)
+            serial, overlap = storage_model.speedups(cpu_off, dev_off, cpu_on, dev_on)
+            rows.append({"class": name, "hold_percent": t["hold_percent"],
+                         "latency_us": int(latency), "bandwidth_mb_s": int(bandwidth),
+                         "injected_us": storage_model.number(results, f"storage_{name}_ndelay_ns") / 1000,
+                         "dom0_read_us": measured["dom0"], "guest_read_us": measured["guest"],
+                         "entitled_mib": t["entitled_mib"], "volatile_mib": t["volatile_mib"],
+                         "hit_ratio": t["hit_ratio"], "disk_reads_saved": t["disk_reads_saved"],
+                         "cpu_off": cpu_off, "cpu_on": cpu_on, "device_off": dev_off, "device_on": dev_on,
+                         "speedup_serial": serial, "speedup_overlap": overlap,
+                         "speedup": min(serial, overlap)})
     write_csv(out / "surplus-classes.csv", rows)
     plot_classes(out, rows, holds)
     for r in rows:
-        print(f"bench: surplus-class {r['class']} hold={r['hold_percent']}%: {r['latency_us']} us x D "
-              f"{dilation} = {r['model_us']:.0f} us meant; a 4 KiB read took {r['dom0_read_us']:.0f} us "
-              f"in dom0, {r['guest_read_us']:.0f} us in g1 (TCG); pass {r['seconds_off']:.2f} s off, "
-              f"{r['seconds_on']:.2f} s on, hit ratio {100 * r['hit_ratio']:.1f}%, "
-              f"admitting {100 * r['admitting']:.0f}% of passes, speed-up {r['speedup']:.2f}x")
+        print(f"bench: surplus-class {r['class']} hold={r['hold_percent']}%: {r['latency_us']} us, "
+              f"{r['bandwidth_mb_s']} MB/s; per pass natively cpu {r['cpu_off'] * 1000:.0f} ms off, "
+              f"{r['cpu_on'] * 1000:.0f} ms on, device {r['device_off'] * 1000:.0f} ms off, "
+              f"{r['device_on'] * 1000:.0f} ms on; speed-up {r['speedup_serial']:.2f}x serial, "
+              f"{r['speedup_overlap']:.2f}x overlapped")
+    for name in classes:
+        r = next(r for r in rows if r["class"] == name)
+        print(f"bench: storage-model {name}: injected {r['injected_us']:.0f} us (latency x D "
+              f"{results.get('storage_dilation', '?')}), a 4 KiB read's median {r['dom0_read_us']:.0f} us "
+              f"in dom0, {r['guest_read_us']:.0f} us in g1 (TCG; with no delay "
+              f"{results.get('storage_none_dom0_p50_us', '?')} and {results.get('storage_none_guest_p50_us', '?')} us)")
     for r in rows:
         if r["hold_percent"] == holds[0]:
-            print(f"satori-surplus: class={r['class']} latency_us={r['latency_us']} dilation={dilation} "
+            print(f"satori-surplus: class={r['class']} latency_us={r['latency_us']} dilation={dilation:.0f} "
                   f"guests={len(guests)} entitled_mib={r['entitled_mib']:.0f} "
-                  f"volatile_mib={r['volatile_mib']:.0f} " + surplus_line(r))
+                  f"volatile_mib={r['volatile_mib']:.0f} " + surplus_line(r)
+                  + f" speedup_serial={r['speedup_serial']:.2f}x "
+                  f"speedup_overlap={r['speedup_overlap']:.2f}x model=composed")
     # The goals (issue 20): 2.00x on network storage, 1.00x on every class,
     # at the largest entitlement; on every hold, never below 0.97x.
     for r in rows:
@@ -240,7 +258,7 @@ def plot_classes(out, rows, holds):
     script = f"""
 set terminal pngcairo size 900,520
 set output '{out / "surplus-classes.png"}'
-set title 'Volatile page cache: speed-up of a pass per storage class (modelled latency)'
+set title 'Volatile page cache: speed-up of a pass per storage class (composed model)'
 set xlabel 'device latency, 4 KiB random read at QD1 (us, log scale)'
 set ylabel 'speed-up (pass time off / on)'
 set logscale x

@@ -11,7 +11,8 @@ STORAGE_MODEL=/host/lib/classes.conf
 SDEBUG=/sys/bus/pseudo/drivers/scsi_debug
 
 # storage_param WORD [NAME]: the model's figure(s) for WORD ("dilation",
-# "tolerance", or "class NAME": the latency in us). Fails when missing.
+# "tolerance", or "class NAME": the latency in us and the bandwidth in
+# MB/s). Fails when missing.
 storage_param() {
 	local v
 	v=$(awk -v w="$1" -v n="${2:-}" '
@@ -55,7 +56,7 @@ storage_disks() {
 storage_class() {
 	local ns=0 file=delay dl
 	if [ "$1" != none ]; then
-		ns=$(awk -v us="$(storage_param class "$1")" -v d="$(storage_param dilation)" \
+		ns=$(awk -v us="$(storage_param class "$1" | cut -d' ' -f1)" -v d="$(storage_param dilation)" \
 			'BEGIN { printf "%d", us * d * 1000 }')
 		file=ndelay
 	fi

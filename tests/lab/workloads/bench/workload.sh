@@ -8,27 +8,18 @@
 #                data the other guests hold, so every page read merges
 #   seqnew MB    write MB MiB of random bytes to a new file, then the same
 #                rounds reading it: data nobody else has, nothing merges
-#   tree MB [DIR] write a private tree of MB MiB (4 MiB files of random
-#                bytes) to DIR/private (default /mnt: the guest's own disk)
-#   model DEV    mount /dev/DEV, a disk of the storage model (dom0 made
-#                its ext4 file system: tests/lab/scenarios/storage.sh), at
-#                /model, writable
+#   tree MB      write a private tree of MB MiB (4 MiB files of random
+#                bytes) to /mnt/private, on the guest's own disk
 #   latency DEV N N random 4 KiB direct reads of /dev/DEV, one at a time
 #                (read_latency): "latency read-latency: ... mean_us=X ..."
-#   copyin PERCENT copy the first PERCENT% of the userland files read
-#                above to /model/userland (every guest copies the same)
-#   newdata MB   write MB MiB of random bytes to /model/new (nobody's else)
-#   catdir DIR   read every file under DIR once ("catdir dir=DIR")
-#   seqdir NAME DIR the same rounds as seqfiles (one line per read, named
-#                NAME) reading every file under DIR
 #   hold PERCENT keep the first PERCENT% of the userland files read above
 #                locked in memory (hold_files), so they stay shared; the
 #                rest may be evicted
 #   free         say how much memory the page cache can use now
-#   pass MODE MB [DIR] read the first MB MiB of DIR's private tree (default
-#                /mnt) once, with the volatile cache on (MODE 1) or off
-#                (0), timed, with the bytes blkfront read from the backend,
-#                the volatile counters and admission's (admit_*: the
+#   pass MODE MB read the first MB MiB of the private tree once, with the
+#                volatile cache on (MODE 1) or off (0), timed, with the
+#                bytes and requests blkfront read from the backend, the
+#                volatile counters and admission's (admit_*: the
 #                volatile/admit file's fields)
 #   done         end the workload
 say() { echo "SATORI-GUEST $*"; }
@@ -50,7 +41,8 @@ say "bench ready"
 
 # rounds WHAT CMD...: 3 rounds of a cold read (CMD, its output dropped)
 # with hints on, then off; the volatile cache off, since it would serve
-# some reads. A line "WHAT round=R hints=H seconds=S" per read, the
+# some reads. A line "WHAT round=R hints=H seconds=S disk_bytes=N
+# disk_requests=N" per read (what blkfront sent the backend), the
 # guest's stage counters before and after ("WHAT-costs when=before|after
 # NAME=VALUE..."), then "WHAT done".
 rounds() {
@@ -63,15 +55,31 @@ rounds() {
 			echo "$mode" >"$hints" || say "$what error=hints-param"
 			sync
 			echo 3 >/proc/sys/vm/drop_caches
+			reads0=$(backend_reads)
 			t0=$(now)
 			"$@" >/dev/null 2>&1
-			say "$what round=$round hints=$mode seconds=$(awk -v a="$(now)" -v b="$t0" 'BEGIN { printf "%.2f", a - b }')"
+			t=$(awk -v a="$(now)" -v b="$t0" 'BEGIN { printf "%.2f", a - b }')
+			say "$what round=$round hints=$mode seconds=$t $(backend_since "$reads0")"
 		done
 	done
 	say "$what-costs when=after $(costs)"
 	echo 1 >"$hints"
 	echo 1 >/sys/module/xen_blkfront/parameters/satori_volatile
 	say "$what done"
+}
+
+# blkfront's reads sent to the backend since boot: "REQUESTS BYTES" (a
+# read served from volatile frames is still a read in /sys/block's
+# statistics, not here).
+backend_reads() {
+	sed 's/.*read_requests=\([0-9]*\).*read_bytes=\([0-9]*\).*/\1 \2/' $sys/volatile/latency
+}
+
+# The backend reads since "REQUESTS BYTES" (backend_reads before), as
+# "disk_bytes=N disk_requests=N".
+backend_since() {
+	now_reads=$(backend_reads)
+	echo "disk_bytes=$((${now_reads#* } - ${1#* })) disk_requests=$((${now_reads% *} - ${1% *}))"
 }
 
 # The guest's stage counters (docs/read-cost.md), as name=value.
@@ -96,44 +104,15 @@ while read -r cmd arg </dev/hvc0; do
 		rounds seqnew dd if=/mnt/seqnew of=/dev/null bs=1M
 		;;
 	tree)
-		set -- $arg
-		dir=${2:-/mnt}
-		[ "$dir" != /mnt ] || mount -o remount,rw /mnt || say "tree error=remount"
-		mkdir -p "$dir/private"
+		mount -o remount,rw /mnt || say "tree error=remount"
+		mkdir -p /mnt/private
 		i=0
-		while [ $((i * 4)) -lt "$1" ]; do
-			dd if=/dev/urandom of="$dir/private/f$i" bs=1M count=4 2>/dev/null
+		while [ $((i * 4)) -lt "$arg" ]; do
+			dd if=/dev/urandom of="/mnt/private/f$i" bs=1M count=4 2>/dev/null
 			i=$((i + 1))
 		done
 		sync
-		say "tree mb=$1 files=$i dir=$dir"
-		;;
-	copyin)
-		n=$(wc -l </tmp/userland)
-		mkdir -p /model/userland
-		# busybox's tar takes no file list on stdin: one cp a file
-		head -n $((n * arg / 100)) /tmp/userland | while read -r f; do
-			mkdir -p "/model/userland${f%/*}" && cp "$f" "/model/userland$f"
-		done
-		sync
-		say "copyin percent=$arg bytes=$(find /model/userland -type f -exec cat {} + | wc -c)"
-		;;
-	newdata)
-		dd if=/dev/urandom of=/model/new bs=1M count="$arg" 2>/dev/null
-		sync
-		say "newdata mb=$arg"
-		;;
-	catdir)
-		find "$arg" -type f -exec cat {} + >/dev/null
-		say "catdir dir=$arg"
-		;;
-	seqdir)
-		set -- $arg
-		rounds "$1" sh -c "find '$2' -type f -exec cat {} +"
-		;;
-	model)
-		mkdir -p /model
-		mount -t ext4 "/dev/$arg" /model && say "model dev=$arg" || say "model error=mount"
+		say "tree mb=$arg files=$i"
 		;;
 	latency)
 		set -- $arg
@@ -157,14 +136,12 @@ while read -r cmd arg </dev/hvc0; do
 	pass)
 		set -- $arg
 		echo "$1" >/sys/module/xen_blkfront/parameters/satori_volatile
-		# blkfront's own count: a read served from volatile frames is
-		# still a read in /sys/block's statistics
-		before=$(sed 's/.*read_bytes=//' $sys/volatile/latency)
+		reads0=$(backend_reads)
 		r0=$(cat $sys/volatile/restored) m0=$(cat $sys/volatile/missed)
 		t0=$(now)
-		seq 0 $(($2 / 4 - 1)) | sed "s|^|${3:-/mnt}/private/f|" | xargs cat >/dev/null
+		seq 0 $(($2 / 4 - 1)) | sed "s|^|/mnt/private/f|" | xargs cat >/dev/null
 		t=$(awk -v a="$(now)" -v b="$t0" 'BEGIN { printf "%.2f", a - b }')
-		say "pass mode=$1 mb=$2 dir=${3:-/mnt} seconds=$t disk_bytes=$(($(sed 's/.*read_bytes=//' $sys/volatile/latency) - before)) restored=$(($(cat $sys/volatile/restored) - r0)) missed=$(($(cat $sys/volatile/missed) - m0)) entitled=$(cat $sys/volatile/entitled) held=$(cat $sys/volatile/held) evict_max_ns=$(cat $sys/volatile/evict_max_ns) evict_ns=$(cat $sys/volatile/evict_ns) evict_runs=$(cat $sys/volatile/evict_runs) $(cat $sys/volatile/latency) $(sed 's/\([a-z_]*\)=/admit_\1=/g' $sys/volatile/admit)"
+		say "pass mode=$1 mb=$2 seconds=$t $(backend_since "$reads0") restored=$(($(cat $sys/volatile/restored) - r0)) missed=$(($(cat $sys/volatile/missed) - m0)) entitled=$(cat $sys/volatile/entitled) held=$(cat $sys/volatile/held) evict_max_ns=$(cat $sys/volatile/evict_max_ns) evict_ns=$(cat $sys/volatile/evict_ns) evict_runs=$(cat $sys/volatile/evict_runs) $(cat $sys/volatile/latency) $(sed 's/\([a-z_]*\)=/admit_\1=/g' $sys/volatile/admit)"
 		;;
 	dilation)
 		# The CPU-bound kernels of bench/dilation, timed in the guest.

@@ -1,0 +1,123 @@
+"""storage_model.py: the storage model's composed figures (make bench).
+
+Under QEMU's TCG a lab guest's read costs emulated CPU and no device time.
+The model gives it a real device's time, per class of
+bench/storage/classes.conf (a 4 KiB read's latency at queue depth 1 and a
+sequential bandwidth). Injecting that time into the lab's disks, scaled
+to the lab's slower clock, is what the storage model's disks do
+(tests/lab/scenarios/storage.sh) and what the surplus lab test checks;
+but the factor that matters for a read is the read path's own dilation,
+which the passes measure at hundreds (against this machine's same pass,
+bench/storage/native-pass.sh), and at that factor one pass on a disk
+class would take longer than the whole bench. So the bench composes each
+class's figure from what the lab measured and this machine's time:
+
+  cpu(mode)    = the lab's pass time in that mode / D_pass, where D_pass =
+                 the lab's cache-off pass time per MiB over this machine's
+                 (so cpu(off) is this machine's own pass time)
+  device(mode) = requests x latency + bytes / bandwidth, from the requests
+                 and bytes blkfront sent the backend in that mode: one
+                 request at a time, as one reader's readahead waits for its
+                 window
+  time(mode)   = cpu + device (serial: nothing overlaps) or
+                 max(cpu, device) (overlap: readahead hides the smaller)
+
+A speed-up or overhead is given under both, and the headline figure is
+the worse of the two for the cache. What this leaves out: queueing and
+deeper queues (which shorten device time for both modes), caches in the
+storage, the spread of real latencies, the difference between this
+machine's loop device and a Xen guest's native path (blkfront, grant
+copies, blkback), and memory pressure in the native pass (this machine
+has room for the whole tree).
+"""
+import statistics
+
+
+class MissingFigure(Exception):
+    """A figure the model needs is absent or not a number."""
+
+
+def fields(line):
+    """NAME=VALUE words of a line, as a dict of strings."""
+    return dict(kv.split("=", 1) for kv in line.split() if "=" in kv)
+
+
+def guest_lines(out, guest, key):
+    """The NAME=VALUE fields of guest's console lines "SATORI-GUEST key ..."
+    in the lab run whose output is out (a Path)."""
+    log = (out / "console" / f"guest-{guest}.log").read_text(errors="replace")
+    prefix = f"SATORI-GUEST {key} "
+    return [fields(l[len(prefix):]) for l in log.replace("\r", "").splitlines()
+            if l.startswith(prefix)]
+
+
+def number(figures, name):
+    """figures[name] as a float; MissingFigure if absent or not a number."""
+    try:
+        return float(figures[name])
+    except (KeyError, TypeError, ValueError):
+        raise MissingFigure(name) from None
+
+
+def native(text):
+    """native-pass.sh's output: seconds per MiB of the native pass (its
+    median round) and the median 4 KiB read of its loop device (us)."""
+    found = {}
+    for line in text.splitlines():
+        if line.startswith("native-pass: "):
+            found["pass"] = fields(line)
+        elif line.startswith("native-read: "):
+            found["read"] = fields(line)
+    if "pass" not in found or "read" not in found:
+        raise MissingFigure("native-pass or native-read line")
+    mb = number(found["pass"], "mb")
+    seconds = number(found["pass"], "seconds_p50")
+    if mb <= 0 or seconds <= 0:
+        raise MissingFigure("native pass time")
+    return {"seconds_per_mib": seconds / mb, "read_p50_us": number(found["read"], "p50_us")}
+
+
+def pass_dilation(off_passes, seconds_per_mib):
+    """D_pass: the median over the lab's cache-off passes of their time per
+    MiB, over this machine's time per MiB for the same pass."""
+    if not off_passes or seconds_per_mib <= 0:
+        raise MissingFigure("cache-off passes or the native pass time")
+    lab = statistics.median(number(p, "seconds") / number(p, "mb") for p in off_passes)
+    if lab <= 0:
+        raise MissingFigure("the lab's pass time")
+    return lab / seconds_per_mib
+
+
+def device_seconds(requests, nbytes, latency_us, bandwidth_mb_s):
+    """A class's time for requests totalling nbytes, one at a time."""
+    if latency_us < 0 or bandwidth_mb_s <= 0 or requests < 0 or nbytes < 0:
+        raise ValueError("negative figure or no bandwidth")
+    return requests * latency_us / 1e6 + nbytes / (bandwidth_mb_s * 1e6)
+
+
+def times(cpu, device):
+    """(serial, overlap) time of work costing cpu and device seconds."""
+    return cpu + device, max(cpu, device)
+
+
+def speedups(cpu_off, dev_off, cpu_on, dev_on):
+    """Pass time off over on, (serial, overlap)."""
+    off, on = times(cpu_off, dev_off), times(cpu_on, dev_on)
+    if min(on) <= 0:
+        raise MissingFigure("a pass time")
+    return off[0] / on[0], off[1] / on[1]
+
+
+def overheads(cpu_off, cpu_on, dev):
+    """The time hints add to a read costing dev on the device, as fractions
+    of the time without them, (serial, overlap)."""
+    off, on = times(cpu_off, dev), times(cpu_on, dev)
+    if min(off) <= 0:
+        raise MissingFigure("a read time")
+    return on[0] / off[0] - 1, on[1] / off[1] - 1
+
+
+def run_dilation(out, guests, seconds_per_mib):
+    """D_pass of a bench run: over every cache-off pass of every guest."""
+    off = [p for g in guests for p in guest_lines(out, g, "pass") if p.get("mode") == "0"]
+    return pass_dilation(off, seconds_per_mib)
