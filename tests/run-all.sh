@@ -173,6 +173,7 @@ echo "== the lab's check helpers, on this host (nothing boots)"
 host_test "$top/tests/lab/checks-test.sh"
 host_test "$top/tests/lab/lab-run-test.sh"
 host_test "$top/tests/lab/storage-model-test.py"
+host_test "$top/tests/lab/prom-counters-test.sh"
 
 echo "== the dom0 tools as installed: man pages, cmake --install, alert rules"
 host_test "$top/tests/dist-test.sh"

@@ -87,6 +87,11 @@ ledger destroyed
 # 4 KiB read of a model disk takes a real device's latency times D, in
 # dom0 and in g1 through blkfront and blkback (checked against the
 # model's tolerance by the test).
+# A first scrape of the metrics an operator's node_exporter would read
+# (satori-metrics.service: satori-top --textfile); the test compares its
+# counters with the last one's (top.prom, below).
+/host/bin/satori-top --textfile "$OUT/scrape1.prom" -i 1 || fail "satori-top --textfile failed"
+
 . /host/scenarios/storage.sh
 step storage-model
 storage_disks 1 16

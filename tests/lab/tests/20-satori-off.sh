@@ -6,6 +6,9 @@ if lab_boot satori-off --scenario sharing-refused --guests 2 --xen-args "satori=
 	check_eq "xl dmesg reports no error" "$(grep -c 'invalid' "$LAB_OUT/satori-dmesg.log")" 0
 	check_eq "dom0 sees status off" "$(result dom0_satori_status)" off
 	check "satori-top says Satori is off (exit 7)" test "$(result top_boot_rc)" = 7 -a "$(grep -c 'Satori is off (boot Xen with satori=on)' "$LAB_OUT/top-boot.err")" = 1
+	check_eq "the metrics service's file is written with Satori off: satori-top --textfile exits 0" "$(result top_textfile_rc)" 0
+	check_eq "and says so: satori_up 0" "$(sed -n 's/^satori_up //p' "$LAB_OUT/off.prom")" 0
+	check "and passes promtool" promtool check metrics <"$LAB_OUT/off.prom"
 	check_eq "memory sharing on NPT stays refused (stock): share-pairs exit 3" "$(result share_refused_rc)" 3
 	check "memory sharing refused with EOPNOTSUPP" grep -q 'enable refused: Operation not supported' "$LAB_OUT/share.log"
 	check_eq "no memory freed by sharing (xl info)" "$(result sharing_freed_memory)" 0

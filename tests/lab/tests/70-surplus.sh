@@ -110,6 +110,9 @@ if lab_boot surplus --scenario surplus --guests 5 --timeout 2400 \
 	echo "INFO surplus: storage model: network class meant $meant us; dom0 read median $(result storage_network_dom0_p50_us) us (none: $(result storage_none_dom0_p50_us) us), g1 read median $(result storage_network_guest_p50_us) us (none: $(result storage_none_guest_p50_us) us), TCG"
 
 	check "satori-top's Prometheus file passes promtool" promtool check metrics <"$LAB_OUT/top.prom"
+	check "satori-top's textfile (the metrics service's) passes promtool" promtool check metrics <"$LAB_OUT/scrape1.prom"
+	check "scraped twice, minutes apart, no counter went down" \
+		python3 "$top/tests/lab/prom-counters.py" "$LAB_OUT/scrape1.prom" "$LAB_OUT/top.prom"
 	check "satori-top shows the pool" grep -q '^Pool: ' "$LAB_OUT/top.txt"
 	check_guests_up g1 g2 g3 g4 g5
 fi
