@@ -24,14 +24,14 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 : "${BUILD:?}"
 "$top/scripts/bench-index.sh"
 # This machine's time for the CPU-bound kernels the lab times again in dom0
-# and a guest (bench-dilation.py: the lab's time dilation).
+# and a guest (bench-dilation.py: the lab's time dilation), and for the
+# surplus passes themselves, over the passes' largest tree (the scenario's
+# LAB_TREE_MB), which the storage model composes the per-class figures with
+# (tests/lab/storage_model.py).
 mkdir -p "$BUILD/bench"
-"$BUILD/cmake/dilation" >"$BUILD/bench/dilation-native.txt"
-# And its time for the surplus passes themselves, over the passes' largest
-# tree (the scenario's LAB_TREE_MB), which the storage model composes the
-# per-class figures with (tests/lab/storage_model.py).
-READ_LATENCY=$BUILD/cmake/read_latency "$top/bench/storage/native-pass.sh" \
-	240 7 >"$BUILD/bench/native-pass.txt"
+native=$BUILD/bench/native.txt
+"$BUILD/cmake/dilation" >"$native"
+READ_LATENCY=$BUILD/cmake/read_latency "$top/bench/storage/native-pass.sh" 240 7 >>"$native"
 "$top/tests/lab/lab-run" --name bench --scenario bench --guests 3 \
 	--workload "$top/tests/lab/workloads/bench" --timeout 3000 "$@"
 "$top/tests/lab/lab-run" --name bench-repay --scenario bench-repay --guests 3 \
@@ -42,10 +42,10 @@ READ_LATENCY=$BUILD/cmake/read_latency "$top/bench/storage/native-pass.sh" \
 "$top/tests/lab/lab-run" --name bench-scan --scenario bench-scan --guests 4 \
 	--workload "$top/tests/lab/workloads/agent" --timeout 2400
 runs=$BUILD/lab/runs
-python3 "$top/tests/lab/bench-report.py" "$runs/bench/out" "$BUILD/bench/native-pass.txt"
+python3 "$top/tests/lab/bench-report.py" "$runs/bench/out" "$native"
 python3 "$top/tests/lab/bench-stages.py" "$runs/bench/out"
-python3 "$top/tests/lab/bench-surplus.py" "$runs/bench/out" "$BUILD/bench/native-pass.txt"
-python3 "$top/tests/lab/bench-dilation.py" "$runs/bench/out" "$BUILD/bench/dilation-native.txt"
+python3 "$top/tests/lab/bench-surplus.py" "$runs/bench/out" "$native"
+python3 "$top/tests/lab/bench-dilation.py" "$runs/bench/out" "$native"
 python3 "$top/tests/lab/bench-repay.py" "$runs/bench-repay/out"
 python3 "$top/tests/lab/bench-free.py" "$runs/bench-free/out"
 python3 "$top/tests/lab/bench-scan.py" "$runs/bench-scan/out"

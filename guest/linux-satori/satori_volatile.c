@@ -778,6 +778,8 @@ SATORI_COUNTER(not_kept, nr_not_kept);
 SATORI_COUNTER(errors, nr_put_errors);
 SATORI_COUNTER(evict_ns, evict_ns);
 SATORI_COUNTER(evict_runs, evict_runs);
+SATORI_COUNTER(put_send_ns, put_send_ns);
+SATORI_COUNTER(serve_ns, hit_ns);
 
 /*
  * "hit_requests=N hit_ns=AVG read_requests=N read_ns=AVG read_bytes=N":
@@ -863,6 +865,8 @@ static struct attribute *satori_volatile_attrs[] = {
 	&evict_max_ns_attr.attr,
 	&evict_ns_attr.attr,
 	&evict_runs_attr.attr,
+	&put_send_ns_attr.attr,
+	&serve_ns_attr.attr,
 	NULL,
 };
 

@@ -16,8 +16,9 @@ passes of all guests:
 
 Then the same passes composed with each class of the storage model
 (tests/lab/storage_model.py: this machine's time for the same pass, from
-NATIVE, bench/storage/native-pass.sh's output; the class's latency and
-bandwidth on the requests and bytes each mode sent the backend), with the
+NATIVE, scripts/bench.sh's native.txt; the cache's own work costed from
+this machine's copy and hash times; the class's latency and bandwidth on the
+requests and bytes each mode sent the backend), with the
 latency a 4 KiB read of the class's model disk really got in dom0 and g1
 (storage_CLASS_*_p50_us).
 
@@ -70,6 +71,12 @@ def figures(phase):
         "requests_off": statistics.mean(int(p["disk_requests"]) for p in off),
         "bytes_on": statistics.mean(int(p["disk_bytes"]) for p in on),
         "bytes_off": statistics.mean(int(p["disk_bytes"]) for p in off),
+        "cache_on": statistics.mean(int(p["cache_ns"]) for p in on) / 1e9,
+        "cache_off": statistics.mean(int(p["cache_ns"]) for p in off) / 1e9,
+        "puts_on": statistics.mean(int(p["puts"]) for p in on),
+        "puts_off": statistics.mean(int(p["puts"]) for p in off),
+        "hits_on": statistics.mean(int(p["restored"]) for p in on),
+        "hits_off": statistics.mean(int(p["restored"]) for p in off),
         "entitled_mib": statistics.mean(int(p["entitled"]) for p in on) * 4096 / 2**20,
         "volatile_mib": statistics.mean(int(p["held"]) for p in on) * 4096 / 2**20,
         "hit_ratio": restored / (restored + missed) if restored + missed else 0,
@@ -155,7 +162,13 @@ def main():
 def storage_classes(out, results, holds, classes, guests, tcg_rows, nat, dilation):
     """Each hold's passes composed with each class, a row per class and hold."""
     print(f"bench: surplus this machine's pass {nat['seconds_per_mib'] * 1000:.2f} ms/MiB; "
-          f"the passes' dilation D_pass {dilation:.0f}")
+          f"the passes' dilation D_pass {dilation:.0f}; a 4 KiB copy {nat['copy_ns']:.0f} ns, "
+          f"an xxh64 of 4 KiB {nat['xxh64_ns']:.0f} ns here")
+    for t in tcg_rows:
+        print(f"bench: surplus hold={t['hold_percent']}%: per pass {t['puts_on']:.0f} pages put, "
+              f"{t['hits_on']:.0f} hit with the cache on; its own work took "
+              f"{t['cache_on'] * 1000:.0f} ms of {t['seconds_on']:.2f} s (TCG), "
+              f"{storage_model.cache_seconds(t['puts_on'], t['hits_on'], nat) * 1000:.1f} ms here")
     rows = []
     for name in classes:
         latency = storage_model.number(results, f"storage_{name}_latency_us")
@@ -163,8 +176,9 @@ def storage_classes(out, results, holds, classes, guests, tcg_rows, nat, dilatio
         measured = {w: storage_model.number(results, f"storage_{name}_{w}_p50_us")
                     for w in ("dom0", "guest")}
         for t in tcg_rows:
-            cpu_off = t["seconds_off"] / dilation
-            cpu_on = t["seconds_on"] / dilation
+            cpu_off, cpu_on = (storage_model.native_cpu(
+                t[f"seconds_{m}"], t[f"cache_{m}"], dilation,
+                storage_model.cache_seconds(t[f"puts_{m}"], t[f"hits_{m}"], nat)) for m in ("off", "on"))
             dev_off = storage_model.device_seconds(t["requests_off"], t["bytes_off"], latency, bandwidth)
             dev_on = storage_model.device_seconds(t["requests_on"], t["bytes_on"], latency, bandwidth)
             serial, overlap = storage_model.speedups(cpu_off, dev_off, cpu_on, dev_on)

@@ -12,9 +12,19 @@ bench/storage/native-pass.sh), and at that factor one pass on a disk
 class would take longer than the whole bench. So the bench composes each
 class's figure from what the lab measured and this machine's time:
 
-  cpu(mode)    = the lab's pass time in that mode / D_pass, where D_pass =
-                 the lab's cache-off pass time per MiB over this machine's
-                 (so cpu(off) is this machine's own pass time)
+  cpu(mode)    = the rest of the lab's pass time in that mode / D_pass +
+                 the cache's own work in it at this machine's speed, where
+                 D_pass = the lab's cache-off pass time per MiB (less the
+                 cache's work) over this machine's (so cpu(off) is about
+                 this machine's own pass time). The cache's own work is
+                 taken out of the lab's time as the guest timed it
+                 (cache_ns: the eviction hook, the put work item, serving
+                 hits) and costed again from this machine's CPU-bound
+                 kernels (bench/dilation): per page put two 4 KiB copies
+                 (the guest's, Xen's) and an xxh64 (the hash check), per
+                 page hit one copy (Xen's). Under TCG these parts dilate
+                 differently (copies about 6x, hashing about 1x, a
+                 hypercall's exit far more), so no one factor would do.
   device(mode) = requests x latency + bytes / bandwidth, from the requests
                  and bytes blkfront sent the backend in that mode: one
                  request at a time, as one reader's readahead waits for its
@@ -25,7 +35,10 @@ class's figure from what the lab measured and this machine's time:
 A speed-up or overhead is given under both, and the headline figure is
 the worse of the two for the cache. What this leaves out: queueing and
 deeper queues (which shorten device time for both modes), caches in the
-storage, the spread of real latencies, the difference between this
+storage, the spread of real latencies, the cache's work the guest does
+not time (noting each read page's origin, looking up a miss's keys) or
+that the native costing leaves out (hypercalls, locks, bookkeeping: about
+a microsecond a batch), the difference between this
 machine's loop device and a Xen guest's native path (blkfront, grant
 copies, blkback), and memory pressure in the native pass (this machine
 has room for the whole tree).
@@ -60,21 +73,49 @@ def number(figures, name):
 
 
 def native(text):
-    """native-pass.sh's output: seconds per MiB of the native pass (its
-    median round) and the median 4 KiB read of its loop device (us)."""
+    """This machine's figures (scripts/bench.sh's native.txt: the output of
+    bench/dilation and of native-pass.sh): seconds per MiB of the native
+    pass (its median round), the median 4 KiB read of its loop device (us)
+    and the median ns of a 4 KiB copy and of an xxh64 of 4 KiB."""
     found = {}
     for line in text.splitlines():
         if line.startswith("native-pass: "):
             found["pass"] = fields(line)
         elif line.startswith("native-read: "):
             found["read"] = fields(line)
-    if "pass" not in found or "read" not in found:
-        raise MissingFigure("native-pass or native-read line")
+        elif line.startswith("dilation: "):
+            f = fields(line)
+            found[f.get("kernel")] = f
+    for need in ("pass", "read", "copy4k", "xxh64"):
+        if need not in found:
+            raise MissingFigure(f"this machine's {need} line")
     mb = number(found["pass"], "mb")
     seconds = number(found["pass"], "seconds_p50")
     if mb <= 0 or seconds <= 0:
         raise MissingFigure("native pass time")
-    return {"seconds_per_mib": seconds / mb, "read_p50_us": number(found["read"], "p50_us")}
+    return {"seconds_per_mib": seconds / mb, "read_p50_us": number(found["read"], "p50_us"),
+            "copy_ns": number(found["copy4k"], "median_ns"),
+            "xxh64_ns": number(found["xxh64"], "median_ns")}
+
+
+def cache_seconds(puts, hits, nat):
+    """The volatile cache's own work for puts pages put and hits pages hit,
+    at this machine's speed (see the module's comment)."""
+    return (puts * (2 * nat["copy_ns"] + nat["xxh64_ns"]) + hits * nat["copy_ns"]) / 1e9
+
+
+def lab_rest(p):
+    """A lab pass's time less the cache's own work in it (seconds)."""
+    return number(p, "seconds") - number(p, "cache_ns") / 1e9
+
+
+def native_cpu(lab_seconds, lab_cache_seconds, pass_dilation_, native_cache_seconds):
+    """This machine's CPU time for lab work of lab_seconds, lab_cache_seconds
+    of it the cache's own: the rest at the passes' dilation, plus the
+    cache's work costed natively."""
+    if pass_dilation_ <= 0:
+        raise MissingFigure("the passes' dilation")
+    return (lab_seconds - lab_cache_seconds) / pass_dilation_ + native_cache_seconds
 
 
 def pass_dilation(off_passes, seconds_per_mib):
@@ -82,7 +123,7 @@ def pass_dilation(off_passes, seconds_per_mib):
     MiB, over this machine's time per MiB for the same pass."""
     if not off_passes or seconds_per_mib <= 0:
         raise MissingFigure("cache-off passes or the native pass time")
-    lab = statistics.median(number(p, "seconds") / number(p, "mb") for p in off_passes)
+    lab = statistics.median(lab_rest(p) / number(p, "mb") for p in off_passes)
     if lab <= 0:
         raise MissingFigure("the lab's pass time")
     return lab / seconds_per_mib

@@ -19,8 +19,10 @@
 #   pass MODE MB read the first MB MiB of the private tree once, with the
 #                volatile cache on (MODE 1) or off (0), timed, with the
 #                bytes and requests blkfront read from the backend, the
-#                volatile counters and admission's (admit_*: the
-#                volatile/admit file's fields)
+#                time the cache's own work took (cache_ns), the pages
+#                copied for puts (puts), the volatile
+#                counters and admission's (admit_*: the volatile/admit
+#                file's fields)
 #   done         end the workload
 say() { echo "SATORI-GUEST $*"; }
 now() { cut -d' ' -f1 /proc/uptime; }
@@ -82,6 +84,15 @@ backend_since() {
 	echo "disk_bytes=$((${now_reads#* } - ${1#* })) disk_requests=$((${now_reads% *} - ${1% *}))"
 }
 
+# The guest's time in the volatile cache's own work since boot (ns): the
+# eviction hook, the put work item, serving hits.
+cache_ns() {
+	echo $(($(cat $sys/volatile/evict_ns) + $(cat $sys/volatile/put_send_ns) + $(cat $sys/volatile/serve_ns)))
+}
+
+# Evicted pages copied for a put since boot (the admit file's put=).
+puts() { sed 's/.* put=\([0-9]*\).*/\1/' $sys/volatile/admit; }
+
 # The guest's stage counters (docs/read-cost.md), as name=value.
 costs() {
 	for f in hints_received hint_ns worker_pages worker_runs \
@@ -136,12 +147,12 @@ while read -r cmd arg </dev/hvc0; do
 	pass)
 		set -- $arg
 		echo "$1" >/sys/module/xen_blkfront/parameters/satori_volatile
-		reads0=$(backend_reads)
+		reads0=$(backend_reads) c0=$(cache_ns) p0=$(puts)
 		r0=$(cat $sys/volatile/restored) m0=$(cat $sys/volatile/missed)
 		t0=$(now)
 		seq 0 $(($2 / 4 - 1)) | sed "s|^|/mnt/private/f|" | xargs cat >/dev/null
 		t=$(awk -v a="$(now)" -v b="$t0" 'BEGIN { printf "%.2f", a - b }')
-		say "pass mode=$1 mb=$2 seconds=$t $(backend_since "$reads0") restored=$(($(cat $sys/volatile/restored) - r0)) missed=$(($(cat $sys/volatile/missed) - m0)) entitled=$(cat $sys/volatile/entitled) held=$(cat $sys/volatile/held) evict_max_ns=$(cat $sys/volatile/evict_max_ns) evict_ns=$(cat $sys/volatile/evict_ns) evict_runs=$(cat $sys/volatile/evict_runs) $(cat $sys/volatile/latency) $(sed 's/\([a-z_]*\)=/admit_\1=/g' $sys/volatile/admit)"
+		say "pass mode=$1 mb=$2 seconds=$t $(backend_since "$reads0") cache_ns=$(($(cache_ns) - c0)) puts=$(($(puts) - p0)) restored=$(($(cat $sys/volatile/restored) - r0)) missed=$(($(cat $sys/volatile/missed) - m0)) entitled=$(cat $sys/volatile/entitled) held=$(cat $sys/volatile/held) evict_max_ns=$(cat $sys/volatile/evict_max_ns) evict_ns=$(cat $sys/volatile/evict_ns) evict_runs=$(cat $sys/volatile/evict_runs) $(cat $sys/volatile/latency) $(sed 's/\([a-z_]*\)=/admit_\1=/g' $sys/volatile/admit)"
 		;;
 	dilation)
 		# The CPU-bound kernels of bench/dilation, timed in the guest.
