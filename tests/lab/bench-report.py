@@ -1,16 +1,19 @@
 #!/usr/bin/env python3
-"""bench-report.py OUT: the satori-detect figures of one `make bench` lab run.
+"""bench-report.py OUT NATIVE: the satori-detect figures of one `make bench` lab run.
 
 Reads what the bench scenario left in OUT (satori-top's JSON, satori-scan's
 summary, the guests' consoles) and prints the figures, ending with the line
 
-  satori-detect: guests=N pages_read=N max_shareable=N shared=N coverage=P%
-    detect_ms_p50=X detect_ms_p99=X seq_read_overhead=P%
+  satori-detect: guests=N pages_read=N max_shareable=N shared=N zero=N
+    coverage=P% detect_ms_p50=X detect_ms_p99=X seq_read_overhead=P%
 
 pages_read: whole pages the guests read from disk with a hint (blkfront).
 max_shareable: pages holding file data whose content is in 2+ guests
 (satori-scan --disk: the exhaustive baseline). shared: guest pages the
-hypervisor backs with a shared frame (satori-top). detect: from a read
+hypervisor backs with a shared frame (satori-top), less zero: those of
+them backed by the zero frame (free pages reported, zero pages registered:
+not file data, so not in max_shareable). coverage: shared over
+max_shareable. detect: from a read
 completing to the hypervisor answering that its page is shared, the worst
 guest's p50 and p99. seq_read_overhead: median time of a cold sequential
 read of the raw disk with hints on vs off, same guest, same boot. Before
@@ -26,8 +29,9 @@ own disk (QEMU's memory: TCG's figure); then a line per class of the
 storage model (bench/storage/classes.conf), the same reads composed with
 the class's device time (tests/lab/storage_model.py; NATIVE is
 scripts/bench.sh's native.txt, with this machine's time for the surplus
-passes, which gives the lab's dilation D_pass; the time hints add, mostly
-hashing, is dilated as the CPU-bound kernels, D of classes.conf):
+passes, which gives the lab's dilation D_pass, and for an xxh64 and a
+copy of 4 KiB, which cost what hints add: a hash of every page, a
+compare of every page that merges):
 
   satori-read-cost: class=NAME latency_us=N dilation=D merging_overhead=P%
     new_data_overhead=P% model=composed
@@ -70,20 +74,21 @@ def overhead(out, what):
     return f"{100 * (m_on - m_off) / m_off:.1f}%"
 
 
-def composed_overhead(out, what, dilations, latency_us, bandwidth_mb_s):
+def composed_overhead(out, what, merging, dilation, nat, latency_us, bandwidth_mb_s):
     """The same reads with a class's device time (storage_model.py), as P%:
-    the worse of the serial and overlapped compositions. The time hints
-    add (hashing, the hint, registering) is dilated as the CPU-bound
-    kernels, dilations[1]; the read's own as the passes, dilations[0]."""
+    the worse of the serial and overlapped compositions. The read's own
+    time is the lab's with hints off over the passes' dilation; what hints
+    add is costed at this machine's speed (storage_model.hint_seconds), as
+    under TCG hashing, compares and hypercalls dilate very differently."""
     on, off = rounds(out, what)
     if not (on and off):
         raise MissingFigure(f"{what} rounds")
-    device = storage_model.device_seconds(median(off, "disk_requests"), median(off, "disk_bytes"),
+    nbytes = median(off, "disk_bytes")
+    device = storage_model.device_seconds(median(off, "disk_requests"), nbytes,
                                           latency_us, bandwidth_mb_s)
-    t_on, t_off = median(on, "seconds"), median(off, "seconds")
-    added = max(t_on - t_off, 0)
-    serial, overlap = storage_model.overheads(t_off / dilations[0],
-                                              t_off / dilations[0] + added / dilations[1], device)
+    cpu_off = median(off, "seconds") / dilation
+    cpu_on = cpu_off + storage_model.hint_seconds(nbytes / 4096, merging, nat)
+    serial, overlap = storage_model.overheads(cpu_off, cpu_on, device)
     return f"{100 * max(serial, overlap):.1f}%"
 
 
@@ -95,7 +100,9 @@ def main():
     top = json.loads((out / "top.json").read_text().splitlines()[-1])
     results = fields((out / "results").read_text())
     guests = sorted(d["name"] for d in top["domains"] if re.fullmatch(r"g\d+", d["name"]))
-    shared = sum(int(d["shared"]) for d in top["domains"] if d["name"] in guests)
+    # File data only: the zero-backed pages are shared too, but are no file's.
+    zero = sum(int(d.get("zero", 0)) for d in top["domains"] if d["name"] in guests)
+    shared = sum(int(d["shared"]) for d in top["domains"] if d["name"] in guests) - zero
     pages_read = 0
     p50s, p99s = [], []
     for g in guests:
@@ -127,21 +134,19 @@ def main():
         if not classes:
             raise MissingFigure("storage_classes")
         nat = storage_model.native(Path(sys.argv[2]).read_text())
-        dilations = (storage_model.run_dilation(out, guests, nat["seconds_per_mib"]),
-                     storage_model.number(results, "storage_dilation"))
-        dilation = dilations[0]
+        dilation = storage_model.run_dilation(out, guests, nat["seconds_per_mib"])
         for c in classes:
             latency = storage_model.number(results, f"storage_{c}_latency_us")
             bandwidth = storage_model.number(results, f"storage_{c}_bandwidth_mb_s")
-            merge, new = (composed_overhead(out, what, dilations, latency, bandwidth)
-                          for what in ("seqfiles", "seqnew"))
+            merge, new = (composed_overhead(out, what, merging, dilation, nat, latency, bandwidth)
+                          for what, merging in (("seqfiles", True), ("seqnew", False)))
             print(f"satori-read-cost: class={c} latency_us={latency:.0f} dilation={dilation:.0f} "
                   f"merging_overhead={merge} new_data_overhead={new} model=composed")
     except (MissingFigure, OSError) as e:
         print(f"bench: a figure of the storage model is missing: {e}", file=sys.stderr)
         return 1
     print(f"satori-detect: guests={len(guests)} pages_read={pages_read} "
-          f"max_shareable={max_shareable} shared={shared} "
+          f"max_shareable={max_shareable} shared={shared} zero={zero} "
           f"coverage={100 * shared / max_shareable:.1f}% "
           f"detect_ms_p50={max(p50s):.2f} detect_ms_p99={max(p99s):.2f} "
           f"seq_read_overhead={100 * (on - off) / off:.1f}%")

@@ -79,6 +79,9 @@ check("native: a missing pass line is a missing figure",
       raises(MissingFigure, storage_model.native, NATIVE.replace("native-pass:", "other:")))
 check("native: a missing kernel line is a missing figure",
       raises(MissingFigure, storage_model.native, NATIVE.replace("kernel=copy4k", "kernel=other")))
+h = storage_model.hint_seconds(1000, True, nat), storage_model.hint_seconds(1000, False, nat)
+check("hints' work here: a hash a page, and a compare a page that merges",
+      close(h[0], 1000 * (950 + 250) / 1e9) and close(h[1], 1000 * 950 / 1e9), h)
 c = storage_model.cache_seconds(1000, 500, nat)
 check("the cache's work here: two copies and a hash a put, a copy a hit",
       close(c, (1000 * (2 * 250 + 950) + 500 * 250) / 1e9), c)

@@ -65,6 +65,12 @@ passes() {
 		done
 	done
 }
+# LAB_ADMIT=0|1 turns the cache's admission off or on for the passes
+# (default: the guest kernel's default, off).
+if [ -n "${LAB_ADMIT:-}" ]; then
+	all_guests "admit $LAB_ADMIT" "SATORI-GUEST admit "
+	result surplus_admit "$LAB_ADMIT"
+fi
 all_guests "tree ${LAB_TREE_MB:-240}" "SATORI-GUEST tree "
 for hold in ${LAB_HOLD:-100 66 33}; do
 	all_guests "hold $hold" "SATORI-GUEST hold "

@@ -16,6 +16,8 @@
 #                locked in memory (hold_files), so they stay shared; the
 #                rest may be evicted
 #   free         say how much memory the page cache can use now
+#   admit 0|1    turn the volatile cache's admission off or on
+#                (xen_blkfront.satori_volatile_admit)
 #   pass MODE MB read the first MB MiB of the private tree once, with the
 #                volatile cache on (MODE 1) or off (0), timed, with the
 #                bytes and requests blkfront read from the backend, the
@@ -138,6 +140,10 @@ while read -r cmd arg </dev/hvc0; do
 		holder=$!
 		while [ ! -s /tmp/hold.out ]; do sleep 0.2; done
 		say "hold percent=$arg $(cut -d' ' -f2- /tmp/hold.out)"
+		;;
+	admit)
+		echo "$arg" >/sys/module/xen_blkfront/parameters/satori_volatile_admit &&
+			say "admit on=$arg" || say "admit error=param"
 		;;
 	free)
 		sync
