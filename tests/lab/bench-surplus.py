@@ -274,10 +274,10 @@ set terminal pngcairo size 900,520
 set output '{out / "surplus-classes.png"}'
 set title 'Volatile page cache: speed-up of a pass per storage class (composed model)'
 set xlabel 'device latency, 4 KiB random read at QD1 (us, log scale)'
-set ylabel 'speed-up (pass time off / on)'
-set logscale x
+set ylabel 'speed-up (pass time off / on, log scale)'
+set logscale xy
 set xrange [20:20000]
-set yrange [0:*]
+set yrange [0.5:*]
 set grid
 set key top left
 plot {series}, \\
