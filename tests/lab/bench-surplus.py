@@ -17,9 +17,9 @@ passes of all guests:
 Then the same passes composed with each class of the storage model
 (tests/lab/storage_model.py: this machine's time for the same pass, from
 NATIVE, scripts/bench.sh's native.txt; the cache's own work costed from
-this machine's copy and hash times; the class's latency and bandwidth on the
-requests and bytes each mode sent the backend), with the
-latency a 4 KiB read of the class's model disk really got in dom0 and g1
+this machine's copy and hash times; the class's latency and bandwidth on
+the requests and bytes each mode sent the backend), with the latency a
+4 KiB read of the class's model disk really got in dom0 and g1
 (storage_CLASS_*_p50_us).
 
 Prints a line per hold, the hit's cost against the read it saves
@@ -66,7 +66,6 @@ def figures(phase):
     t_on = statistics.median(float(p["seconds"]) for p in on)
     t_off = statistics.median(float(p["seconds"]) for p in off)
     return {
-        "mb": int(on[0]["mb"]),
         "requests_on": statistics.mean(int(p["disk_requests"]) for p in on),
         "requests_off": statistics.mean(int(p["disk_requests"]) for p in off),
         "bytes_on": statistics.mean(int(p["disk_bytes"]) for p in on),
@@ -204,7 +203,8 @@ def storage_classes(out, results, holds, classes, guests, tcg_rows, nat, dilatio
         print(f"bench: storage-model {name}: injected {r['injected_us']:.0f} us (latency x D "
               f"{results.get('storage_dilation', '?')}), a 4 KiB read's median {r['dom0_read_us']:.0f} us "
               f"in dom0, {r['guest_read_us']:.0f} us in g1 (TCG; with no delay "
-              f"{results.get('storage_none_dom0_p50_us', '?')} and {results.get('storage_none_guest_p50_us', '?')} us)")
+              f"{results.get('storage_none_dom0_p50_us', '?')} and {results.get('storage_none_guest_p50_us', '?')} us; "
+              f"here, from a loop device over memory, {nat['read_p50_us']:.1f} us)")
     for r in rows:
         if r["hold_percent"] == holds[0]:
             print(f"satori-surplus: class={r['class']} latency_us={r['latency_us']} dilation={dilation:.0f} "

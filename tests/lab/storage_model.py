@@ -23,7 +23,7 @@ class's figure from what the lab measured and this machine's time:
                  kernels (bench/dilation): per page put two 4 KiB copies
                  (the guest's, Xen's) and an xxh64 (the hash check), per
                  page hit one copy (Xen's). Under TCG these parts dilate
-                 differently (copies about 6x, hashing about 1x, a
+                 differently (copies about 7x, hashing about 1.5x, a
                  hypercall's exit far more), so no one factor would do.
   device(mode) = requests x latency + bytes / bandwidth, from the requests
                  and bytes blkfront sent the backend in that mode: one
@@ -38,10 +38,10 @@ deeper queues (which shorten device time for both modes), caches in the
 storage, the spread of real latencies, the cache's work the guest does
 not time (noting each read page's origin, looking up a miss's keys) or
 that the native costing leaves out (hypercalls, locks, bookkeeping: about
-a microsecond a batch), the difference between this
-machine's loop device and a Xen guest's native path (blkfront, grant
-copies, blkback), and memory pressure in the native pass (this machine
-has room for the whole tree).
+a microsecond a batch), the difference between this machine's loop device
+and a Xen guest's native path (blkfront, grant copies, blkback), and
+memory pressure in the native pass (this machine has room for the whole
+tree).
 """
 import statistics
 
