@@ -16,8 +16,9 @@ PKGS=(
 	libxen-dev libxxhash-dev liburcu-dev libgtest-dev libgmock-dev
 	libbenchmark-dev libncurses-dev tmux nlohmann-json3-dev
 	# promtool checks satori-top's Prometheus text and the alert rules;
-	# gnuplot draws the bench plots; man (man-db, groff) checks the man pages
-	prometheus gnuplot-nox man-db groff-base
+	# gnuplot draws the bench plots; man (man-db, groff) checks the man pages;
+	# systemd-analyze (systemd) and kill (procps) verify the units
+	prometheus gnuplot-nox man-db groff-base systemd procps
 )
 
 missing=()

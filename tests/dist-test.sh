@@ -5,7 +5,8 @@
 #     --warnings), has the sections an operator looks for, and names
 #     every long option the tool's --help names, as docs/knobs.md does;
 #   - cmake --install into a DESTDIR installs exactly the expected files,
-#     and the systemd units start binaries that were installed;
+#     the systemd units start binaries that were installed, and
+#     systemd-analyze verify has nothing to say of them;
 #   - the example alert rules pass promtool check rules and their tests
 #     (promtool test rules).
 # Prints a PASS or FAIL line per check; exit status 1 on any FAIL. make
@@ -121,6 +122,24 @@ if grep -qx 'OnUnitActiveSec=15s' "$dest/usr/lib/systemd/system/satori-metrics.t
 	pass "satori-metrics.timer runs satori-top --textfile into node_exporter's directory every 15 s"
 else
 	fail "satori-metrics.timer/.service do not run satori-top --textfile every 15 s"
+fi
+
+# systemd-analyze verify, offline, in a root made of the DESTDIR install
+# plus this host's own units (the targets ours are ordered after and wanted
+# by) and kill(1) (satori-groupd's ExecReload): any message fails, warnings
+# (an unknown key, say) included, as systemd only warns of those.
+units=$(cd "$dest/usr/lib/systemd/system" && ls)
+cp -an /usr/lib/systemd/system/. "$dest/usr/lib/systemd/system/"
+mkdir -p "$dest/usr/bin"
+cp /usr/bin/kill "$dest/usr/bin/"
+ln -s usr/bin "$dest/bin"
+ln -s usr/sbin "$dest/sbin"
+ln -s usr/lib "$dest/lib"
+# shellcheck disable=SC2086 # the unit names are words
+if out=$(systemd-analyze verify --man=no --root="$dest" $units 2>&1) && [ -z "$out" ]; then
+	pass "systemd-analyze verify: $(echo $units): no message"
+else
+	fail "systemd-analyze verify $(echo $units): $out"
 fi
 
 # The example alert rules.
