@@ -22,9 +22,8 @@
 #                volatile cache on (MODE 1) or off (0), timed, with the
 #                bytes and requests blkfront read from the backend, the
 #                time the cache's own work took (cache_ns), the pages
-#                copied for puts (puts), the volatile
-#                counters and admission's (admit_*: the volatile/admit
-#                file's fields)
+#                copied for puts (puts), the volatile counters and
+#                admission's (admit_*: the volatile/admit file's fields)
 #   done         end the workload
 say() { echo "SATORI-GUEST $*"; }
 now() { cut -d' ' -f1 /proc/uptime; }
