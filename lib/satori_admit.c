@@ -15,8 +15,8 @@ void satori_admit_init(struct satori_admit *a)
 
 uint64_t satori_admit_window_pages(uint64_t capacity)
 {
-	return capacity > SATORI_ADMIT_MIN_WINDOW / 2 ? 2 * capacity :
-						       SATORI_ADMIT_MIN_WINDOW;
+	return capacity > SATORI_ADMIT_MIN_WINDOW ? capacity :
+						   SATORI_ADMIT_MIN_WINDOW;
 }
 
 /* Move estimate *est halfway to ns / pages (all of the way if unknown). */
@@ -107,4 +107,12 @@ bool satori_ghost_seen(uint64_t *slots, unsigned int bits, uint64_t key,
 		return true;
 	}
 	return false;
+}
+
+void satori_ghost_clear(uint64_t *slots, unsigned int bits)
+{
+	uint64_t i;
+
+	for (i = 0; i < (uint64_t)1 << bits; i++)
+		slots[i] = 0;
 }

@@ -33,9 +33,10 @@
  * halfway to each window's figure; a window without reads, hits or puts
  * leaves that estimate as it was. Until read_ns and put_ns are known,
  * nothing changes. A window is at least SATORI_ADMIT_MIN_WINDOW pages and
- * twice the capacity (satori_admit_window_pages()): a page put is hit, if
- * ever, before capacity more are put, so a window of twice that sees the
- * hits of its own puts.
+ * the capacity (satori_admit_window_pages()): a page put is hit, if ever,
+ * before capacity more are put, so the SATORI_ADMIT_LOSING windows in a
+ * row that turn admission off see the hits of the first one's puts, and
+ * a loop the cache cannot hold costs at most three windows of puts.
  *
  * Why admission and not ARC's own lists: the guest does not choose Xen's
  * victims (first in, first out; repayment takes the oldest), only what it
@@ -52,6 +53,10 @@
  * evictions ago, and is then forgotten (one ghost hit per eviction). Tags
  * may collide and slots be replaced early: the ghost list is an estimate,
  * never a reason to return data.
+ *
+ * The ghost list's ages count evictions the caller saw. If it stopped
+ * counting for a while (its cache switched off), the ages are unknown:
+ * satori_ghost_clear() forgets every key, which errs towards staying off.
  *
  * Locking is the caller's: one satori_admit and one ghost table are one
  * caller's at a time. Nothing here allocates or blocks.
@@ -113,5 +118,8 @@ void satori_ghost_record(uint64_t *slots, unsigned int bits, uint64_t key,
  */
 bool satori_ghost_seen(uint64_t *slots, unsigned int bits, uint64_t key,
 		       uint32_t seq, uint32_t capacity);
+
+/* Forget every key: the 2^bits slots are zero again. */
+void satori_ghost_clear(uint64_t *slots, unsigned int bits);
 
 #endif /* SATORI_ADMIT_H */

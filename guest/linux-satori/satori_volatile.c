@@ -80,7 +80,12 @@
 #define MODULE_PARAM_PREFIX "xen_blkfront."
 
 static bool satori_volatile = true;
-module_param(satori_volatile, bool, 0644);
+static int satori_volatile_set(const char *val, const struct kernel_param *kp);
+static const struct kernel_param_ops satori_volatile_ops = {
+	.set = satori_volatile_set,
+	.get = param_get_bool,
+};
+module_param_cb(satori_volatile, &satori_volatile_ops, &satori_volatile, 0644);
 MODULE_PARM_DESC(satori_volatile,
 		 "Keep evicted clean disk data in Satori volatile frames and read it from there (default on)");
 
@@ -202,6 +207,26 @@ static int volatile_op(unsigned int cmd, struct satori_vpage *pages,
 
 	*done = rc ? 0 : op.done;
 	return rc;
+}
+
+/*
+ * Switched off, the cache counts no evictions, so the ghost list's ages
+ * stop: switched on again, a key recorded before would look younger than
+ * it is (a ghost hit no cache would have had). Forget them all.
+ */
+static int satori_volatile_set(const char *val, const struct kernel_param *kp)
+{
+	bool was = READ_ONCE(satori_volatile);
+	unsigned long flags;
+	int rc = param_set_bool(val, kp);
+
+	if (rc || was || !READ_ONCE(satori_volatile) || !is_active() || !ghost)
+		return rc;
+	/* 512 KiB cleared with interrupts off: some 20 us, once per switch. */
+	spin_lock_irqsave(&ghost_lock, flags);
+	satori_ghost_clear(ghost, SATORI_GHOST_BITS);
+	spin_unlock_irqrestore(&ghost_lock, flags);
+	return 0;
 }
 
 /* Is an evicted page put now? (Without a ghost list, always.) */

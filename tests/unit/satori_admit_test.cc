@@ -3,6 +3,7 @@
 // against the first-in, first-out cache it stands for.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -42,10 +43,10 @@ TEST(SatoriAdmit, StartsOnKnowingNothing) {
   EXPECT_EQ(a.put_ns, 0u);
 }
 
-TEST(SatoriAdmit, WindowIsTwiceTheCapacityAtLeastTheMinimum) {
+TEST(SatoriAdmit, WindowIsTheCapacityAtLeastTheMinimum) {
   EXPECT_EQ(satori_admit_window_pages(0), SATORI_ADMIT_MIN_WINDOW);
-  EXPECT_EQ(satori_admit_window_pages(SATORI_ADMIT_MIN_WINDOW / 2), SATORI_ADMIT_MIN_WINDOW);
-  EXPECT_EQ(satori_admit_window_pages(15000), 30000u);
+  EXPECT_EQ(satori_admit_window_pages(SATORI_ADMIT_MIN_WINDOW - 1), SATORI_ADMIT_MIN_WINDOW);
+  EXPECT_EQ(satori_admit_window_pages(15000), 15000u);
 }
 
 TEST(SatoriAdmit, NoDecisionUntilReadsAndPutsAreTimed) {
@@ -157,6 +158,15 @@ TEST_F(SatoriGhost, ForgetsAKeyCapacityEvictionsLater) {
 TEST_F(SatoriGhost, CountsAcrossTheSequenceWrapping) {
   satori_ghost_record(slots_.data(), kBits, 7, 0xfffffff0u);
   EXPECT_TRUE(satori_ghost_seen(slots_.data(), kBits, 7, 0x10u, 100));
+}
+
+TEST_F(SatoriGhost, ClearForgetsEveryKey) {
+  for (uint32_t k = 0; k < 1000; k++) satori_ghost_record(slots_.data(), kBits, k, k + 1);
+  satori_ghost_clear(slots_.data(), kBits);
+  uint32_t seen = 0;
+  for (uint32_t k = 0; k < 1000; k++) seen += satori_ghost_seen(slots_.data(), kBits, k, 1001, 100000);
+  EXPECT_EQ(seen, 0u);
+  EXPECT_EQ(std::count(slots_.begin(), slots_.end(), uint64_t{0}), ptrdiff_t(slots_.size()));
 }
 
 // A loop over `keys` distinct blocks, evicted in order and read again in
