@@ -76,8 +76,9 @@ if lab_boot hints --scenario hints --guests 3 --workload "$top/tests/lab/workloa
 		stock="$stock $(result bench_stock${r}_seconds)"
 	done
 	# Timing is reported, not checked: other work on this 2-core host slows
-	# single runs under TCG by up to 5 x (measured with a quiet host: hints
-	# on 1.03 x off, see docs/block-hints.md).
+	# single runs under TCG by up to 5 x, and the first read of a region is
+	# slower (measured with a quiet host: hints on 1.03 x off, see
+	# docs/block-hints.md; make bench's satori-read-cost is the figure).
 	median() { tr ' ' '\n' | awk 'NF' | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 	echo "   INFO sequential read of $mb MiB, median of $runs: hints on $(median <<<"$on") s," \
 		"off $(median <<<"$off") s, stock blkif $(median <<<"$stock") s (runs: on$on; off$off; stock$stock)"
