@@ -13,6 +13,12 @@ void satori_admit_init(struct satori_admit *a)
 	a->losing = 0;
 }
 
+void satori_admit_restart(struct satori_admit *a)
+{
+	a->on = true;
+	a->losing = 0;
+}
+
 uint64_t satori_admit_window_pages(uint64_t capacity)
 {
 	return capacity > SATORI_ADMIT_MIN_WINDOW ? capacity :

@@ -94,6 +94,13 @@ struct satori_admit {
 /* Admission on, nothing known. */
 void satori_admit_init(struct satori_admit *a);
 
+/*
+ * Start deciding afresh: admission on, no losing window counted; the
+ * estimates (what the storage and the puts cost) and the decision counts
+ * are kept.
+ */
+void satori_admit_restart(struct satori_admit *a);
+
 /* The evicted pages a window needs before a decision, for capacity frames. */
 uint64_t satori_admit_window_pages(uint64_t capacity);
 

@@ -96,9 +96,16 @@ MODULE_PARM_DESC(satori_volatile,
  * working sets the cache holds whole kept their hits.
  */
 static bool satori_volatile_admit = true;
-module_param(satori_volatile_admit, bool, 0644);
+static int satori_volatile_admit_set(const char *val,
+				     const struct kernel_param *kp);
+static const struct kernel_param_ops satori_volatile_admit_ops = {
+	.set = satori_volatile_admit_set,
+	.get = param_get_bool,
+};
+module_param_cb(satori_volatile_admit, &satori_volatile_admit_ops,
+		&satori_volatile_admit, 0644);
 MODULE_PARM_DESC(satori_volatile_admit,
-		 "Put evicted pages only while their hits pay for the puts (default on; off: put every one)");
+		 "Put evicted pages only while their hits pay for the puts (default on; off: put every one; on again: decide afresh)");
 
 static struct kmem_cache *origin_cache;
 static DEFINE_XARRAY_FLAGS(origins, XA_FLAGS_LOCK_IRQ);
@@ -276,6 +283,28 @@ static void admit_sums(struct satori_admit_window *c)
 	c->hit_pages = atomic64_read(&nr_restored);
 	c->hit_ns = atomic64_read(&hit_ns);
 	c->ghost_hits = atomic64_read(&nr_ghost_hits);
+}
+
+/*
+ * Admission turned on again starts afresh: on, with its next window
+ * counted from now; what it measured of the storage and the puts is kept.
+ */
+static int satori_volatile_admit_set(const char *val,
+				     const struct kernel_param *kp)
+{
+	bool was = READ_ONCE(satori_volatile_admit);
+	int rc = param_set_bool(val, kp);
+
+	if (rc || was || !READ_ONCE(satori_volatile_admit) || !is_active())
+		return rc;
+	mutex_lock(&admit_lock);
+	satori_admit_restart(&admit);
+	WRITE_ONCE(admit_on, true);
+	admit_sums(&admit_last);
+	atomic64_set(&admit_next, admit_last.evicted +
+		     satori_admit_window_pages(atomic_read(&ghost_capacity)));
+	mutex_unlock(&admit_lock);
+	return 0;
 }
 
 /*

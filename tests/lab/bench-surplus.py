@@ -197,7 +197,7 @@ def storage_classes(out, results, holds, classes, guests, tcg_rows, nat, dilatio
               f"{r['bandwidth_mb_s']} MB/s; per pass natively cpu {r['cpu_off'] * 1000:.0f} ms off, "
               f"{r['cpu_on'] * 1000:.0f} ms on, device {r['device_off'] * 1000:.0f} ms off, "
               f"{r['device_on'] * 1000:.0f} ms on; speed-up {r['speedup_serial']:.2f}x serial, "
-              f"{r['speedup_overlap']:.2f}x overlapped; admission {results.get('surplus_admit', 'default')}")
+              f"{r['speedup_overlap']:.2f}x overlapped; admission {results.get('surplus_admit', '?')}")
     for name in classes:
         r = next(r for r in rows if r["class"] == name)
         print(f"bench: storage-model {name}: injected {r['injected_us']:.0f} us (latency x D "

@@ -135,6 +135,22 @@ TEST(SatoriAdmit, AHitNoCheaperThanAReadNeverPays) {
   EXPECT_FALSE(satori_admit_decide(&a, &w));
 }
 
+TEST(SatoriAdmit, RestartTurnsItOnKeepingTheEstimates) {
+  satori_admit a = Fresh();
+  satori_admit_window w = Window(4096, 0, 0);
+  satori_admit_decide(&a, &w);
+  satori_admit_decide(&a, &w);
+  ASSERT_FALSE(a.on);
+  satori_admit_restart(&a);
+  EXPECT_TRUE(a.on);
+  EXPECT_EQ(a.turned_off, 1u);
+  EXPECT_EQ(a.read_ns, 1000u);
+  EXPECT_EQ(a.put_ns, 100u);
+  // Afresh: one losing window does not turn it off again; two do.
+  EXPECT_TRUE(satori_admit_decide(&a, &w));
+  EXPECT_FALSE(satori_admit_decide(&a, &w));
+}
+
 class SatoriGhost : public ::testing::Test {
  protected:
   static constexpr unsigned kBits = 16;
