@@ -10,6 +10,8 @@
 #   make unit        GoogleTest unit tests (ctest)
 #   make kunit       KUnit suites under UML (kunit.py)
 #   make lab         boot the lab once (3 guests read their disks)
+#   make packages    Debian packages in $(BUILD)/packages/: Xen with Satori
+#                    (release and debug builds) and its GRUB settings
 #   make bench-index the content index's native benchmark, new against the
 #                    old index (prints satori-index: ...; about 1 min)
 #   make bench       bench-index, then four lab boots measuring detection
@@ -26,7 +28,7 @@ SATORI_CACHE ?= /var/cache/satori
 export BUILD SATORI_CACHE
 
 .PHONY: all deps sources hypervisor kernel lab-images userspace unit kunit \
-	lab bench bench-index demo test clean distclean
+	lab bench bench-index packages demo test clean distclean
 
 all: hypervisor kernel lab-images userspace
 
@@ -61,6 +63,9 @@ lab: hypervisor kernel lab-images userspace
 
 bench: hypervisor kernel lab-images userspace
 	@scripts/bench.sh
+
+packages: deps
+	@scripts/build-packages.sh
 
 bench-index: userspace
 	@scripts/bench-index.sh

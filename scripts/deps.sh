@@ -19,6 +19,8 @@ PKGS=(
 	# gnuplot draws the bench plots; man (man-db, groff) checks the man pages;
 	# systemd-analyze (systemd) and kill (procps) verify the units
 	prometheus gnuplot-nox man-db groff-base systemd procps
+	# make packages: lintian checks the packages dpkg-deb builds
+	lintian
 )
 
 missing=()

@@ -178,6 +178,9 @@ host_test "$top/tests/lab/prom-counters-test.sh"
 echo "== the dom0 tools as installed: man pages, cmake --install, alert rules"
 host_test "$top/tests/dist-test.sh"
 
+echo "== the Debian packages: lintian, dpkg -i and --purge in a Debian tree"
+host_test "$top/tests/packages-test.sh"
+
 echo "== the docs against the tree (docs/layout.md, docs/knobs.md)"
 host_test "$top/scripts/check-layout.sh"
 host_test "$top/scripts/check-knobs.sh"
