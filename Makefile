@@ -58,10 +58,10 @@ unit: userspace
 kunit: deps
 	@scripts/run-kunit.sh
 
-lab: hypervisor kernel lab-images userspace
+lab: packages kernel lab-images userspace
 	@tests/lab/lab-run --name lab
 
-bench: hypervisor kernel lab-images userspace
+bench: packages kernel lab-images userspace
 	@scripts/bench.sh
 
 packages: deps
@@ -70,10 +70,10 @@ packages: deps
 bench-index: userspace
 	@scripts/bench-index.sh
 
-demo: hypervisor kernel lab-images userspace
+demo: packages kernel lab-images userspace
 	@scripts/demo.sh
 
-test: deps hypervisor kernel lab-images userspace
+test: deps packages kernel lab-images userspace
 	@tests/run-all.sh
 
 clean:
