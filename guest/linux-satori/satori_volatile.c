@@ -165,6 +165,12 @@ static atomic64_t hit_requests, hit_ns, read_requests, read_ns, read_bytes;
  * the last write of 0 to it; evict_ns and evict_runs sum them all.
  */
 static atomic64_t evict_max_ns, evict_ns, evict_runs;
+/*
+ * Of evict_ns, the runs that copied pages for a put: what admitting cost
+ * in the hook. (A run that only erased origins, the cache switched off,
+ * or recorded ghosts costs the same whether puts pay or not.)
+ */
+static atomic64_t evict_put_ns;
 
 /*
  * Admission. nr_evicted counts evicted pages that had an origin (its low
@@ -277,7 +283,7 @@ static void admit_sums(struct satori_admit_window *c)
 {
 	c->evicted = atomic64_read(&nr_evicted);
 	c->put_pages = atomic64_read(&put_pages);
-	c->put_ns = atomic64_read(&evict_ns) + atomic64_read(&put_send_ns);
+	c->put_ns = atomic64_read(&evict_put_ns) + atomic64_read(&put_send_ns);
 	c->read_pages = atomic64_read(&read_bytes) >> PAGE_SHIFT;
 	c->read_ns = atomic64_read(&read_ns);
 	c->hit_pages = atomic64_read(&nr_restored);
@@ -749,6 +755,7 @@ void satori_volatile_folio_gone(struct folio *folio)
 	unsigned long pfn = folio_pfn(folio), first = pfn, flags, i;
 	struct satori_vorigin *o;
 	u64 t0, steal0, ns, seq;
+	bool admitted = false;
 
 	if (!is_active() ||
 	    !xa_find(&origins, &first, pfn + folio_nr_pages(folio) - 1,
@@ -764,7 +771,8 @@ void satori_volatile_folio_gone(struct folio *folio)
 			continue;
 		if (READ_ONCE(satori_volatile)) {
 			seq = atomic64_inc_return(&nr_evicted);
-			if (admitting())
+			admitted = admitting();
+			if (admitted)
 				satori_volatile_keep(folio, folio_page(folio, i),
 						     o);
 			else
@@ -777,6 +785,8 @@ void satori_volatile_folio_gone(struct folio *folio)
 	evict_max_raise(ns);
 	atomic64_add(ns, &evict_ns);
 	atomic64_inc(&evict_runs);
+	if (admitted)
+		atomic64_add(ns, &evict_put_ns);
 	/* A window is full: decide, interrupts on (queue_work is irq-safe). */
 	if (atomic64_read(&nr_evicted) >= atomic64_read(&admit_next))
 		queue_work(system_wq, &admit_work);
