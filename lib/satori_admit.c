@@ -25,12 +25,15 @@ uint64_t satori_admit_window_pages(uint64_t capacity)
 						   SATORI_ADMIT_MIN_WINDOW;
 }
 
-/* Move estimate *est halfway to ns / pages (all of the way if unknown). */
+/*
+ * Move estimate *est halfway to ns / pages (all of the way if unknown);
+ * too few pages leave it.
+ */
 static void estimate(uint64_t *est, uint64_t ns, uint64_t pages)
 {
 	uint64_t x;
 
-	if (!pages)
+	if (pages < SATORI_ADMIT_MIN_SAMPLE)
 		return;
 	x = ns / pages;
 	*est = *est ? (*est + x) / 2 : x;

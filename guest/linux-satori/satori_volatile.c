@@ -166,9 +166,9 @@ static atomic64_t hit_requests, hit_ns, read_requests, read_ns, read_bytes;
  */
 static atomic64_t evict_max_ns, evict_ns, evict_runs;
 /*
- * Of evict_ns, the runs that copied pages for a put: what admitting cost
- * in the hook. (A run that only erased origins, the cache switched off,
- * or recorded ghosts costs the same whether puts pay or not.)
+ * Of evict_ns, the runs that copied pages for a put: what putting cost in
+ * the hook. (A run that only erased origins, the cache switched off or a
+ * page not kept, or recorded ghosts, is no put's cost.)
  */
 static atomic64_t evict_put_ns;
 
@@ -715,8 +715,9 @@ static DECLARE_DELAYED_WORK(put_batch_work, put_batch_work_fn);
  * is full or SATORI_PUT_BATCH_MS after its first page (a put per page,
  * from the page cache's eviction path, cost more than the disk read it
  * would save). Called with interrupts off: a copy and nothing slower.
+ * Returns true if the page was copied.
  */
-static void satori_volatile_keep(struct folio *folio, struct page *page,
+static bool satori_volatile_keep(struct folio *folio, struct page *page,
 				 const struct satori_vorigin *o)
 {
 	unsigned long flags;
@@ -727,7 +728,7 @@ static void satori_volatile_keep(struct folio *folio, struct page *page,
 	    folio_test_dirty(folio) || !folio_test_uptodate(folio) ||
 	    folio_test_writeback(folio) || written_since(o)) {
 		atomic64_inc(&nr_not_kept);
-		return;
+		return false;
 	}
 	spin_lock_irqsave(&put_batch_lock, flags);
 	if (filling->batch.count == SATORI_BATCH_MAX && !ready) {
@@ -740,7 +741,7 @@ static void satori_volatile_keep(struct folio *folio, struct page *page,
 		/* Both full: the work item has not caught up. */
 		spin_unlock_irqrestore(&put_batch_lock, flags);
 		atomic64_inc(&nr_not_kept);
-		return;
+		return false;
 	}
 	copy_highpage(filling->page[slot], page);
 	atomic64_inc(&put_pages);
@@ -748,6 +749,7 @@ static void satori_volatile_keep(struct folio *folio, struct page *page,
 		schedule_delayed_work(&put_batch_work,
 				      msecs_to_jiffies(SATORI_PUT_BATCH_MS));
 	spin_unlock_irqrestore(&put_batch_lock, flags);
+	return true;
 }
 
 void satori_volatile_folio_gone(struct folio *folio)
@@ -755,7 +757,7 @@ void satori_volatile_folio_gone(struct folio *folio)
 	unsigned long pfn = folio_pfn(folio), first = pfn, flags, i;
 	struct satori_vorigin *o;
 	u64 t0, steal0, ns, seq;
-	bool admitted = false;
+	bool copied = false;
 
 	if (!is_active() ||
 	    !xa_find(&origins, &first, pfn + folio_nr_pages(folio) - 1,
@@ -771,10 +773,10 @@ void satori_volatile_folio_gone(struct folio *folio)
 			continue;
 		if (READ_ONCE(satori_volatile)) {
 			seq = atomic64_inc_return(&nr_evicted);
-			admitted = admitting();
-			if (admitted)
-				satori_volatile_keep(folio, folio_page(folio, i),
-						     o);
+			if (admitting())
+				copied |= satori_volatile_keep(folio,
+							       folio_page(folio, i),
+							       o);
 			else
 				ghost_record(o->key, seq);
 		}
@@ -785,7 +787,7 @@ void satori_volatile_folio_gone(struct folio *folio)
 	evict_max_raise(ns);
 	atomic64_add(ns, &evict_ns);
 	atomic64_inc(&evict_runs);
-	if (admitted)
+	if (copied)
 		atomic64_add(ns, &evict_put_ns);
 	/* A window is full: decide, interrupts on (queue_work is irq-safe). */
 	if (atomic64_read(&nr_evicted) >= atomic64_read(&admit_next))

@@ -97,7 +97,7 @@ TEST(SatoriAdmit, HitsThatPayKeepItOn) {
 
 TEST(SatoriAdmit, GhostHitsTurnItBackOnAQuarterAboveBreakEven) {
   satori_admit a = Fresh();
-  satori_admit_window w = Window(40960, 1, 0);  // one hit: a hit's time known
+  satori_admit_window w = Window(40960, SATORI_ADMIT_MIN_SAMPLE, 0);  // a hit's time known
   TurnOff(&a, w);
   // Off: no puts timed, the put estimate stays. Break-even is 1000 ghost
   // hits in 9000 evictions; 1250 are needed.
@@ -125,6 +125,24 @@ TEST(SatoriAdmit, EstimatesMoveHalfwayAndHoldWithoutSamples) {
   satori_admit_decide(&a, &w);
   EXPECT_EQ(a.read_ns, 2000u);
   EXPECT_EQ(a.hit_ns, 200u);
+}
+
+TEST(SatoriAdmit, EstimatesIgnoreTooFewPages) {
+  satori_admit a = Fresh();
+  satori_admit_window w = Window(4096, 4096, 0, 1000, 100, 100);
+  satori_admit_decide(&a, &w);
+  // A few puts with a window's worth of time: no figure for a put.
+  w.put_pages = SATORI_ADMIT_MIN_SAMPLE - 1;
+  w.put_ns = 1000000000;
+  w.hit_pages = SATORI_ADMIT_MIN_SAMPLE - 1;
+  w.hit_ns = 1000000000;
+  satori_admit_decide(&a, &w);
+  EXPECT_EQ(a.put_ns, 100u);
+  EXPECT_EQ(a.hit_ns, 100u);
+  w.put_pages = SATORI_ADMIT_MIN_SAMPLE;
+  w.put_ns = SATORI_ADMIT_MIN_SAMPLE * 300;
+  satori_admit_decide(&a, &w);
+  EXPECT_EQ(a.put_ns, 200u);
 }
 
 TEST(SatoriAdmit, AHitNoCheaperThanAReadNeverPays) {
