@@ -28,14 +28,14 @@
  *        does not flip it every window).
  *
  * saved_ns = read_ns - hit_ns and put_ns are per page, measured by the
- * guest itself (blkfront's time for reads sent to the backend and for hits,
- * the eviction hook's and the put's time) and kept as estimates that move
- * halfway to each window's figure; a window with fewer than
- * SATORI_ADMIT_MIN_SAMPLE reads, hits or puts leaves that estimate as it
- * was (a few pages' time is no figure: a few puts timed with a
- * window's other work made a put look a thousand times dearer, and while
- * admission is off no put comes to correct it). Until read_ns and put_ns are known,
- * nothing changes. A window is at least SATORI_ADMIT_MIN_WINDOW pages and
+ * guest itself (blkfront's time for reads sent to the backend and for hits;
+ * the eviction hook's time where it copied pages for a put, and the put's)
+ * and kept as estimates that move halfway to each window's figure; a
+ * window with fewer than SATORI_ADMIT_MIN_SAMPLE reads, hits or puts
+ * leaves that estimate as it was (a few pages' time is no figure: a few
+ * puts timed with a window's other work made a put look a thousand times
+ * dearer, and while admission is off no put comes to correct it). Until
+ * read_ns and put_ns are known, nothing changes. A window is at least SATORI_ADMIT_MIN_WINDOW pages and
  * the capacity (satori_admit_window_pages()): a page put is hit, if ever,
  * before capacity more are put, so the SATORI_ADMIT_LOSING windows in a
  * row that turn admission off see the hits of the first one's puts, and
