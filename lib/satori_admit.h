@@ -35,11 +35,13 @@
  * leaves that estimate as it was (a few pages' time is no figure: a few
  * puts timed with a window's other work made a put look a thousand times
  * dearer, and while admission is off no put comes to correct it). Until
- * read_ns and put_ns are known, nothing changes. A window is at least SATORI_ADMIT_MIN_WINDOW pages and
- * the capacity (satori_admit_window_pages()): a page put is hit, if ever,
- * before capacity more are put, so the SATORI_ADMIT_LOSING windows in a
- * row that turn admission off see the hits of the first one's puts, and
- * a loop the cache cannot hold costs at most three windows of puts.
+ * read_ns and put_ns are known, nothing changes.
+ *
+ * A window is at least SATORI_ADMIT_MIN_WINDOW pages and the capacity
+ * (satori_admit_window_pages()): a page put is hit, if ever, before
+ * capacity more are put, so the SATORI_ADMIT_LOSING windows in a row that
+ * turn admission off see the hits of the first one's puts, and a loop the
+ * cache cannot hold costs at most three windows of puts.
  *
  * Why admission and not ARC's own lists: the guest does not choose Xen's
  * victims (first in, first out; repayment takes the oldest), only what it
