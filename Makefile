@@ -45,7 +45,7 @@ hypervisor: deps
 kernel: deps
 	@scripts/build-kernel.sh
 
-lab-images: deps kernel
+lab-images: deps kernel packages
 	@scripts/build-lab-images.sh
 
 userspace: deps
@@ -64,7 +64,7 @@ lab: packages kernel lab-images userspace
 bench: packages kernel lab-images userspace
 	@scripts/bench.sh
 
-packages: deps
+packages: deps userspace
 	@scripts/build-packages.sh
 
 bench-index: userspace

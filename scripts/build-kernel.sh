@@ -27,24 +27,14 @@ flock 9
 mkdir -p "$out"
 export CCACHE_DIR=$SATORI_CACHE/ccache CCACHE_BASEDIR=$BUILD CCACHE_NOHASHDIR=1
 
-# build OBJ FRAGMENT TARGET...: configure OBJ (tinyconfig + FRAGMENT) when
-# FRAGMENT changed, check every option stuck, and make TARGETs.
+# build OBJ FRAGMENT TARGET...: configure OBJ as tinyconfig + FRAGMENT
+# (kconfig-merge.sh: only when FRAGMENT changed; every option must stick)
+# and make TARGETs.
 build() {
-	local o=$1 f=$2 bad=0 opt
+	local o=$1 f=$2
 	shift 2
 	local mk=(make -C "$src" O="$o" CC="ccache gcc" -j"$(nproc)")
-	mkdir -p "$o"
-	if ! cmp -s "$f" "$o/.satori-fragment" || [ ! -f "$o/.config" ]; then
-		"${mk[@]}" ARCH=x86_64 tinyconfig >/dev/null
-		"$src/scripts/kconfig/merge_config.sh" -m -O "$o" "$o/.config" "$f" >/dev/null
-		"${mk[@]}" ARCH=x86_64 olddefconfig >/dev/null
-		cp "$f" "$o/.satori-fragment"
-	fi
-	while read -r opt; do
-		case "$opt" in CONFIG_*=*) ;; *) continue ;; esac
-		grep -qx "$opt" "$o/.config" || { echo "build-kernel: $opt did not stick (missing dependency?)" >&2; bad=1; }
-	done <"$f"
-	[ $bad -eq 0 ] || exit 1
+	"$top/scripts/kconfig-merge.sh" "$src" "$o" tinyconfig "$f"
 	"${mk[@]}" ARCH=x86_64 "$@" >"$BUILD/kernel-build.log" 2>&1 || {
 		grep -E 'error|Error' "$BUILD/kernel-build.log" | head -20 >&2
 		echo "build-kernel: build failed (log: $BUILD/kernel-build.log)" >&2

@@ -2,6 +2,7 @@
 # Build the lab's images from the cached Debian tree (scripts/debootstrap-rootfs.sh):
 #   $BUILD/lab/dom0-root.cpio    dom0's root file system (uncompressed cpio: it
 #                                unpacks faster under TCG) with tests/lab/dom0-init
+#                                and Satori's tools (dpkg -i of satori-tools)
 #   $BUILD/lab/guest-initrd.cpio.gz  the guests' busybox initramfs (tests/lab/guest-init,
 #                                tests/lab/guest-tools/, bench/dilation and
 #                                bench/storage/read_latency built static,
@@ -47,8 +48,19 @@ if [ ! -f "$trimmed/.satori-from" ] || [ "$(cat "$trimmed/.satori-from")" != "$t
 	rm -f "$lab"/*.sum
 fi
 
-if changed dom0-root.cpio "$top/tests/lab/dom0-init" "$trimmed/.satori-from"; then
+# dom0 gets Satori's tools as an operator does: dpkg -i of the package make
+# packages built (satori-tools), replacing the one installed before. The
+# package has no maintainer scripts, so dpkg --root needs no chroot.
+tools_deb=$(ls "$BUILD"/packages/satori-tools_*_amd64.deb 2>/dev/null | tail -1)
+[ -n "$tools_deb" ] || { echo "lab-images: no satori-tools package in $BUILD/packages; run 'make packages' first" >&2; exit 1; }
+if changed dom0-root.cpio "$top/tests/lab/dom0-init" "$trimmed/.satori-from" "$tools_deb"; then
 	install -m755 "$top/tests/lab/dom0-init" "$trimmed/init"
+	dpkg --root="$trimmed" --purge satori-tools >/dev/null 2>&1 || true
+	dpkg --root="$trimmed" -i "$tools_deb" >"$lab/dom0-dpkg.log" 2>&1 || {
+		cat "$lab/dom0-dpkg.log" >&2
+		echo "lab-images: dpkg -i $tools_deb into dom0's tree failed" >&2
+		exit 1
+	}
 	(cd "$trimmed" && find . -path ./.satori-from -prune -o -print | cpio -o -H newc --quiet) >"$lab/dom0-root.cpio"
 	commit dom0-root.cpio
 	echo "lab-images: dom0-root.cpio $(du -h "$lab/dom0-root.cpio" | cut -f1)"
@@ -81,7 +93,7 @@ fi
 
 tools=$(find "$lab/guest-initrd/bin" -maxdepth 1 -type f ! -name busybox | sort)
 # shellcheck disable=SC2086 # one path a line, no spaces
-if changed guest-disk.img "$trimmed/.satori-from" "$top/tests/lab/guest-init" $tools; then
+if changed guest-disk.img "$trimmed/.satori-from" "$top/tests/lab/guest-init" "$tools_deb" $tools; then
 	rm -f "$lab/guest-disk.img"
 	# Guests see the same Debian userland dom0 runs: real binaries and libraries.
 	mkfs.ext4 -q -F -L satori-guest -d "$trimmed" "$lab/guest-disk.img" 1G

@@ -1,8 +1,9 @@
 #!/bin/bash
 # packages-test.sh: make packages' Debian packages, checked on this host
 # (nothing boots):
-#   - they build (scripts/build-packages.sh), one version for all, the
-#     project's (CMakeLists.txt) then Xen's;
+#   - they build (scripts/build-packages.sh), one version for the Xen
+#     packages, the project's (CMakeLists.txt) then Xen's, and the
+#     project's alone for satori-tools;
 #   - lintian finds no error in any (its warnings are printed);
 #   - each ships its files, none of them a file Debian's own
 #     xen-hypervisor-4.17-amd64 ships (its debian/ file-name rule), so the
@@ -10,8 +11,9 @@
 #   - into a fresh Debian 12 tree (a copy of the lab's debootstrap tree),
 #     dpkg -i installs them; /etc/default/grub.d/zz-satori.cfg adds
 #     satori=on to Xen's GRUB command line while a Satori hypervisor is
-#     installed and nothing once none is; dpkg --purge leaves the tree as
-#     it was, dpkg's own records and logs aside (as piuparts checks).
+#     installed and nothing once none is; satori-tools' binaries run there
+#     (their libraries are the tree's); dpkg --purge leaves the tree as it
+#     was, dpkg's own records and logs aside (as piuparts checks).
 # Prints a PASS or FAIL line per check; exit status 1 on any FAIL. make
 # test runs it (tests/run-all.sh).
 set -uo pipefail
@@ -38,20 +40,23 @@ version=$project+xen$xen-1
 release=satori-xen-hypervisor-4.17-amd64
 debug=satori-xen-hypervisor-debug-4.17-amd64
 common=satori-xen-common
+tools=satori-tools
 # deb PKG: the path of PKG's package.
 deb() { ls "$pkgs/$1"_*.deb 2>/dev/null | head -1; }
 
-for p in $release $debug $common; do
+for p in $release $debug $common $tools; do
 	f=$(deb "$p")
 	if [ -z "$f" ]; then
 		fail "$p was not built (in $pkgs)"
 		continue
 	fi
+	want=$version
+	[ "$p" = $tools ] && want=$project-1
 	got=$(dpkg-deb -f "$f" Version)
-	if [ -n "$project" ] && [ "$got" = "$version" ]; then
-		pass "$p is version $version"
+	if [ -n "$project" ] && [ "$got" = "$want" ]; then
+		pass "$p is version $want"
 	else
-		fail "$p is version '$got', want $version"
+		fail "$p is version '$got', want $want"
 	fi
 	lintian --fail-on error "$f" >"$log/lintian-$p.log" 2>&1
 	rc=$?
@@ -83,6 +88,18 @@ if [ "$(dpkg-deb --ctrl-tarfile "$(deb $common)" | tar -xO ./conffiles 2>/dev/nu
 	pass "$common marks zz-satori.cfg a conffile"
 else
 	fail "$common does not mark zz-satori.cfg a conffile"
+fi
+sbin=/usr/sbin/satori
+contents $tools $sbin-top $sbin-ctl $sbin-scan $sbin-scand $sbin-groupd \
+	/usr/share/man/man8/satori-{top,ctl,scan,scand,groupd}.8.gz \
+	/lib/systemd/system/satori-{scand,groupd,metrics}.service /lib/systemd/system/satori-metrics.timer \
+	/etc/default/satori-scand /etc/satori/groups.conf \
+	/usr/share/doc/$tools/examples/satori-alerts.yml
+if [ "$(dpkg-deb --ctrl-tarfile "$(deb $tools)" | tar -xO ./conffiles 2>/dev/null | tr '\n' ' ')" = \
+	"/etc/default/satori-scand /etc/satori/groups.conf " ]; then
+	pass "$tools marks its two files in /etc conffiles"
+else
+	fail "$tools's conffiles: $(dpkg-deb --ctrl-tarfile "$(deb $tools)" | tar -xO ./conffiles 2>/dev/null | tr '\n' ' ')"
 fi
 # The release build is one: CONFIG_DEBUG off, Satori and memory sharing on.
 config=$(dpkg-deb --fsys-tarfile "$(deb $release)" | tar -xO ./boot/xen-4.17-satori-amd64.config 2>/dev/null)
@@ -145,13 +162,26 @@ if cmp -s "$root/boot/xen-4.17-satori-amd64.gz" "$BUILD/out/release/xen.gz" &&
 else
 	fail "the installed hypervisors differ from $BUILD/out/release/xen.gz and $BUILD/out/xen.gz"
 fi
+if dpkg --root="$root" -i "$(deb $tools)" >>"$log/packages-dpkg.log" 2>&1; then
+	pass "dpkg -i installs $tools there, its dependencies met by Debian 12's"
+else
+	fail "dpkg -i $tools: $(tail -3 "$log/packages-dpkg.log" | tr '\n' ' ')"
+fi
+# Each binary starts in the tree (its libraries resolve) and says its version.
+for t in top ctl scan scand groupd; do
+	if out=$(chroot "$root" /usr/sbin/satori-$t --version 2>&1) && grep -q "$project" <<<"$out"; then
+		pass "the installed satori-$t runs: $(head -1 <<<"$out")"
+	else
+		fail "the installed satori-$t --version: $out"
+	fi
+done
 check_args "both installed" "" "satori=on"
 check_args "both installed, with the admin's own" "dom0_mem=2G,max:2G" "dom0_mem=2G,max:2G satori=on"
 dpkg --root="$root" -r $release >>"$log/packages-dpkg.log" 2>&1
 check_args "the release build removed" "" "satori=on"
 dpkg --root="$root" -r $debug >>"$log/packages-dpkg.log" 2>&1
 check_args "both removed (back to Debian's Xen)" "dom0_mem=2G" "dom0_mem=2G"
-if dpkg --root="$root" --purge $common $release $debug >>"$log/packages-dpkg.log" 2>&1 &&
+if dpkg --root="$root" --purge $tools $common $release $debug >>"$log/packages-dpkg.log" 2>&1 &&
 	[ -z "$(dpkg-query --root="$root" -W -f='${db:Status-Abbrev} ${Package}\n' 'satori-*' 2>/dev/null | grep -v '^un')" ]; then
 	pass "dpkg --purge removes them"
 else

@@ -37,7 +37,7 @@ minus() { [[ $1 =~ ^-?[0-9]+$ && $2 =~ ^-?[0-9]+$ ]] && echo $(($1 - $2)); }
 # satori_stat EXPR: a figure from the hypervisor's Satori counters, read
 # now with satori-top (EXPR as in top-stat.py, e.g. 'dom("g1")["shared"]').
 satori_stat() {
-	/host/bin/satori-top -b --json -n 1 | python3 /host/lib/top-stat.py "$1"
+	/usr/sbin/satori-top -b --json -n 1 | python3 /host/lib/top-stat.py "$1"
 }
 
 # xen_debug_key_w WHAT: presses Xen's 'W' debug key and waits for all it
@@ -79,7 +79,7 @@ xen_holds() {
 scan_guests() {
 	local disk=$1 summary k
 	shift
-	timeout 300 /host/bin/satori-scan --disk "$disk" "$@" >"$OUT/scan.log" 2>&1 ||
+	timeout 300 /usr/sbin/satori-scan --disk "$disk" "$@" >"$OUT/scan.log" 2>&1 ||
 		fail "satori-scan failed: $(tail -1 "$OUT/scan.log")"
 	cat "$OUT/scan.log"
 	summary=$(tail -1 "$OUT/scan.log")
@@ -381,16 +381,16 @@ reports_settle() {
 		sleep 5
 	done
 	result reports_settled_s "$(since "$t0")"
-	timeout 60 /host/bin/satori-top -b --json -n 1 >"$OUT/top-reports.json" ||
+	timeout 60 /usr/sbin/satori-top -b --json -n 1 >"$OUT/top-reports.json" ||
 		fail "satori-top failed"
-	timeout 60 /host/bin/satori-top -b -n 1 | tee "$OUT/top-reports.txt"
+	timeout 60 /usr/sbin/satori-top -b -n 1 | tee "$OUT/top-reports.txt"
 }
 
 # set_group G GROUP: satori-ctl puts G in GROUP where Satori is on (with
 # satori=off there are no groups to set).
 set_group() {
 	grep -q "^on" /sys/kernel/mm/satori/status || return 0
-	/host/bin/satori-ctl group "$1" "$2"
+	/usr/sbin/satori-ctl group "$1" "$2"
 }
 
 # ctl_field KEY: KEY's value in the JSON object `satori-ctl --json` printed

@@ -12,7 +12,7 @@
 GUESTS="g1 g2 g3"
 
 # sample: one satori-top JSON line appended to OUT/repay-samples.jsonl.
-sample() { /host/bin/satori-top -b --json -n 1 >>"$OUT/repay-samples.jsonl"; }
+sample() { /usr/sbin/satori-top -b --json -n 1 >>"$OUT/repay-samples.jsonl"; }
 
 step workload-device
 wl=$(losetup -r -f --show /host/workload.tar) || fail "losetup of the workload tar failed"
@@ -60,7 +60,7 @@ guest_command g1 evict "SATORI-GUEST evict "
 sample
 pages=$(tail -1 "$OUT/repay-samples.jsonl" | python3 /host/lib/top-stat.py "(host['free_frames'] + host['lent_frames']) // 3")
 result storm_pages_each "$pages"
-/host/bin/satori-top -b --json -d 0.1 -n 3000 >>"$OUT/repay-samples.jsonl" &
+/usr/sbin/satori-top -b --json -d 0.1 -n 3000 >>"$OUT/repay-samples.jsonl" &
 sampler=$!
 for g in g2 g3; do guest_send "$g" "rewrite_pages $pages"; done
 end=$(deadline 600)
@@ -83,7 +83,7 @@ done
 for i in 1 2 3 4 5 6 7 8; do
 	n=$(satori_stat 'host["lent_frames"] // 8')
 	[ "$n" -gt 0 ] || break
-	line=$(/host/bin/satori-ctl --json repay "$n") || fail "satori-ctl repay $n failed"
+	line=$(/usr/sbin/satori-ctl --json repay "$n") || fail "satori-ctl repay $n failed"
 	echo "LAB request $i: $line"
 	echo "$line" >>"$OUT/repay-requests.jsonl"
 done
@@ -94,7 +94,7 @@ for g in $GUESTS; do
 	result "wrong_$g" "$(guest_log_field "$g" verify wrong)"
 done
 result enomem_no_helper "$(xl dmesg | grep -c 'ENOMEM and no helper')"
-/host/bin/satori-top -b --json -n 1 >"$OUT/top-end.json"
+/usr/sbin/satori-top -b --json -n 1 >"$OUT/top-end.json"
 for g in $GUESTS; do
 	guest_command "$g" "done" "SATORI-GUEST agent finished"
 done

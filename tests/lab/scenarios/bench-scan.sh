@@ -23,7 +23,7 @@ SCAN_WINDOW_S=${LAB_SCAN_WINDOW_S:-300}
 # one JSON line per 100 ms; its "time" is CLOCK_MONOTONIC, as uptime_s)
 # and $OUT/NAME-cpu.txt ("UPTIME CPU_SECONDS" of every domain, each second).
 sampling() {
-	/host/bin/satori-top -b --json -n 100000 -d 0.1 >"$OUT/$1-saved.jsonl" 2>/dev/null &
+	/usr/sbin/satori-top -b --json -n 100000 -d 0.1 >"$OUT/$1-saved.jsonl" 2>/dev/null &
 	saved_pid=$!
 	while :; do
 		echo "$(uptime_s) $(xl list | awk 'NR > 1 { s += $6 } END { print s }')"
@@ -69,7 +69,7 @@ census() {
 	# --kernel: pages equal to the guests' kernel image (text, rodata)
 	# are told apart, so the census says what the scanner's extra
 	# savings are made of (issue 23).
-	timeout 300 /host/bin/satori-scan --kernel /host/img/vmlinux "${args[@]}" \
+	timeout 300 /usr/sbin/satori-scan --kernel /host/img/vmlinux "${args[@]}" \
 		"$(xl domid "$2")" "$(xl domid "$3")" >"$OUT/$1-census.log" 2>&1 ||
 		fail "satori-scan failed: $(tail -1 "$OUT/$1-census.log")"
 	tail -1 "$OUT/$1-census.log"
@@ -90,7 +90,7 @@ finish() {
 # saved_now: the frames the host saves now by sharing pages other than
 # zero pages.
 saved_now() {
-	/host/bin/satori-top -b --json -n 1 | python3 -c '
+	/usr/sbin/satori-top -b --json -n 1 | python3 -c '
 import json, sys
 h = json.load(sys.stdin)["host"]
 print(h["saved_frames"] - h["zero_saved_frames"])'
@@ -137,7 +137,7 @@ create_guest g3 /dev/vdc "$wl" 'extra="console=hvc0 quiet lab_root=disk xen_blkf
 create_guest g4 /dev/vdd "$wl" 'extra="console=hvc0 quiet lab_root=disk xen_blkfront.satori_hints=0 xen_blkfront.satori_volatile=0 satori.kernel_image=0"'
 for g in g3 g4; do wait_console "$g" "SATORI-GUEST agent ready" 300 || fail "$g did not get ready"; done
 # The scanner runs as it would on a host: from before the reads on.
-/host/bin/satori-scand --status "$OUT/scand.json" >"$OUT/scand.log" 2>&1 &
+/usr/sbin/satori-scand --status "$OUT/scand.json" >"$OUT/scand.log" 2>&1 &
 scand_pid=$!
 sampling scan
 read_phase scan g3 g4

@@ -23,9 +23,9 @@ for i in $(seq 1 "$LAB_GUESTS"); do
 done
 
 step satori-top
-timeout 60 /host/bin/satori-top -b --json -n 1 >"$OUT/top.json" 2>"$OUT/top.err" ||
+timeout 60 /usr/sbin/satori-top -b --json -n 1 >"$OUT/top.json" 2>"$OUT/top.err" ||
 	fail "satori-top failed: $(cat "$OUT/top.err")"
-timeout 60 /host/bin/satori-top -b -n 1 | tee "$OUT/top.txt"
+timeout 60 /usr/sbin/satori-top -b -n 1 | tee "$OUT/top.txt"
 
 step scan
 scan_guests /dev/vda $(for i in $(seq 1 "$LAB_GUESTS"); do xl domid "g$i"; done)
@@ -89,7 +89,7 @@ for hold in ${LAB_HOLD:-100 66 33}; do
 	eval "mb_hold$hold=$mb"
 	passes "$mb"
 done
-/host/bin/satori-top -b -n 1 | tee "$OUT/top-surplus.txt"
+/usr/sbin/satori-top -b -n 1 | tee "$OUT/top-surplus.txt"
 
 # The storage model (bench/storage/classes.conf, tests/lab/scenarios/
 # storage.sh): g1 gets a model disk, and per class (and with no delay:

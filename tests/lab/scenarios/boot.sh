@@ -6,7 +6,7 @@ result dom0_satori_status "$(cat /sys/kernel/mm/satori/status 2>&1)"
 result dom0_satori_version "$(cat /sys/kernel/mm/satori/interface_version 2>&1)"
 result xen_commandline "$(sed -n 's/^xen_commandline *: *//p' "$OUT/xl-info.log")"
 xl dmesg | grep -i satori >"$OUT/satori-dmesg.log"
-/host/bin/satori-top -b >"$OUT/top-boot.txt" 2>"$OUT/top-boot.err"
+/usr/sbin/satori-top -b >"$OUT/top-boot.txt" 2>"$OUT/top-boot.err"
 result top_boot_rc $?
 echo "LAB Satori in dom0: $(cat /sys/kernel/mm/satori/status)"
 cat "$OUT/satori-dmesg.log"

@@ -24,7 +24,7 @@ done
 # by sharing as share_freed_KEY.
 step share
 freed_pages() { result "share_freed_$1" "$(satori_stat 'host["saved_frames"]')"; }
-/host/bin/satori-top -b -n 1 | tee "$OUT/top.txt"
+/usr/sbin/satori-top -b -n 1 | tee "$OUT/top.txt"
 for g in g1 g2; do
 	result "share_${g}_shared" "$(satori_stat "dom(\"$g\")[\"shared\"]")"
 	result "share_${g}_cow" "$(satori_stat "dom(\"$g\")[\"cow_breaks\"]")"

@@ -90,7 +90,7 @@ cat >/tmp/groups.conf <<-CONF
 	g2 7
 	g3 seven
 CONF
-/host/bin/satori-groupd --config /tmp/groups.conf >"$OUT/groupd.log" 2>&1 &
+/usr/sbin/satori-groupd --config /tmp/groups.conf >"$OUT/groupd.log" 2>&1 &
 groupd_pid=$!
 dl=$(deadline 30)
 until grep -q 'satori-groupd: watching for new domains' "$OUT/groupd.log"; do
@@ -154,7 +154,7 @@ result g1_shared_before "$g1_before"
 result g2_shared_before "$g2_before"
 result g1_held_before "$(satori_stat 'dom("g1")["volatile_bytes"] // 4096')"
 result saved_before "$(satori_stat 'host["saved_frames"]')"
-/host/bin/satori-top -b -n 1 >"$OUT/top-shared.txt"
+/usr/sbin/satori-top -b -n 1 >"$OUT/top-shared.txt"
 
 # Save and restore with the page cache warm. The restored domain is new:
 # pending until satori-groupd places it, then the guest's resume path
@@ -214,7 +214,7 @@ audit_sharing migrated
 step off-on
 before=$(satori_stat 'host["saved_frames"]')
 result saved_before_off "$before"
-/host/bin/satori-ctl off --unshare >"$OUT/off.txt" 2>&1 || fail "satori-ctl off --unshare failed: $(cat "$OUT/off.txt")"
+/usr/sbin/satori-ctl off --unshare >"$OUT/off.txt" 2>&1 || fail "satori-ctl off --unshare failed: $(cat "$OUT/off.txt")"
 cat "$OUT/off.txt"
 result saved_off "$(satori_stat 'host["saved_frames"]')"
 result lent_off "$(satori_stat 'host["lent_frames"]')"
@@ -233,7 +233,7 @@ for g in g1 g2; do
 	pages[$g]=$(guest_log_field "$g" counts rescan_pages)
 done
 t0=$(uptime_s)
-/host/bin/satori-ctl on >"$OUT/on.txt" 2>&1 || fail "satori-ctl on failed: $(cat "$OUT/on.txt")"
+/usr/sbin/satori-ctl on >"$OUT/on.txt" 2>&1 || fail "satori-ctl on failed: $(cat "$OUT/on.txt")"
 # Each guest notices, walks its page cache and registers it again.
 dl=$(deadline 120)
 for g in g1 g2; do
@@ -265,7 +265,7 @@ for g in g1 g2; do
 	guest_command "$g" "evictfiles 151 200" "SATORI-GUEST evictfiles first=151 " || fail "$g did not evict"
 done
 top=$OUT/top-before-hog.json
-/host/bin/satori-top -b --json -n 1 >"$top"
+/usr/sbin/satori-top -b --json -n 1 >"$top"
 result room_lent_frames "$(python3 /host/lib/top-stat.py 'host["lent_frames"]' <"$top")"
 # The hog leaves about 300 MiB free above the reserve, less its own
 # overhead (some 16 MiB for its size).
@@ -282,7 +282,7 @@ cat >/tmp/hog.cfg <<-CFG
 CFG
 timeout 300 xl create -p /tmp/hog.cfg || fail "xl create of the hog failed"
 top=$OUT/top-after-hog.json
-/host/bin/satori-top -b --json -n 1 >"$top"
+/usr/sbin/satori-top -b --json -n 1 >"$top"
 # g3 gets what is free and half what is lent, less the 8 MiB satori-ctl
 # create counts beside a guest of its size (docs/operations.md): more
 # than the free memory can hold, less than free and lent memory can.
@@ -291,7 +291,7 @@ result room_g3_mib "$MEM_g3"
 guest_cfg g3 /dev/vdc "$wl"
 result room_lacking_frames "$(python3 /host/lib/top-stat.py "($MEM_g3 + 8) * 256 + host['reserve_frames'] - host['free_frames']" <"$top")"
 back0=$(python3 /host/lib/top-stat.py 'host["repaid_frames"] + host["forced_frames"]' <"$top")
-/host/bin/satori-ctl create /tmp/g3.cfg >"$OUT/create-g3.txt" 2>&1
+/usr/sbin/satori-ctl create /tmp/g3.cfg >"$OUT/create-g3.txt" 2>&1
 result room_create_rc $?
 result room_back_frames "$(minus "$(satori_stat 'host["repaid_frames"] + host["forced_frames"]')" "$back0")"
 cat "$OUT/create-g3.txt"
@@ -306,7 +306,7 @@ for g in g1 g2; do
 	guest_command "$g" verify "SATORI-GUEST verify " || fail "$g did not verify at the end"
 	result "${g}_verify_wrong_end" "$(guest_log_field "$g" verify wrong)"
 done
-/host/bin/satori-top -b -n 1 >"$OUT/top-end.txt"
+/usr/sbin/satori-top -b -n 1 >"$OUT/top-end.txt"
 kill $groupd_pid
 # The agent's end: the guest's PID 1 then answers the shutdown.
 for g in g1 g2 g3; do

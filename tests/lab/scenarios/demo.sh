@@ -10,8 +10,8 @@ guests_extra() {
 	n=$(satori_stat 'host["lent_frames"] // 2')
 	result demo_repay_asked "$n"
 	if [ "$n" -gt 0 ]; then
-		/host/bin/satori-ctl repay "$n" | tee "$OUT/repay.txt" || fail "satori-ctl repay $n failed"
+		/usr/sbin/satori-ctl repay "$n" | tee "$OUT/repay.txt" || fail "satori-ctl repay $n failed"
 	fi
-	/host/bin/satori-top -b -n 1 | tee "$OUT/top-repay.txt"
+	/usr/sbin/satori-top -b -n 1 | tee "$OUT/top-repay.txt"
 }
 . /host/scenarios/guests.sh

@@ -42,7 +42,7 @@ consistent() {
 	result "frames_unaccounted_$when" "$(satori_stat 'host["shared_frames"] + host["saved_frames"] - sum(d["shared"] for d in top["domains"])')"
 	result "index_unowned_$when" "$(satori_stat 'host["index_entries"] - sum(d["indexed"] for d in top["domains"])')"
 	result "dead_guest_listed_$when" "$(satori_stat 'sum(1 for d in top["domains"] if d["name"] == "g3")')"
-	/host/bin/satori-top -b -n 1 | tee "$OUT/top-$when.txt"
+	/usr/sbin/satori-top -b -n 1 | tee "$OUT/top-$when.txt"
 	for g in "$@"; do xl unpause "$g" || fail "cannot unpause $g"; done
 }
 consistent after_destroy g1 g2
@@ -58,7 +58,7 @@ consistent at_end g1 g2
 # snapshot_stat NAME EXPR: a figure of it (EXPR as in top-stat.py). The
 # figures of one moment come from one snapshot.
 top_snapshot() {
-	/host/bin/satori-top -b --json -n 1 >"$OUT/top-$1.json" || fail "satori-top failed ($1)"
+	/usr/sbin/satori-top -b --json -n 1 >"$OUT/top-$1.json" || fail "satori-top failed ($1)"
 }
 snapshot_stat() { python3 /host/lib/top-stat.py "$2" "$OUT/top-$1.json"; }
 
@@ -98,7 +98,7 @@ result frames_unaccounted_after_g1_death "$(snapshot_stat after_g1_death 'host["
 result index_handovers_at_death "$(minus "$(snapshot_stat after_g1_death 'host["index_handovers"]')" "$handovers_before")"
 result index_dropped_at_death "$(minus "$(snapshot_stat after_g1_death 'host["index_dropped"]')" "$dropped_before")"
 result g2_indexed_gain_at_death "$(minus "$(snapshot_stat after_g1_death 'dom("g2")["indexed"]')" "$g2_indexed_before")"
-/host/bin/satori-top -b -n 1 | tee "$OUT/top-after_g1_death.txt"
+/usr/sbin/satori-top -b -n 1 | tee "$OUT/top-after_g1_death.txt"
 audit_sharing after_g1_death
 xl unpause g2 || fail "cannot unpause g2"
 

@@ -151,8 +151,8 @@ step consistent
 ledger dried
 for g in $GUESTS; do xl pause "$g" || fail "cannot pause $g"; done
 result frames_unaccounted "$(satori_stat 'host["shared_frames"] + host["saved_frames"] - sum(d["shared"] for d in top["domains"])')"
-/host/bin/satori-top -b -n 1 | tee "$OUT/top.txt"
-/host/bin/satori-top -b --json -n 1 >"$OUT/top.json"
+/usr/sbin/satori-top -b -n 1 | tee "$OUT/top.txt"
+/usr/sbin/satori-top -b --json -n 1 >"$OUT/top.json"
 for g in $GUESTS; do xl unpause "$g" || fail "cannot unpause $g"; done
 xen_holds | tee "$OUT/holds.txt"
 audit_sharing after_faults

@@ -32,9 +32,9 @@ result guests_done_s "$(since "$t_create")"
 # What Satori shared, as the hypervisor counts it (satori-top, batch).
 step satori-top
 if grep -q '^on' /sys/kernel/mm/satori/status; then
-	timeout 60 /host/bin/satori-top -b --json -n 2 -d 1 >"$OUT/top.json" 2>"$OUT/top.err" ||
+	timeout 60 /usr/sbin/satori-top -b --json -n 2 -d 1 >"$OUT/top.json" 2>"$OUT/top.err" ||
 		fail "satori-top failed: $(cat "$OUT/top.err")"
-	timeout 60 /host/bin/satori-top -b -n 1 >"$OUT/top.txt" 2>&1 || fail "satori-top -b failed"
+	timeout 60 /usr/sbin/satori-top -b -n 1 >"$OUT/top.txt" 2>&1 || fail "satori-top -b failed"
 	cat "$OUT/top.txt"
 	. /host/scenarios/top-screen.sh
 	xen_stage_times | tee "$OUT/stages.txt"

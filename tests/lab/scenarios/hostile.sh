@@ -127,15 +127,15 @@ churn() {
 		cpus = "0"
 	CFG
 	# shellcheck disable=SC2046 # domain ids, one word each
-	( timeout 600 /host/bin/satori-scan $(for g in g1 g2 g3 g4; do xl domid $g; done) \
+	( timeout 600 /usr/sbin/satori-scan $(for g in g1 g2 g3 g4; do xl domid $g; done) \
 		>"$OUT/churn-scan.log" 2>&1 ) &
 	while [ ! -e /tmp/churn-stop ]; do
-		/host/bin/satori-ctl repay 16 >/dev/null 2>&1
-		/host/bin/satori-ctl group g4 $((i % 2 + 3)) >/dev/null 2>&1 &&
+		/usr/sbin/satori-ctl repay 16 >/dev/null 2>&1
+		/usr/sbin/satori-ctl group g4 $((i % 2 + 3)) >/dev/null 2>&1 &&
 			echo "LAB churn: g4 changed group" >>"$OUT/churn.log"
 		if timeout 120 xl create -p /tmp/churn.cfg >/dev/null 2>&1; then
-			/host/bin/satori-ctl group churn $((i % 3)) >/dev/null 2>&1 &&
-				/host/bin/satori-ctl group churn alone >/dev/null 2>&1 &&
+			/usr/sbin/satori-ctl group churn $((i % 3)) >/dev/null 2>&1 &&
+				/usr/sbin/satori-ctl group churn alone >/dev/null 2>&1 &&
 				ok=$((ok + 1))
 			xl destroy churn
 			wait_gone churn 60
@@ -202,7 +202,7 @@ attack putloop 20
 cp "$(console_log g3)" "$OUT/g3-console-live.log"
 held=$(satori_stat 'dom("g3")["volatile_bytes"] // 4096')
 result hoard_held "$held"
-line=$(/host/bin/satori-ctl take $((held / 2)) g3) || fail "satori-ctl take failed: $line"
+line=$(/usr/sbin/satori-ctl take $((held / 2)) g3) || fail "satori-ctl take failed: $line"
 echo "LAB hoard: $line"
 result hoard_left "$(satori_stat 'dom("g3")["volatile_bytes"] // 4096')"
 xl destroy g3 || fail "xl destroy g3 failed"
@@ -230,8 +230,8 @@ step consistent
 for g in g1 g2 g4; do xl pause "$g" || fail "cannot pause $g"; done
 result frames_unaccounted "$(satori_stat 'host["shared_frames"] + host["saved_frames"] - sum(d["shared"] for d in top["domains"])')"
 result index_unowned "$(satori_stat 'host["index_entries"] - sum(d["indexed"] for d in top["domains"])')"
-/host/bin/satori-top -b -n 1 | tee "$OUT/top.txt"
-/host/bin/satori-top -b --json -n 1 >"$OUT/top.json"
+/usr/sbin/satori-top -b -n 1 | tee "$OUT/top.txt"
+/usr/sbin/satori-top -b --json -n 1 >"$OUT/top.json"
 for g in g1 g2 g4; do xl unpause "$g" || fail "cannot unpause $g"; done
 audit_sharing after_attacks
 

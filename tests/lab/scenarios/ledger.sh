@@ -11,8 +11,8 @@
 ledger() {
 	local g top=$OUT/top-$1.json total
 	for g in $GUESTS; do xl domid "$g" >/dev/null 2>&1 && xl pause "$g"; done
-	/host/bin/satori-ctl --json show >"$OUT/ledger-$1.json" || fail "satori-ctl show failed"
-	/host/bin/satori-top -b --json -n 1 >"$top" || fail "satori-top failed"
+	/usr/sbin/satori-ctl --json show >"$OUT/ledger-$1.json" || fail "satori-ctl show failed"
+	/usr/sbin/satori-top -b --json -n 1 >"$top" || fail "satori-top failed"
 	total=$(xl info | sed -n 's/^total_memory *: *//p')
 	for g in $GUESTS; do xl domid "$g" >/dev/null 2>&1 && xl unpause "$g"; done
 	result "ledger_$1_diff" "$(python3 -c '
@@ -52,7 +52,7 @@ settled() {
 	for g in $GUESTS; do xl domid "$g" >/dev/null 2>&1 && xl pause "$g"; done
 	while [ $tries -lt 50 ]; do
 		tries=$((tries + 1))
-		/host/bin/satori-top -b --json -n 1 >>"$top" || { sleep 0.1; continue; }
+		/usr/sbin/satori-top -b --json -n 1 >>"$top" || { sleep 0.1; continue; }
 		# "OVER G=HELD/ENTITLED ...", OVER the guests above their entitlement.
 		look=$(python3 -c '
 import json, sys

@@ -26,7 +26,7 @@ DEADLINE_MS=3000
 # NAME_asked, NAME_repaid, NAME_forced and NAME_ms from satori-ctl's JSON.
 repay_from() {
 	local json k
-	json=$(/host/bin/satori-ctl --json repay "$2" "$1") || fail "satori-ctl repay $2 $1 failed"
+	json=$(/usr/sbin/satori-ctl --json repay "$2" "$1") || fail "satori-ctl repay $2 $1 failed"
 	echo "LAB $3: $json"
 	for k in asked repaid forced ms; do
 		result "$3_$k" "$(ctl_field "$k" <<<"$json")"
@@ -108,7 +108,7 @@ guest_command g3 evict "SATORI-GUEST evict "
 # be read (not 0: the wait below goes on).
 g3_owed() {
 	local b
-	b=$(/host/bin/satori-top -b --json -n 1 | tr '{' '\n' | grep '"name":"g3"' |
+	b=$(/usr/sbin/satori-top -b --json -n 1 | tr '{' '\n' | grep '"name":"g3"' |
 		sed -n 's/.*"owed_bytes":\([0-9]*\).*/\1/p')
 	case "$b" in '' | *[!0-9]*) ;; *) echo $((b / 4096)) ;; esac
 }
@@ -120,11 +120,11 @@ until [ "$(g3_owed)" = 0 ] || past "$dl"; do
 	sleep 0.5
 done
 top=$OUT/top-before-death.json
-/host/bin/satori-top -b --json -n 1 >"$top"
+/usr/sbin/satori-top -b --json -n 1 >"$top"
 dom_figures "$top" death _before g1 g2
 asked=$(python3 /host/lib/top-stat.py 'dom("g3")["volatile_bytes"] // 4096' <"$top")
 [ "$asked" -gt 0 ] || asked=1
-( /host/bin/satori-ctl repay "$asked" g3 >"$OUT/destroy-owing.txt" 2>&1 ) &
+( /usr/sbin/satori-ctl repay "$asked" g3 >"$OUT/destroy-owing.txt" 2>&1 ) &
 repay_pid=$!
 # g3 is destroyed as soon as it owes, well within the deadline (3 s): under
 # TCG satori-ctl's ask may take longer than any fixed wait.
@@ -141,7 +141,7 @@ result destroy_owing_rc $?
 cat "$OUT/destroy-owing.txt"
 sleep $((DEADLINE_MS / 1000 + 2))
 top=$OUT/top-after-death.json
-/host/bin/satori-top -b --json -n 1 >"$top"
+/usr/sbin/satori-top -b --json -n 1 >"$top"
 result destroy_owing_owed_after "$(python3 /host/lib/top-stat.py 'host["owed_frames"]' <"$top")"
 dom_figures "$top" death "" g1 g2
 GUESTS="g1 g2"
@@ -156,7 +156,7 @@ guest_command g2 verify "SATORI-GUEST verify "
 guest_command g1 evict "SATORI-GUEST evict "
 guest_command g2 evict "SATORI-GUEST evict "
 top=$OUT/top-before-hog.json
-/host/bin/satori-top -b --json -n 1 >"$top"
+/usr/sbin/satori-top -b --json -n 1 >"$top"
 hog=$(python3 /host/lib/top-stat.py \
 	"(host['free_frames'] - host['reserve_frames']) // 256 - 96" <"$top")
 result hog_mib "$hog"
@@ -171,14 +171,14 @@ cat >/tmp/hog.cfg <<-CFG
 CFG
 timeout 300 xl create -p /tmp/hog.cfg || fail "xl create of the hog failed"
 top=$OUT/top-after-hog.json
-/host/bin/satori-top -b --json -n 1 >"$top"
+/usr/sbin/satori-top -b --json -n 1 >"$top"
 # g4's memory: what is free and half what is lent, less 2 MiB for what
 # the toolstack and Xen add to a domain of this size.
 g4=$(python3 /host/lib/top-stat.py "(host['free_frames'] + host['lent_frames'] // 2) // 256 - 2" <"$top")
 result g4_mib "$g4"
 result g4_lacking_frames "$(python3 /host/lib/top-stat.py "($g4 + 2) * 256 - host['free_frames']" <"$top")"
 repaid0=$(python3 /host/lib/top-stat.py 'host["repaid_frames"] + host["forced_frames"]' <"$top")
-line=$(/host/bin/satori-ctl make-room $((g4 + 2))) || fail "satori-ctl make-room $((g4 + 2)) failed: $line"
+line=$(/usr/sbin/satori-ctl make-room $((g4 + 2))) || fail "satori-ctl make-room $((g4 + 2)) failed: $line"
 echo "LAB make-room: $line"
 result make_room_back "$(($(satori_stat 'host["repaid_frames"] + host["forced_frames"]') - repaid0))"
 MEM_g4=$g4
@@ -198,7 +198,7 @@ for g in g1 g2; do
 	guest_command "$g" "evictfiles 61 120" "SATORI-GUEST evictfiles first=61 "
 done
 top=$OUT/top-before-storm.json
-/host/bin/satori-top -b --json -n 1 >"$top"
+/usr/sbin/satori-top -b --json -n 1 >"$top"
 pages=$(python3 /host/lib/top-stat.py "(host['free_frames'] + host['lent_frames'] // 2) // 2" <"$top")
 result storm_free_before "$(python3 /host/lib/top-stat.py 'host["free_frames"]' <"$top")"
 result storm_lent_before "$(python3 /host/lib/top-stat.py 'host["lent_frames"]' <"$top")"
@@ -213,14 +213,14 @@ min_free=$(python3 /host/lib/top-stat.py 'host["free_frames"]' <"$top")
 end=$(deadline 600)
 while [ "$(cat "$(console_log g1)" "$(console_log g2)" | grep -c 'SATORI-GUEST rewrite_pages ')" -lt 2 ]; do
 	past "$end" && fail "the copy-on-write storm did not end"
-	/host/bin/satori-top -b --json -n 1 >>"$OUT/storm.jsonl"
+	/usr/sbin/satori-top -b --json -n 1 >>"$OUT/storm.jsonl"
 	free=$(tail -1 "$OUT/storm.jsonl" | python3 /host/lib/top-stat.py 'host["free_frames"]')
 	[ "$free" -lt "$min_free" ] && min_free=$free
 	sleep 0.2
 done
 result storm_min_free "$min_free"
 top=$OUT/top-after-storm.json
-/host/bin/satori-top -b --json -n 1 >"$top"
+/usr/sbin/satori-top -b --json -n 1 >"$top"
 result storm_forced "$(($(python3 /host/lib/top-stat.py 'host["forced_frames"]' <"$top") - forced0))"
 result storm_repaid "$(($(python3 /host/lib/top-stat.py 'host["repaid_frames"]' <"$top") - repaid0))"
 result storm_cow_breaks "$(($(python3 /host/lib/top-stat.py 'host["cow_breaks"]' <"$top") - breaks0))"
@@ -246,7 +246,7 @@ done
 guest_command g2 "evictfiles 61 120" "SATORI-GUEST evictfiles first=61 "
 hog_down
 top=$OUT/top-before-dry.json
-/host/bin/satori-top -b --json -n 1 >"$top"
+/usr/sbin/satori-top -b --json -n 1 >"$top"
 result dry_free_before "$(python3 /host/lib/top-stat.py 'host["free_frames"]' <"$top")"
 result dry_g2_held_before "$(python3 /host/lib/top-stat.py 'dom("g2")["volatile_bytes"] // 4096' <"$top")"
 forced0=$(python3 /host/lib/top-stat.py 'host["forced_frames"]' <"$top")
@@ -259,7 +259,7 @@ writes=$(python3 /host/lib/top-stat.py "host['free_frames'] + dom('g2')['volatil
 result dry_writes "$writes"
 guest_command g1 "cowtime_pages $writes" "SATORI-GUEST cowtime_pages "
 top=$OUT/top-after-dry.json
-/host/bin/satori-top -b --json -n 1 >"$top"
+/usr/sbin/satori-top -b --json -n 1 >"$top"
 result dry_cow_breaks "$(($(python3 /host/lib/top-stat.py 'host["cow_breaks"]' <"$top") - breaks0))"
 result dry_forced "$(($(python3 /host/lib/top-stat.py 'host["forced_frames"]' <"$top") - forced0))"
 result dry_free_after "$(python3 /host/lib/top-stat.py 'host["free_frames"]' <"$top")"
@@ -279,8 +279,8 @@ result enomem_no_helper "$(xl dmesg | grep -c 'ENOMEM and no helper')"
 for g in $GUESTS; do
 	guest_command "$g" "done" "SATORI-GUEST agent finished"
 done
-/host/bin/satori-top -b -n 1 | tee "$OUT/top.txt"
-/host/bin/satori-top --prometheus "$OUT/top.prom" -n 1 || fail "satori-top --prometheus failed"
+/usr/sbin/satori-top -b -n 1 | tee "$OUT/top.txt"
+/usr/sbin/satori-top --prometheus "$OUT/top.prom" -n 1 || fail "satori-top --prometheus failed"
 
 step guests-shutdown
 shutdown_guests $GUESTS

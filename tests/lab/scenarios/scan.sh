@@ -45,11 +45,11 @@ result g1_registered_before "$(satori_stat 'dom("g1")["registered"]')"
 
 # Naming an enlightened guest is refused, and changes nothing.
 step refuse
-/host/bin/satori-scand --domain "$(xl domid g1)" --status /tmp/refused.json >"$OUT/scand-refused.log" 2>&1
+/usr/sbin/satori-scand --domain "$(xl domid g1)" --status /tmp/refused.json >"$OUT/scand-refused.log" 2>&1
 result refuse_rc $?
 cat "$OUT/scand-refused.log"
 result refuse_status_written "$([ -e /tmp/refused.json ] && echo 1 || echo 0)"
-/host/bin/satori-scand --rate 0 >>"$OUT/scand-refused.log" 2>&1
+/usr/sbin/satori-scand --rate 0 >>"$OUT/scand-refused.log" 2>&1
 result refuse_rate_rc $?
 
 # g4 gets one page of RAM near gfn 2^35, as its own kernel could populate.
@@ -59,7 +59,7 @@ result far_gfn_rc "$(sed -n 's/.* rc=//p' "$OUT/far-gfn.txt")"
 
 step scan
 t0=$(uptime_s)
-/host/bin/satori-scand >"$OUT/scand.log" 2>&1 &
+/usr/sbin/satori-scand >"$OUT/scand.log" 2>&1 &
 scand_pid=$!
 # Until g3's copies of the files share frames as g1's do (9 in 10), or
 # four minutes.
@@ -77,7 +77,7 @@ for k in scanned registered merged released errors cpu_s cut; do
 	result "scand_$k" "$(scand "$k")"
 done
 result g4_domid "$(xl domid g4)"
-/host/bin/satori-top -b -n 1 >"$OUT/top-scan.txt"
+/usr/sbin/satori-top -b -n 1 >"$OUT/top-scan.txt"
 cat "$OUT/top-scan.txt"
 
 # g4 flips its "hints negotiated" key every half second for 20 s (dom0
@@ -117,7 +117,7 @@ result scand_released "$(scand released)"
 # A second scanner beside it, capped at 4000 records per guest, for 20 s:
 # it keeps no more, and says which guests are at the cap.
 step cap
-/host/bin/satori-scand --max-records 4000 --status /tmp/capped.json >"$OUT/scand-capped.log" 2>&1 &
+/usr/sbin/satori-scand --max-records 4000 --status /tmp/capped.json >"$OUT/scand-capped.log" 2>&1 &
 capped_pid=$!
 sleep 20
 capped() { python3 -c 'import json, sys; v = json.load(open(sys.argv[1]))[sys.argv[2]]; print(" ".join(map(str, v)) if isinstance(v, list) else v)' /tmp/capped.json "$1"; }

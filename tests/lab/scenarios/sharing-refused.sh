@@ -26,7 +26,7 @@ cat "$OUT/share.log"
 # The metrics service's file (satori-top --textfile) with Satori off: still
 # written, saying so (satori_up 0), so no stale file stays behind.
 step metrics-off
-/host/bin/satori-top --textfile "$OUT/off.prom" -i 1 2>"$OUT/off-prom.err"
+/usr/sbin/satori-top --textfile "$OUT/off.prom" -i 1 2>"$OUT/off-prom.err"
 result top_textfile_rc $?
 
 step guests-shutdown

@@ -66,7 +66,7 @@ taken=0 rounds=0
 end=$(deadline $((${RECLAIM_LOOP_S:-40} + 240)))
 while [ "$(cat $(for g in $SHARERS; do console_log "$g"; done) | grep -c 'SATORI-GUEST loop ')" -lt 4 ]; do
 	past "$end" && fail "the guests' read loops did not end"
-	n=$(/host/bin/satori-ctl --json take 65536 | ctl_field taken)
+	n=$(/usr/sbin/satori-ctl --json take 65536 | ctl_field taken)
 	taken=$((taken + ${n:-0}))
 	rounds=$((rounds + 1))
 	sleep 1
@@ -90,7 +90,7 @@ ledger destroyed
 # A first scrape of the metrics an operator's node_exporter would read
 # (satori-metrics.service: satori-top --textfile); the test compares its
 # counters with the last one's (top.prom, below).
-/host/bin/satori-top --textfile "$OUT/scrape1.prom" -i 1 || fail "satori-top --textfile failed"
+/usr/sbin/satori-top --textfile "$OUT/scrape1.prom" -i 1 || fail "satori-top --textfile failed"
 
 . /host/scenarios/storage.sh
 step storage-model
@@ -115,8 +115,8 @@ done
 for g in $GUESTS; do
 	guest_command "$g" "done" "SATORI-GUEST agent finished"
 done
-/host/bin/satori-top -b -n 1 | tee "$OUT/top.txt"
-/host/bin/satori-top --prometheus "$OUT/top.prom" -n 1 || fail "satori-top --prometheus failed"
+/usr/sbin/satori-top -b -n 1 | tee "$OUT/top.txt"
+/usr/sbin/satori-top --prometheus "$OUT/top.prom" -n 1 || fail "satori-top --prometheus failed"
 
 step guests-shutdown
 shutdown_guests $GUESTS

@@ -5,7 +5,7 @@
 step satori-top-screen
 export TERM=xterm-256color
 tmux kill-server 2>/dev/null
-tmux new-session -d -s top -x 132 -y 30 "/host/bin/satori-top -d 1" ||
+tmux new-session -d -s top -x 132 -y 30 "/usr/sbin/satori-top -d 1" ||
 	fail "tmux cannot start satori-top"
 # capture NAME: the pane as it is now, into out/top-screen-NAME.txt.
 capture() { tmux capture-pane -p -t top >"$OUT/top-screen-$1.txt" 2>/dev/null; }
