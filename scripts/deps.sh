@@ -8,8 +8,9 @@ PKGS=(
 	build-essential make cmake pkg-config ccache git python3 perl
 	flex bison bc cpio kmod rsync xz-utils file dpkg-dev
 	libelf-dev libssl-dev
-	# pinned sources
-	linux-source-6.1
+	# pinned sources; Debian's configurations of them (the packaged kernel
+	# is the cloud-amd64 flavour's); fakeroot for the kernel's bindeb-pkg
+	linux-source-6.1 linux-config-6.1 fakeroot
 	# the lab: emulator, dom0 root file system, guest disks
 	qemu-system-x86 debootstrap busybox-static e2fsprogs
 	# userspace and unit tests
@@ -19,6 +20,9 @@ PKGS=(
 	# gnuplot draws the bench plots; man (man-db, groff) checks the man pages;
 	# systemd-analyze (systemd) and kill (procps) verify the units
 	prometheus gnuplot-nox man-db groff-base systemd procps
+	# the lab tests scrape the metrics file through node_exporter's textfile
+	# collector, as Prometheus does on a real host
+	prometheus-node-exporter
 	# make packages: lintian checks the packages dpkg-deb builds
 	lintian
 )

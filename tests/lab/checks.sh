@@ -85,6 +85,11 @@ check() {
 	if "$@" >/dev/null 2>&1; then ok "lab $LAB_NAME: $name"; else ko "lab $LAB_NAME: $name"; fi
 }
 
+# scrape_textfile FILE OUT: FILE served by node_exporter's textfile
+# collector and scraped over HTTP (scrape-textfile.py); its satori_ families
+# into OUT. Fails as scrape-textfile.py does.
+scrape_textfile() { python3 "$top/tests/lab/scrape-textfile.py" "$1" >"$2"; }
+
 # guest_log G: guest G's console, without carriage returns.
 guest_log() { tr -d '\r' 2>/dev/null <"$LAB_OUT/console/guest-$1.log"; }
 

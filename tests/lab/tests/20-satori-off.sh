@@ -9,6 +9,8 @@ if lab_boot satori-off --scenario sharing-refused --guests 2 --xen-args "satori=
 	check_eq "the metrics service's file is written with Satori off: satori-top --textfile exits 0" "$(result top_textfile_rc)" 0
 	check_eq "and says so: satori_up 0" "$(sed -n 's/^satori_up //p' "$LAB_OUT/off.prom")" 0
 	check "and passes promtool" promtool check metrics <"$LAB_OUT/off.prom"
+	check_eq "scraped through node_exporter's textfile collector (HTTP), satori_up is 0" \
+		"$(scrape_textfile "$LAB_OUT/off.prom" /dev/stdout | sed -n 's/^satori_up //p')" 0
 	check_eq "memory sharing on NPT stays refused (stock): share-pairs exit 3" "$(result share_refused_rc)" 3
 	check "memory sharing refused with EOPNOTSUPP" grep -q 'enable refused: Operation not supported' "$LAB_OUT/share.log"
 	check_eq "no memory freed by sharing (xl info)" "$(result sharing_freed_memory)" 0

@@ -111,8 +111,15 @@ if lab_boot surplus --scenario surplus --guests 5 --timeout 2400 \
 
 	check "satori-top's Prometheus file passes promtool" promtool check metrics <"$LAB_OUT/top.prom"
 	check "satori-top's textfile (the metrics service's) passes promtool" promtool check metrics <"$LAB_OUT/scrape1.prom"
+	# As Prometheus sees them: node_exporter's textfile collector serves each
+	# file over HTTP (what satori-metrics.service feeds on a real host).
+	check "node_exporter's textfile collector serves the metrics service's file (scrape 1, HTTP)" \
+		scrape_textfile "$LAB_OUT/scrape1.prom" "$LAB_OUT/http1.prom"
+	check "and the last one (scrape 2, minutes later)" \
+		scrape_textfile "$LAB_OUT/top.prom" "$LAB_OUT/http2.prom"
 	check "scraped twice, minutes apart, no counter went down" \
-		python3 "$top/tests/lab/prom-counters.py" "$LAB_OUT/scrape1.prom" "$LAB_OUT/top.prom"
+		python3 "$top/tests/lab/prom-counters.py" "$LAB_OUT/http1.prom" "$LAB_OUT/http2.prom"
+	check_eq "the scrapes say Satori is up: satori_up 1" "$(sed -n 's/^satori_up //p' "$LAB_OUT/http2.prom")" 1
 	check "satori-top shows the pool" grep -q '^Pool: ' "$LAB_OUT/top.txt"
 	check_guests_up g1 g2 g3 g4 g5
 fi
