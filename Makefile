@@ -11,7 +11,8 @@
 #   make kunit       KUnit suites under UML (kunit.py)
 #   make lab         boot the lab once (3 guests read their disks)
 #   make packages    Debian packages in $(BUILD)/packages/: Xen with Satori
-#                    (release and debug builds) and its GRUB settings
+#                    (release and debug builds) and its GRUB settings, the
+#                    dom0 tools, the guest/dom0 kernel (linux-image-*-satori)
 #   make bench-index the content index's native benchmark, new against the
 #                    old index (prints satori-index: ...; about 1 min)
 #   make bench       bench-index, then four lab boots measuring detection

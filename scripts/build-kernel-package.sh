@@ -11,6 +11,13 @@
 # $BUILD/linux-deb/obj (bindeb-pkg writes its .debs beside it), ccache as
 # for the lab's kernel; the version is the project's, then Linux's:
 # 0.1.0+linux6.1.192-1, like the Xen packages'.
+#
+# A whole distribution kernel takes long to build even from a warm ccache
+# (every file is still preprocessed), so the packages are also kept in
+# $SATORI_CACHE/kernel-package/KEY/, KEY a digest of every input: the
+# Debian source and configuration versions, the compiler, and Satori's
+# files that go into the kernel. Inputs unchanged, the cached packages are
+# taken; a build stores its packages there and drops older ones.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 : "${BUILD:?}" "${SATORI_CACHE:?}"
@@ -30,6 +37,25 @@ if [ "$srcv" != "$cfgv" ]; then
 	exit 1
 fi
 
+# Every file of the repository that goes into the kernel or its build.
+inputs=(Kbuild Kconfig lib guest dom0 hv-hooks/xen/include/public/satori.h
+	dist/debian/linux scripts/build-kernel-package.sh scripts/kconfig-merge.sh
+	scripts/prepare-linux.sh scripts/apply-series.sh)
+key=$({
+	echo "$srcv $cfgv"
+	gcc --version | head -1
+	grep '^project(satori' "$top/CMakeLists.txt"
+	(cd "$top" && find "${inputs[@]}" -type f | LC_ALL=C sort | xargs sha256sum)
+} | sha256sum | cut -c1-16)
+cache=$SATORI_CACHE/kernel-package
+if ls "$cache/$key"/linux-image-*.deb >/dev/null 2>&1; then
+	mkdir -p "$pkgs"
+	rm -f "$pkgs"/linux-*.deb
+	cp "$cache/$key"/*.deb "$pkgs/"
+	ls "$pkgs"/linux-*.deb | sed 's/^/build-kernel-package: (cached) /'
+	exit 0
+fi
+
 exec 9>"$SATORI_CACHE/kernel-build.lock"
 flock 9
 "$top/scripts/prepare-linux.sh"
@@ -44,11 +70,13 @@ linux=$(make -s -C "$src" kernelversion)
 version=$project+linux$linux-1
 log=$BUILD/kernel-package-build.log
 rm -f "$work"/*.deb "$work"/*.buildinfo "$work"/*.changes
-# The build's date is the commit's, so that rebuilding a commit gives the same
-# uname -v (and ccache hits); root builds, so no fakeroot.
+# The build's date is that of the last commit to change an input, so that
+# rebuilding gives the same uname -v; root builds, so no fakeroot; the
+# maintainer is the Xen packages' (scripts/build-packages.sh).
 if ! make -C "$src" O="$obj" ARCH=x86_64 CC="ccache gcc" -j"$(nproc)" \
 	KDEB_PKGVERSION="$version" KBUILD_PKG_ROOTCMD= \
-	KBUILD_BUILD_TIMESTAMP="$(git -C "$top" log -1 --format=%cD 2>/dev/null || date -R)" \
+	DEBFULLNAME="Satori developers" DEBEMAIL=satori-dev@lists.example.org \
+	KBUILD_BUILD_TIMESTAMP="$(git -C "$top" log -1 --format=%cD -- "${inputs[@]}" 2>/dev/null || date -R)" \
 	KBUILD_BUILD_USER=satori KBUILD_BUILD_HOST=satori-build \
 	bindeb-pkg >"$log" 2>&1; then
 	grep -E 'error|Error' "$log" | head -20 >&2
@@ -57,4 +85,7 @@ if ! make -C "$src" O="$obj" ARCH=x86_64 CC="ccache gcc" -j"$(nproc)" \
 fi
 rm -f "$pkgs"/linux-*.deb
 mv "$work"/linux-*.deb "$pkgs/"
+rm -rf "$cache"
+mkdir -p "$cache/$key"
+cp "$pkgs"/linux-*.deb "$cache/$key/"
 ls "$pkgs"/linux-*.deb | sed 's/^/build-kernel-package: /'

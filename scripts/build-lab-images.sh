@@ -14,6 +14,9 @@
 #                                as an ELF, for unenlightened guests (KERNEL_gN=stock)
 #   $BUILD/lab/stock-initrd.cpio.gz  guest-initrd plus that kernel's xen-blkfront.ko
 #                                (built in in the project's kernel, a module in Debian's)
+#   $BUILD/lab/package-vmlinux   the kernel of make packages' linux-image-*-satori, as
+#                                an ELF, for the guest that runs it (KERNEL_gN=package)
+#   $BUILD/lab/package-initrd.cpio.gz  guest-initrd plus that kernel's isofs.ko
 # Each is rebuilt only when its inputs changed.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -118,47 +121,85 @@ if changed guest-disk.img "$trimmed/.satori-from" "$top/tests/lab/guest-init" "$
 	echo "lab-images: guest-disk.img (ext4, $(du -sh "$trimmed" | cut -f1) of Debian userland)"
 fi
 
-# Debian's stock cloud kernel, unpacked (once per run, only if needed) into $stock.
-stock_deb=$("$top/scripts/fetch-stock-kernel.sh")
-stock=$lab/stock-kernel
-unpack_stock() {
-	[ -z "${stock_unpacked:-}" ] || return 0
-	rm -rf "$stock"
-	mkdir -p "$stock"
-	dpkg -x "$stock_deb" "$stock/pkg"
-	stock_unpacked=1
-}
-
-if changed stock-vmlinux "$stock_deb"; then
-	unpack_stock
-	# xl's PVH direct boot needs the ELF, not the bzImage. extract-vmlinux comes
-	# from the packaged source, which is there before $BUILD/linux-src may be.
-	tar -xJf /usr/src/linux-source-6.1.tar.xz -O --wildcards '*/scripts/extract-vmlinux' >"$stock/extract-vmlinux"
-	sh "$stock/extract-vmlinux" "$stock"/pkg/boot/vmlinuz-* >"$stock/vmlinux"
-	notes=$(readelf -n "$stock/vmlinux")
-	grep -q '^ *Xen .*(0x00000012)' <<<"$notes" || {
-		echo "lab-images: $stock_deb: no PVH entry note (XEN_ELFNOTE_PHYS32_ENTRY) in its vmlinux" >&2
+# kernel_elf DEB OUT: the ELF vmlinux of kernel package DEB (unpacked into
+# $unpacked) as OUT: xl's PVH direct boot needs the ELF, not the bzImage.
+# extract-vmlinux comes from the packaged source, which is there before
+# $BUILD/linux-src may be.
+kernel_elf() {
+	local tmp=$lab/kernel-elf
+	rm -rf "$tmp"
+	mkdir -p "$tmp"
+	tar -xJf /usr/src/linux-source-6.1.tar.xz -O --wildcards '*/scripts/extract-vmlinux' >"$tmp/extract-vmlinux"
+	sh "$tmp/extract-vmlinux" "$unpacked"/boot/vmlinuz-* >"$tmp/vmlinux"
+	grep -q '^ *Xen .*(0x00000012)' < <(readelf -n "$tmp/vmlinux") || {
+		echo "lab-images: $1: no PVH entry note (XEN_ELFNOTE_PHYS32_ENTRY) in its vmlinux" >&2
 		exit 1
 	}
-	mv "$stock/vmlinux" "$lab/stock-vmlinux"
-	commit stock-vmlinux
-	echo "lab-images: stock-vmlinux ($(basename "$stock_deb" .deb))"
-fi
+	mv "$tmp/vmlinux" "$2"
+	rm -rf "$tmp"
+}
 
-if changed stock-initrd.cpio.gz "${initrd_inputs[@]}" "$stock_deb"; then
-	unpack_stock
-	ko=$(find "$stock/pkg/lib/modules" -path '*/kernel/drivers/block/xen-blkfront.ko')
-	[ -f "$ko" ] || { echo "lab-images: $stock_deb: no xen-blkfront.ko" >&2; exit 1; }
-	d=$lab/stock-initrd
+# initrd_with DEB OUT MODULE...: guest-initrd (without the project kernel's
+# module) plus MODULEs of kernel package DEB (unpacked into $unpacked) and
+# what they depend on, as /lib/modules/NN-name.ko in load order (guest-init
+# loads them so).
+initrd_with() {
+	local deb=$1 out=$2 d=$lab/initrd-with kver n=10 ko
+	shift 2
+	kver=$(ls "$unpacked/lib/modules")
 	rm -rf "$d"
 	cp -a "$lab/guest-initrd" "$d"
 	rm -rf "$d/lib/modules/satori"	# the project kernel's, not this one's
 	mkdir -p "$d/lib/modules"
-	cp "$ko" "$d/lib/modules/xen-blkfront.ko"
-	(cd "$d" && find . | cpio -o -H newc --quiet | gzip -1) >"$lab/stock-initrd.cpio.gz.tmp"
-	mv "$lab/stock-initrd.cpio.gz.tmp" "$lab/stock-initrd.cpio.gz"
+	for ko in $(modprobe -d "$unpacked" -S "$kver" --show-depends "$@" | awk '$1 == "insmod" { print $2 }'); do
+		cp "$ko" "$d/lib/modules/$n-$(basename "$ko")"
+		n=$((n + 1))
+	done
+	[ $n -gt 10 ] || { echo "lab-images: $deb: no module $*" >&2; exit 1; }
+	(cd "$d" && find . | cpio -o -H newc --quiet | gzip -1) >"$out.tmp"
+	mv "$out.tmp" "$out"
 	rm -rf "$d"
-	commit stock-initrd.cpio.gz
-	echo "lab-images: stock-initrd.cpio.gz $(du -h "$lab/stock-initrd.cpio.gz" | cut -f1)"
-fi
-rm -rf "$stock"
+}
+
+# unpack DEB: kernel package DEB unpacked into $unpacked (once per DEB).
+unpacked=$lab/kernel-pkg
+unpack() {
+	[ "${unpacked_deb:-}" = "$1" ] && return 0
+	rm -rf "$unpacked"
+	mkdir -p "$unpacked"
+	dpkg -x "$1" "$unpacked"
+	depmod -b "$unpacked" "$(ls "$unpacked/lib/modules")"
+	unpacked_deb=$1
+}
+
+# kernel_images NAME DEB MODULE: NAME-vmlinux and NAME-initrd.cpio.gz
+# (guest-initrd plus MODULE) of kernel package DEB, each when its inputs
+# changed.
+kernel_images() {
+	if changed "$1-vmlinux" "$2"; then
+		unpack "$2"
+		kernel_elf "$2" "$lab/$1-vmlinux"
+		commit "$1-vmlinux"
+		echo "lab-images: $1-vmlinux ($(basename "$2" .deb))"
+	fi
+	if changed "$1-initrd.cpio.gz" "${initrd_inputs[@]}" "$2"; then
+		unpack "$2"
+		initrd_with "$2" "$lab/$1-initrd.cpio.gz" "$3"
+		commit "$1-initrd.cpio.gz"
+		echo "lab-images: $1-initrd.cpio.gz $(du -h "$lab/$1-initrd.cpio.gz" | cut -f1)"
+	fi
+}
+
+# Debian's stock cloud kernel, for guests a scenario runs unenlightened
+# (KERNEL_gN=stock): its block frontend is a module.
+stock_deb=$("$top/scripts/fetch-stock-kernel.sh")
+kernel_images stock "$stock_deb" xen-blkfront
+
+# The packaged kernel (make packages: linux-image-<version>-satori), for the
+# guest that runs what an operator installs (KERNEL_gN=package). Its block
+# frontend is built in; the initramfs carries a file-system module the
+# guest loads (isofs: in Debian's cloud kernels, not in the lab's).
+package_deb=$(ls "$BUILD"/packages/linux-image-*-satori_*_amd64.deb 2>/dev/null | tail -1)
+[ -n "$package_deb" ] || { echo "lab-images: no linux-image-*-satori package in $BUILD/packages; run 'make packages' first" >&2; exit 1; }
+kernel_images package "$package_deb" isofs
+rm -rf "$unpacked"

@@ -13,6 +13,10 @@
 #                                           satori-top, -ctl, -scan, -scand,
 #                                           -groupd), their man pages, units,
 #                                           default configuration, alert rules
+#   linux-image-<version>-satori            the guest and dom0 kernel: Debian's
+#   (and linux-headers-, linux-libc-dev)    cloud-amd64 configuration with
+#                                           Satori, built by bindeb-pkg
+#                                           (scripts/build-kernel-package.sh)
 #
 # Their file names are not Debian's (/boot/xen-4.17-amd64.gz belongs to
 # xen-hypervisor-4.17-amd64), so they install beside Debian's Xen and its
@@ -25,7 +29,7 @@
 #
 # satori-tools is versioned by the project alone (0.1.0-1): it works with any
 # Xen 4.17 carrying the Satori series. It needs the CMake build (make
-# userspace). The guest kernel's package is not built yet (issue 19).
+# userspace).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 : "${BUILD:?}" "${SATORI_CACHE:?}"
@@ -35,6 +39,7 @@ maintainer="Satori developers <satori-dev@lists.example.org>"
 
 "$top/scripts/build-xen.sh"
 "$top/scripts/build-xen.sh" --release
+"$top/scripts/build-kernel-package.sh"
 
 project=$(sed -n 's/^project(satori VERSION \([0-9.]*\) .*/\1/p' "$top/CMakeLists.txt")
 xen=$(make -s -C "$BUILD/xen-src-release/xen" xenversion)

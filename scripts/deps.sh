@@ -13,6 +13,8 @@ PKGS=(
 	linux-source-6.1 linux-config-6.1 fakeroot
 	# the lab: emulator, dom0 root file system, guest disks
 	qemu-system-x86 debootstrap busybox-static e2fsprogs
+	# extract-vmlinux: Debian's kernels (stock and packaged) are LZ4-compressed
+	lz4
 	# userspace and unit tests
 	libxen-dev libxxhash-dev liburcu-dev libgtest-dev libgmock-dev
 	libbenchmark-dev libncurses-dev tmux nlohmann-json3-dev

@@ -2,8 +2,10 @@
 # packages-test.sh: make packages' Debian packages, checked on this host
 # (nothing boots):
 #   - they build (scripts/build-packages.sh), one version for the Xen
-#     packages, the project's (CMakeLists.txt) then Xen's, and the
-#     project's alone for satori-tools;
+#     packages, the project's (CMakeLists.txt) then Xen's, the project's
+#     then Linux's for the kernel, and the project's alone for satori-tools;
+#   - the kernel is Debian's cloud-amd64 flavour with Satori: its
+#     configuration has Satori's options, dom0 support and Debian's modules;
 #   - lintian finds no error in any (its warnings are printed);
 #   - each ships its files, none of them a file Debian's own
 #     xen-hypervisor-4.17-amd64 ships (its debian/ file-name rule), so the
@@ -41,10 +43,13 @@ release=satori-xen-hypervisor-4.17-amd64
 debug=satori-xen-hypervisor-debug-4.17-amd64
 common=satori-xen-common
 tools=satori-tools
+linux=$(make -s -C "$BUILD/linux-src" kernelversion 2>/dev/null)
+kver=$linux-satori
+kernel=linux-image-$kver
 # deb PKG: the path of PKG's package.
 deb() { ls "$pkgs/$1"_*.deb 2>/dev/null | head -1; }
 
-for p in $release $debug $common $tools; do
+for p in $release $debug $common $tools $kernel; do
 	f=$(deb "$p")
 	if [ -z "$f" ]; then
 		fail "$p was not built (in $pkgs)"
@@ -52,6 +57,7 @@ for p in $release $debug $common $tools; do
 	fi
 	want=$version
 	[ "$p" = $tools ] && want=$project-1
+	[ "$p" = "$kernel" ] && want=$project+linux$linux-1
 	got=$(dpkg-deb -f "$f" Version)
 	if [ -n "$project" ] && [ "$got" = "$want" ]; then
 		pass "$p is version $want"
@@ -101,6 +107,36 @@ if [ "$(dpkg-deb --ctrl-tarfile "$(deb $tools)" | tar -xO ./conffiles 2>/dev/nul
 else
 	fail "$tools's conffiles: $(dpkg-deb --ctrl-tarfile "$(deb $tools)" | tar -xO ./conffiles 2>/dev/null | tr '\n' ' ')"
 fi
+# The kernel: Debian's cloud flavour (its modules, networking as modules),
+# with Satori's guest and dom0 parts, dom0 support and KUnit off by default.
+kfiles=$(dpkg-deb -c "$(deb $kernel)" 2>/dev/null | awk '{ sub(/^\./, "", $6); print $6 }')
+for f in /boot/vmlinuz-$kver /boot/config-$kver /boot/System.map-$kver \
+	/lib/modules/$kver/kernel/fs/isofs/isofs.ko /lib/modules/$kver/kernel/drivers/net/xen-netfront.ko; do
+	if grep -qx -- "$f" <<<"$kfiles"; then
+		pass "$kernel ships $f"
+	else
+		fail "$kernel does not ship $f"
+	fi
+done
+modules=$(grep -c '\.ko$' <<<"$kfiles")
+if [ "$modules" -ge 1000 ]; then
+	pass "$kernel is a distribution kernel: $modules modules"
+else
+	fail "$kernel has $modules modules (Debian's cloud flavour has over 1,000)"
+fi
+kconfig=$(dpkg-deb --fsys-tarfile "$(deb $kernel)" | tar -xO "./boot/config-$kver" 2>/dev/null)
+missing=""
+for opt in CONFIG_SATORI=y CONFIG_SATORI_GUEST=y CONFIG_SATORI_BLKFRONT=y CONFIG_SATORI_VOLATILE=y \
+	CONFIG_SATORI_BLKBACK=y CONFIG_XEN_DOM0=y CONFIG_XEN_PVH=y CONFIG_XEN_BLKDEV_FRONTEND=y \
+	CONFIG_XEN_BLKDEV_BACKEND=y CONFIG_XEN_NETDEV_FRONTEND=m CONFIG_EXT4_FS=y CONFIG_SATORI_KUNIT_TEST=y \
+	'# CONFIG_KUNIT_DEFAULT_ENABLED is not set'; do
+	grep -qx -- "$opt" <<<"$kconfig" || missing="$missing '$opt'"
+done
+if [ -z "$missing" ]; then
+	pass "$kernel's configuration: Satori's guest and dom0 parts, dom0, PVH, KUnit off by default"
+else
+	fail "$kernel's configuration lacks$missing"
+fi
 # The release build is one: CONFIG_DEBUG off, Satori and memory sharing on.
 config=$(dpkg-deb --fsys-tarfile "$(deb $release)" | tar -xO ./boot/xen-4.17-satori-amd64.config 2>/dev/null)
 if grep -qx '# CONFIG_DEBUG is not set' <<<"$config" && grep -qx 'CONFIG_SATORI=y' <<<"$config" &&
@@ -130,9 +166,13 @@ root=$(mktemp -d /tmp/satori-packages.XXXXXX)
 trap 'rm -rf "$root"' EXIT
 cp -a "$tree/." "$root/"
 # listing: the tree's files and their modes, dpkg's records and logs aside.
+# apt's record of the installed kernels, 01autoremove-kernels, is written by
+# apt's own hook (/etc/kernel/postinst.d/01autoremove) for any kernel
+# package, Debian's too, and stays: piuparts ignores it as well.
 listing() {
 	(cd "$root" && find . -path ./var/lib/dpkg -prune -o -path ./var/log -prune -o \
-		-path ./var/cache -prune -o -printf '%p %M %s\n' | sort)
+		-path ./var/cache -prune -o -path ./etc/apt/apt.conf.d/01autoremove-kernels -prune -o \
+		-printf '%p %M %s\n' | sort)
 }
 before=$(listing)
 # xen_args [GRUB_CMDLINE_XEN_DEFAULT]: what update-grub would give Xen,
@@ -167,6 +207,12 @@ if dpkg --root="$root" -i "$(deb $tools)" >>"$log/packages-dpkg.log" 2>&1; then
 else
 	fail "dpkg -i $tools: $(tail -3 "$log/packages-dpkg.log" | tr '\n' ' ')"
 fi
+if dpkg --root="$root" -i "$(deb $kernel)" >>"$log/packages-dpkg.log" 2>&1 &&
+	[ -f "$root/boot/vmlinuz-$kver" ]; then
+	pass "dpkg -i installs $kernel there"
+else
+	fail "dpkg -i $kernel: $(tail -3 "$log/packages-dpkg.log" | tr '\n' ' ')"
+fi
 # Each binary starts in the tree (its libraries resolve) and says its version.
 for t in top ctl scan scand groupd; do
 	if out=$(chroot "$root" /usr/sbin/satori-$t --version 2>&1) && grep -q "$project" <<<"$out"; then
@@ -181,8 +227,8 @@ dpkg --root="$root" -r $release >>"$log/packages-dpkg.log" 2>&1
 check_args "the release build removed" "" "satori=on"
 dpkg --root="$root" -r $debug >>"$log/packages-dpkg.log" 2>&1
 check_args "both removed (back to Debian's Xen)" "dom0_mem=2G" "dom0_mem=2G"
-if dpkg --root="$root" --purge $tools $common $release $debug >>"$log/packages-dpkg.log" 2>&1 &&
-	[ -z "$(dpkg-query --root="$root" -W -f='${db:Status-Abbrev} ${Package}\n' 'satori-*' 2>/dev/null | grep -v '^un')" ]; then
+if dpkg --root="$root" --purge $kernel $tools $common $release $debug >>"$log/packages-dpkg.log" 2>&1 &&
+	[ -z "$(dpkg-query --root="$root" -W -f='${db:Status-Abbrev} ${Package}\n' 'satori-*' "$kernel" 2>/dev/null | grep -v '^un')" ]; then
 	pass "dpkg --purge removes them"
 else
 	fail "dpkg --purge: $(tail -3 "$log/packages-dpkg.log" | tr '\n' ' ')"

@@ -141,19 +141,28 @@ wait_gone() {
 # instead (unenlightened: no Satori), with the same initramfs plus that
 # kernel's xen-blkfront module (stock-vmlinux, stock-initrd.cpio.gz); with
 # KERNEL_gN=alt, another build of the project's kernel (vmlinux-alt: -O2,
-# so its text and read-only data differ from vmlinux's page for page).
+# so its text and read-only data differ from vmlinux's page for page); with
+# KERNEL_gN=package, the kernel of the package make packages built
+# (linux-image-<version>-satori: Debian's cloud configuration with Satori),
+# booted with kunit.enable=1 so that its Satori suites run, with the
+# initramfs plus a file-system module of that kernel (package-vmlinux,
+# package-initrd.cpio.gz).
 guest_cfg() {
-	local kernel=/host/img/vmlinux ramdisk=/host/img/guest-initrd.cpio.gz
+	local kernel=/host/img/vmlinux ramdisk=/host/img/guest-initrd.cpio.gz args=
 	case "$(guest_kernel "$1")" in
 	stock) kernel=/host/img/stock-vmlinux ramdisk=/host/img/stock-initrd.cpio.gz ;;
 	alt) kernel=/host/img/vmlinux-alt ;;
+	package)
+		kernel=/host/img/package-vmlinux ramdisk=/host/img/package-initrd.cpio.gz
+		args=" kunit.enable=1"
+		;;
 	esac
 	cat >"/tmp/$1.cfg" <<-CFG
 			name = "$1"
 			type = "pvh"
 			kernel = "$kernel"
 			ramdisk = "$ramdisk"
-			extra = "console=hvc0 quiet$(guest_reports "$1")${GUEST_ARGS:+ $GUEST_ARGS}"
+			extra = "console=hvc0 quiet$args$(guest_reports "$1")${GUEST_ARGS:+ $GUEST_ARGS}"
 			memory = $(guest_mem "$1")
 			vcpus = 1
 			cpus = "${1#g}"
@@ -180,7 +189,8 @@ guest_reports() {
 }
 
 # guest_kernel gN: the kernel gN runs: $KERNEL_gN if the scenario set it
-# ("stock": Debian's own), else "satori" (the project's).
+# ("stock": Debian's own; "alt", "package": see guest_cfg), else "satori"
+# (the project's lab kernel).
 guest_kernel() { eval "echo \${KERNEL_$1:-satori}"; }
 
 # guest_group gN: the trust group gN is created in: $GROUP_gN if the

@@ -3,10 +3,12 @@
 # negotiated per device through xenstore. Three guests read the same files:
 # g1's backend was probed with xen_blkback.satori_hints=0, g2 has both sides
 # on, g3 booted with xen_blkfront.satori_hints=0 (and on another build of the
-# kernel, whose kernel pages share with none of the others'). Then g2 reads its disk
+# kernel, whose kernel pages share with none of the others'); g4, both sides
+# on, runs the kernel of make packages' linux-image-*-satori (Debian's cloud
+# configuration with Satori). Then g2 reads its disk
 # sequentially with hints on and off (the run-time parameter), beside g1 on
 # stock blkif: a hint per page when on, none when off, and the timings.
-if lab_boot hints --scenario hints --guests 3 --workload "$top/tests/lab/workloads/hints"; then
+if lab_boot hints --scenario hints --guests 4 --workload "$top/tests/lab/workloads/hints"; then
 	# Reference: the files' sums from the tree the guest disk was made of.
 	ref=$(cd "$BUILD/lab/rootfs" && find usr/bin usr/sbin usr/lib/x86_64-linux-gnu -type f -exec md5sum {} + |
 		sed 's|  |  /mnt/|' | LC_ALL=C sort | md5sum | cut -d' ' -f1)
@@ -18,9 +20,9 @@ if lab_boot hints --scenario hints --guests 3 --workload "$top/tests/lab/workloa
 		"$(result xs_g1_feature)/$(result xs_g1_nr_refs)/$(result xs_g1_active)" none/none/0
 	check_eq "xenstore g3 (blkfront param 0): offer, but no area, not active" \
 		"$(result xs_g3_feature)/$(result xs_g3_nr_refs)/$(result xs_g3_active)" 1/none/0
-	check_eq "dom0 log: blkback mapped hint areas for g2's 2 disks and no other" \
-		"$(grep -c 'satori: .*hints on (32 ids x 32 segments, 5 pages)' "$LAB_OUT/dom0-dmesg.log")" 2
-	for g in g1 g2 g3; do
+	check_eq "dom0 log: blkback mapped hint areas for g2's and g4's 2 disks each and no other" \
+		"$(grep -c 'satori: .*hints on (32 ids x 32 segments, 5 pages)' "$LAB_OUT/dom0-dmesg.log")" 4
+	for g in g1 g2 g3 g4; do
 		check_eq "guest $g read all the files" "$(guest_field $g hintread files)" "$files"
 		check_eq "guest $g read them with correct checksums" "$(guest_field $g hintread sum)" "$ref"
 		check_eq "guest $g workload exited 0" "$(guest_field $g workload rc)" 0
@@ -83,4 +85,20 @@ if lab_boot hints --scenario hints --guests 3 --workload "$top/tests/lab/workloa
 	echo "   INFO sequential read of $mb MiB, median of $runs: hints on $(median <<<"$on") s," \
 		"off $(median <<<"$off") s, stock blkif $(median <<<"$stock") s (runs: on$on; off$off; stock$stock)"
 	check_guest_kunit g2 'this guest can share'
+
+	# g4: the packaged kernel, as a guest that installed it runs it.
+	kver=$(dpkg-deb -f "$(ls "$BUILD"/packages/linux-image-*-satori_*_amd64.deb | tail -1)" Package 2>/dev/null)
+	kver=${kver#linux-image-}
+	check_eq "guest g4 runs the packaged kernel (uname -r)" "$(guest_field g4 up kernel)" "${kver:-no-package}"
+	check_eq "guest g4 loaded a file-system module of the package (isofs)" \
+		"$(guest_field g4 modules loaded | tr ',' '\n' | grep -cx isofs)" 1
+	check_eq "xenstore g4 (packaged kernel): backend offers hints, frontend granted an area, backend mapped it" \
+		"$(result xs_g4_feature)/$(result xs_g4_nr_refs)/$(result xs_g4_active)" 1/5/1
+	g4_pages=$(guest_field g4 hintread pages)
+	check_between "guest g4 (packaged kernel) received a hint per page of the $g4_pages it read" \
+		"$(guest_field g4 hintread hints)" "$g4_pages" "$(calc 'a * 105 / 100' "$g4_pages")"
+	check_ge "guest g4 (packaged kernel) shares: its pages backed by a shared frame, after reading (% of the pages it read)" \
+		"$(percent "$(result g4_shared)" "$g4_pages")" 90
+	echo "   INFO shared pages after reading: g2 $(result g2_shared), g4 $(result g4_shared) (of $g4_pages read)"
+	check_guest_kunit g4 'this guest can share'
 fi

@@ -29,7 +29,8 @@ bytes=$(awk '{ s += $2 } END { printf "%d", s }' /tmp/sizes)
 pages=$(awk '{ p += int(($2 + 4095) / 4096) } END { printf "%d", p }' /tmp/sizes)
 sum=$(sort /tmp/sums | md5sum | cut -d' ' -f1)
 say "hintread files=$files bytes=$bytes pages=$pages hints=$((h1 - h0)) sum=$sum seconds=$(secs "$t0" "$t1") param=$(param)"
-umount /mnt
+# The disk stays mounted until "done": its pages stay in the page cache, and
+# shared, while dom0 counts what each guest shares.
 # The kernel's own text and read-only data (satori_kimage.c).
 sys=/sys/kernel/mm/satori
 say "kimage $(for f in kernel_image_walks kernel_image_pages stable_sent stable_shared; do printf '%s=%s ' $f "$(cat $sys/$f)"; done)"
@@ -56,4 +57,5 @@ while read -r cmd arg </dev/hvc0; do
 	done) break ;;
 	esac
 done
+umount /mnt
 say "hints finished"
