@@ -105,6 +105,18 @@ expect_says "figure missing; minimum missing; maximum missing" "check_between: n
 expect PASS "check_between: decimals" check_between "ms" 2.5 2 3
 expect FAIL "check_between: 2^53 + 1 in 2^53..2^53" check_between "big" 9007199254740993 9007199254740992 9007199254740992
 
+# A missing figure quotes dom0's last error in getting one, if any.
+LAB_OUT=$work/out
+mkdir -p "$LAB_OUT"
+expect FAIL "check_ge: a missing figure, no dom0 error" check_ge "missing" "" 3
+expect_value "" "figure_error: nothing when dom0 said nothing" figure_error
+printf '%s\n' "satori_stat 'x': old" "satori_stat 'y': no domain named 'g1'" >"$LAB_OUT/figure-errors.log"
+expect FAIL "check_ge: a missing figure after a dom0 error" check_ge "missing" "" 3
+expect_says "figure missing; dom0: satori_stat 'y': no domain named 'g1'" "check_ge: a missing figure quotes dom0's last figure error"
+expect FAIL "check_eq: a missing figure after a dom0 error" check_eq "missing" "" 0
+expect_says "figure missing; dom0: satori_stat 'y'" "check_eq: a missing figure quotes dom0's last figure error"
+rm "$LAB_OUT/figure-errors.log"
+
 expect PASS "check_eq: equal" check_eq "zero" 0 0
 expect PASS "check_eq: equal words" check_eq "domains" "4 3" "4 3"
 expect FAIL "check_eq: different" check_eq "one" 1 0

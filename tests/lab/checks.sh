@@ -180,7 +180,7 @@ check_holds() {
 # names it: "figure", "bound"), or nothing if it can.
 not_a_number() {
 	if [ -z "$2" ]; then
-		echo "$1 missing"
+		echo "$1 missing$(figure_error)"
 	elif ! is_number "$2"; then
 		echo "$1 '$2' is not a number"
 	fi
@@ -246,12 +246,21 @@ check_between() {
 	fi
 }
 
+# figure_error: what dom0 last said when a figure could not be had
+# (out/figure-errors.log, written by dom0-lib.sh's satori_stat), as
+# "; dom0: ..." to follow "figure missing"; nothing if it said nothing.
+figure_error() {
+	local last
+	last=$(tail -1 "${LAB_OUT-}/figure-errors.log" 2>/dev/null)
+	[ -z "$last" ] || echo "; dom0: $last"
+}
+
 # check_eq NAME ACTUAL WANT: the figure (or word) ACTUAL is WANT. A missing
 # ACTUAL fails, whatever WANT is; so does an empty WANT (to check that
 # something is absent, check that what is there instead is present).
 check_eq() {
 	if [ -z "$2" ]; then
-		ko "lab $LAB_NAME: $1 (figure missing, want ${3:-nothing})"
+		ko "lab $LAB_NAME: $1 (figure missing$(figure_error), want ${3:-nothing})"
 		return 1
 	fi
 	if [ -z "$3" ]; then

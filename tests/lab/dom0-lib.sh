@@ -36,8 +36,19 @@ minus() { [[ $1 =~ ^-?[0-9]+$ && $2 =~ ^-?[0-9]+$ ]] && echo $(($1 - $2)); }
 
 # satori_stat EXPR: a figure from the hypervisor's Satori counters, read
 # now with satori-top (EXPR as in top-stat.py, e.g. 'dom("g1")["shared"]').
+# When there is none, why (satori-top's and top-stat.py's errors) goes to
+# the log and to out/figure-errors.log, which the host's checks quote for
+# a missing figure.
 satori_stat() {
-	/usr/sbin/satori-top -b --json -n 1 | python3 /host/lib/top-stat.py "$1"
+	local json figure err=/tmp/satori-stat.err
+	if json=$(/usr/sbin/satori-top -b --json -n 1 2>"$err"); then
+		figure=$(python3 /host/lib/top-stat.py "$1" <<<"$json" 2>>"$err") &&
+			echo "$figure" && return 0
+	else
+		echo "(satori-top exit status $?)" >>"$err"
+	fi
+	echo "satori_stat '$1': $(tr '\n' ' ' <"$err")" | tee -a "$OUT/figure-errors.log" >&2
+	return 1
 }
 
 # xen_debug_key_w WHAT: presses Xen's 'W' debug key and waits for all it

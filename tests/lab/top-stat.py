@@ -16,7 +16,11 @@ host, doms = top["host"], top["domains"]
 
 
 def dom(name):
-    return next(d for d in doms if d["name"] == name)
+    for d in doms:
+        if d["name"] == name:
+            return d
+    sys.exit("top-stat.py: no domain named %r in the snapshot (there are: %s)"
+             % (name, ", ".join(d["name"] for d in doms)))
 
 
 print(int(eval(sys.argv[1])))
