@@ -69,7 +69,8 @@ if changed dom0-root.cpio "$top/tests/lab/dom0-init" "$trimmed/.satori-from" "$t
 	echo "lab-images: dom0-root.cpio $(du -h "$lab/dom0-root.cpio" | cut -f1)"
 fi
 
-initrd_inputs=("$top/tests/lab/guest-init" /bin/busybox "$top"/tests/lab/guest-tools/*.c
+# (This script is one: how the initramfs is made is in it.)
+initrd_inputs=("$top/scripts/build-lab-images.sh" "$top/tests/lab/guest-init" /bin/busybox "$top"/tests/lab/guest-tools/*.c
 	"$top/bench/dilation/dilation.c" "$top/bench/storage/read_latency.c" "$BUILD/out/modules/ext2.ko"
 	"$top/hv-hooks/xen/include/public/satori.h")
 # stock-initrd is copied from the guest-initrd directory: rebuild that if it is gone.
@@ -144,18 +145,19 @@ kernel_elf() {
 # what they depend on, as /lib/modules/NN-name.ko in load order (guest-init
 # loads them so).
 initrd_with() {
-	local deb=$1 out=$2 d=$lab/initrd-with kver n=10 ko
+	local deb=$1 out=$2 d=$lab/initrd-with kver n=10 ko deps
 	shift 2
 	kver=$(ls "$unpacked/lib/modules")
 	rm -rf "$d"
 	cp -a "$lab/guest-initrd" "$d"
 	rm -rf "$d/lib/modules/satori"	# the project kernel's, not this one's
 	mkdir -p "$d/lib/modules"
-	for ko in $(modprobe -d "$unpacked" -S "$kver" --show-depends "$@" | awk '$1 == "insmod" { print $2 }'); do
+	deps=$(modprobe -a -d "$unpacked" -S "$kver" --show-depends "$@") ||
+		{ echo "lab-images: $deb: modules $* not all there" >&2; exit 1; }
+	for ko in $(awk '$1 == "insmod" { print $2 }' <<<"$deps"); do
 		cp "$ko" "$d/lib/modules/$n-$(basename "$ko")"
 		n=$((n + 1))
 	done
-	[ $n -gt 10 ] || { echo "lab-images: $deb: no module $*" >&2; exit 1; }
 	(cd "$d" && find . | cpio -o -H newc --quiet | gzip -1) >"$out.tmp"
 	mv "$out.tmp" "$out"
 	rm -rf "$d"
@@ -172,8 +174,8 @@ unpack() {
 	unpacked_deb=$1
 }
 
-# kernel_images NAME DEB MODULE: NAME-vmlinux and NAME-initrd.cpio.gz
-# (guest-initrd plus MODULE) of kernel package DEB, each when its inputs
+# kernel_images NAME DEB MODULE...: NAME-vmlinux and NAME-initrd.cpio.gz
+# (guest-initrd plus MODULEs) of kernel package DEB, each when its inputs
 # changed.
 kernel_images() {
 	if changed "$1-vmlinux" "$2"; then
@@ -182,9 +184,9 @@ kernel_images() {
 		commit "$1-vmlinux"
 		echo "lab-images: $1-vmlinux ($(basename "$2" .deb))"
 	fi
-	if changed "$1-initrd.cpio.gz" "${initrd_inputs[@]}" "$2"; then
+	if changed "$1-initrd.cpio.gz" "${initrd_inputs[@]}" "$2" <(echo "${@:3}"); then
 		unpack "$2"
-		initrd_with "$2" "$lab/$1-initrd.cpio.gz" "$3"
+		initrd_with "$2" "$lab/$1-initrd.cpio.gz" "${@:3}"
 		commit "$1-initrd.cpio.gz"
 		echo "lab-images: $1-initrd.cpio.gz $(du -h "$lab/$1-initrd.cpio.gz" | cut -f1)"
 	fi
@@ -198,8 +200,9 @@ kernel_images stock "$stock_deb" xen-blkfront
 # The packaged kernel (make packages: linux-image-<version>-satori), for the
 # guest that runs what an operator installs (KERNEL_gN=package). Its block
 # frontend is built in; the initramfs carries a file-system module the
-# guest loads (isofs: in Debian's cloud kernels, not in the lab's).
+# guest loads (isofs: in Debian's cloud kernels, not in the lab's), and its
+# network frontend, for the guest's vif (dom0-lib.sh's guest_cfg).
 package_deb=$(ls "$BUILD"/packages/linux-image-*-satori_*_amd64.deb 2>/dev/null | tail -1)
 [ -n "$package_deb" ] || { echo "lab-images: no linux-image-*-satori package in $BUILD/packages; run 'make packages' first" >&2; exit 1; }
-kernel_images package "$package_deb" isofs
+kernel_images package "$package_deb" isofs xen-netfront
 rm -rf "$unpacked"

@@ -2,11 +2,12 @@
 # Build (once) the Debian bookworm tree that becomes dom0's root file system and the
 # guests' disk content: a real userland with Xen's toolstack. Cached under
 # $SATORI_CACHE keyed by the package list, since it changes rarely and costs minutes.
-# liburcu8 is there for satori-scand, the dom0 scanner.
+# liburcu8 is there for satori-scand, the dom0 scanner; iproute2 and
+# net-tools for Xen's vif-route (a guest's network device, routed).
 # Prints the path of the tree.
 set -euo pipefail
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
-include=xen-utils-4.17,busybox-static,kmod,procps,e2fsprogs,python3-minimal,tmux,liburcu8
+include=xen-utils-4.17,busybox-static,kmod,procps,e2fsprogs,python3-minimal,tmux,liburcu8,iproute2,net-tools
 key=$(echo "bookworm minbase $include" | sha256sum | cut -c1-12)
 tree=${SATORI_CACHE:?}/rootfs-$key
 

@@ -156,16 +156,20 @@ wait_gone() {
 # KERNEL_gN=package, the kernel of the package make packages built
 # (linux-image-<version>-satori: Debian's cloud configuration with Satori),
 # booted with kunit.enable=1 so that its Satori suites run, with the
-# initramfs plus a file-system module of that kernel (package-vmlinux,
-# package-initrd.cpio.gz).
+# initramfs plus a file-system module and the network frontend of that
+# kernel (package-vmlinux, package-initrd.cpio.gz), and a network device:
+# a vif routed by Debian's vif-route to dom0's lab0 (lab_network), the
+# guest's address $(guest_ip gN)/24 given to guest-init on its command line.
 guest_cfg() {
-	local kernel=/host/img/vmlinux ramdisk=/host/img/guest-initrd.cpio.gz args=
+	local kernel=/host/img/vmlinux ramdisk=/host/img/guest-initrd.cpio.gz args= vif=
 	case "$(guest_kernel "$1")" in
 	stock) kernel=/host/img/stock-vmlinux ramdisk=/host/img/stock-initrd.cpio.gz ;;
 	alt) kernel=/host/img/vmlinux-alt ;;
 	package)
 		kernel=/host/img/package-vmlinux ramdisk=/host/img/package-initrd.cpio.gz
-		args=" kunit.enable=1"
+		lab_network
+		args=" kunit.enable=1 lab_ip=$(guest_ip "$1")/24 lab_peer=$LAB_DOM0_IP"
+		vif="vif = [ \"ip=$(guest_ip "$1"),script=vif-route,gatewaydev=lab0\" ]"
 		;;
 	esac
 	cat >"/tmp/$1.cfg" <<-CFG
@@ -182,7 +186,21 @@ guest_cfg() {
 			on_reboot = "destroy"
 			on_crash = "destroy"
 			disk = [ "phy:$2,xvda,w", "phy:$3,xvdb,r" ]
+			$vif
 	CFG
+}
+
+# The lab's guest network: dom0 is $LAB_DOM0_IP on lab0, a dummy device
+# (the lab has no physical network; vif-route takes dom0's address from the
+# device gatewaydev names), and gN is guest_ip gN, routed through its vif.
+LAB_DOM0_IP=10.0.0.1
+guest_ip() { echo "10.0.0.$((10 + ${1#g}))"; }
+
+# lab_network: lab0 up with dom0's address, once.
+lab_network() {
+	ip link show lab0 >/dev/null 2>&1 && return 0
+	ip link add lab0 type dummy && ip addr add "$LAB_DOM0_IP/24" dev lab0 &&
+		ip link set lab0 up || fail "cannot set up dom0's lab0 ($LAB_DOM0_IP)"
 }
 
 # guest_mem gN: gN's memory in MiB: $MEM_gN if the scenario set it, else 256.

@@ -6,7 +6,8 @@
 #   g3  booted with xen_blkfront.satori_hints=0, on another build of the
 #       project's kernel (KERNEL_g3=alt: its kernel pages share with none)
 #   g4  both sides on, on the packaged kernel (KERNEL_g4=package: Debian's
-#       cloud configuration with Satori, as an operator installs it)
+#       cloud configuration with Satori, as an operator installs it), with
+#       a network device (dom0 pings it)
 # Records what xenstore shows was negotiated, then times sequential reads in
 # g2 with hints on and off (and in g1, stock blkif) while the others idle.
 . /host/scenarios/boot.sh
@@ -73,6 +74,19 @@ done
 for g in g2 g4; do
 	result "${g}_shared" "$(satori_stat "dom(\"$g\")[\"shared\"]")"
 done
+
+# g4's network device from dom0's side: the vif's hotplug script (Debian's
+# vif-route) said it connected, the route to g4 goes through the vif, and
+# dom0 reaches g4 (three pings: net_g4_dom0_ping_replies).
+step network
+id=$(xl domid g4) || fail "no domain g4"
+result net_g4_hotplug "$(xenstore-read /local/domain/0/backend/vif/$id/0/hotplug-status 2>/dev/null || echo none)"
+result net_g4_route_dev "$(ip -o route get "$(guest_ip g4)" | sed -n 's/.* dev \([^ ]*\).*/\1/p')"
+result net_g4_vif "vif$id.0"
+result net_g4_dom0_ping_replies "$(busybox ping -c 3 -w 30 "$(guest_ip g4)" 2>&1 |
+	sed -n 's/.* \([0-9]*\) packets received.*/\1/p')"
+ip -o addr show >"$OUT/network.log" 2>&1
+ip route show >>"$OUT/network.log" 2>&1
 
 # dom0's busy CPU time in USER_HZ ticks (user, nice, system, irq, softirq):
 # blkback's hashing runs in dom0.

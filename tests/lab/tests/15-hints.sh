@@ -5,7 +5,9 @@
 # on, g3 booted with xen_blkfront.satori_hints=0 (and on another build of the
 # kernel, whose kernel pages share with none of the others'); g4, both sides
 # on, runs the kernel of make packages' linux-image-*-satori (Debian's cloud
-# configuration with Satori). Then g2 reads its disk
+# configuration with Satori), loads two of its modules (a file system and
+# the network frontend) and has a network device, routed by Debian's
+# vif-route, that carries pings both ways. Then g2 reads its disk
 # sequentially with hints on and off (the run-time parameter), beside g1 on
 # stock blkif: a hint per page when on, none when off, and the timings.
 if lab_boot hints --scenario hints --guests 4 --workload "$top/tests/lab/workloads/hints"; then
@@ -101,4 +103,13 @@ if lab_boot hints --scenario hints --guests 4 --workload "$top/tests/lab/workloa
 		"$(percent "$(result g4_shared)" "$g4_pages")" 90
 	echo "   INFO shared pages after reading: g2 $(result g2_shared), g4 $(result g4_shared) (of $g4_pages read)"
 	check_guest_kunit g4 'this guest can share'
+	# Its network device: the package's xen-netfront against dom0's
+	# netback, routed by Debian's vif-route.
+	check_eq "guest g4 loaded the package's network frontend (xen-netfront)" \
+		"$(guest_field g4 modules loaded | tr ',' '\n' | grep -cx xen_netfront)" 1
+	check_eq "xenstore g4: vif-route brought its vif up (hotplug-status)" "$(result net_g4_hotplug)" connected
+	check_eq "dom0 routes g4's address through g4's vif" "$(result net_g4_route_dev)" "$(result net_g4_vif)"
+	check_eq "guest g4's eth0 is up" "$(guest_field g4 net state)" up
+	check_eq "guest g4 pinged dom0 over eth0 (replies of 3)" "$(guest_field g4 net ping_replies)" 3
+	check_eq "dom0 pinged g4 over its vif (replies of 3)" "$(result net_g4_dom0_ping_replies)" 3
 fi
