@@ -5,9 +5,13 @@
 # liburcu8 is there for satori-scand, the dom0 scanner; iproute2 and
 # net-tools for Xen's vif-route (a guest's network device, routed).
 # Prints the path of the tree.
+#
+# debootstrap-rootfs.sh [PACKAGE,...]: that tree with PACKAGEs as well (a
+# tree of its own, cached the same way), e.g. GRUB for the packages test.
 set -euo pipefail
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 include=xen-utils-4.17,busybox-static,kmod,procps,e2fsprogs,python3-minimal,tmux,liburcu8,iproute2,net-tools
+include=$include${1:+,$1}
 key=$(echo "bookworm minbase $include" | sha256sum | cut -c1-12)
 tree=${SATORI_CACHE:?}/rootfs-$key
 

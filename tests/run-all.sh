@@ -180,6 +180,8 @@ host_test "$top/tests/dist-test.sh"
 
 echo "== the Debian packages: lintian, dpkg -i and --purge in a Debian tree"
 host_test "$top/tests/packages-test.sh"
+echo "== the packages' GRUB entries: Debian's update-grub on a host file system"
+host_test "$top/tests/grub-test.sh"
 
 echo "== the docs against the tree (docs/layout.md, docs/knobs.md)"
 host_test "$top/scripts/check-layout.sh"
