@@ -7,16 +7,19 @@
 #                                tests/lab/guest-tools/, bench/dilation and
 #                                bench/storage/read_latency built static,
 #                                and the project kernel's ext2.ko)
-#   $BUILD/lab/guest-disk.img    ext4 image of the Debian userland: every guest
-#                                gets its own copy-on-write view of it; plus the
-#                                guest init and tools in /opt/satori-lab (lab_root=disk)
+#   $BUILD/lab/guest-disk.img    ext4 image of the Debian userland with the kernel
+#                                package installed (dpkg -i): every guest gets its
+#                                own copy-on-write view of it; plus the guest init
+#                                and tools in /opt/satori-lab (lab_root=disk)
 #   $BUILD/lab/stock-vmlinux     Debian's own cloud kernel (scripts/fetch-stock-kernel.sh)
 #                                as an ELF, for unenlightened guests (KERNEL_gN=stock)
 #   $BUILD/lab/stock-initrd.cpio.gz  guest-initrd plus that kernel's xen-blkfront.ko
 #                                (built in in the project's kernel, a module in Debian's)
 #   $BUILD/lab/package-vmlinux   the kernel of make packages' linux-image-*-satori, as
-#                                an ELF, for the guest that runs it (KERNEL_gN=package)
-#   $BUILD/lab/package-initrd.cpio.gz  guest-initrd plus that kernel's isofs.ko
+#                                installed on the guest disk, as an ELF, for the guest
+#                                that runs it (KERNEL_gN=package)
+#   $BUILD/lab/package-initrd.cpio.gz  guest-initrd plus that kernel's isofs.ko and
+#                                xen-netfront.ko, from the guest disk
 # Each is rebuilt only when its inputs changed.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -95,12 +98,29 @@ if changed guest-initrd.cpio.gz "${initrd_inputs[@]}"; then
 	echo "lab-images: guest-initrd.cpio.gz $(du -h "$lab/guest-initrd.cpio.gz" | cut -f1)"
 fi
 
+# The packaged kernel (make packages: linux-image-<version>-satori).
+package_deb=$(ls "$BUILD"/packages/linux-image-*-satori_*_amd64.deb 2>/dev/null | tail -1)
+[ -n "$package_deb" ] || { echo "lab-images: no linux-image-*-satori package in $BUILD/packages; run 'make packages' first" >&2; exit 1; }
+
 tools=$(find "$lab/guest-initrd/bin" -maxdepth 1 -type f ! -name busybox | sort)
+# The guest disk's tree ($guest_root): the packaged-kernel guest's images
+# below are made from it.
+guest_root=$lab/guest-root
+[ -d "$guest_root" ] || rm -f "$lab/guest-disk.img.sum"
 # shellcheck disable=SC2086 # one path a line, no spaces
-if changed guest-disk.img "$trimmed/.satori-from" "$top/tests/lab/guest-init" "$tools_deb" $tools; then
+if changed guest-disk.img "$trimmed/.satori-from" "$top/tests/lab/guest-init" "$tools_deb" $tools "$package_deb"; then
 	rm -f "$lab/guest-disk.img"
-	# Guests see the same Debian userland dom0 runs: real binaries and libraries.
-	mkfs.ext4 -q -F -L satori-guest -d "$trimmed" "$lab/guest-disk.img" 1G
+	# Guests see the same Debian userland dom0 runs: real binaries and
+	# libraries; and the packaged kernel, installed by dpkg -i as a guest
+	# installs it.
+	rm -rf "$guest_root"
+	cp -a "$trimmed" "$guest_root"
+	dpkg --root="$guest_root" -i "$package_deb" >"$lab/guest-root.dpkg.log" 2>&1 || {
+		tail -5 "$lab/guest-root.dpkg.log" >&2
+		echo "lab-images: dpkg -i $(basename "$package_deb") into the guest disk's tree failed" >&2
+		exit 1
+	}
+	mkfs.ext4 -q -F -L satori-guest -d "$guest_root" "$lab/guest-disk.img" 1G
 	# And, for guests booted with lab_root=disk (tests/lab/guest-init), the
 	# lab's init and tools in /opt/satori-lab, written into the image
 	# without touching the tree dom0 shares.
@@ -119,10 +139,10 @@ if changed guest-disk.img "$trimmed/.satori-from" "$top/tests/lab/guest-init" "$
 		exit 1
 	}
 	commit guest-disk.img
-	echo "lab-images: guest-disk.img (ext4, $(du -sh "$trimmed" | cut -f1) of Debian userland)"
+	echo "lab-images: guest-disk.img (ext4, $(du -sh "$guest_root" | cut -f1) of Debian userland and the packaged kernel)"
 fi
 
-# kernel_elf DEB OUT: the ELF vmlinux of kernel package DEB (unpacked into
+# kernel_elf DEB OUT: the ELF vmlinux of kernel package DEB (its files in
 # $unpacked) as OUT: xl's PVH direct boot needs the ELF, not the bzImage.
 # extract-vmlinux comes from the packaged source, which is there before
 # $BUILD/linux-src may be.
@@ -141,7 +161,7 @@ kernel_elf() {
 }
 
 # initrd_with DEB OUT MODULE...: guest-initrd (without the project kernel's
-# module) plus MODULEs of kernel package DEB (unpacked into $unpacked) and
+# module) plus MODULEs of kernel package DEB (its files in $unpacked) and
 # what they depend on, as /lib/modules/NN-name.ko in load order (guest-init
 # loads them so).
 initrd_with() {
@@ -163,15 +183,21 @@ initrd_with() {
 	rm -rf "$d"
 }
 
-# unpack DEB: kernel package DEB unpacked into $unpacked (once per DEB).
-unpacked=$lab/kernel-pkg
+# unpack DEB: $unpacked holds kernel package DEB's files: the guest disk's
+# tree for the packaged kernel (dpkg -i installed it there, as in a guest),
+# else DEB unpacked (once per DEB).
 unpack() {
 	[ "${unpacked_deb:-}" = "$1" ] && return 0
+	unpacked_deb=$1
+	if [ "$1" = "$package_deb" ]; then
+		unpacked=$guest_root
+		return 0
+	fi
+	unpacked=$lab/kernel-pkg
 	rm -rf "$unpacked"
 	mkdir -p "$unpacked"
 	dpkg -x "$1" "$unpacked"
 	depmod -b "$unpacked" "$(ls "$unpacked/lib/modules")"
-	unpacked_deb=$1
 }
 
 # kernel_images NAME DEB MODULE...: NAME-vmlinux and NAME-initrd.cpio.gz
@@ -197,12 +223,11 @@ kernel_images() {
 stock_deb=$("$top/scripts/fetch-stock-kernel.sh")
 kernel_images stock "$stock_deb" xen-blkfront
 
-# The packaged kernel (make packages: linux-image-<version>-satori), for the
-# guest that runs what an operator installs (KERNEL_gN=package). Its block
+# The packaged kernel, for the guest that runs what an operator installs
+# (KERNEL_gN=package): its vmlinuz and modules as dpkg -i installed them on
+# the guest disk (what a boot loader in the guest would load). Its block
 # frontend is built in; the initramfs carries a file-system module the
 # guest loads (isofs: in Debian's cloud kernels, not in the lab's), and its
 # network frontend, for the guest's vif (dom0-lib.sh's guest_cfg).
-package_deb=$(ls "$BUILD"/packages/linux-image-*-satori_*_amd64.deb 2>/dev/null | tail -1)
-[ -n "$package_deb" ] || { echo "lab-images: no linux-image-*-satori package in $BUILD/packages; run 'make packages' first" >&2; exit 1; }
 kernel_images package "$package_deb" isofs xen-netfront
-rm -rf "$unpacked"
+rm -rf "$lab/kernel-pkg"

@@ -92,6 +92,8 @@ if lab_boot hints --scenario hints --guests 4 --workload "$top/tests/lab/workloa
 	kver=$(dpkg-deb -f "$(ls "$BUILD"/packages/linux-image-*-satori_*_amd64.deb | tail -1)" Package 2>/dev/null)
 	kver=${kver#linux-image-}
 	check_eq "guest g4 runs the packaged kernel (uname -r)" "$(guest_field g4 up kernel)" "${kver:-no-package}"
+	check_eq "guest g4's disk has its kernel, installed there by dpkg -i (vmlinuz)" "$(guest_field g4 disk-kernel vmlinuz)" yes
+	check_ge "guest g4's disk has its kernel's modules beside it" "$(guest_field g4 disk-kernel modules)" 1000
 	check_eq "guest g4 loaded a file-system module of the package (isofs)" \
 		"$(guest_field g4 modules loaded | tr ',' '\n' | grep -cx isofs)" 1
 	check_eq "xenstore g4 (packaged kernel): backend offers hints, frontend granted an area, backend mapped it" \

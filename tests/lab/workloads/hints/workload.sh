@@ -14,6 +14,10 @@ now() { cut -d' ' -f1 /proc/uptime; }
 secs() { awk -v a="$2" -v b="$1" 'BEGIN { printf "%.2f", a - b }'; }
 
 mount -t ext4 -o ro /dev/xvda /mnt || { say "hintread error=mount"; exit 1; }
+# Whether dpkg installed the running kernel's release on this disk (the
+# packaged kernel's guest: the same vmlinuz, and its modules beside it).
+k=$(uname -r)
+say "disk-kernel release=$k vmlinuz=$([ -f "/mnt/boot/vmlinuz-$k" ] && echo yes || echo no) modules=$(find "/mnt/lib/modules/$k" -name '*.ko' 2>/dev/null | wc -l)"
 set -- /mnt/usr/bin /mnt/usr/sbin /mnt/usr/lib/x86_64-linux-gnu
 h0=$(hints)
 t0=$(now)
