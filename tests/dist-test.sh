@@ -13,15 +13,10 @@
 # test runs it (tests/run-all.sh).
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-: "${BUILD:=$top/build}"
+test_name=dist
+. "$top/tests/host-test-lib.sh"
 cmake_build=$BUILD/cmake
 tools="satori-top satori-ctl satori-scan satori-scand satori-groupd"
-bad=0
-pass() { echo "PASS dist: $*"; }
-fail() {
-	echo "FAIL dist: $*"
-	bad=1
-}
 
 # The long options a tool's --help names (--help itself included; not
 # the "--incoming" of a domain named NAME--incoming).

@@ -17,17 +17,9 @@
 # exit status 1 on any FAIL. make test runs it (tests/run-all.sh).
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-: "${BUILD:=$top/build}" "${SATORI_CACHE:=/var/cache/satori}"
-export BUILD SATORI_CACHE
+test_name=grub
+. "$top/tests/host-test-lib.sh"
 pkgs=$BUILD/packages
-log=$BUILD/test-logs
-mkdir -p "$log"
-bad=0
-pass() { echo "PASS grub: $*"; }
-fail() {
-	echo "FAIL grub: $*"
-	bad=1
-}
 
 deb() { ls "$pkgs/$1"_*.deb 2>/dev/null | tail -1; }
 common=satori-xen-common

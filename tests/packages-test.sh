@@ -20,17 +20,9 @@
 # test runs it (tests/run-all.sh).
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-: "${BUILD:=$top/build}" "${SATORI_CACHE:=/var/cache/satori}"
-export BUILD SATORI_CACHE
+test_name=packages
+. "$top/tests/host-test-lib.sh"
 pkgs=$BUILD/packages
-log=$BUILD/test-logs
-mkdir -p "$log"
-bad=0
-pass() { echo "PASS packages: $*"; }
-fail() {
-	echo "FAIL packages: $*"
-	bad=1
-}
 
 if ! "$top/scripts/build-packages.sh" >"$log/packages-build.log" 2>&1; then
 	fail "make packages failed: $(tail -3 "$log/packages-build.log" | tr '\n' ' ')"
