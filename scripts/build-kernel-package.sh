@@ -37,19 +37,11 @@ if [ "$srcv" != "$cfgv" ]; then
 	exit 1
 fi
 
-# Every file of the repository that goes into the kernel or its build;
-# not the lab kernel's configuration fragment, which this one does not use.
-inputs=(Kbuild Kconfig lib guest dom0 hv-hooks/xen/include/public/satori.h
-	dist/debian/linux scripts/build-kernel-package.sh scripts/kconfig-merge.sh
-	scripts/prepare-linux.sh scripts/apply-series.sh)
-lab_fragment=guest/linux-satori/kernel.config
-key=$({
-	echo "$srcv $cfgv"
-	gcc --version | head -1
-	grep '^project(satori' "$top/CMakeLists.txt"
-	(cd "$top" && find "${inputs[@]}" -type f ! -path "$lab_fragment" |
-		LC_ALL=C sort | xargs sha256sum)
-} | sha256sum | cut -c1-16)
+# Every input (scripts/kernel-cache-key.sh; linux-config-6.1's version is
+# linux-source-6.1's, checked above), this build's own among them.
+own=(dist/debian/linux scripts/build-kernel-package.sh)
+key=$("$top/scripts/kernel-cache-key.sh" "${own[@]}")
+mapfile -t inputs < <("$top/scripts/kernel-cache-key.sh" --paths "${own[@]}")
 cache=$SATORI_CACHE/kernel-package
 if ls "$cache/$key"/linux-image-*.deb >/dev/null 2>&1; then
 	mkdir -p "$pkgs"
@@ -79,7 +71,7 @@ rm -f "$work"/*.deb "$work"/*.buildinfo "$work"/*.changes
 if ! make -C "$src" O="$obj" ARCH=x86_64 CC="ccache gcc" -j"$(nproc)" \
 	KDEB_PKGVERSION="$version" KBUILD_PKG_ROOTCMD= \
 	DEBFULLNAME="Satori developers" DEBEMAIL=satori-dev@lists.example.org \
-	KBUILD_BUILD_TIMESTAMP="$(git -C "$top" log -1 --format=%cD -- "${inputs[@]}" ":(exclude)$lab_fragment" 2>/dev/null || date -R)" \
+	KBUILD_BUILD_TIMESTAMP="$(git -C "$top" log -1 --format=%cD -- "${inputs[@]}" 2>/dev/null || date -R)" \
 	KBUILD_BUILD_USER=satori KBUILD_BUILD_HOST=satori-build \
 	bindeb-pkg >"$log" 2>&1; then
 	grep -E 'error|Error' "$log" | head -20 >&2

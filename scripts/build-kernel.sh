@@ -17,6 +17,29 @@ src=$BUILD/linux-src
 obj=$BUILD/linux-obj
 out=$BUILD/out
 frag=$top/guest/linux-satori/kernel.config
+outputs=(vmlinux vmlinux-alt linux.config modules/ext2.ko modules/scsi_debug.ko)
+
+# place FROM: copies each of $outputs from FROM to $out, where it differs.
+place() {
+	local f
+	mkdir -p "$out/modules"
+	for f in "${outputs[@]}"; do
+		cmp -s "$1/$f" "$out/$f" || cp "$1/$f" "$out/$f"
+	done
+}
+
+# Even from a warm ccache the two builds take minutes (every file is
+# preprocessed, both images linked), so their outputs are also kept in
+# $SATORI_CACHE/lab-kernel/KEY/, KEY a digest of every input
+# (scripts/kernel-cache-key.sh: this script and the fragment among them).
+# Inputs unchanged, a fresh checkout takes them from there.
+key=$("$top/scripts/kernel-cache-key.sh" guest/linux-satori/kernel.config scripts/build-kernel.sh)
+cache=$SATORI_CACHE/lab-kernel
+if [ -f "$cache/$key/vmlinux-alt" ]; then
+	place "$cache/$key"
+	echo "build-kernel: (cached) $out/vmlinux, $out/vmlinux-alt"
+	exit 0
+fi
 
 # Kernel builds are the heaviest thing this machine runs: one at a time,
 # whichever checkout asks (SATORI_CACHE is shared by all of them).
@@ -58,3 +81,8 @@ cmp -s "$alt/fragment.new" "$alt/fragment" || mv "$alt/fragment.new" "$alt/fragm
 build "$alt" "$alt/fragment" vmlinux
 cmp -s "$alt/vmlinux" "$out/vmlinux-alt" || cp "$alt/vmlinux" "$out/vmlinux-alt"
 echo "build-kernel: $out/vmlinux-alt (the same, built with -O2)"
+rm -rf "$cache"
+mkdir -p "$cache/$key/modules"
+for f in "${outputs[@]}"; do
+	cp "$out/$f" "$cache/$key/$f"
+done
