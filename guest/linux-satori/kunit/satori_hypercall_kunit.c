@@ -629,7 +629,35 @@ static void volatile_ops_are_validated(struct kunit *test)
 		p[0].hash = 1;
 		KUNIT_EXPECT_EQ(test, vop(SATORI_OP_volatile_flush, p, 1, &op),
 				-EINVAL);
+		/* A refresh names keys only too (1.10; older: any flag). */
+		p[0].hash = 0;
+		p[0].gfn = pfn_to_gfn(virt_to_pfn(p));
+		memset(&op, 0, sizeof(op));
+		op.domid = SATORI_DOMID_SELF;
+		op.nr = 1;
+		op.pages = (u64)(uintptr_t)p;
+		op.flags = SATORI_VOLATILE_F_REFRESH;
+		KUNIT_EXPECT_EQ(test,
+				satori_hypercall(SATORI_OP_volatile_put, &op),
+				-EINVAL);
 	}
+
+	/* Each sub-op takes its own flag only, and no unknown one. */
+	memset(&op, 0, sizeof(op));
+	op.domid = SATORI_DOMID_SELF;
+	op.nr = 1;
+	op.pages = (u64)(uintptr_t)p;
+	op.flags = SATORI_VOLATILE_F_REFRESH;
+	KUNIT_EXPECT_EQ(test, satori_hypercall(SATORI_OP_volatile_get, &op),
+			when_on(-EINVAL));
+	op.flags = SATORI_VOLATILE_F_KEEP;
+	KUNIT_EXPECT_EQ(test, satori_hypercall(SATORI_OP_volatile_put, &op),
+			when_on(-EINVAL));
+	KUNIT_EXPECT_EQ(test, satori_hypercall(SATORI_OP_volatile_flush, &op),
+			when_on(-EINVAL));
+	op.flags = 1u << 2;
+	KUNIT_EXPECT_EQ(test, satori_hypercall(SATORI_OP_volatile_get, &op),
+			when_on(-EINVAL));
 
 	/* OUT fields are not checked: junk in them is overwritten. */
 	memset(&after, 0, sizeof(after));
@@ -803,8 +831,11 @@ static int put_one(struct kunit *test, u64 key, struct page *a, u64 hash)
 	return rc;
 }
 
-/* Gets key into b: how many hit (0 or 1), or the hypercall's error. */
-static int get_one(u64 key, struct page *b, u64 *hash, u64 *map)
+/*
+ * Gets key into b with flags: how many hit (0 or 1), or the hypercall's
+ * error.
+ */
+static int get_with(u64 key, struct page *b, u16 flags, u64 *hash, u64 *map)
 {
 	struct satori_vpage v = { key, gfn_of(b), 0 };
 	struct satori_volatile_op op;
@@ -812,12 +843,50 @@ static int get_one(u64 key, struct page *b, u64 *hash, u64 *map)
 
 	memset(&op, 0, sizeof(op));
 	op.domid = SATORI_DOMID_SELF;
+	op.flags = flags;
 	op.nr = 1;
 	op.pages = (u64)(uintptr_t)&v;
 	op.map = (u64)(uintptr_t)map;
 	rc = satori_hypercall(SATORI_OP_volatile_get, &op);
 	*hash = v.hash;
 	return rc ?: op.done;
+}
+
+static int get_one(u64 key, struct page *b, u64 *hash, u64 *map)
+{
+	return get_with(key, b, 0, hash, map);
+}
+
+/*
+ * Puts key again by key alone (SATORI_VOLATILE_F_REFRESH): 1 if it is
+ * held after, 0 if not, or the hypercall's error.
+ */
+static int refresh_one(u64 key, u64 *map)
+{
+	struct satori_vpage v = { key, 0, 0 };
+	struct satori_volatile_op op;
+	int rc;
+
+	memset(&op, 0, sizeof(op));
+	op.domid = SATORI_DOMID_SELF;
+	op.flags = SATORI_VOLATILE_F_REFRESH;
+	op.nr = 1;
+	op.pages = (u64)(uintptr_t)&v;
+	op.map = (u64)(uintptr_t)map;
+	rc = satori_hypercall(SATORI_OP_volatile_put, &op);
+	return rc ?: op.done;
+}
+
+/* Kept gets and refreshes came with interface 1.10. */
+static void need_refresh(struct kunit *test)
+{
+	struct satori_query q;
+
+	need_volatile_frames(test);
+	memset(&q, 0, sizeof(q));
+	KUNIT_ASSERT_EQ(test, satori_hypercall(SATORI_OP_query, &q), 0);
+	if ((q.interface_version & 0xffff) < 10)
+		kunit_skip(test, "Xen before interface 1.10 has no kept gets");
 }
 
 /* A get copies back what the put kept, with the hash the put gave. */
@@ -898,6 +967,97 @@ static void volatile_flush_drops_the_key(struct kunit *test)
 	__free_page(b);
 }
 
+/* A kept get hits and keeps the frame: the key hits again, same data. */
+static void volatile_kept_get_keeps_the_frame(struct kunit *test)
+{
+	struct satori_volatile_stats before, s;
+	struct page *a, *b, *c, **pg;
+	u64 hash, map[1];
+
+	need_refresh(test);
+	pg = earn_frames(test, EARNED);
+	a = filled_page(test, 0x1c);
+	b = filled_page(test, 0);
+	c = filled_page(test, 0);
+	get_random_bytes(page_address(a), 64);
+	KUNIT_ASSERT_EQ(test, put_one(test, KUNIT_VKEY(11), a, 3), 0);
+	KUNIT_ASSERT_EQ(test, my_volatile(&before), 0);
+	KUNIT_EXPECT_EQ(test, get_with(KUNIT_VKEY(11), b,
+				       SATORI_VOLATILE_F_KEEP, &hash, map), 1);
+	KUNIT_EXPECT_EQ(test, get_with(KUNIT_VKEY(11), c,
+				       SATORI_VOLATILE_F_KEEP, &hash, map), 1);
+	KUNIT_EXPECT_EQ(test, hash, 3ull);
+	KUNIT_EXPECT_EQ(test, memcmp(page_address(a), page_address(c),
+				     PAGE_SIZE), 0);
+	KUNIT_ASSERT_EQ(test, my_volatile(&s), 0);
+	KUNIT_EXPECT_EQ(test, s.held, before.held);
+	KUNIT_EXPECT_EQ(test, s.restored, before.restored + 2);
+	/* A get without the flag lets it go, as ever. */
+	KUNIT_EXPECT_EQ(test, get_one(KUNIT_VKEY(11), b, &hash, map), 1);
+	KUNIT_EXPECT_EQ(test, get_one(KUNIT_VKEY(11), b, &hash, map), 0);
+	spend_frames(pg, EARNED);
+	__free_page(a);
+	__free_page(b);
+	__free_page(c);
+}
+
+/*
+ * A refresh puts a spare key again without data: it stays held with
+ * the data of its last put, and no copy is counted as stored.
+ */
+static void volatile_refresh_puts_back_by_key(struct kunit *test)
+{
+	struct satori_volatile_stats before, s;
+	struct page *a, *b, **pg;
+	u64 hash, map[1];
+
+	need_refresh(test);
+	pg = earn_frames(test, EARNED);
+	a = filled_page(test, 0x2d);
+	b = filled_page(test, 0);
+	get_random_bytes(page_address(a), 64);
+	KUNIT_ASSERT_EQ(test, put_one(test, KUNIT_VKEY(12), a, 4), 0);
+	KUNIT_ASSERT_EQ(test, get_with(KUNIT_VKEY(12), b,
+				       SATORI_VOLATILE_F_KEEP, &hash, map), 1);
+	KUNIT_ASSERT_EQ(test, my_volatile(&before), 0);
+	map[0] = 0;
+	KUNIT_EXPECT_EQ(test, refresh_one(KUNIT_VKEY(12), map), 1);
+	KUNIT_EXPECT_EQ(test, map[0], 1ull);
+	KUNIT_ASSERT_EQ(test, my_volatile(&s), 0);
+	KUNIT_EXPECT_EQ(test, s.held, before.held);
+	KUNIT_EXPECT_EQ(test, s.stored, before.stored);
+	memset(page_address(b), 0, PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, get_one(KUNIT_VKEY(12), b, &hash, map), 1);
+	KUNIT_EXPECT_EQ(test, hash, 4ull);
+	KUNIT_EXPECT_EQ(test, memcmp(page_address(a), page_address(b),
+				     PAGE_SIZE), 0);
+	spend_frames(pg, EARNED);
+	__free_page(a);
+	__free_page(b);
+}
+
+/* A refresh of a key not held stores nothing: the key still misses. */
+static void volatile_refresh_stores_no_new_key(struct kunit *test)
+{
+	struct satori_volatile_stats before, s;
+	struct page *b, **pg;
+	u64 hash, map[1] = { ~0ull };
+
+	need_refresh(test);
+	pg = earn_frames(test, EARNED);
+	b = filled_page(test, 0x6e);
+	KUNIT_ASSERT_EQ(test, my_volatile(&before), 0);
+	KUNIT_EXPECT_EQ(test, refresh_one(KUNIT_VKEY(13), map), 0);
+	KUNIT_EXPECT_EQ(test, map[0], 0ull);
+	KUNIT_EXPECT_EQ(test, get_one(KUNIT_VKEY(13), b, &hash, map), 0);
+	KUNIT_EXPECT_TRUE(test, page_is(b, 0x6e));
+	KUNIT_ASSERT_EQ(test, my_volatile(&s), 0);
+	KUNIT_EXPECT_EQ(test, s.held, before.held);
+	KUNIT_EXPECT_EQ(test, s.stored, before.stored);
+	spend_frames(pg, EARNED);
+	__free_page(b);
+}
+
 /*
  * Interface 1.8: while the query shows SATORI_QUERY_F_RUNNING clear (dom0
  * stopped Satori for the host or this domain, or has not placed it in a
@@ -949,6 +1109,9 @@ static struct kunit_case satori_hypercall_cases[] = {
 	KUNIT_CASE(volatile_get_returns_what_was_put),
 	KUNIT_CASE(volatile_get_lets_the_frame_go),
 	KUNIT_CASE(volatile_flush_drops_the_key),
+	KUNIT_CASE(volatile_kept_get_keeps_the_frame),
+	KUNIT_CASE(volatile_refresh_puts_back_by_key),
+	KUNIT_CASE(volatile_refresh_stores_no_new_key),
 	KUNIT_CASE(repay_is_validated),
 	KUNIT_CASE(liar_costs_only_itself),
 	KUNIT_CASE(squatter_loses_its_slot),

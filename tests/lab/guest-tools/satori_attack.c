@@ -1051,6 +1051,8 @@ static void fuzz_volatile(void)
 	uint32_t nr = 1 + below(8), i, k[8], odd = nr; /* odd: entry aimed elsewhere */
 	bool bad = below(4) == 0;
 	unsigned int sub = below(6);
+	/* A put by key alone, or a get that keeps the frame (1.10). */
+	bool refresh = sub == 0 && below(4) == 0, keep = sub == 1 && below(2);
 	long rc;
 
 	memset(e, 0, sizeof(e));
@@ -1059,13 +1061,17 @@ static void fuzz_volatile(void)
 	op.nr = nr;
 	op.pages = P(e);
 	op.map = P(map);
+	op.flags = refresh ? SATORI_VOLATILE_F_REFRESH
+		   : keep  ? SATORI_VOLATILE_F_KEEP : 0;
 	for (i = 0; i < nr; i++) {
 		size_t j = fuzz_own();
 
 		/* distinct keys in one batch: the last put of each is known */
 		k[i] = (below(VKEYS / 8) * 8 + i) % VKEYS;
 		e[i].key = VKEY_MAIN + k[i];
-		if (sub == 0 && fz.nfile && below(2)) {
+		if (refresh) {
+			continue;
+		} else if (sub == 0 && fz.nfile && below(2)) {
 			size_t f = below(fz.nfile);
 
 			e[i].gfn = fz.file_gfn[f];
@@ -1096,7 +1102,14 @@ static void fuzz_volatile(void)
 			break;
 		}
 		case 2:
-			op.pad2 = 1 + below(0xffff);
+			/* An IN-zero field, or a flag this sub-op does not take. */
+			if (below(2))
+				op.pad2 = 1 + below(0xffff);
+			else if (below(2))
+				op.flags = 1u << (2 + below(14));
+			else
+				op.flags = sub == 0 ? SATORI_VOLATILE_F_KEEP
+					   : SATORI_VOLATILE_F_REFRESH;
 			break;
 		default:
 			op.nr = below(2) ? 0 : SATORI_BATCH_MAX + 1 + below(4);
@@ -1115,6 +1128,9 @@ static void fuzz_volatile(void)
 			 * An entry aimed at other RAM of this guest (valid:
 			 * it is its own) put that page's bytes: unknown here.
 			 */
+			/* A refresh leaves the data of a key held as it was. */
+			if (refresh && stored)
+				continue;
 			fz.vput[k[i]] = !stored ? 0 : i == odd ? VUNKNOWN
 							       : e[i].hash;
 			fz.vstored += stored;
@@ -1136,7 +1152,9 @@ static void fuzz_volatile(void)
 			     (e[i].hash != fz.vput[k[i]] ||
 			      (XXH64(pg, PAGE, 0) | 1) != fz.vput[k[i]])))
 				fz.vwrong++;
-			fz.vput[k[i]] = 0;
+			/* ...but with F_KEEP, still held with the same data */
+			if (!keep)
+				fz.vput[k[i]] = 0;
 		}
 		break;
 	case 2:
@@ -1233,10 +1251,19 @@ static void racer_volatile(const uint64_t *scratch_gfn)
 	op.nr = nr;
 	op.pages = P(e);
 	op.map = P(map);
+	/*
+	 * Kept gets and refreshes (1.10) of either's keys: a refresh puts
+	 * back the data a key holds, so the main loop's check still holds.
+	 */
+	if (sub == 0 && below(3) == 0)
+		op.flags = SATORI_VOLATILE_F_REFRESH;
+	else if (sub == 1 && below(2))
+		op.flags = SATORI_VOLATILE_F_KEEP;
 	for (i = 0; i < nr; i++) {
-		e[i].key = (sub == 0 || below(2) ? VKEY_RACER : VKEY_MAIN) +
+		e[i].key = ((sub == 0 && !op.flags) || below(2) ? VKEY_RACER
+								: VKEY_MAIN) +
 			   below(VKEYS);
-		if (sub == 0) {
+		if (sub == 0 && !op.flags) {
 			e[i].gfn = fz.own_gfn[below(64)];
 			e[i].hash = rnd() | 1;
 		} else if (sub == 1) {

@@ -2,7 +2,7 @@
 # only its query, says it is off: the guests' reads are not registered or
 # shared, and memory sharing on NPT stays refused as in stock Xen.
 if lab_boot satori-off --scenario sharing-refused --guests 2 --xen-args "satori=off"; then
-	check "xl dmesg reports Satori off" grep -q 'Satori: off, interface version 1.9' "$LAB_OUT/satori-dmesg.log"
+	check "xl dmesg reports Satori off" grep -q 'Satori: off, interface version 1.10' "$LAB_OUT/satori-dmesg.log"
 	check_eq "xl dmesg reports no error" "$(grep -c 'invalid' "$LAB_OUT/satori-dmesg.log")" 0
 	check_eq "dom0 sees status off" "$(result dom0_satori_status)" off
 	check "satori-top says Satori is off (exit 7)" test "$(result top_boot_rc)" = 7 -a "$(grep -c 'Satori is off (boot Xen with satori=on)' "$LAB_OUT/top-boot.err")" = 1

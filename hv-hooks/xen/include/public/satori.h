@@ -41,7 +41,7 @@
 #define __HYPERVISOR_satori_op 47
 
 #define SATORI_INTERFACE_MAJOR 1
-#define SATORI_INTERFACE_MINOR 9
+#define SATORI_INTERFACE_MINOR 10
 #define SATORI_INTERFACE_VERSION \
     ((SATORI_INTERFACE_MAJOR << 16) | SATORI_INTERFACE_MINOR)
 
@@ -359,6 +359,23 @@ typedef struct satori_vpage satori_vpage_t;
  * shared with another page gets a private copy first; if that fails the
  * entry misses. done: hits.
  *
+ * (1.10) With SATORI_VOLATILE_F_KEEP a hit keeps its frame, "spare": the
+ * key still hits, with the same data, until the frame is needed. Spare
+ * frames are the first a put of the domain reuses when it needs room
+ * (before its oldest frame) and the first Xen takes back, repayments and
+ * forced takes included, the least recently made spare first; they count
+ * in held. A guest that evicts such a page unchanged (no write of its
+ * block since the put) puts it again with SATORI_VOLATILE_F_REFRESH and
+ * no copy: a guest's cache as exclusive in what it may hold as before,
+ * without the copy and the hash of every page put again.
+ *
+ * (1.10) SATORI_OP_volatile_put with SATORI_VOLATILE_F_REFRESH stores
+ * no data: each entry's gfn and hash must be zero. A spare key is
+ * put again: as if put now with the data it holds (the youngest frame,
+ * out of the spare ones); a key held and not spare stays as it
+ * is; bit i set: entry i's key is held after. done: those entries. A key
+ * not held stays not held (its data must be put with a copy).
+ *
  * SATORI_OP_volatile_flush: drop each key (writes, truncation): bit i set:
  * entry i was held. done: entries dropped. Flushing a key that is not held
  * is not an error.
@@ -375,7 +392,9 @@ typedef struct satori_vpage satori_vpage_t;
  */
 struct satori_volatile_op {
     uint16_t domid;    /* IN: SATORI_DOMID_SELF */
-    uint16_t pad;      /* IN: zero */
+    uint16_t flags;    /* IN: get: 0 or SATORI_VOLATILE_F_KEEP; put: 0
+                        * or SATORI_VOLATILE_F_REFRESH; flush: 0 (1.10;
+                        * was pad, IN: zero) */
     uint32_t nr;       /* IN: entries at pages, 1 .. SATORI_BATCH_MAX */
     uint64_t pages;    /* IN: caller's address of nr struct satori_vpage */
     uint64_t map;      /* IN: 0, or the caller's address of (nr + 63) / 64
@@ -385,6 +404,13 @@ struct satori_volatile_op {
     uint64_t reserved; /* IN: zero */
 };
 typedef struct satori_volatile_op satori_volatile_op_t;
+
+/*
+ * satori_volatile_op.flags (1.10). Any other bit, or one the sub-op does
+ * not take, is -EINVAL; older interfaces answer -EINVAL to any flag.
+ */
+#define SATORI_VOLATILE_F_KEEP    (1u << 0) /* get: a hit keeps its frame */
+#define SATORI_VOLATILE_F_REFRESH (1u << 1) /* put: re-put held keys, no copy */
 
 /*
  * SATORI_OP_volatile_stats: a domain's entitlement and volatile frames.
@@ -482,7 +508,7 @@ typedef struct satori_take_op satori_reclaim_op_t;
 /*
  * SATORI_OP_volatile_repay: give back up to nr of what the domain owes,
  * its oldest volatile frames first (the order of their puts), and learn
- * their keys (they miss from then on). done: frames given back, their
+ * their keys (they miss from then on). done: spare frames, their
  * keys in keys[0..done). owed: what the domain still owes after. A domain
  * that owes nothing gives nothing back (done 0, not an error).
  * domid: SATORI_DOMID_SELF. -EINVAL: a non-zero pad or reserved field,

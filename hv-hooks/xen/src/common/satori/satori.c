@@ -314,8 +314,11 @@ static long op_volatile(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 
     if ( copy_from_guest(&op, arg, 1) )
         return -EFAULT;
-    if ( op.domid != SATORI_DOMID_SELF || op.pad || op.pad2 ||
-         op.reserved || !op.nr )
+    if ( op.domid != SATORI_DOMID_SELF || op.pad2 || op.reserved ||
+         !op.nr ||
+         (op.flags & ~(cmd == SATORI_OP_volatile_get ? SATORI_VOLATILE_F_KEEP
+                       : cmd == SATORI_OP_volatile_put
+                       ? SATORI_VOLATILE_F_REFRESH : 0)) )
         return -EINVAL;
     if ( op.nr > SATORI_BATCH_MAX )
         return -E2BIG;
@@ -339,7 +342,9 @@ static long op_volatile(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
         return -EFAULT;
     }
     for ( i = 0; i < op.nr && !rc; i++ )
-        if ( cmd == SATORI_OP_volatile_flush
+        /* A flush and a refresh name keys only. */
+        if ( cmd == SATORI_OP_volatile_flush ||
+             (op.flags & SATORI_VOLATILE_F_REFRESH)
              ? pages[i].gfn || pages[i].hash
              : !satori_gfn_is_own_ram(d, pages[i].gfn) )
             rc = -EINVAL;
@@ -359,7 +364,10 @@ static long op_volatile(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
         return -EAGAIN;
     }
 
-    if ( cmd == SATORI_OP_volatile_put )
+    if ( cmd == SATORI_OP_volatile_put &&
+         (op.flags & SATORI_VOLATILE_F_REFRESH) )
+        op.done = satori_volatile_refresh(d, sd, pages, op.nr, map);
+    else if ( cmd == SATORI_OP_volatile_put )
     {
         op.done = satori_volatile_put(d, sd, pages, op.nr, map);
         /* Frames may be lent now: repayment watches the domains. */
@@ -367,7 +375,8 @@ static long op_volatile(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
             satori_repay_watch();
     }
     else if ( cmd == SATORI_OP_volatile_get )
-        op.done = satori_volatile_get(d, sd, pages, op.nr, map);
+        op.done = satori_volatile_get(d, sd, pages, op.nr,
+                                      op.flags & SATORI_VOLATILE_F_KEEP, map);
     else
         op.done = satori_volatile_flush(d, sd, pages, op.nr, map);
 

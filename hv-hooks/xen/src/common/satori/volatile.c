@@ -31,13 +31,23 @@
  * moment without asking: it drops the key, frees the frame (anonymous
  * frames are scrubbed when freed), and the next get of that key misses.
  * A get is exclusive: a hit hands the data back to the guest's page and
- * lets the frame go, so a volatile frame never duplicates guest memory.
+ * lets the frame go, so a volatile frame never duplicates guest memory,
+ * unless the guest asks to keep it (SATORI_VOLATILE_F_KEEP, 1.10): then
+ * the frame stays, "spare", and is the first to go when
+ * the domain's puts need room or Xen takes frames back, so it only ever
+ * holds room an exclusive get would have left empty. Its key still hits
+ * until then, and a guest that evicts the page unchanged puts it again
+ * by key, without a copy (SATORI_VOLATILE_F_REFRESH): what it saves is
+ * the copy in, and the guest's hash of, every page that is read from
+ * the cache and evicted again.
  * The trap that sank tmem and cleancache was not the copy but their
  * hooks in every filesystem; Satori's guest hooks only its block frontend
  * (guest/linux-satori/satori_volatile.c).
  *
  * Each domain's frames are in a red-black tree by key (O(log n) for any
- * keys a guest picks) and a FIFO by age. Frames leave oldest first: from
+ * keys a guest picks) and a FIFO by age, or in the list of spare frames
+ * (least recently made spare first). Frames leave spare ones first, then
+ * oldest first (first_out()): from
  * the domain's own FIFO when a put needs room at its limit ("replaced");
  * when the domain repays what Xen asked of it ("repaid"); and when Xen
  * takes them by force ("forced"): a copy-on-write break that found no
@@ -108,7 +118,8 @@
 
 struct satori_vframe {
     struct rb_node node;        /* in satori_volatile.keys */
-    struct list_head fifo;      /* in satori_volatile.fifo */
+    struct list_head fifo;      /* in satori_volatile.fifo, or .spare */
+    bool spare;                 /* in .spare: a kept get's, not put since */
     uint64_t key, hash;
     uint64_t age;               /* its key's first put: global order */
     struct page_info *pg;       /* anonymous frame, ours */
@@ -220,6 +231,7 @@ void satori_volatile_setup(struct satori_volatile *v)
     spin_lock_init(&v->lock);
     v->keys = RB_ROOT;
     INIT_LIST_HEAD(&v->fifo);
+    INIT_LIST_HEAD(&v->spare);
 }
 
 /* v->lock held. */
@@ -291,10 +303,25 @@ static void free_list(struct list_head *l)
         vframe_free(f);
 }
 
-static struct satori_vframe *oldest(struct satori_volatile *v)
+/*
+ * The frame that leaves v first: the least recently made spare, else the
+ * oldest. NULL if v holds none. v->lock held.
+ */
+static struct satori_vframe *first_out(struct satori_volatile *v)
 {
-    return list_empty(&v->fifo) ? NULL
-           : list_first_entry(&v->fifo, struct satori_vframe, fifo);
+    struct list_head *l = list_empty(&v->spare) ? &v->fifo : &v->spare;
+
+    return list_empty(l) ? NULL
+           : list_first_entry(l, struct satori_vframe, fifo);
+}
+
+/* f becomes v's youngest frame: a new age, last in the FIFO. v->lock held. */
+static void make_youngest(struct satori_volatile *v, struct satori_vframe *f)
+{
+    f->age = arch_fetch_and_add(&put_clock, 1);
+    f->spare = false;
+    list_del(&f->fifo);
+    list_add_tail(&f->fifo, &v->fifo);
 }
 
 /*
@@ -317,6 +344,7 @@ static struct satori_vframe *fresh(struct satori_volatile *v, uint64_t key)
     atomic_inc(&lent);
     INIT_LIST_HEAD(&f->fifo);
     f->key = key;
+    f->spare = false;
     insert(v, f);
     v->held++;
     return f;
@@ -349,7 +377,8 @@ unsigned int satori_volatile_put(struct domain *d, struct satori_domain *sd,
         if ( v->dead )
             goto next;
         if ( (f = lookup(v, pages[i].key)) )
-            new_key = false;            /* new data under a key it holds */
+            new_key = f->spare;         /* new data under a key it holds;
+                                         * a spare one is put anew */
         /*
          * A new frame while what its frames cost stays within its limit
          * (satori.c then has repayment watch the domains); a domain that
@@ -357,9 +386,9 @@ unsigned int satori_volatile_put(struct domain *d, struct satori_domain *sd,
          */
         else if ( (v->owed || cost(v->held + 1) > limit(d) ||
                    !(f = fresh(v, pages[i].key))) &&
-                  (f = oldest(v)) )
+                  (f = first_out(v)) )
         {
-            /* At its limit: its own oldest data makes room. */
+            /* At its limit: a spare frame, or its oldest, makes room. */
             rb_erase(&f->node, &v->keys);
             f->key = pages[i].key;
             insert(v, f);
@@ -376,11 +405,7 @@ unsigned int satori_volatile_put(struct domain *d, struct satori_domain *sd,
              * again and pushes the forced takes onto the others.
              */
             if ( new_key )
-            {
-                f->age = arch_fetch_and_add(&put_clock, 1);
-                list_del(&f->fifo);
-                list_add_tail(&f->fifo, &v->fifo);
-            }
+                make_youngest(v, f);
             v->stored++;
             map[i / 64] |= 1ULL << (i % 64);
             done++;
@@ -394,7 +419,7 @@ unsigned int satori_volatile_put(struct domain *d, struct satori_domain *sd,
 
 unsigned int satori_volatile_get(struct domain *d, struct satori_domain *sd,
                                  struct satori_vpage *pages, unsigned int nr,
-                                 uint64_t *map)
+                                 bool keep, uint64_t *map)
 {
     struct satori_volatile *v = &sd->v;
     unsigned int i, done = 0;
@@ -420,7 +445,15 @@ unsigned int satori_volatile_get(struct domain *d, struct satori_domain *sd,
         {
             copy_domain_page(page_to_mfn(dst), page_to_mfn(f->pg));
             pages[i].hash = f->hash;
-            drop(v, f);
+            if ( !keep )
+                drop(v, f);
+            else
+            {
+                /* Spare: the first to go, the last made spare last. */
+                f->spare = true;
+                list_del(&f->fifo);
+                list_add_tail(&f->fifo, &v->spare);
+            }
             v->restored++;
             map[i / 64] |= 1ULL << (i % 64);
             done++;
@@ -435,6 +468,31 @@ unsigned int satori_volatile_get(struct domain *d, struct satori_domain *sd,
             put_page(dst);
         }
     }
+    return done;
+}
+
+unsigned int satori_volatile_refresh(struct domain *d,
+                                     struct satori_domain *sd,
+                                     const struct satori_vpage *pages,
+                                     unsigned int nr, uint64_t *map)
+{
+    struct satori_volatile *v = &sd->v;
+    unsigned int i, done = 0;
+
+    spin_lock(&v->lock);
+    for ( i = 0; i < nr && !v->dead; i++ )
+    {
+        struct satori_vframe *f = lookup(v, pages[i].key);
+
+        if ( !f )
+            continue;
+        /* Put again with the data it holds; one not spare stays. */
+        if ( f->spare )
+            make_youngest(v, f);
+        map[i / 64] |= 1ULL << (i % 64);
+        done++;
+    }
+    spin_unlock(&v->lock);
     return done;
 }
 
@@ -487,9 +545,9 @@ static void vunlock(struct satori_volatile *v, s_time_t start,
 }
 
 /*
- * Unlink up to nr (at most STEP_FRAMES) of v's oldest frames into l, in
- * one hold of v->lock (taken and dropped here; nowait as for vlock()),
- * counted as forced. Returns how many.
+ * Unlink up to nr (at most STEP_FRAMES) of the frames that leave v first
+ * (first_out()) into l, in one hold of v->lock (taken and dropped here;
+ * nowait as for vlock()), counted as forced. Returns how many.
  */
 static unsigned long take_step(struct satori_volatile *v, unsigned long nr,
                                bool nowait, struct list_head *l)
@@ -502,7 +560,7 @@ static unsigned long take_step(struct satori_volatile *v, unsigned long nr,
         return 0;
     start = NOW();
     nr = min(nr, (unsigned long)STEP_FRAMES);
-    while ( taken < nr && (f = oldest(v)) )
+    while ( taken < nr && (f = first_out(v)) )
     {
         vframe_unlink(v, f);
         list_add_tail(&f->fifo, l);
@@ -514,8 +572,8 @@ static unsigned long take_step(struct satori_volatile *v, unsigned long nr,
 }
 
 /*
- * Take up to nr of d's oldest frames, STEP_FRAMES per lock hold, each
- * step's frames freed after the hold.
+ * Take up to nr of the frames that leave d first, STEP_FRAMES per lock
+ * hold, each step's frames freed after the hold.
  */
 unsigned long satori_volatile_take(struct domain *d, unsigned long nr,
                                    bool nowait)
@@ -545,7 +603,7 @@ struct page_info *satori_volatile_take_frame(struct domain *d, bool nowait)
     if ( !sd || !ACCESS_ONCE(sd->v.held) || !vlock(&sd->v, nowait) )
         return NULL;
     start = NOW();
-    if ( (f = oldest(&sd->v)) )
+    if ( (f = first_out(&sd->v)) )
     {
         vframe_unlink(&sd->v, f);
         sd->v.forced++;
@@ -578,7 +636,7 @@ bool satori_volatile_debtor(struct domain *d, bool nowait,
         f->cost = cost(v->held);
         f->entitled = entitled(d);
         f->owed = v->owed;
-        f->oldest = oldest(v)->age;
+        f->oldest = first_out(v)->age;
         if ( deadline )
             *deadline = v->deadline;
     }
@@ -645,7 +703,7 @@ unsigned int satori_volatile_give(struct domain *d, struct satori_domain *sd,
     /* nr <= SATORI_BATCH_MAX (= STEP_FRAMES): one hold. */
     spin_lock(&v->lock);
     start = NOW();
-    while ( done < nr && v->owed && (f = oldest(v)) )
+    while ( done < nr && v->owed && (f = first_out(v)) )
     {
         keys[done++] = f->key;
         vframe_unlink(v, f);
@@ -690,7 +748,7 @@ void satori_volatile_shrunk(domid_t domid)
     {
         held = domain_tot_pages(d) + (unsigned long)atomic_read(&d->shr_pages);
         room = d->max_pages > held ? d->max_pages - held : 0;
-        while ( over > room && n < STEP_FRAMES && (f = oldest(&sd->v)) )
+        while ( over > room && n < STEP_FRAMES && (f = first_out(&sd->v)) )
         {
             vframe_unlink(&sd->v, f);
             list_add_tail(&f->fifo, &l);
@@ -756,7 +814,7 @@ int satori_volatile_relinquish(struct domain *d)
     /* Its state may have come after satori_domain_kill() (dom0's calls). */
     satori_volatile_kill(d);
     spin_lock(&sd->v.lock);
-    while ( n < STEP_FRAMES && (f = oldest(&sd->v)) )
+    while ( n < STEP_FRAMES && (f = first_out(&sd->v)) )
     {
         vframe_unlink(&sd->v, f);
         list_add_tail(&f->fifo, &l);

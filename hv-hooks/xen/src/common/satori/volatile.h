@@ -28,7 +28,9 @@ struct satori_domain;
 struct satori_volatile {
     spinlock_t lock;            /* everything below */
     struct rb_root keys;        /* struct satori_vframe by key */
-    struct list_head fifo;      /* the same, oldest first */
+    struct list_head fifo;      /* the others, oldest first */
+    struct list_head spare;     /* frames a kept get left spare (1.10), the
+                                 * least recently made spare first */
     unsigned long held;         /* frames in keys */
     bool dead;                  /* the domain is dying: hold nothing */
     unsigned long owed;         /* frames asked for and not given: <= held */
@@ -44,8 +46,12 @@ void satori_volatile_setup(struct satori_volatile *v);
  * The sub-ops of d itself (satori.c validated and copied the arguments):
  * pages[0..nr) are d's RAM; map is zeroed by the caller and gets bit i set
  * for each entry that was stored, hit or dropped; the return is that
- * count. get writes each hit's hash into pages[i].hash. give: d repays up
- * to nr (<= SATORI_BATCH_MAX) of what it owes, its oldest frames first;
+ * count. get writes each hit's hash into pages[i].hash; with keep, a hit
+ * leaves its frame spare instead of freeing it. refresh (put with
+ * SATORI_VOLATILE_F_REFRESH) copies nothing: spare keys become the
+ * youngest again; bit i set for each key held. give: d repays up
+ * to nr (<= SATORI_BATCH_MAX) of what it owes, spare frames first,
+ * then its oldest;
  * their keys go to keys[0..return), counted as repaid; *owed is what it
  * owes after.
  */
@@ -54,7 +60,11 @@ unsigned int satori_volatile_put(struct domain *d, struct satori_domain *sd,
                                  unsigned int nr, uint64_t *map);
 unsigned int satori_volatile_get(struct domain *d, struct satori_domain *sd,
                                  struct satori_vpage *pages, unsigned int nr,
-                                 uint64_t *map);
+                                 bool keep, uint64_t *map);
+unsigned int satori_volatile_refresh(struct domain *d,
+                                     struct satori_domain *sd,
+                                     const struct satori_vpage *pages,
+                                     unsigned int nr, uint64_t *map);
 unsigned int satori_volatile_flush(struct domain *d, struct satori_domain *sd,
                                    const struct satori_vpage *pages,
                                    unsigned int nr, uint64_t *map);
@@ -64,8 +74,9 @@ unsigned int satori_volatile_give(struct domain *d, struct satori_domain *sd,
 
 /*
  * d as the repayment policy sees it (lib/satori_repay.h): held, cost,
- * entitled, owed and its oldest frame's age, and when what it owes is
- * due (deadline may be NULL). False, nothing filled, if d holds no frame
+ * entitled, owed and the age of the frame that would leave it first
+ * (a spare one, else its oldest), and when what it owes is due (deadline
+ * may be NULL). False, nothing filled, if d holds no frame
  * or is dying; with nowait, also if its lock is taken (a copy-on-write
  * break never waits on a lender).
  */
@@ -84,17 +95,18 @@ unsigned long satori_volatile_owe_at_least(struct domain *d, unsigned long n,
                                            s_time_t deadline);
 
 /*
- * Take up to nr of d's oldest frames by force (counted as forced), a step
- * of frames per lock hold, freed after each hold; nowait as for
- * satori_volatile_debtor(). Returns the frames taken.
+ * Take up to nr of d's frames by force (counted as forced), spare ones
+ * first, then oldest, a step of frames per lock hold, freed after each
+ * hold; nowait as for satori_volatile_debtor(). Returns the frames taken.
  */
 unsigned long satori_volatile_take(struct domain *d, unsigned long nr,
                                    bool nowait);
 
 /*
- * Take d's oldest frame by force (counted as forced) and hand it over with
- * whatever data it held, owned by no domain: the caller owns it and must
- * overwrite every byte before anyone reads it, or free it. NULL if d
+ * Take d's first frame out (a spare one, else its oldest) by force
+ * (counted as forced) and hand it over with whatever data it held, owned
+ * by no domain: the caller owns it and must overwrite every byte before
+ * anyone reads it, or free it. NULL if d
  * holds none or (nowait) its lock is taken.
  */
 struct page_info *satori_volatile_take_frame(struct domain *d, bool nowait);
