@@ -107,6 +107,11 @@ struct satori_vorigin {
 	uint64_t key;	/* its block */
 	uint64_t hash;	/* the backend's xxh64 of the data it served */
 	uint64_t gen;	/* the read's stamp, satori_wfilter_gen() */
+	/*
+	 * Read by a get that kept the frame (SATORI_VOLATILE_F_KEEP): it may
+	 * be put again by key alone.
+	 */
+	bool held;
 };
 
 struct satori_put_batch {

@@ -136,9 +136,12 @@ static int __init satori_guest_init(void)
 	/* The kernel's and modules' text and read-only data, when final. */
 	if (on && xen_hvm_domain())
 		satori_kimage_init();
-	/* Volatile frames came with interface 1.3, for HVM (PVH) guests. */
+	/*
+	 * Volatile frames came with interface 1.3, for HVM (PVH) guests;
+	 * kept gets and refreshes with 1.10.
+	 */
 	if (on && (q.interface_version & 0xffff) >= 3 && xen_hvm_domain())
-		satori_volatile_start();
+		satori_volatile_start((q.interface_version & 0xffff) >= 10);
 #ifdef CONFIG_SATORI_VOLATILE
 	/* Repayment requests came with 1.4. */
 	if (on && (q.interface_version & 0xffff) >= 4 && xen_hvm_domain() &&

@@ -15,7 +15,8 @@
  *    read completion, removed when the page leaves the page cache or is
  *    dirtied (every page-cache page passes through one of the two), so it
  *    names only page-cache pages.
- *  - stored: the keys this guest put and has not got back or dropped. The
+ *  - stored: the keys this guest put and has not got back (but with a
+ *    kept get) or dropped. The
  *    hypervisor may have taken some back since (they then miss), but a key
  *    not in stored is certainly not held, so reads that cannot hit cost no
  *    hypercall, and a write flushes only keys that may be held.
@@ -33,6 +34,15 @@
  * that raced a put (the filter raised after the batch was checked, its
  * keys flushed before the put stored them) is caught by checking the
  * filter again once the keys are stored, and their frames are flushed.
+ *
+ * Kept gets (interface 1.10, satori_volatile_refresh): a hit asks the
+ * hypervisor to keep the frame, spare (the first it reuses or takes),
+ * and the page's origin says so (held). When such a page is evicted
+ * unchanged, the work item first re-puts its key with no data
+ * (SATORI_VOLATILE_F_REFRESH): if the hypervisor still holds it, that is
+ * the whole put, without the hash and the hypervisor's copy; if not, the
+ * page is put with its copy as any other. Its key stays in stored from
+ * the get on, so a write flushes it as it would a put one.
  *
  * Admission (lib/satori_admit.h): an evicted page is put only while puts
  * pay for themselves. Every SATORI_ADMIT_MIN_WINDOW or more evicted pages
@@ -107,6 +117,17 @@ module_param_cb(satori_volatile_admit, &satori_volatile_admit_ops,
 MODULE_PARM_DESC(satori_volatile_admit,
 		 "Put evicted pages only while their hits pay for the puts (default on; off: put every one; on again: decide afresh)");
 
+/*
+ * Kept gets and refreshes, where the hypervisor takes them (interface
+ * 1.10: refresh_works, set at start). Off, a hit lets the frame go and
+ * every evicted page is put with its copy, as before 1.10.
+ */
+static bool satori_volatile_refresh = true;
+module_param(satori_volatile_refresh, bool, 0644);
+MODULE_PARM_DESC(satori_volatile_refresh,
+		 "Hits keep the hypervisor's frame and unchanged evicted pages are put again by key, without a copy (default on; needs interface 1.10)");
+static bool refresh_works __read_mostly;
+
 static struct kmem_cache *origin_cache;
 static DEFINE_XARRAY_FLAGS(origins, XA_FLAGS_LOCK_IRQ);
 static DEFINE_XARRAY_FLAGS(stored, XA_FLAGS_LOCK_IRQ);
@@ -154,7 +175,7 @@ static struct satori_vpage put_batch_wire[SATORI_BATCH_MAX];
 static u32 put_batch_keep[SATORI_BATCH_MAX];
 
 static atomic64_t nr_stored, nr_restored, nr_missed, nr_invalidated,
-	nr_not_kept, nr_put_errors;
+	nr_not_kept, nr_put_errors, nr_refreshed;
 static atomic64_t hit_requests, hit_ns, read_requests, read_ns, read_bytes;
 /*
  * The time satori_volatile_folio_gone() took for folios with a known
@@ -208,13 +229,16 @@ static void evict_max_raise(u64 ns)
 	}
 }
 
-static int volatile_op(unsigned int cmd, struct satori_vpage *pages,
-		       unsigned int nr, u32 *done)
+static int volatile_op(unsigned int cmd, u16 flags,
+		       struct satori_vpage *pages, unsigned int nr, u64 *map,
+		       u32 *done)
 {
 	struct satori_volatile_op op = {
 		.domid = SATORI_DOMID_SELF,
+		.flags = flags,
 		.nr = nr,
 		.pages = (u64)(uintptr_t)pages,
+		.map = (u64)(uintptr_t)map,
 	};
 	int rc = satori_hypercall(cmd, &op);
 
@@ -397,21 +421,27 @@ static void satori_volatile_drop(int vdevice, u64 pos, u64 len)
 		wire[n].hash = 0;
 		if (++n < SATORI_BATCH_MAX)
 			continue;
-		if (!volatile_op(SATORI_OP_volatile_flush, wire, n, &done))
+		if (!volatile_op(SATORI_OP_volatile_flush, 0, wire, n, NULL,
+					 &done))
 			atomic64_add(done, &nr_invalidated);
 		for (i = 0; i < n; i++)
 			satori_volatile_forget(wire[i].key);
 		n = 0;
 	}
-	if (n && !volatile_op(SATORI_OP_volatile_flush, wire, n, &done))
+	if (n && !volatile_op(SATORI_OP_volatile_flush, 0, wire, n, NULL,
+					 &done))
 		atomic64_add(done, &nr_invalidated);
 	for (i = 0; i < n; i++)
 		satori_volatile_forget(wire[i].key);
 	spin_unlock_irqrestore(&wire_lock, flags);
 }
 
-/* Remember where the page-cache page at page was read from. */
-static void satori_note_origin(struct page *page, u64 key, u64 hash, u64 gen)
+/*
+ * Remember where the page-cache page at page was read from; held: from a
+ * kept get.
+ */
+static void satori_note_origin(struct page *page, u64 key, u64 hash, u64 gen,
+			       bool held)
 {
 	struct folio *folio = page_folio(page);
 	struct satori_vorigin *o, *old;
@@ -426,6 +456,7 @@ static void satori_note_origin(struct page *page, u64 key, u64 hash, u64 gen)
 	o->key = key;
 	o->hash = hash;
 	o->gen = gen;
+	o->held = held;
 	xa_lock_irqsave(&origins, flags);
 	old = __xa_store(&origins, page_to_pfn(page), o, GFP_ATOMIC);
 	xa_unlock_irqrestore(&origins, flags);
@@ -440,11 +471,12 @@ static bool satori_volatile_serve(struct request *rq, int vdevice,
 				  struct satori_volatile_req *r)
 {
 	u64 pos = blk_rq_pos(rq) << SECTOR_SHIFT;
+	u64 map[SATORI_BATCH_MAX / 64];
 	struct req_iterator iter;
 	struct bio_vec bv;
 	unsigned long flags;
 	unsigned int n = 0, i;
-	bool all = true;
+	bool all = true, keep;
 	u32 done;
 
 	/* Suspended: the domain may be a new one whose Xen holds no key. */
@@ -473,15 +505,22 @@ static bool satori_volatile_serve(struct request *rq, int vdevice,
 		atomic64_add(n, &nr_missed);
 		return false;
 	}
-	/* A hit hands the frame back: none of these keys is held after. */
-	if (volatile_op(SATORI_OP_volatile_get, wire, n, &done))
+	/*
+	 * A hit hands the frame back: none of these keys is held after, but
+	 * those a kept get hit, spare.
+	 */
+	keep = refresh_works && READ_ONCE(satori_volatile_refresh);
+	memset(map, 0, sizeof(map));
+	if (volatile_op(SATORI_OP_volatile_get,
+			keep ? SATORI_VOLATILE_F_KEEP : 0, wire, n, map, &done))
 		done = 0;
 	for (i = 0; i < n; i++)
-		satori_volatile_forget(wire[i].key);
+		if (!done || !keep || !(map[i / 64] & BIT_ULL(i % 64)))
+			satori_volatile_forget(wire[i].key);
 	if (done == n) {
 		for (i = 0; i < n; i++) {
 			satori_note_origin(wire_page[i], wire[i].key,
-					   wire[i].hash, r->gen);
+					   wire[i].hash, r->gen, keep);
 			/* Shareable again, as if the backend had served it. */
 			satori_page_filled(wire_page[i], wire[i].hash);
 		}
@@ -533,7 +572,7 @@ void satori_volatile_read_done(struct page *page, int vdevice, u64 pos,
 	 */
 	if (is_active() && READ_ONCE(satori_volatile) &&
 	    satori_vkey(vdevice, pos, &key))
-		satori_note_origin(page, key, hash, r->gen);
+		satori_note_origin(page, key, hash, r->gen, false);
 }
 
 void satori_volatile_complete(struct request *rq, int vdevice,
@@ -589,11 +628,62 @@ static void put_batch_recheck(struct put_buf *b, u32 n)
 		wire[k].hash = 0;
 		k++;
 	}
-	if (k && !volatile_op(SATORI_OP_volatile_flush, wire, k, &done))
+	if (k && !volatile_op(SATORI_OP_volatile_flush, 0, wire, k, NULL,
+				 &done))
 		atomic64_add(done, &nr_invalidated);
 	for (i = 0; i < k; i++)
 		satori_volatile_forget(wire[i].key);
 	spin_unlock_irqrestore(&wire_lock, flags);
+}
+
+/*
+ * Of the n slots of b in put_batch_keep[], re-put by key alone those the
+ * hypervisor may still hold spare (read by a kept get, the key still
+ * in stored): the data it holds is still the disk's, since no write
+ * reached their blocks (satori_put_batch_take() and, after it, the
+ * flush a write sends for every key in stored). Returns how many slots
+ * are left at the front of put_batch_keep[], in order, to be put with
+ * their copies. The work item's alone (b is ready).
+ */
+static u32 put_batch_refresh(struct put_buf *b, u32 n)
+{
+	static u32 refresh_index[SATORI_BATCH_MAX];
+	u64 map[SATORI_BATCH_MAX / 64] = {};
+	struct satori_volatile_op op = {
+		.domid = SATORI_DOMID_SELF,
+		.flags = SATORI_VOLATILE_F_REFRESH,
+		.pages = (u64)(uintptr_t)put_batch_wire,
+		.map = (u64)(uintptr_t)map,
+	};
+	u32 i, j, left, slot;
+
+	if (!refresh_works || !READ_ONCE(satori_volatile_refresh))
+		return n;
+	for (i = 0; i < n; i++) {
+		slot = put_batch_keep[i];
+		if (!b->origin[slot].held ||
+		    !xa_load(&stored, b->origin[slot].key))
+			continue;
+		put_batch_wire[op.nr].key = b->origin[slot].key;
+		put_batch_wire[op.nr].gfn = 0;
+		put_batch_wire[op.nr].hash = 0;
+		refresh_index[op.nr++] = i;
+	}
+	/* Refused (-EAGAIN: paused), the put below is refused too. */
+	if (!op.nr || satori_hypercall(SATORI_OP_volatile_put, &op))
+		return n;
+	atomic64_add(op.done, &nr_refreshed);
+	for (i = 0, j = 0, left = 0; i < n; i++) {
+		bool refreshed = false;
+
+		if (j < op.nr && refresh_index[j] == i) {
+			refreshed = map[j / 64] & BIT_ULL(j % 64);
+			j++;
+		}
+		if (!refreshed)
+			put_batch_keep[left++] = put_batch_keep[i];
+	}
+	return left;
 }
 
 /*
@@ -627,6 +717,7 @@ static void put_batch_send(struct put_buf *b)
 		atomic64_add(n, &nr_not_kept);
 		return;
 	}
+	n = put_batch_refresh(b, n);
 	/* Changed since the read (the copy is what the page held). */
 	for (i = 0, op.nr = 0; i < n; i++) {
 		slot = put_batch_keep[i];
@@ -794,7 +885,7 @@ void satori_volatile_folio_gone(struct folio *folio)
 		queue_work(system_wq, &admit_work);
 }
 
-void satori_volatile_start(void)
+void satori_volatile_start(bool refresh)
 {
 	unsigned int i;
 
@@ -820,6 +911,7 @@ void satori_volatile_start(void)
 	for (i = 0; i < 2; i++)
 		satori_put_batch_init(&put_bufs[i].batch, put_bufs[i].origin,
 				      SATORI_BATCH_MAX);
+	refresh_works = refresh;
 	/* Pairs with is_active(): origin_cache is visible first. */
 	smp_store_release(&active, true);
 	pr_info("satori: volatile page cache on (xen_blkfront.satori_volatile)\n");
@@ -842,6 +934,7 @@ SATORI_COUNTER(restored, nr_restored);
 SATORI_COUNTER(missed, nr_missed);
 SATORI_COUNTER(invalidated, nr_invalidated);
 SATORI_COUNTER(not_kept, nr_not_kept);
+SATORI_COUNTER(refreshed, nr_refreshed);
 SATORI_COUNTER(errors, nr_put_errors);
 SATORI_COUNTER(evict_ns, evict_ns);
 SATORI_COUNTER(evict_runs, evict_runs);
@@ -926,6 +1019,7 @@ static struct attribute *satori_volatile_attrs[] = {
 	&repaid_attr.attr,
 	&forced_attr.attr,
 	&not_kept_attr.attr,
+	&refreshed_attr.attr,
 	&errors_attr.attr,
 	&latency_attr.attr,
 	&admit_attr.attr,

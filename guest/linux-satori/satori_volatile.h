@@ -83,8 +83,12 @@ void satori_volatile_complete(struct request *rq, int vdevice,
  */
 void satori_volatile_folio_gone(struct folio *folio);
 
-/* At boot, when the hypervisor offers volatile frames (interface 1.3). */
-void satori_volatile_start(void);
+/*
+ * At boot, when the hypervisor offers volatile frames (interface 1.3);
+ * refresh: it keeps a hit's frame on request and takes puts by key alone
+ * (interface 1.10).
+ */
+void satori_volatile_start(bool refresh);
 
 /*
  * key is no longer held (the hypervisor has it back): reads of its block
@@ -114,7 +118,7 @@ static inline void satori_volatile_read_done(struct page *page, int vdevice,
 static inline void satori_volatile_complete(struct request *rq, int vdevice,
 					    const struct satori_volatile_req *r) {}
 static inline void satori_volatile_folio_gone(struct folio *folio) {}
-static inline void satori_volatile_start(void) {}
+static inline void satori_volatile_start(bool refresh) {}
 static inline void satori_volatile_forget_all(void) {}
 
 #endif /* CONFIG_SATORI_VOLATILE */

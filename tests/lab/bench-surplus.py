@@ -74,6 +74,8 @@ def figures(phase):
         "cache_off": statistics.mean(int(p["cache_ns"]) for p in off) / 1e9,
         "puts_on": statistics.mean(int(p["puts"]) for p in on),
         "puts_off": statistics.mean(int(p["puts"]) for p in off),
+        "refreshed_on": statistics.mean(int(p["refreshed"]) for p in on),
+        "refreshed_off": statistics.mean(int(p["refreshed"]) for p in off),
         "hits_on": statistics.mean(int(p["restored"]) for p in on),
         "hits_off": statistics.mean(int(p["restored"]) for p in off),
         "entitled_mib": statistics.mean(int(p["entitled"]) for p in on) * 4096 / 2**20,
@@ -164,10 +166,11 @@ def storage_classes(out, results, holds, classes, guests, tcg_rows, nat, dilatio
           f"the passes' dilation D_pass {dilation:.0f}; a 4 KiB copy {nat['copy_ns']:.0f} ns, "
           f"an xxh64 of 4 KiB {nat['xxh64_ns']:.0f} ns here")
     for t in tcg_rows:
-        print(f"bench: surplus hold={t['hold_percent']}%: per pass {t['puts_on']:.0f} pages put, "
+        print(f"bench: surplus hold={t['hold_percent']}%: per pass {t['puts_on']:.0f} pages put "
+              f"({t['refreshed_on']:.0f} of them again by key alone), "
               f"{t['hits_on']:.0f} hit with the cache on; its own work took "
               f"{t['cache_on'] * 1000:.0f} ms of {t['seconds_on']:.2f} s (TCG), "
-              f"{storage_model.cache_seconds(t['puts_on'], t['hits_on'], nat) * 1000:.1f} ms here")
+              f"{storage_model.cache_seconds(t['puts_on'], t['refreshed_on'], t['hits_on'], nat) * 1000:.1f} ms here")
     rows = []
     for name in classes:
         latency = storage_model.number(results, f"storage_{name}_latency_us")
@@ -177,7 +180,8 @@ def storage_classes(out, results, holds, classes, guests, tcg_rows, nat, dilatio
         for t in tcg_rows:
             cpu_off, cpu_on = (storage_model.native_cpu(
                 t[f"seconds_{m}"], t[f"cache_{m}"], dilation,
-                storage_model.cache_seconds(t[f"puts_{m}"], t[f"hits_{m}"], nat)) for m in ("off", "on"))
+                storage_model.cache_seconds(t[f"puts_{m}"], t[f"refreshed_{m}"], t[f"hits_{m}"], nat))
+                for m in ("off", "on"))
             dev_off = storage_model.device_seconds(t["requests_off"], t["bytes_off"], latency, bandwidth)
             dev_on = storage_model.device_seconds(t["requests_on"], t["bytes_on"], latency, bandwidth)
             serial, overlap = storage_model.speedups(cpu_off, dev_off, cpu_on, dev_on)

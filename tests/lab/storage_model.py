@@ -22,7 +22,9 @@ class's figure from what the lab measured and this machine's time:
                  hits) and costed again from this machine's CPU-bound
                  kernels (bench/dilation): per page put two 4 KiB copies
                  (the guest's, Xen's) and an xxh64 (the hash check), per
-                 page hit one copy (Xen's). Under TCG these parts dilate
+                 page put again by key alone (a refresh: the hit's frame
+                 still held) the guest's copy only, per page hit one copy
+                 (Xen's). Under TCG these parts dilate
                  differently (copies about 7x, hashing about 1.5x, a
                  hypercall's exit far more), so no one factor would do.
   device(mode) = requests x latency + bytes / bandwidth, from the requests
@@ -98,10 +100,15 @@ def native(text):
             "xxh64_ns": number(found["xxh64"], "median_ns")}
 
 
-def cache_seconds(puts, hits, nat):
-    """The volatile cache's own work for puts pages put and hits pages hit,
-    at this machine's speed (see the module's comment)."""
-    return (puts * (2 * nat["copy_ns"] + nat["xxh64_ns"]) + hits * nat["copy_ns"]) / 1e9
+def cache_seconds(puts, refreshed, hits, nat):
+    """The volatile cache's own work for puts pages copied for a put, of
+    which refreshed were put again by key alone, and hits pages hit, at
+    this machine's speed (see the module's comment)."""
+    if not 0 <= refreshed <= puts:
+        raise MissingFigure(f"{refreshed} pages refreshed of {puts} copied for a put")
+    copied = puts - refreshed
+    return (copied * (2 * nat["copy_ns"] + nat["xxh64_ns"]) +
+            refreshed * nat["copy_ns"] + hits * nat["copy_ns"]) / 1e9
 
 
 def lab_rest(p):

@@ -200,7 +200,8 @@ TEST(SatoriPutBatch, RandomUseMatchesTheModel) {
   for (int step = 0; step < 20000; ++step) {
     uint64_t r = rng() % 10;
     if (r < 6) {
-      satori_vorigin o{rng() % 5000, rng(), satori_wfilter_gen(f.get())};
+      satori_vorigin o{rng() % 5000, rng(), satori_wfilter_gen(f.get()),
+                       rng() % 2 == 0};
       if (rng() % 4 == 0 && o.gen)
         o.gen -= 1 + rng() % o.gen; // read a while ago
       uint32_t slot = 999;
@@ -227,6 +228,7 @@ TEST(SatoriPutBatch, RandomUseMatchesTheModel) {
       for (uint32_t i : want) {
         EXPECT_EQ(storage[i].key, model[i].key);
         EXPECT_EQ(storage[i].hash, model[i].hash);
+        EXPECT_EQ(storage[i].held, model[i].held);
       }
       ASSERT_EQ(b.count, 0u);
       model.clear();

@@ -78,6 +78,9 @@ if lab_boot surplus --scenario surplus --guests 5 --timeout 2400 \
 		check_ge "$g's read loop ran" "$(guest_field "$g" loop rounds)" 1
 		check_eq "$g's read loop: wrong reads while frames were taken" "$(guest_field "$g" loop wrong)" 0
 		check_ge "$g: frames Xen took back from it" "$(guest_field "$g" loop taken)" 1
+		# Each round reads what the last evicted: hits keep their frames
+		# (spare), and the next eviction puts them again by key.
+		check_ge "$g put pages again by key alone (refreshed) by the end of its read loop" "$(guest_field "$g" loop refreshed)" 1
 	done
 	for g in g1 g2 g4; do
 		check_eq "$g: final check, every file right" "$(guest_field "$g" verify wrong)" 0

@@ -68,7 +68,7 @@ say() { echo "SATORI-GUEST $*"; }
 sysfs() { cat "/sys/kernel/mm/satori/$1" 2>/dev/null || echo -1; }
 vol() {
 	local k out=""
-	for k in stored restored missed invalidated taken replaced held entitled owed requests repaid forced not_kept errors evict_max_ns evict_ns evict_runs; do
+	for k in stored restored refreshed missed invalidated taken replaced held entitled owed requests repaid forced not_kept errors evict_max_ns evict_ns evict_runs; do
 		out="$out $k=$(sysfs "volatile/$k")"
 	done
 	echo "$out"

@@ -154,10 +154,11 @@ while read -r cmd arg </dev/hvc0; do
 		echo "$1" >/sys/module/xen_blkfront/parameters/satori_volatile
 		reads0=$(backend_reads) c0=$(cache_ns) p0=$(puts)
 		r0=$(cat $sys/volatile/restored) m0=$(cat $sys/volatile/missed)
+		f0=$(cat $sys/volatile/refreshed)
 		t0=$(now)
 		seq 0 $(($2 / 4 - 1)) | sed "s|^|/mnt/private/f|" | xargs cat >/dev/null
 		t=$(awk -v a="$(now)" -v b="$t0" 'BEGIN { printf "%.2f", a - b }')
-		say "pass mode=$1 mb=$2 seconds=$t $(backend_since "$reads0") cache_ns=$(($(cache_ns) - c0)) puts=$(($(puts) - p0)) restored=$(($(cat $sys/volatile/restored) - r0)) missed=$(($(cat $sys/volatile/missed) - m0)) entitled=$(cat $sys/volatile/entitled) held=$(cat $sys/volatile/held) evict_max_ns=$(cat $sys/volatile/evict_max_ns) evict_ns=$(cat $sys/volatile/evict_ns) evict_runs=$(cat $sys/volatile/evict_runs) $(cat $sys/volatile/latency) $(sed 's/\([a-z_]*\)=/admit_\1=/g' $sys/volatile/admit)"
+		say "pass mode=$1 mb=$2 seconds=$t $(backend_since "$reads0") cache_ns=$(($(cache_ns) - c0)) puts=$(($(puts) - p0)) restored=$(($(cat $sys/volatile/restored) - r0)) missed=$(($(cat $sys/volatile/missed) - m0)) refreshed=$(($(cat $sys/volatile/refreshed) - f0)) entitled=$(cat $sys/volatile/entitled) held=$(cat $sys/volatile/held) evict_max_ns=$(cat $sys/volatile/evict_max_ns) evict_ns=$(cat $sys/volatile/evict_ns) evict_runs=$(cat $sys/volatile/evict_runs) $(cat $sys/volatile/latency) $(sed 's/\([a-z_]*\)=/admit_\1=/g' $sys/volatile/admit)"
 		;;
 	dilation)
 		# The CPU-bound kernels of bench/dilation, timed in the guest.
