@@ -363,11 +363,11 @@ typedef struct satori_vpage satori_vpage_t;
  * key still hits, with the same data, until the frame is needed. Spare
  * frames are the first a put of the domain reuses when it needs room
  * (before its oldest frame) and the first Xen takes back, repayments and
- * forced takes included, the least recently made spare first; they count
+ * forced takes included, the most recently made spare first; they count
  * in held. A guest that evicts such a page unchanged (no write of its
  * block since the put) puts it again with SATORI_VOLATILE_F_REFRESH and
  * no copy: a guest's cache as exclusive in what it may hold as before,
- * without the copy and the hash of every page put again.
+ * without the copy and the hash of a page whose frame is still held.
  *
  * (1.10) SATORI_OP_volatile_put with SATORI_VOLATILE_F_REFRESH stores
  * no data: each entry's gfn and hash must be zero. A spare key is

@@ -46,7 +46,7 @@
  *
  * Each domain's frames are in a red-black tree by key (O(log n) for any
  * keys a guest picks) and a FIFO by age, or in the list of spare frames
- * (least recently made spare first). Frames leave spare ones first, then
+ * (most recently made spare first). Frames leave spare ones first, then
  * oldest first (first_out()): from
  * the domain's own FIFO when a put needs room at its limit ("replaced");
  * when the domain repays what Xen asked of it ("repaid"); and when Xen
@@ -304,7 +304,7 @@ static void free_list(struct list_head *l)
 }
 
 /*
- * The frame that leaves v first: the least recently made spare, else the
+ * The frame that leaves v first: the most recently made spare, else the
  * oldest. NULL if v holds none. v->lock held.
  */
 static struct satori_vframe *first_out(struct satori_volatile *v)
@@ -449,10 +449,15 @@ unsigned int satori_volatile_get(struct domain *d, struct satori_domain *sd,
                 drop(v, f);
             else
             {
-                /* Spare: the first to go, the last made spare last. */
+                /*
+                 * Spare: the first to go, the last made spare first. Its
+                 * page was read last, so under the guest's LRU it is the
+                 * last to be evicted and put again: of the spare frames
+                 * it saves a put latest, and is worth least.
+                 */
                 f->spare = true;
                 list_del(&f->fifo);
-                list_add_tail(&f->fifo, &v->spare);
+                list_add(&f->fifo, &v->spare);
             }
             v->restored++;
             map[i / 64] |= 1ULL << (i % 64);

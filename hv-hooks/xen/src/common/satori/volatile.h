@@ -30,7 +30,7 @@ struct satori_volatile {
     struct rb_root keys;        /* struct satori_vframe by key */
     struct list_head fifo;      /* the others, oldest first */
     struct list_head spare;     /* frames a kept get left spare (1.10), the
-                                 * least recently made spare first */
+                                 * most recently made spare first */
     unsigned long held;         /* frames in keys */
     bool dead;                  /* the domain is dying: hold nothing */
     unsigned long owed;         /* frames asked for and not given: <= held */
