@@ -967,6 +967,16 @@ static void volatile_flush_drops_the_key(struct kunit *test)
 	__free_page(b);
 }
 
+/* A page of fill with 64 random bytes, put under key with hash. */
+static struct page *put_random(struct kunit *test, u64 key, u8 fill, u64 hash)
+{
+	struct page *a = filled_page(test, fill);
+
+	get_random_bytes(page_address(a), 64);
+	KUNIT_ASSERT_EQ(test, put_one(test, key, a, hash), 0);
+	return a;
+}
+
 /* A kept get hits and keeps the frame: the key hits again, same data. */
 static void volatile_kept_get_keeps_the_frame(struct kunit *test)
 {
@@ -976,11 +986,9 @@ static void volatile_kept_get_keeps_the_frame(struct kunit *test)
 
 	need_refresh(test);
 	pg = earn_frames(test, EARNED);
-	a = filled_page(test, 0x1c);
+	a = put_random(test, KUNIT_VKEY(11), 0x1c, 3);
 	b = filled_page(test, 0);
 	c = filled_page(test, 0);
-	get_random_bytes(page_address(a), 64);
-	KUNIT_ASSERT_EQ(test, put_one(test, KUNIT_VKEY(11), a, 3), 0);
 	KUNIT_ASSERT_EQ(test, my_volatile(&before), 0);
 	KUNIT_EXPECT_EQ(test, get_with(KUNIT_VKEY(11), b,
 				       SATORI_VOLATILE_F_KEEP, &hash, map), 1);
@@ -1013,10 +1021,8 @@ static void volatile_refresh_puts_back_by_key(struct kunit *test)
 
 	need_refresh(test);
 	pg = earn_frames(test, EARNED);
-	a = filled_page(test, 0x2d);
+	a = put_random(test, KUNIT_VKEY(12), 0x2d, 4);
 	b = filled_page(test, 0);
-	get_random_bytes(page_address(a), 64);
-	KUNIT_ASSERT_EQ(test, put_one(test, KUNIT_VKEY(12), a, 4), 0);
 	KUNIT_ASSERT_EQ(test, get_with(KUNIT_VKEY(12), b,
 				       SATORI_VOLATILE_F_KEEP, &hash, map), 1);
 	KUNIT_ASSERT_EQ(test, my_volatile(&before), 0);
