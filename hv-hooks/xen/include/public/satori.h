@@ -507,8 +507,9 @@ typedef struct satori_take_op satori_reclaim_op_t;
 
 /*
  * SATORI_OP_volatile_repay: give back up to nr of what the domain owes,
- * its oldest volatile frames first (the order of their puts), and learn
- * their keys (they miss from then on). done: spare frames, their
+ * its spare frames first (1.10), then its oldest (the order of their
+ * puts), and learn
+ * their keys (they miss from then on). done: frames given back, their
  * keys in keys[0..done). owed: what the domain still owes after. A domain
  * that owes nothing gives nothing back (done 0, not an error).
  * domid: SATORI_DOMID_SELF. -EINVAL: a non-zero pad or reserved field,
